@@ -1,0 +1,17 @@
+/** The most documents one rerank request may carry. */
+export const MAX_DOCUMENTS = 1000;
+
+/** The longest model id, in characters. */
+export const MAX_MODEL_ID_LENGTH = 256;
+
+/** The longest query, in characters (UTF-16 code units). */
+export const MAX_QUERY_LENGTH = 32_768;
+
+/** The longest single document, in characters (UTF-16 code units). */
+export const MAX_DOCUMENT_LENGTH = 131_072;
+
+/** The longest instruction, in characters (UTF-16 code units). */
+export const MAX_INSTRUCTION_LENGTH = 8_192;
+
+/** The largest request body a server accepts by default, in bytes (10 MiB). */
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;

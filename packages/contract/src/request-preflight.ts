@@ -1,0 +1,140 @@
+import { createErrorResponse, type ErrorAnswer } from './create-error-response.js';
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** A fresh request id: `req_` and 20 random hexadecimal digits. */
+export function createRequestId(): string {
+  const bytes = new Uint8Array(10);
+  globalThis.crypto.getRandomValues(bytes);
+  let hex = '';
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  return `req_${hex}`;
+}
+
+/**
+ * The incoming `X-Request-Id`, when it is safe to echo and log: 1 to 128 characters of letters, digits,
+ * `.`, `_`, `:` and `-`. Anything else is dropped, and the server makes its own id.
+ */
+export function sanitizeRequestId(header: string | null | undefined): string | undefined {
+  if (header === null || header === undefined) return undefined;
+  const trimmed = header.trim();
+  return REQUEST_ID_PATTERN.test(trimmed) ? trimmed : undefined;
+}
+
+/** Whether a `Content-Type` header names JSON: `application/json` or any `+json` type, any parameters. */
+export function isJsonContentType(header: string | null | undefined): boolean {
+  if (header === null || header === undefined) return false;
+  const mediaType = header.split(';', 1)[0]!.trim().toLowerCase();
+  return (
+    mediaType === 'application/json' || (mediaType.startsWith('application/') && mediaType.endsWith('+json'))
+  );
+}
+
+/** The 415 answer for a body that is not sent as JSON, or `undefined` when the content type is JSON. */
+export function checkJsonContentType(
+  header: string | null | undefined,
+  requestId: string,
+): ErrorAnswer | undefined {
+  if (isJsonContentType(header)) return undefined;
+  const sent =
+    header === null || header === undefined || header === '' ? 'no Content-Type' : `Content-Type '${header}'`;
+  return createErrorResponse(
+    {
+      type: 'unsupported_media_type',
+      code: 'unsupported_media_type',
+      message: `The body was sent with ${sent}; send it as application/json.`,
+    },
+    requestId,
+  );
+}
+
+/** The outcome of {@link parseJsonBody}. */
+export type JsonBodyParse = { success: true; value: unknown } | { success: false; error: ErrorAnswer };
+
+/** Parses a request body as JSON: the value, or the 400 answer `invalid_json` that says where it broke. */
+export function parseJsonBody(text: string, requestId: string): JsonBodyParse {
+  try {
+    return { success: true, value: JSON.parse(text) };
+  } catch (error) {
+    const reason = text.trim() === '' ? 'the body is empty' : (error as Error).message;
+    return {
+      success: false,
+      error: createErrorResponse(
+        {
+          type: 'invalid_request_error',
+          code: 'invalid_json',
+          message: `The body is not valid JSON: ${reason}.`,
+        },
+        requestId,
+      ),
+    };
+  }
+}
+
+/** The 413 answer for a body over the limit. */
+export function bodyTooLargeError(maxBodyBytes: number, requestId: string): ErrorAnswer {
+  return createErrorResponse(
+    {
+      type: 'request_too_large',
+      code: 'body_too_large',
+      message: `The request body is larger than the limit of ${maxBodyBytes} bytes.`,
+    },
+    requestId,
+  );
+}
+
+/** The 404 answer for a model the server does not serve; it lists the ones it does. */
+export function modelNotFoundError(
+  model: string,
+  availableModels: readonly string[],
+  requestId: string,
+  hint = '',
+): ErrorAnswer {
+  const available = availableModels.length === 0 ? 'none' : availableModels.join(', ');
+  return createErrorResponse(
+    {
+      type: 'not_found_error',
+      code: 'model_not_found',
+      message: `The model '${model}' does not exist. Available models: ${available}.${hint === '' ? '' : ` ${hint}`}`,
+      param: 'model',
+    },
+    requestId,
+  );
+}
+
+/** The 404 answer for a route that does not exist. */
+export function routeNotFoundError(method: string, path: string, requestId: string): ErrorAnswer {
+  return createErrorResponse(
+    { type: 'not_found_error', code: 'route_not_found', message: `There is no route ${method} ${path}.` },
+    requestId,
+  );
+}
+
+/** The 405 answer for a route that exists but not for this method. */
+export function methodNotAllowedError(
+  method: string,
+  path: string,
+  allowedMethods: readonly string[],
+  requestId: string,
+): ErrorAnswer {
+  return createErrorResponse(
+    {
+      type: 'method_not_allowed',
+      code: 'method_not_allowed',
+      message: `${method} is not allowed on ${path}. Allowed: ${allowedMethods.join(', ')}.`,
+    },
+    requestId,
+  );
+}
+
+/** The 401 answer, the same for a missing, malformed or wrong key. */
+export function authenticationError(requestId: string): ErrorAnswer {
+  return createErrorResponse(
+    {
+      type: 'authentication_error',
+      code: 'invalid_api_key',
+      message: 'A valid API key is required: send it as "Authorization: Bearer <key>".',
+    },
+    requestId,
+  );
+}

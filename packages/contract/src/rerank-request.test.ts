@@ -1,0 +1,116 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MAX_DOCUMENTS } from './limits.js';
+import { RerankRequest } from './rerank-request.js';
+import { invalidRerankRequestArbitrary, rerankRequestArbitrary } from './testing/index.js';
+import { validateRerankRequest } from './validate-rerank-request.js';
+
+const valid = { model: 'bm25', query: 'best gateway', documents: ['a', { text: 'b' }] };
+
+function errorOf(body: unknown) {
+  const outcome = validateRerankRequest(body, 'req_test');
+  if (outcome.success) throw new Error('expected the body to fail validation');
+  return outcome.error;
+}
+
+describe('RerankRequest', () => {
+  it('accepts the public API page example and normalises documents to text', () => {
+    const outcome = validateRerankRequest({ ...valid, top_n: 1 }, 'req_1');
+    expect(outcome).toEqual({
+      success: true,
+      request: {
+        model: 'bm25',
+        query: 'best gateway',
+        documents: ['a', 'b'],
+        topN: 1,
+        returnDocuments: true,
+      },
+    });
+  });
+
+  it('treats top_n above the number of documents as all of them', () => {
+    const outcome = validateRerankRequest({ ...valid, top_n: 50 }, 'req_1');
+    expect(outcome.success && outcome.request.topN).toBe(2);
+  });
+
+  it('allows empty documents', () => {
+    expect(RerankRequest.safeParse({ ...valid, documents: ['', { text: '' }] }).success).toBe(true);
+  });
+
+  it('carries instruction, max_tokens_per_doc and return_documents', () => {
+    const outcome = validateRerankRequest(
+      { ...valid, instruction: 'Find answers', max_tokens_per_doc: 64, return_documents: false },
+      'r',
+    );
+    expect(outcome.success && outcome.request).toMatchObject({
+      instruction: 'Find answers',
+      maxTokensPerDocument: 64,
+      returnDocuments: false,
+    });
+  });
+
+  it.each([
+    [{ ...valid, query: '  \n' }, 'query', 'invalid_value'],
+    [{ ...valid, query: undefined }, 'query', 'missing_field'],
+    [{ model: 'bm25', documents: ['a'] }, 'query', 'missing_field'],
+    [{ ...valid, model: '' }, 'model', 'invalid_value'],
+    [{ ...valid, documents: [] }, 'documents', 'invalid_value'],
+    [
+      { ...valid, documents: Array.from({ length: MAX_DOCUMENTS + 1 }, () => 'x') },
+      'documents',
+      'invalid_value',
+    ],
+    [{ ...valid, documents: ['a', 7] }, 'documents[1]', 'invalid_value'],
+    [{ ...valid, documents: [{ text: 5 }] }, 'documents[0].text', 'invalid_value'],
+    [{ ...valid, top_n: 0 }, 'top_n', 'invalid_value'],
+    [{ ...valid, top_n: 1.5 }, 'top_n', 'invalid_value'],
+    [{ ...valid, top_k: 2 }, 'top_k', 'unknown_field'],
+  ])('rejects %j naming %s', (body, param, code) => {
+    const error = errorOf(body);
+    expect(error.status).toBe(400);
+    expect(error.body.error).toMatchObject({
+      type: 'invalid_request_error',
+      param,
+      code,
+      request_id: 'req_test',
+    });
+  });
+
+  it('tells a user who sends top_k that the field is top_n', () => {
+    expect(errorOf({ ...valid, top_k: 2 }).body.error.message).toContain("Did you mean 'top_n'?");
+  });
+
+  it('says the body must be an object when it is not', () => {
+    for (const body of [null, 3, 'text', [valid]]) {
+      expect(errorOf(body).body.error).toMatchObject({ code: 'invalid_body' });
+      expect(errorOf(body).body.error.param).toBeUndefined();
+    }
+  });
+
+  it('accepts every generated valid request (property)', () => {
+    fc.assert(
+      fc.property(rerankRequestArbitrary(), (request) => {
+        const outcome = validateRerankRequest(request, 'r');
+        expect(outcome.success).toBe(true);
+        if (outcome.success) {
+          expect(outcome.request.documents).toHaveLength(request.documents.length);
+          expect(outcome.request.topN).toBe(Math.min(request.top_n ?? Infinity, request.documents.length));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('rejects every one-place mutation with an error naming the right param (property)', () => {
+    fc.assert(
+      fc.property(invalidRerankRequestArbitrary(), ({ body, param }) => {
+        const error = errorOf(body);
+        expect(error.status).toBe(400);
+        expect(error.body.error.type).toBe('invalid_request_error');
+        expect(error.body.error.param).toBe(param);
+        expect(error.body.error.message.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,37 @@
+import type { ErrorType } from '@sealink/rerank-contract';
+
+/** Options of {@link ScoringError}. */
+export interface ScoringErrorOptions {
+  /** The contract error type the client sees; it fixes the HTTP status. */
+  type: ErrorType;
+  /** A stable, machine-readable code in snake case. */
+  code: string;
+  /** What went wrong, safe to show the client: never credentials or document text. */
+  message: string;
+  /** Seconds after which a retry may succeed; sent as `Retry-After`. */
+  retryAfterSeconds?: number;
+  /** The error that caused this one. */
+  cause?: unknown;
+}
+
+/**
+ * The error a scoring backend throws for a failure the client should see as a contract error, for
+ * example `upstream_error` when an engine answers 500, `overloaded_error` when every replica is down,
+ * `timeout_error` on a deadline. Any other thrown value becomes a 500 `internal_error`.
+ */
+export class ScoringError extends Error {
+  /** The contract error type. */
+  readonly type: ErrorType;
+  /** A stable, machine-readable code. */
+  readonly code: string;
+  /** Seconds after which a retry may succeed. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(options: ScoringErrorOptions) {
+    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ScoringError';
+    this.type = options.type;
+    this.code = options.code;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
