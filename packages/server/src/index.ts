@@ -7,3 +7,10 @@ export type {
   ScoringWarning,
 } from './backend/scoring-backend-v1.js';
 export { ScoringError, type ScoringErrorOptions } from './backend/scoring-error.js';
+export {
+  type RateLimitDecision,
+  RequestRateLimiter,
+  type RequestRateLimiterOptions,
+  rateLimitHeaders,
+} from './rate-limit/request-rate-limiter.js';
+export { type RedisServerHandle, startRedisServer } from './rate-limit/start-redis-server.js';

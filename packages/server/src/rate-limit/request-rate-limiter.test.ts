@@ -1,0 +1,73 @@
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { RequestRateLimiter, rateLimitHeaders } from './request-rate-limiter.js';
+import { startRedisServer } from './start-redis-server.js';
+
+describe('RequestRateLimiter', () => {
+  it('allows the budget per key in memory, then refuses with the time to wait', async () => {
+    const limiter = new RequestRateLimiter({ requests: 3, windowSeconds: 60 });
+    const decisions = [];
+    for (let attempt = 0; attempt < 4; attempt++) decisions.push(await limiter.consume('key-a'));
+    expect(decisions.map((decision) => decision.allowed)).toEqual([true, true, true, false]);
+    expect(decisions.map((decision) => decision.remaining)).toEqual([2, 1, 0, 0]);
+    expect((await limiter.consume('key-b')).allowed).toBe(true);
+    const refused = decisions[3]!;
+    expect(refused.resetMilliseconds).toBeGreaterThan(55_000);
+    expect(rateLimitHeaders(refused)).toEqual({
+      'x-ratelimit-limit-requests': '3',
+      'x-ratelimit-remaining-requests': '0',
+      'x-ratelimit-reset-requests': String(Math.ceil(refused.resetMilliseconds / 1000)),
+      'retry-after': String(Math.ceil(refused.resetMilliseconds / 1000)),
+    });
+  });
+
+  it('rejects nonsensical budgets', () => {
+    expect(() => new RequestRateLimiter({ requests: 0, windowSeconds: 1 })).toThrow(RangeError);
+    expect(() => new RequestRateLimiter({ requests: 1, windowSeconds: 0.5 })).toThrow(RangeError);
+  });
+
+  it('shares one budget between replicas through a real Redis, atomically under concurrency', async () => {
+    await using redisServer = await startRedisServer();
+    const connect = () =>
+      new Redis({ port: redisServer.port, host: '127.0.0.1', enableOfflineQueue: false, lazyConnect: true });
+    const first = connect();
+    const second = connect();
+    await Promise.all([first.connect(), second.connect()]);
+    try {
+      const replicaA = new RequestRateLimiter({ requests: 10, windowSeconds: 60, redis: first });
+      const replicaB = new RequestRateLimiter({ requests: 10, windowSeconds: 60, redis: second });
+      const decisions = await Promise.all(
+        Array.from({ length: 30 }, (_, attempt) =>
+          (attempt % 2 === 0 ? replicaA : replicaB).consume('shared-key'),
+        ),
+      );
+      expect(decisions.filter((decision) => decision.allowed)).toHaveLength(10);
+      expect(await first.get('sealink:rl:shared-key')).toBe('30');
+    } finally {
+      first.disconnect();
+      second.disconnect();
+    }
+  });
+
+  it('keeps limiting in memory while Redis is down', async () => {
+    const redisServer = await startRedisServer();
+    const client = new Redis({
+      port: redisServer.port,
+      host: '127.0.0.1',
+      enableOfflineQueue: false,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+    });
+    client.on('error', () => {});
+    await client.connect();
+    await redisServer.stop();
+    try {
+      const limiter = new RequestRateLimiter({ requests: 2, windowSeconds: 60, redis: client });
+      const decisions = [];
+      for (let attempt = 0; attempt < 3; attempt++) decisions.push((await limiter.consume('k')).allowed);
+      expect(decisions).toEqual([true, true, false]);
+    } finally {
+      client.disconnect();
+    }
+  });
+});

@@ -1,0 +1,103 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+
+/** Options of {@link RequestRateLimiter}. */
+export interface RequestRateLimiterOptions {
+  /** How many requests one key may make per window. */
+  requests: number;
+  /** The length of the window, in seconds. */
+  windowSeconds: number;
+  /**
+   * A Redis connection (ioredis) to share the budget between server replicas. Without one, each
+   * process counts alone, in memory. Create it with `enableOfflineQueue: false` so a Redis outage
+   * fails fast; while Redis is unreachable, the limiter falls back to counting in memory.
+   */
+  redis?: Redis;
+  /** The prefix of the Redis keys; `sealink:rl` by default. */
+  keyPrefix?: string;
+}
+
+/** What the limiter decided for one request. */
+export interface RateLimitDecision {
+  /** Whether the request may proceed. */
+  allowed: boolean;
+  /** The requests allowed per window. */
+  limit: number;
+  /** The requests left in the current window. */
+  remaining: number;
+  /** Milliseconds until the window resets. */
+  resetMilliseconds: number;
+}
+
+/**
+ * A fixed-window request limiter per key (an API key's digest, or the client address when auth is off),
+ * atomic in Redis so that every server replica shares one budget. Built on `rate-limiter-flexible`, a
+ * well-kept library whose Redis mode uses one Lua script per call and has an in-memory insurance limiter.
+ */
+export class RequestRateLimiter {
+  readonly #limiter: RateLimiterMemory | RateLimiterRedis;
+  readonly #limit: number;
+
+  constructor(options: RequestRateLimiterOptions) {
+    if (!(Number.isInteger(options.requests) && options.requests > 0)) {
+      throw new RangeError(`requests must be a positive integer, got ${options.requests}`);
+    }
+    if (!(Number.isInteger(options.windowSeconds) && options.windowSeconds > 0)) {
+      throw new RangeError(`windowSeconds must be a positive integer, got ${options.windowSeconds}`);
+    }
+    this.#limit = options.requests;
+    const keyPrefix = options.keyPrefix ?? 'sealink:rl';
+    const memory = new RateLimiterMemory({
+      points: options.requests,
+      duration: options.windowSeconds,
+      keyPrefix,
+    });
+    this.#limiter =
+      options.redis === undefined
+        ? memory
+        : new RateLimiterRedis({
+            storeClient: options.redis,
+            points: options.requests,
+            duration: options.windowSeconds,
+            keyPrefix,
+            rejectIfRedisNotReady: true,
+            insuranceLimiter: memory,
+          });
+  }
+
+  /** Counts one request for `key` and says whether it may proceed. */
+  async consume(key: string): Promise<RateLimitDecision> {
+    try {
+      const result = await this.#limiter.consume(key);
+      return this.#decision(true, result);
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return this.#decision(false, rejection);
+      throw rejection;
+    }
+  }
+
+  #decision(allowed: boolean, result: RateLimiterRes): RateLimitDecision {
+    return {
+      allowed,
+      limit: this.#limit,
+      remaining: Math.max(0, result.remainingPoints),
+      resetMilliseconds: Math.max(0, result.msBeforeNext),
+    };
+  }
+}
+
+/**
+ * The response headers that describe a decision: `x-ratelimit-limit-requests`,
+ * `x-ratelimit-remaining-requests`, `x-ratelimit-reset-requests` (seconds), and `retry-after`
+ * (whole seconds, at least 1) when the request was refused.
+ */
+export function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
+  const resetSeconds = Math.max(1, Math.ceil(decision.resetMilliseconds / 1000));
+  const headers: Record<string, string> = {
+    'x-ratelimit-limit-requests': String(decision.limit),
+    'x-ratelimit-remaining-requests': String(decision.remaining),
+    'x-ratelimit-reset-requests': String(resetSeconds),
+  };
+  if (!decision.allowed) headers['retry-after'] = String(resetSeconds);
+  return headers;
+}

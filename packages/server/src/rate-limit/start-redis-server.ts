@@ -1,0 +1,76 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+
+/** A Redis server started for a test, stopped when disposed. */
+export interface RedisServerHandle extends AsyncDisposable {
+  /** The port it listens on, on 127.0.0.1. */
+  port: number;
+  /** Stops the server. */
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('could not find a free port');
+  return address.port;
+}
+
+/**
+ * Starts a real `redis-server` (Debian's, at /usr/bin/redis-server by default) on 127.0.0.1 and a free
+ * port, without persistence, and waits until it accepts connections. For tests and benchmarks.
+ */
+export async function startRedisServer(executable = '/usr/bin/redis-server'): Promise<RedisServerHandle> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    executable,
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--protected-mode',
+      'yes',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`redis-server did not start in 10 s:\n${output}`)),
+      10_000,
+    );
+    child.stdout?.on('data', () => {
+      if (output.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited with code ${code}:\n${output}`));
+    });
+  });
+  await ready;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  };
+  return { port, stop, [Symbol.asyncDispose]: stop };
+}
