@@ -13,4 +13,3 @@ export {
   type RequestRateLimiterOptions,
   rateLimitHeaders,
 } from './rate-limit/request-rate-limiter.js';
-export { type RedisServerHandle, startRedisServer } from './rate-limit/start-redis-server.js';
