@@ -1,0 +1,47 @@
+import { SeaLinkError } from './sea-link-error.js';
+
+/** The request never got a complete answer: the connection failed, was reset, or timed out. */
+export class APIConnectionError extends SeaLinkError {
+  override name = 'APIConnectionError';
+
+  constructor(message = 'Connection error.', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
+ * Which limit a request hit: `connect` (opening the connection), `headers` (from sending the request to
+ * the response headers), or `body` (reading the response body).
+ */
+export type TimeoutPhase = 'connect' | 'headers' | 'body';
+
+/** A request ran out of time. `phase` and `timeoutMs` say which limit was hit. */
+export class APIConnectionTimeoutError extends APIConnectionError {
+  override name = 'APIConnectionTimeoutError';
+  /** The part of the exchange that was running when the limit was hit. */
+  readonly phase: TimeoutPhase;
+  /** The limit, in milliseconds, when known (undici's own connect limit does not report it). */
+  readonly timeoutMs: number | undefined;
+
+  constructor(init: {
+    phase: TimeoutPhase;
+    timeoutMs?: number | undefined;
+    cause?: unknown;
+    message?: string;
+  }) {
+    super(init.message ?? describeTimeout(init.phase, init.timeoutMs), { cause: init.cause });
+    this.phase = init.phase;
+    this.timeoutMs = init.timeoutMs;
+  }
+}
+
+const PHASE_TEXT: Record<TimeoutPhase, string> = {
+  connect: 'while connecting to the server',
+  headers: 'waiting for the response headers (the limit covers connecting, sending and the headers)',
+  body: 'while reading the response body',
+};
+
+function describeTimeout(phase: TimeoutPhase, timeoutMs: number | undefined): string {
+  const limit = timeoutMs === undefined ? 'its time limit' : `the ${timeoutMs} ms timeout`;
+  return `Request hit ${limit} ${PHASE_TEXT[phase]}.`;
+}

@@ -1,0 +1,10 @@
+import { SeaLinkError } from './sea-link-error.js';
+
+/** The caller's `AbortSignal` aborted the request. Never retried. */
+export class APIUserAbortError extends SeaLinkError {
+  override name = 'APIUserAbortError';
+
+  constructor(options?: { cause?: unknown }) {
+    super('Request was aborted.', options);
+  }
+}

@@ -1,0 +1,55 @@
+import type { RerankResult } from '@sealink/rerank-contract';
+import {
+  createRerankId,
+  documentText,
+  type RerankDocument,
+  type RerankResponse,
+} from '@sealink/rerank-contract';
+
+/** One answered chunk of a split request. */
+export interface RerankChunk {
+  /** The position of the chunk's first document in the whole request. */
+  offset: number;
+  /** The answer for the chunk, with indices local to the chunk. */
+  response: RerankResponse;
+}
+
+/** What {@link mergeRerankResponses} merges. */
+export interface MergeRerankResponsesInput {
+  /** The model, as requested. */
+  model: string;
+  /** All documents of the request, in order. */
+  documents: readonly RerankDocument[];
+  /** The answered chunks, in any order. */
+  chunks: readonly RerankChunk[];
+  /** How many results to keep; all when omitted. */
+  topN?: number | undefined;
+  /** Whether results carry `document.text`; `true` by default. */
+  returnDocuments?: boolean | undefined;
+}
+
+/**
+ * Merges the answers of a split request into one answer as if one request had carried every document:
+ * indices into the whole `documents`, one sort by score descending with ties by index ascending, `topN`
+ * over all documents, usage summed, and document text taken from the request.
+ */
+export function mergeRerankResponses(input: MergeRerankResponsesInput): RerankResponse {
+  const merged: RerankResult[] = [];
+  let totalTokens = 0;
+  for (const { offset, response } of input.chunks) {
+    totalTokens += response.usage.total_tokens;
+    for (const result of response.results) {
+      merged.push({ index: result.index + offset, relevance_score: result.relevance_score });
+    }
+  }
+  merged.sort((a, b) => b.relevance_score - a.relevance_score || a.index - b.index);
+  const topN = Math.min(input.topN ?? merged.length, merged.length);
+  const returnDocuments = input.returnDocuments ?? true;
+  const results = merged.slice(0, topN).map(({ index, relevance_score }): RerankResult => {
+    const document = returnDocuments ? input.documents[index] : undefined;
+    return document === undefined
+      ? { index, relevance_score }
+      : { index, document: { text: documentText(document) }, relevance_score };
+  });
+  return { id: createRerankId(), model: input.model, results, usage: { total_tokens: totalTokens } };
+}

@@ -1,0 +1,140 @@
+import { DEFAULT_MAX_BODY_BYTES, type RerankRequest, type RerankResponse } from '@sealink/rerank-contract';
+import type { RequestOptions } from './client-options.js';
+import { mergeRerankResponses, type RerankChunk } from './merge-rerank-responses.js';
+import { splitDocuments } from './split-documents.js';
+import type { WithRequestId } from './with-request-id.js';
+
+/** Options of `rerankAll`: the options of one call plus how to split. */
+export interface RerankAllOptions extends RequestOptions {
+  /**
+   * The most documents per request. By default the model's `max_documents`, read once per model from
+   * `GET /models/{id}` and remembered by the client.
+   */
+  chunkSize?: number | undefined;
+  /** How many chunk requests run at once; 4 by default. */
+  concurrency?: number | undefined;
+  /** The most request body bytes per chunk; 10 MiB (the contract's default server limit) by default. */
+  maxChunkBytes?: number | undefined;
+}
+
+/**
+ * The merged answer of `rerankAll`. `request_ids` is not enumerable, so `JSON.stringify` and schema
+ * checks see exactly the contract's body.
+ */
+export type RerankAllResponse = RerankResponse & {
+  /** The request id of every request sent, in chunk order (`null` where the server sent none). */
+  readonly request_ids: (string | null)[];
+};
+
+/** What {@link rerankAll} needs of the client. */
+export interface RerankAllDependencies {
+  /** Sends one rerank request. */
+  rerank(params: RerankRequest, options: RequestOptions): Promise<WithRequestId<RerankResponse>>;
+  /** The per-request document limit of a model. */
+  maxDocuments(model: string, options: RequestOptions): Promise<number>;
+}
+
+/** The default number of chunk requests in flight. */
+export const DEFAULT_RERANK_ALL_CONCURRENCY = 4;
+
+/**
+ * Ranks any number of documents: splits them into requests within the server's limits, sends those with
+ * bounded concurrency, and merges the answers into one response as if one request had carried them all.
+ * See `SeaLink.rerankAll` for when the merge is exact.
+ */
+export async function rerankAll(
+  client: RerankAllDependencies,
+  params: RerankRequest,
+  options: RerankAllOptions = {},
+): Promise<RerankAllResponse> {
+  const {
+    chunkSize,
+    concurrency = DEFAULT_RERANK_ALL_CONCURRENCY,
+    maxChunkBytes,
+    ...requestOptions
+  } = options;
+  checkPositiveInteger('chunkSize', chunkSize);
+  checkPositiveInteger('concurrency', concurrency);
+  checkPositiveInteger('maxChunkBytes', maxChunkBytes);
+  if (!Array.isArray(params.documents)) throw new TypeError('rerankAll needs documents as an array');
+
+  const { documents, top_n: topN, return_documents: returnDocuments, ...common } = params;
+  const maxDocuments = chunkSize ?? (await client.maxDocuments(params.model, requestOptions));
+  const bodyOverhead = Buffer.byteLength(
+    JSON.stringify({ ...params, documents: [], return_documents: false }),
+  );
+  const chunks = splitDocuments(documents, {
+    maxDocuments,
+    maxBytes: Math.max(1, (maxChunkBytes ?? DEFAULT_MAX_BODY_BYTES) - bodyOverhead),
+  });
+  if (chunks.length <= 1) {
+    const response = await client.rerank(params, requestOptions);
+    return withRequestIds(response, [response.request_id]);
+  }
+
+  // Each chunk returns at most top_n results: the global top n are among the chunks' top n, because a
+  // chunk ranks ties by index as the whole list does. Text is not sent back; the merge takes it from here.
+  const chunkTopN = typeof topN === 'number' && Number.isInteger(topN) && topN >= 1 ? topN : undefined;
+  const controller = new AbortController();
+  const { signal } = requestOptions;
+  const abortFromCaller = (): void => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', abortFromCaller, { once: true });
+
+  const answers: RerankChunk[] = [];
+  const requestIds: (string | null)[] = new Array(chunks.length).fill(null);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const work = async (): Promise<void> => {
+    while (failure === undefined && next < chunks.length) {
+      const chunkIndex = next++;
+      const chunk = chunks[chunkIndex]!;
+      const request: RerankRequest = { ...common, documents: chunk.documents, return_documents: false };
+      if (chunkTopN !== undefined) request.top_n = Math.min(chunkTopN, chunk.documents.length);
+      else if (topN !== undefined) request.top_n = topN;
+      const chunkOptions: RequestOptions = { ...requestOptions, signal: controller.signal };
+      if (requestOptions.idempotencyKey !== undefined) {
+        chunkOptions.idempotencyKey = `${requestOptions.idempotencyKey}-${chunkIndex}`;
+      }
+      try {
+        const response = await client.rerank(request, chunkOptions);
+        answers.push({ offset: chunk.offset, response });
+        requestIds[chunkIndex] = response.request_id;
+      } catch (error) {
+        if (failure === undefined) {
+          failure = { error };
+          controller.abort();
+        }
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, work));
+  } finally {
+    signal?.removeEventListener('abort', abortFromCaller);
+  }
+  if (failure !== undefined) throw failure.error;
+  const merged = mergeRerankResponses({
+    model: params.model,
+    documents,
+    chunks: answers,
+    topN,
+    returnDocuments,
+  });
+  return withRequestIds(merged, requestIds);
+}
+
+function withRequestIds(response: RerankResponse, requestIds: (string | null)[]): RerankAllResponse {
+  return Object.defineProperty(response, 'request_ids', {
+    value: requestIds,
+    enumerable: false,
+    writable: false,
+    configurable: true,
+  }) as RerankAllResponse;
+}
+
+function checkPositiveInteger(name: string, value: number | undefined): void {
+  if (value === undefined) return;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`rerankAll option ${name} must be a positive integer, got ${String(value)}`);
+  }
+}

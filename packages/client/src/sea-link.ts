@@ -1,0 +1,344 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { inspect } from 'node:util';
+import {
+  formatJsonPath,
+  PUBLIC_BASE_URL,
+  type RerankRequest,
+  RerankResponse,
+} from '@sealink/rerank-contract';
+import { Agent, type Dispatcher } from 'undici';
+import packageJson from '../package.json' with { type: 'json' };
+import { APIConnectionError } from './api-connection-error.js';
+import { createApiError } from './api-error.js';
+import { APIUserAbortError } from './api-user-abort-error.js';
+import type { ClientOptions, HeadersInit, RequestOptions, SeaLinkLogger } from './client-options.js';
+import { InvalidResponseError } from './invalid-response-error.js';
+import { Models } from './models.js';
+import { applyHeaders } from './request-headers.js';
+import { type RerankAllOptions, type RerankAllResponse, rerankAll } from './rerank-all.js';
+import type { ResponseSchema } from './response-schema.js';
+import { retryDelayMs, shouldRetryStatus } from './retry-policy.js';
+import { SeaLinkError } from './sea-link-error.js';
+import { type AttemptAnswer, sendAttempt } from './send-attempt.js';
+import { type WithRequestId, withRequestId } from './with-request-id.js';
+
+/** The default time limit of one try, in milliseconds: generous, as large rerank requests take seconds. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** The default number of retries of one call. */
+export const DEFAULT_MAX_RETRIES = 2;
+
+/** The header that tells the server how many retries of this call came before this try. */
+export const RETRY_COUNT_HEADER = 'x-sealink-retry-count';
+
+/** The version of this package, as sent in the `User-Agent` header. */
+export const VERSION: string = packageJson.version;
+
+const USER_AGENT = `sealink-rerank-client/${VERSION} node/${process.version}`;
+const TOKEN_PATTERN = /^[\x21-\x7e]+$/;
+
+/** What one request of the client sends. */
+interface ApiCall<T> {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  schema: ResponseSchema<T>;
+  schemaName: string;
+  options: RequestOptions | undefined;
+}
+
+/**
+ * The SeaLink Rerank API client.
+ *
+ * ```ts
+ * const client = new SeaLink(); // reads SEALINK_API_KEY and SEALINK_BASE_URL
+ * const { results } = await client.rerank({ model: 'qwen3-rerank', query, documents, top_n: 2 });
+ * ```
+ *
+ * Requests go through one keep-alive undici `Agent` per client (or the `dispatcher` you pass): create one
+ * client and share it. Failed requests are retried (see {@link ClientOptions.maxRetries}); errors are
+ * subclasses of {@link SeaLinkError}. The API key never appears in errors, logs, `toString()`,
+ * `util.inspect` or `JSON.stringify` of the client.
+ */
+export class SeaLink {
+  /** The API's base URL, with its version path and no trailing slash. */
+  readonly baseURL: string;
+  /** The time limit of one try, in milliseconds. */
+  readonly timeout: number;
+  /** How many times a failed call is retried. */
+  readonly maxRetries: number;
+  /** The models the server serves. */
+  readonly models: Models;
+
+  readonly #apiKey: string | null;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #defaultHeaders: HeadersInit | undefined;
+  readonly #logger: SeaLinkLogger | undefined;
+  readonly #maxDocumentsByModel = new Map<string, Promise<number>>();
+
+  /**
+   * @throws SeaLinkError when no API key is given or set in `SEALINK_API_KEY` (pass `apiKey: null` for a
+   * server that needs none), or when an option is invalid.
+   */
+  constructor(options: ClientOptions = {}) {
+    this.#apiKey = resolveApiKey(options.apiKey);
+    this.baseURL = resolveBaseUrl(options.baseURL ?? readEnvironment('SEALINK_BASE_URL') ?? PUBLIC_BASE_URL);
+    this.timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT_MS);
+    this.maxRetries = checkMaxRetries(options.maxRetries ?? DEFAULT_MAX_RETRIES);
+    this.#ownsDispatcher = options.dispatcher === undefined;
+    this.#dispatcher =
+      options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 });
+    this.#defaultHeaders = options.defaultHeaders;
+    this.#logger = options.logger;
+    this.models = new Models((path, schema, schemaName, requestOptions) =>
+      this.#send({ method: 'GET', path, schema, schemaName, options: requestOptions }),
+    );
+  }
+
+  /**
+   * Ranks documents against a query: `POST /rerank`. The answer is the contract's `RerankResponse`,
+   * sorted by `relevance_score` descending (ties by index), with the request's `request_id`.
+   * @throws APIError (a subclass per status) when the server answers with an error,
+   * APIConnectionError or APIConnectionTimeoutError when no answer arrives after every retry,
+   * APIUserAbortError when `signal` aborts, InvalidResponseError when the answer breaks the contract.
+   */
+  rerank(params: RerankRequest, options?: RequestOptions): Promise<WithRequestId<RerankResponse>> {
+    return this.#send({
+      method: 'POST',
+      path: '/rerank',
+      body: params,
+      schema: RerankResponse,
+      schemaName: 'RerankResponse',
+      options,
+    });
+  }
+
+  /**
+   * Ranks any number of documents: when they exceed the model's per-request limit (`max_documents` from
+   * `models.retrieve`, or `chunkSize`) or the request body limit, they are split into chunks that are
+   * sent with bounded concurrency (`concurrency`, 4 by default) and merged into one response: original
+   * indices, one sort by score descending with ties by index, `top_n` over all documents, usage summed.
+   *
+   * The merge is exact for pointwise rerankers, where a document's score depends only on the query and
+   * that document (cross-encoders such as `qwen3-rerank`). It is NOT exact for `bm25`: BM25's IDF and
+   * average document length are computed over the documents of one request, so each chunk scores against
+   * its own statistics and scores of different chunks are not on one scale. The merged order is then an
+   * approximation; send at most `max_documents` documents per call when you need BM25's exact order.
+   *
+   * `usage.total_tokens` is the sum over the chunks, so the query is counted once per chunk.
+   * The first failing chunk aborts the others and its error is thrown.
+   */
+  rerankAll(params: RerankRequest, options?: RerankAllOptions): Promise<RerankAllResponse> {
+    return rerankAll(
+      {
+        rerank: (chunk, chunkOptions) => this.rerank(chunk, chunkOptions),
+        maxDocuments: (model, requestOptions) => this.#maxDocuments(model, requestOptions),
+      },
+      params,
+      options,
+    );
+  }
+
+  /** Closes the client's own connection pool; a `dispatcher` passed in the options stays open. */
+  async close(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  /** Closes the client, for `await using client = new SeaLink()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** The client's settings, without the API key. */
+  toJSON(): { baseURL: string; timeout: number; maxRetries: number } {
+    return { baseURL: this.baseURL, timeout: this.timeout, maxRetries: this.maxRetries };
+  }
+
+  /** A description of the client, without the API key. */
+  toString(): string {
+    return `SeaLink(${this.baseURL})`;
+  }
+
+  /** What `util.inspect` and `console.log` show: the settings, without the API key. */
+  [inspect.custom](): string {
+    return `SeaLink ${inspect(this.toJSON())}`;
+  }
+
+  #maxDocuments(model: string, options: RequestOptions): Promise<number> {
+    let limit = this.#maxDocumentsByModel.get(model);
+    if (limit === undefined) {
+      limit = this.models.retrieve(model, options).then((found) => found.max_documents);
+      this.#maxDocumentsByModel.set(model, limit);
+      limit.catch(() => this.#maxDocumentsByModel.delete(model));
+    }
+    return limit;
+  }
+
+  async #send<T extends object>(call: ApiCall<T>): Promise<WithRequestId<T>> {
+    const options = call.options ?? {};
+    const maxRetries = checkMaxRetries(options.maxRetries ?? this.maxRetries);
+    const timeoutMs = checkTimeout(options.timeout ?? this.timeout);
+    const url = `${this.baseURL}${call.path}`;
+    const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+    const idempotencyKey =
+      call.method === 'POST'
+        ? (options.idempotencyKey ?? `sealink-${globalThis.crypto.randomUUID()}`)
+        : undefined;
+    for (let retriesDone = 0; ; retriesDone++) {
+      const headers = this.#headers(retriesDone, body !== undefined, idempotencyKey, options.headers);
+      this.#logger?.debug('sealink request', { method: call.method, url, retriesDone });
+      let answer: AttemptAnswer;
+      try {
+        answer = await sendAttempt({
+          url,
+          method: call.method,
+          headers,
+          body,
+          dispatcher: this.#dispatcher,
+          timeoutMs,
+          signal: options.signal,
+        });
+      } catch (error) {
+        if (!(error instanceof APIConnectionError) || retriesDone >= maxRetries) throw error;
+        await this.#wait(retryDelayMs({ retriesDone }), call, retriesDone, error.message, options.signal);
+        continue;
+      }
+      if (answer.status >= 200 && answer.status < 300) return this.#parse(call, answer);
+      const apiError = createApiError({
+        status: answer.status,
+        headers: answer.headers,
+        body: parseErrorBody(answer.text),
+      });
+      if (retriesDone >= maxRetries || !shouldRetryStatus(answer.status, answer.headers)) throw apiError;
+      const delay = retryDelayMs({ headers: answer.headers, retriesDone });
+      await this.#wait(delay, call, retriesDone, apiError.message, options.signal);
+    }
+  }
+
+  #headers(
+    retriesDone: number,
+    hasBody: boolean,
+    idempotencyKey: string | undefined,
+    extra: HeadersInit | undefined,
+  ): Record<string, string> {
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': USER_AGENT };
+    if (hasBody) headers['content-type'] = 'application/json';
+    if (this.#apiKey !== null) headers.authorization = `Bearer ${this.#apiKey}`;
+    if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
+    headers[RETRY_COUNT_HEADER] = String(retriesDone);
+    applyHeaders(headers, this.#defaultHeaders);
+    applyHeaders(headers, extra);
+    return headers;
+  }
+
+  async #wait(
+    delayMs: number,
+    call: ApiCall<unknown>,
+    retriesDone: number,
+    reason: string,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    this.#logger?.info('sealink retry', {
+      method: call.method,
+      path: call.path,
+      retry: retriesDone + 1,
+      delayMs,
+      reason,
+    });
+    try {
+      await sleep(delayMs, undefined, signal === undefined ? undefined : { signal });
+    } catch (error) {
+      throw new APIUserAbortError({ cause: error });
+    }
+  }
+
+  #parse<T extends object>(call: ApiCall<T>, answer: AttemptAnswer): WithRequestId<T> {
+    const requestId = answer.headers.get('x-request-id');
+    const fail = (message: string, cause?: unknown): InvalidResponseError =>
+      new InvalidResponseError({
+        message: `The answer to ${call.method} ${call.path} (status ${answer.status}) ${message}`,
+        status: answer.status,
+        headers: answer.headers,
+        body: answer.text,
+        cause,
+      });
+    if (answer.text === '') throw fail('has an empty body; expected JSON.');
+    let json: unknown;
+    try {
+      json = JSON.parse(answer.text);
+    } catch (error) {
+      throw fail(`is not valid JSON: ${(error as Error).message}`, error);
+    }
+    const parsed = call.schema.safeParse(json);
+    if (!parsed.success) {
+      const issues = parsed.error.issues
+        .slice(0, 5)
+        .map((issue) => `${formatJsonPath(issue.path) || '(root)'}: ${issue.message}`)
+        .join('; ');
+      throw fail(`does not match the API contract's ${call.schemaName}: ${issues}`);
+    }
+    return withRequestId(parsed.data, requestId);
+  }
+}
+
+function parseErrorBody(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function readEnvironment(name: string): string | undefined {
+  const value = process.env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function resolveApiKey(apiKey: string | null | undefined): string | null {
+  if (apiKey === null) return null;
+  const key = apiKey ?? readEnvironment('SEALINK_API_KEY');
+  if (key === undefined || key === '') {
+    throw new SeaLinkError(
+      'Missing API key: pass `apiKey` to new SeaLink() or set the SEALINK_API_KEY environment variable ' +
+        '(pass `apiKey: null` for a server that needs no key).',
+    );
+  }
+  if (!TOKEN_PATTERN.test(key)) {
+    throw new SeaLinkError(
+      'Invalid API key: it may only contain visible ASCII characters, without spaces or line breaks.',
+    );
+  }
+  return key;
+}
+
+function resolveBaseUrl(baseURL: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseURL);
+  } catch {
+    throw new SeaLinkError(`Invalid baseURL ${JSON.stringify(baseURL)}: expected an absolute http(s) URL.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new SeaLinkError(`Invalid baseURL ${JSON.stringify(baseURL)}: expected an http or https URL.`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new SeaLinkError('Invalid baseURL: credentials in the URL are not supported; use apiKey.');
+  }
+  return baseURL.replace(/\/+$/, '');
+}
+
+function checkTimeout(timeout: number): number {
+  if (!(Number.isFinite(timeout) && timeout > 0 && timeout <= 2_147_483_647)) {
+    throw new SeaLinkError(`Invalid timeout ${String(timeout)}: expected milliseconds, above 0 and finite.`);
+  }
+  return timeout;
+}
+
+function checkMaxRetries(maxRetries: number): number {
+  if (!(Number.isSafeInteger(maxRetries) && maxRetries >= 0)) {
+    throw new SeaLinkError(`Invalid maxRetries ${String(maxRetries)}: expected an integer of 0 or more.`);
+  }
+  return maxRetries;
+}
