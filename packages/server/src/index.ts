@@ -1,3 +1,4 @@
+export { ApiKeyVerifier, type ApiKeyVerifierOptions, digestApiKey } from './auth/api-key-verifier.js';
 export type {
   ScoringBackend,
   ScoringBackendLimits,
@@ -8,8 +9,45 @@ export type {
 } from './backend/scoring-backend-v1.js';
 export { ScoringError, type ScoringErrorOptions } from './backend/scoring-error.js';
 export {
+  createRerankApp,
+  DEFAULT_MODEL_HINTS,
+  type RerankApp,
+  type RerankAppAuth,
+  type RerankAppEnv,
+  type RerankAppOptions,
+} from './create-rerank-app.js';
+export {
+  allowedMethodsOf,
+  OPERATIONAL_ROUTES,
+  PUBLIC_API_ROUTES,
+  type ServedRoute,
+  toHonoPath,
+} from './http/api-routes.js';
+export {
+  type ReadRequestBodyOptions,
+  RequestBodyAbortedError,
+  type RequestBodyRead,
+  readRequestBody,
+} from './http/read-request-body.js';
+export { ClientDisconnectedError, RequestDeadlineError } from './http/request-abort-reasons.js';
+export { ServerMetrics, type ServerMetricsOptions } from './metrics/server-metrics.js';
+export {
   type RateLimitDecision,
   RequestRateLimiter,
   type RequestRateLimiterOptions,
   rateLimitHeaders,
 } from './rate-limit/request-rate-limiter.js';
+export { type ModelLoadState, ModelRegistrationError, ModelRegistry } from './registry/model-registry.js';
+export type { ModelRegistration, RegisteredModel } from './registry/registered-model.js';
+export {
+  BackendContractError,
+  type ScoreDocumentsInput,
+  type ScoredDocuments,
+  scoreDocuments,
+} from './scoring/score-documents.js';
+export {
+  type CloseRerankServerOptions,
+  type RerankServer,
+  type ServeRerankAppOptions,
+  serveRerankApp,
+} from './serve/serve-rerank-app.js';

@@ -1,0 +1,62 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/** The SHA-256 digest of an API key, as 64 lowercase hexadecimal digits: how keys may be stored in configuration. */
+export function digestApiKey(apiKey: string): string {
+  return createHash('sha256').update(apiKey, 'utf8').digest('hex');
+}
+
+const BEARER_PATTERN = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
+const DIGEST_PATTERN = /^[0-9a-f]{64}$/;
+
+/** Options of {@link ApiKeyVerifier}. */
+export interface ApiKeyVerifierOptions {
+  /** API keys in clear text; only their SHA-256 digests are kept. */
+  apiKeys?: readonly string[] | undefined;
+  /** SHA-256 digests of API keys, 64 hexadecimal digits each, for configurations that never hold a key. */
+  apiKeyDigests?: readonly string[] | undefined;
+}
+
+/**
+ * Checks `Authorization: Bearer <key>` headers against a set of API keys. Keys are held only as SHA-256
+ * digests and compared with `crypto.timingSafeEqual` against every stored digest (no early exit), so
+ * neither the comparison time nor memory reveals a key.
+ */
+export class ApiKeyVerifier {
+  readonly #digests: Buffer[];
+
+  /** @throws TypeError when a key is empty or a digest is not 64 hexadecimal digits. */
+  constructor(options: ApiKeyVerifierOptions) {
+    this.#digests = [];
+    for (const apiKey of options.apiKeys ?? []) {
+      if (apiKey.length === 0 || /\s/.test(apiKey)) {
+        throw new TypeError('An API key must not be empty or contain white space.');
+      }
+      this.#digests.push(Buffer.from(digestApiKey(apiKey), 'hex'));
+    }
+    for (const digest of options.apiKeyDigests ?? []) {
+      const normalized = digest.trim().toLowerCase();
+      if (!DIGEST_PATTERN.test(normalized)) {
+        throw new TypeError('An API key digest must be 64 hexadecimal digits (SHA-256).');
+      }
+      this.#digests.push(Buffer.from(normalized, 'hex'));
+    }
+  }
+
+  /** How many keys are accepted. */
+  get size(): number {
+    return this.#digests.length;
+  }
+
+  /** Whether an `Authorization` header carries one of the keys; `false` for a missing or malformed header. */
+  verify(authorizationHeader: string | null | undefined): boolean {
+    if (authorizationHeader === null || authorizationHeader === undefined) return false;
+    const match = BEARER_PATTERN.exec(authorizationHeader);
+    if (match === null) return false;
+    const presented = createHash('sha256').update(match[1]!, 'utf8').digest();
+    let matched = false;
+    for (const digest of this.#digests) {
+      if (timingSafeEqual(presented, digest)) matched = true;
+    }
+    return matched;
+  }
+}

@@ -1,0 +1,154 @@
+import type { IncomingMessage } from 'node:http';
+
+/** The outcome of {@link readRequestBody}. */
+export type RequestBodyRead =
+  | {
+      /** The body was read whole, within the limit. */
+      status: 'complete';
+      /** The body, decoded as UTF-8 (invalid sequences become U+FFFD, which JSON parsing then reports). */
+      text: string;
+    }
+  | {
+      /** The declared or streamed size went over the limit; reading stopped there. */
+      status: 'too_large';
+    };
+
+/** The error {@link readRequestBody} rejects with when the client goes away or the signal aborts. */
+export class RequestBodyAbortedError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super('the request body could not be read to its end', options);
+    this.name = 'RequestBodyAbortedError';
+  }
+}
+
+/** Options of {@link readRequestBody}. */
+export interface ReadRequestBodyOptions {
+  /** The most bytes accepted; one byte more stops the read with `too_large`. */
+  maxBytes: number;
+  /** The `Content-Length` header, when sent: a declared size over the limit answers before any byte is read. */
+  contentLength?: string | undefined;
+  /** Stops the read (deadline, client gone). */
+  abortSignal?: AbortSignal | undefined;
+}
+
+const decoder = new TextDecoder();
+
+function declaredTooLarge(contentLength: string | undefined, maxBytes: number): boolean {
+  if (contentLength === undefined) return false;
+  const declared = Number(contentLength);
+  return Number.isFinite(declared) && declared > maxBytes;
+}
+
+/**
+ * Reads a request body with a size limit that holds while streaming, before any parsing: a declared
+ * `Content-Length` over the limit stops at once, and a body that streams past the limit (chunked, or a
+ * `Content-Length` that lies) stops at the first byte too many. Nothing past the limit is buffered.
+ *
+ * It reads straight from Node's `IncomingMessage` when the server runs on Node (the fast path: no web
+ * stream in between), and from a web `ReadableStream` otherwise (in-process `app.request`, other runtimes).
+ */
+export function readRequestBody(
+  source: IncomingMessage | ReadableStream<Uint8Array> | null,
+  options: ReadRequestBodyOptions,
+): Promise<RequestBodyRead> {
+  if (declaredTooLarge(options.contentLength, options.maxBytes)) {
+    return Promise.resolve({ status: 'too_large' });
+  }
+  if (source === null) return Promise.resolve({ status: 'complete', text: '' });
+  if (source instanceof ReadableStream) return readWebStream(source, options);
+  return readIncomingMessage(source, options);
+}
+
+function readIncomingMessage(
+  incoming: IncomingMessage,
+  options: ReadRequestBodyOptions,
+): Promise<RequestBodyRead> {
+  if (incoming.readableEnded) return Promise.resolve({ status: 'complete', text: '' });
+  return new Promise<RequestBodyRead>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const signal = options.abortSignal;
+    const finish = () => {
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('error', onError);
+      incoming.off('close', onClose);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onData = (chunk: Buffer) => {
+      length += chunk.length;
+      if (length > options.maxBytes) {
+        finish();
+        // Stop reading; the HTTP adapter drains or drops the rest after the answer is sent.
+        incoming.pause();
+        resolve({ status: 'too_large' });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      finish();
+      const buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+      resolve({ status: 'complete', text: buffer.toString('utf8') });
+    };
+    const onError = (error: Error) => {
+      finish();
+      reject(new RequestBodyAbortedError({ cause: error }));
+    };
+    const onClose = () => {
+      if (incoming.readableEnded) return;
+      finish();
+      reject(new RequestBodyAbortedError());
+    };
+    const onAbort = () => {
+      finish();
+      reject(new RequestBodyAbortedError({ cause: signal?.reason }));
+    };
+    if (signal?.aborted) {
+      onAbort();
+      return;
+    }
+    incoming.on('data', onData);
+    incoming.on('end', onEnd);
+    incoming.on('error', onError);
+    incoming.on('close', onClose);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+async function readWebStream(
+  stream: ReadableStream<Uint8Array>,
+  options: ReadRequestBodyOptions,
+): Promise<RequestBodyRead> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  const onAbort = () => {
+    reader.cancel(options.abortSignal?.reason).catch(() => {});
+  };
+  options.abortSignal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      if (options.abortSignal?.aborted)
+        throw new RequestBodyAbortedError({ cause: options.abortSignal.reason });
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch (error) {
+        throw new RequestBodyAbortedError({ cause: error });
+      }
+      if (next.done) break;
+      length += next.value.byteLength;
+      if (length > options.maxBytes) {
+        await reader.cancel().catch(() => {});
+        return { status: 'too_large' };
+      }
+      chunks.push(next.value);
+    }
+  } finally {
+    options.abortSignal?.removeEventListener('abort', onAbort);
+    reader.releaseLock();
+  }
+  if (options.abortSignal?.aborted) throw new RequestBodyAbortedError({ cause: options.abortSignal.reason });
+  return { status: 'complete', text: decoder.decode(Buffer.concat(chunks, length)) };
+}

@@ -1,0 +1,140 @@
+import { MAX_DOCUMENTS, type Model } from '@sealink/rerank-contract';
+import type { ModelRegistration, RegisteredModel } from './registered-model.js';
+
+/** The error thrown when a model registration is not valid. */
+export class ModelRegistrationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelRegistrationError';
+  }
+}
+
+/** The load state of one model's backend. */
+export type ModelLoadState = 'pending' | 'loading' | 'loaded' | 'failed';
+
+function positiveInteger(value: number | undefined, fallback: number, what: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1)
+    throw new ModelRegistrationError(`${what} must be a positive integer`);
+  return value;
+}
+
+/**
+ * The models a server serves: customer-visible ids mapped to backend instances, each with its own
+ * limits. The registry owns the backends' lifecycle: {@link ModelRegistry.load} loads them all,
+ * {@link ModelRegistry.close} closes them all. It never serves one model under another model's name.
+ */
+export class ModelRegistry {
+  readonly #models = new Map<string, RegisteredModel>();
+  readonly #loadStates = new Map<string, ModelLoadState>();
+  readonly #listing: Model[];
+  #closed = false;
+
+  /** @throws ModelRegistrationError on a duplicate id or a limit that is not a positive integer. */
+  constructor(registrations: readonly ModelRegistration[]) {
+    const defaultCreated = Math.floor(Date.now() / 1000);
+    for (const registration of registrations) {
+      const { id, backend } = registration;
+      if (id.length === 0) throw new ModelRegistrationError('a model id must not be empty');
+      if (this.#models.has(id)) throw new ModelRegistrationError(`the model id '${id}' is registered twice`);
+      const maxDocuments = Math.min(
+        MAX_DOCUMENTS,
+        positiveInteger(registration.maxDocuments, MAX_DOCUMENTS, `max documents of model '${id}'`),
+      );
+      positiveInteger(backend.limits.maxDocumentsPerCall, 1, `maxDocumentsPerCall of model '${id}'`);
+      const listing: Model = {
+        id,
+        object: 'model',
+        created: registration.created ?? defaultCreated,
+        owned_by: registration.ownedBy ?? 'sealink',
+        max_documents: maxDocuments,
+        context_length: backend.limits.contextLength,
+        supports_instruction: backend.limits.supportsInstruction,
+      };
+      if (registration.description !== undefined) listing.description = registration.description;
+      this.#models.set(id, {
+        id,
+        backend,
+        maxDocuments,
+        defaultInstruction: registration.defaultInstruction,
+        maxConcurrentCalls: positiveInteger(
+          registration.maxConcurrentCalls,
+          4,
+          `max concurrent calls of model '${id}'`,
+        ),
+        listing,
+      });
+      this.#loadStates.set(id, backend.load === undefined ? 'loaded' : 'pending');
+    }
+    this.#listing = [...this.#models.values()].map((model) => model.listing);
+  }
+
+  /** The model registered under an id, or `undefined`. */
+  get(id: string): RegisteredModel | undefined {
+    return this.#models.get(id);
+  }
+
+  /** The registered ids, in registration order. */
+  ids(): string[] {
+    return [...this.#models.keys()];
+  }
+
+  /** The models as `GET /v1/models` lists them, in registration order. */
+  list(): readonly Model[] {
+    return this.#listing;
+  }
+
+  /** The load state of a model's backend. */
+  loadState(id: string): ModelLoadState | undefined {
+    return this.#loadStates.get(id);
+  }
+
+  /** Whether one model can score now: loaded and its backend reports ready. */
+  isModelReady(id: string): boolean {
+    const model = this.#models.get(id);
+    return model !== undefined && this.#loadStates.get(id) === 'loaded' && model.backend.isReady();
+  }
+
+  /** Whether every model can score now. */
+  isReady(): boolean {
+    if (this.#closed) return false;
+    for (const id of this.#models.keys()) if (!this.isModelReady(id)) return false;
+    return true;
+  }
+
+  /**
+   * Loads every backend, in parallel. Resolves when all are loaded; rejects with an `AggregateError`
+   * naming the models that failed (the others stay loaded and serve).
+   */
+  async load(options: { abortSignal?: AbortSignal } = {}): Promise<void> {
+    const failures: Error[] = [];
+    await Promise.all(
+      [...this.#models.values()].map(async (model) => {
+        if (model.backend.load === undefined || this.#loadStates.get(model.id) === 'loaded') return;
+        this.#loadStates.set(model.id, 'loading');
+        try {
+          await model.backend.load(
+            options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal },
+          );
+          this.#loadStates.set(model.id, 'loaded');
+        } catch (error) {
+          this.#loadStates.set(model.id, 'failed');
+          failures.push(new Error(`model '${model.id}' failed to load`, { cause: error }));
+        }
+      }),
+    );
+    if (failures.length > 0) throw new AggregateError(failures, `${failures.length} model(s) failed to load`);
+  }
+
+  /** Closes every backend once; errors are collected and thrown together after all have been tried. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const results = await Promise.allSettled(
+      [...this.#models.values()].map((model) => model.backend.close?.()),
+    );
+    const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+    if (failures.length > 0)
+      throw new AggregateError(failures, `${failures.length} backend(s) failed to close`);
+  }
+}

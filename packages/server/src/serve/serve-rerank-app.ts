@@ -1,0 +1,92 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { Env } from 'hono/types';
+
+/** Options of {@link serveRerankApp}. */
+export interface ServeRerankAppOptions {
+  /** The address to listen on; `127.0.0.1` by default (use `0.0.0.0` in a container). */
+  hostname?: string | undefined;
+  /** The port; `0` (any free port) by default. */
+  port?: number | undefined;
+  /** Called once when {@link RerankServer.close} starts draining, for example to abort the app's `drainSignal`. */
+  onDrainStart?: (() => void) | undefined;
+}
+
+/** Options of {@link RerankServer.close}. */
+export interface CloseRerankServerOptions {
+  /** How long in-flight requests may take to finish before their connections are cut; 10 s by default. */
+  drainTimeoutMs?: number | undefined;
+}
+
+/** A running HTTP server; `await using` closes it. */
+export interface RerankServer extends AsyncDisposable {
+  /** The base URL, for example `http://127.0.0.1:41234`. */
+  readonly url: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** Node's server. */
+  readonly server: Server;
+  /**
+   * Stops accepting connections, lets in-flight requests finish within the drain deadline (answering
+   * requests that still arrive on open connections through the app's drain state), then cuts what is
+   * left. Resolves `true` when everything finished within the deadline.
+   */
+  close(options?: CloseRerankServerOptions): Promise<boolean>;
+}
+
+const DRAIN_POLL_MS = 50;
+
+/** Serves a Hono app on Node's HTTP server with `@hono/node-server`, resolving once it listens. */
+export async function serveRerankApp<E extends Env>(
+  app: Hono<E>,
+  options: ServeRerankAppOptions = {},
+): Promise<RerankServer> {
+  const hostname = options.hostname ?? '127.0.0.1';
+  const server = serve({ fetch: app.fetch, hostname, port: options.port ?? 0 }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.once('listening', () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = hostname.includes(':') ? `[${hostname}]` : hostname;
+  let closing: Promise<boolean> | undefined;
+
+  const close = (closeOptions: CloseRerankServerOptions = {}): Promise<boolean> => {
+    closing ??= (async () => {
+      options.onDrainStart?.();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle keep-alive connections close at once; busy ones close when their answer is sent.
+      const poll = setInterval(() => server.closeIdleConnections(), DRAIN_POLL_MS);
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), closeOptions.drainTimeoutMs ?? 10_000);
+      });
+      const drained = await Promise.race([closed.then(() => true as const), deadline]);
+      clearInterval(poll);
+      clearTimeout(timer);
+      if (!drained) {
+        server.closeAllConnections();
+        await closed;
+      }
+      return drained;
+    })();
+    return closing;
+  };
+
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    server,
+    close,
+    async [Symbol.asyncDispose]() {
+      await close({ drainTimeoutMs: 1000 });
+    },
+  };
+}
