@@ -51,7 +51,8 @@ function serverRetryDelayMs(headers: Headers | undefined, now: () => number): nu
   if (retryAfter === null) return undefined;
   const seconds = parseNonNegativeNumber(retryAfter);
   if (seconds !== undefined) return withinServerLimit(seconds * 1000);
-  const date = Date.parse(retryAfter);
+  // An HTTP date names its weekday and month; this keeps Date.parse from reading numbers such as "-1".
+  const date = /[a-z]/i.test(retryAfter) ? Date.parse(retryAfter) : Number.NaN;
   if (Number.isNaN(date)) return undefined;
   return withinServerLimit(Math.max(0, date - now()));
 }
