@@ -1,0 +1,421 @@
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import {
+  authenticationError,
+  bodyTooLargeError,
+  checkJsonContentType,
+  createErrorResponse,
+  createOpenApiDocument,
+  createRequestId,
+  type ErrorAnswer,
+  listModelsRoute,
+  methodNotAllowedError,
+  modelNotFoundError,
+  parseJsonBody,
+  rerankRoute,
+  retrieveModelRoute,
+  routeNotFoundError,
+  sanitizeRequestId,
+  validateRerankRequest,
+} from '@sealink/rerank-contract';
+import { type Context, Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { breakContract } from './break-contract.js';
+import { errorFaultResponse } from './error-fault-response.js';
+import { MockConnectionResetError } from './mock-connection-reset-error.js';
+import { InvalidMockFaultError, type MockFault, parseMockFault } from './mock-fault.js';
+import { type FaultCandidate, MockFaults } from './mock-faults.js';
+import { mockModelList } from './mock-models.js';
+import { type MockAppOptions, resolveMockAppOptions } from './mock-options.js';
+import { readLimitedBody } from './read-limited-body.js';
+import { type JournalEntry, RequestJournal, redactHeaders } from './request-journal.js';
+import { scoreRerankRequest } from './score-rerank-request.js';
+import {
+  hangUntilAbandoned,
+  pause,
+  type RawAnswer,
+  resetConnection,
+  sendRawAnswer,
+} from './send-raw-answer.js';
+import type { ValidatingProxy } from './validating-proxy.js';
+
+/** What a test controls and inspects on a mock, in process or over a socket. */
+export interface MockControls {
+  /** Every request received, oldest first, with credentials redacted. */
+  readonly requests: readonly JournalEntry[];
+  /** The requests that matched no route. */
+  readonly unmatchedRequests: readonly JournalEntry[];
+  /** The fault queue and rules. */
+  readonly faults: MockFaults;
+  /** Empties the journal and removes every pending fault and rule. */
+  clear(): void;
+}
+
+/** The mock as a Hono app (for `app.request()` and `app.fetch`) with its controls. */
+export type MockApp = Hono<MockEnv> &
+  MockControls & {
+    /** Ends every hang and dribble in progress and closes the proxy's connections. */
+    close(): Promise<void>;
+    /** Aborts when the app closes. */
+    readonly closedSignal: AbortSignal;
+  };
+
+/** The Hono environment of the mock app. */
+export interface MockEnv {
+  Variables: {
+    /** The request id. */
+    requestId: string;
+    /** The request's journal entry. */
+    entry: JournalEntry;
+    /** The body text, once read. */
+    bodyText: string | undefined;
+  };
+}
+
+/** The routes of the public API, in Hono's path syntax (`{model}` becomes a parameter that may hold `/`). */
+const RERANK_PATH = rerankRoute.path;
+const MODELS_PATH = listModelsRoute.path;
+const MODEL_PATH = retrieveModelRoute.path.replace('{model}', ':model{.+}');
+const FAULT_HEADER = 'x-mock-fault';
+const EXPOSED_HEADERS = [
+  'X-Request-Id',
+  'Retry-After',
+  'retry-after-ms',
+  'x-should-retry',
+  'x-ratelimit-limit-requests',
+  'x-ratelimit-remaining-requests',
+  'x-ratelimit-reset-requests',
+  'x-mock-contract-violations',
+];
+
+function errorJson(c: Context<MockEnv>, answer: ErrorAnswer, headers?: Record<string, string>): Response {
+  return c.json(answer.body, answer.status, headers);
+}
+
+function replaceResponse(c: Context<MockEnv>, response: Response): void {
+  c.res = undefined;
+  c.res = response;
+}
+
+function parseLeniently(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function faultCandidate(path: string, body: unknown): FaultCandidate {
+  const record = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  return {
+    path,
+    model: typeof record.model === 'string' ? record.model : undefined,
+    query: typeof record.query === 'string' ? record.query : undefined,
+  };
+}
+
+/**
+ * Creates the mock as a Hono app: the routes of the API with the contract's validation and error
+ * answers, deterministic lexical scores, faults, a journal of every request and, with `proxy`, the
+ * validating proxy mode. Use it in process with `app.request()`, or serve it with `startMockServer`.
+ * @throws RangeError or TypeError when an option is out of range.
+ */
+export function createMockApp(options: MockAppOptions = {}): MockApp {
+  const settings = resolveMockAppOptions(options);
+  const journal = new RequestJournal();
+  const faults = new MockFaults();
+  if (options.faults !== undefined) faults.enqueue(...options.faults);
+  const closing = new AbortController();
+  const random = xoroshiro128plus(settings.seed);
+  const modelList = mockModelList(settings.models, settings.maxDocuments);
+  const openApiByOrigin = new Map<string, string>();
+  let proxy: Promise<ValidatingProxy> | undefined;
+  const proxyOptions = settings.proxy;
+  const getProxy =
+    proxyOptions === undefined
+      ? undefined
+      : () => {
+          proxy ??= import('./validating-proxy.js').then(
+            ({ ValidatingProxy }) => new ValidatingProxy(proxyOptions),
+          );
+          return proxy;
+        };
+
+  const delayOf = (ms: number, jitterMs = 0) =>
+    ms + (jitterMs > 0 ? uniformInt(random, 0, Math.round(jitterMs)) : 0);
+
+  const app = new Hono<MockEnv>();
+
+  app.use('*', async (c, next) => {
+    const requestId = sanitizeRequestId(c.req.header('x-request-id')) ?? createRequestId();
+    const url = c.req.url;
+    const queryStart = url.indexOf('?');
+    const entry: JournalEntry = {
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      search: queryStart === -1 ? '' : url.slice(queryStart),
+      headers: redactHeaders(c.req.raw.headers),
+      body: undefined,
+      receivedAt: new Date(),
+      matchedRoute: true,
+    };
+    journal.record(entry);
+    c.set('requestId', requestId);
+    c.set('entry', entry);
+    await next();
+    if (c.res === RESPONSE_ALREADY_SENT) return;
+    c.res.headers.set('x-request-id', requestId);
+    entry.status ??= c.res.status;
+  });
+
+  app.use(
+    '*',
+    cors({
+      origin: '*',
+      allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+      allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'X-Mock-Fault'],
+      exposeHeaders: EXPOSED_HEADERS,
+      maxAge: 600,
+    }),
+  );
+
+  app.use('/v1/*', async (c, next) => {
+    const requestId = c.get('requestId');
+    const entry = c.get('entry');
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      const read = await readLimitedBody(c.req.raw, settings.maxBodyBytes);
+      if (read.kind === 'too-large') {
+        return errorJson(c, bodyTooLargeError(settings.maxBodyBytes, requestId), { connection: 'close' });
+      }
+      c.set('bodyText', read.text);
+      entry.body = parseLeniently(read.text);
+    }
+    let fault: MockFault | undefined;
+    const faultHeader = settings.faultHeader ? c.req.header(FAULT_HEADER) : undefined;
+    if (faultHeader !== undefined) {
+      try {
+        fault = parseMockFault(faultHeader);
+      } catch (error) {
+        if (!(error instanceof InvalidMockFaultError)) throw error;
+        const answer = createErrorResponse(
+          {
+            type: 'invalid_request_error',
+            code: 'invalid_mock_fault',
+            message: error.message,
+            param: FAULT_HEADER,
+          },
+          requestId,
+        );
+        return errorJson(c, answer);
+      }
+    }
+    fault ??= faults.take(faultCandidate(c.req.path, entry.body));
+    if (fault !== undefined) entry.fault = fault;
+    if (settings.latency !== undefined) {
+      if (!(await pause(delayOf(settings.latency.ms, settings.latency.jitterMs), closing.signal))) {
+        return resetConnection(c.env);
+      }
+    }
+
+    const answerNormally = async (): Promise<Response> => {
+      if (getProxy === undefined) {
+        await next();
+        return c.res;
+      }
+      const forwarded = await (await getProxy()).forward(
+        {
+          method: c.req.method,
+          path: c.req.path,
+          search: entry.search,
+          headers: c.req.raw.headers,
+          bodyText: c.get('bodyText'),
+          parsedBody: entry.body,
+          requestId,
+        },
+        closing.signal,
+      );
+      entry.contractViolations = forwarded.violations;
+      replaceResponse(c, forwarded.response);
+      return forwarded.response;
+    };
+
+    if (fault === undefined) {
+      await answerNormally();
+      return;
+    }
+    switch (fault.kind) {
+      case 'error':
+        return errorFaultResponse(fault, requestId);
+      case 'empty':
+        return new Response('', { status: 200, headers: { 'content-type': 'application/json' } });
+      case 'hang':
+        return hangUntilAbandoned(c.env, c.req.raw, closing.signal);
+      case 'reset':
+        if (fault.phase === 'before-headers') return resetConnection(c.env);
+        break;
+      case 'latency':
+        if (fault.phase !== 'body') {
+          if (!(await pause(delayOf(fault.ms, fault.jitterMs), closing.signal)))
+            return resetConnection(c.env);
+          await answerNormally();
+          return;
+        }
+        break;
+    }
+
+    // The faults that spoil the normal answer: it is made first, then cut, broken, reset or dribbled.
+    const normal = await answerNormally();
+    const status = normal.status;
+    const text = await normal.text();
+    if (fault.kind === 'malformed-json') {
+      replaceResponse(
+        c,
+        new Response(text.slice(0, Math.floor(text.length / 2)), { status, headers: normal.headers }),
+      );
+      return;
+    }
+    if (fault.kind === 'contract-violation') {
+      const broken = JSON.stringify(breakContract(parseLeniently(text)));
+      replaceResponse(c, new Response(broken, { status, headers: { 'content-type': 'application/json' } }));
+      return;
+    }
+    const bytes = new TextEncoder().encode(text);
+    const headers: Record<string, string> = {
+      'content-type': normal.headers.get('content-type') ?? 'application/json',
+      'content-length': String(bytes.byteLength),
+      'x-request-id': requestId,
+    };
+    entry.status = status;
+    let answer: RawAnswer;
+    if (fault.kind === 'latency') {
+      const chunkCount = Math.max(1, Math.min(10, bytes.byteLength));
+      const chunkSize = Math.ceil(bytes.byteLength / chunkCount);
+      const chunks: Uint8Array[] = [];
+      for (let offset = 0; offset < bytes.byteLength; offset += chunkSize) {
+        chunks.push(bytes.subarray(offset, offset + chunkSize));
+      }
+      const intervalMs = chunks.length > 1 ? delayOf(fault.ms, fault.jitterMs) / (chunks.length - 1) : 0;
+      answer = { status, headers, chunks, intervalMs, ending: 'end' };
+    } else {
+      const half = bytes.subarray(0, Math.floor(bytes.byteLength / 2));
+      answer = { status, headers, chunks: [half], intervalMs: 0, ending: 'reset' };
+    }
+    replaceResponse(c, await sendRawAnswer(c.env, answer, closing.signal));
+  });
+
+  app.use('/v1/*', async (c, next) => {
+    if (settings.apiKeys.size === 0) return next();
+    const key = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    if (key === undefined || !settings.apiKeys.has(key)) {
+      return errorJson(c, authenticationError(c.get('requestId')), { 'www-authenticate': 'Bearer' });
+    }
+    return next();
+  });
+
+  app.post(RERANK_PATH, (c) => {
+    const requestId = c.get('requestId');
+    const contentTypeError = checkJsonContentType(c.req.header('content-type'), requestId);
+    if (contentTypeError !== undefined) return errorJson(c, contentTypeError);
+    const parsed = parseJsonBody(c.get('bodyText') ?? '', requestId);
+    if (!parsed.success) return errorJson(c, parsed.error);
+    const validation = validateRerankRequest(parsed.value, requestId);
+    if (!validation.success) return errorJson(c, validation.error);
+    const { request } = validation;
+    if (!settings.models.includes(request.model)) {
+      return errorJson(c, modelNotFoundError(request.model, settings.models, requestId));
+    }
+    if (request.documents.length > settings.maxDocuments) {
+      const answer = createErrorResponse(
+        {
+          type: 'invalid_request_error',
+          code: 'invalid_value',
+          message: `Invalid 'documents': documents may have at most ${settings.maxDocuments} items.`,
+          param: 'documents',
+        },
+        requestId,
+      );
+      return errorJson(c, answer);
+    }
+    return c.json(scoreRerankRequest(request, settings.fixedResponses));
+  });
+
+  app.get(MODELS_PATH, (c) => c.json(modelList));
+
+  app.get(MODEL_PATH, (c) => {
+    const id = c.req.param('model') ?? '';
+    const model = modelList.data.find((candidate) => candidate.id === id);
+    if (model === undefined) return errorJson(c, modelNotFoundError(id, settings.models, c.get('requestId')));
+    return c.json(model);
+  });
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  app.get('/openapi.json', (c) => {
+    const origin = new URL(c.req.url).origin;
+    let document = openApiByOrigin.get(origin);
+    if (document === undefined) {
+      document = JSON.stringify(
+        createOpenApiDocument({ servers: [{ url: origin, description: 'SeaLink Rerank mock server' }] }),
+      );
+      if (openApiByOrigin.size < 8) openApiByOrigin.set(origin, document);
+    }
+    return c.body(document, 200, { 'content-type': 'application/json' });
+  });
+
+  const allowedMethods: ReadonlyArray<readonly [string, readonly string[]]> = [
+    [RERANK_PATH, ['POST']],
+    [MODELS_PATH, ['GET', 'HEAD']],
+    [MODEL_PATH, ['GET', 'HEAD']],
+    ['/healthz', ['GET', 'HEAD']],
+    ['/openapi.json', ['GET', 'HEAD']],
+  ];
+  for (const [path, methods] of allowedMethods) {
+    app.all(path, (c) =>
+      errorJson(c, methodNotAllowedError(c.req.method, c.req.path, methods, c.get('requestId')), {
+        allow: methods.join(', '),
+      }),
+    );
+  }
+
+  app.notFound((c) => {
+    c.get('entry').matchedRoute = false;
+    return errorJson(c, routeNotFoundError(c.req.method, c.req.path, c.get('requestId')));
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof MockConnectionResetError) throw error;
+    console.error('[sealink-rerank-mock] unexpected error:', error);
+    const answer = createErrorResponse(
+      {
+        type: 'internal_error',
+        code: 'internal_error',
+        message: 'An unexpected error happened in the mock server.',
+      },
+      c.get('requestId') ?? createRequestId(),
+    );
+    return errorJson(c, answer);
+  });
+
+  const controls = {
+    get requests() {
+      return journal.requests;
+    },
+    get unmatchedRequests() {
+      return journal.unmatchedRequests;
+    },
+    faults,
+    closedSignal: closing.signal,
+    clear() {
+      journal.clear();
+      faults.clear();
+    },
+    async close() {
+      closing.abort();
+      if (proxy !== undefined) await (await proxy).close();
+    },
+  };
+  return Object.defineProperties(app, Object.getOwnPropertyDescriptors(controls)) as MockApp;
+}

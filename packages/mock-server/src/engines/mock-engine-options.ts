@@ -1,0 +1,45 @@
+import type { DialectName } from '@sealink/rerank-contract/dialects';
+
+/**
+ * How a mock engine in Qwen3-Reranker mode reads its input:
+ * - `expects-formatted`: like vLLM with the `Qwen3ForSequenceClassification` overrides, TEI or Infinity
+ *   serving a converted model, it scores the concatenation of query and document text as one prompt,
+ *   so the caller must send the model card's template; any other text gets near-constant scores.
+ * - `applies-template`: like vLLM with `--chat-template qwen3_reranker.jinja` or a hosted API, it builds
+ *   the prompt itself from the raw query, document and instruction field; text that is already
+ *   templated gets near-constant scores.
+ */
+export type MockQwen3Mode = 'expects-formatted' | 'applies-template';
+
+/** Options of `startMockEngine`. */
+export interface MockEngineOptions {
+  /** The wire format to emulate: one of the contract's dialects. */
+  dialect: DialectName;
+  /** The port; 0 (any free port) by default. */
+  port?: number;
+  /** The address to listen on; `127.0.0.1` by default. */
+  host?: string;
+  /** The model the engine serves; requests naming another one are refused. Any model is taken when omitted. */
+  model?: string;
+  /** When given, requests need `Authorization: Bearer <apiKey>` (401 in the engine's error shape otherwise). */
+  apiKey?: string;
+  /**
+   * Compute time per document, in milliseconds. The engine computes one request at a time, like a GPU
+   * working through its queue, so a replica's throughput is bounded and more replicas scale it. 0 by default.
+   */
+  latencyPerDocumentMs?: number;
+  /** A fixed delay per request on top of the compute time, in milliseconds. 0 by default. */
+  latencyMs?: number;
+  /** The most documents one request may carry (TEI's `--max-client-batch-size`); the dialect's default batch by default. */
+  maxBatch?: number;
+  /** The most requests queued or running at once; more are refused as overloaded (TEI: 429). Unlimited by default. */
+  maxConcurrentRequests?: number;
+  /** The most tokens (the mock's words) of one query-document pair; longer pairs are refused unless the request truncates. Unlimited by default. */
+  maxInputTokens?: number;
+  /** Answer raw logits whatever the request asks, like an engine serving a model without its activation. */
+  rawLogits?: boolean;
+  /** Emulate Qwen3-Reranker: how the engine reads the prompt. Plain lexical scoring when omitted. */
+  qwen3?: MockQwen3Mode;
+  /** Refuse this many scoring requests first with a 500 in the engine's error shape. 0 by default. */
+  failNext?: number;
+}

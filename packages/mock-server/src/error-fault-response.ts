@@ -1,0 +1,47 @@
+import { createErrorResponse, type ErrorType, errorTypeOfStatus } from '@sealink/rerank-contract';
+import type { MockErrorFault } from './mock-fault.js';
+
+const DEFAULT_CODES: Record<ErrorType, string> = {
+  invalid_request_error: 'invalid_request',
+  authentication_error: 'invalid_api_key',
+  permission_error: 'model_not_permitted',
+  not_found_error: 'not_found',
+  method_not_allowed: 'method_not_allowed',
+  request_too_large: 'body_too_large',
+  unsupported_media_type: 'unsupported_media_type',
+  rate_limit_error: 'rate_limited',
+  internal_error: 'internal_error',
+  upstream_error: 'upstream_error',
+  overloaded_error: 'overloaded',
+  timeout_error: 'deadline_exceeded',
+};
+
+/**
+ * The answer of an error fault: the contract's error body (type from the status unless given), with
+ * `Retry-After`, `retry-after-ms`, `x-should-retry` and `x-ratelimit-*-requests` headers as asked.
+ */
+export function errorFaultResponse(fault: MockErrorFault, requestId: string): Response {
+  const type =
+    fault.type ??
+    errorTypeOfStatus(fault.status) ??
+    (fault.status >= 500 ? 'internal_error' : 'invalid_request_error');
+  const { body } = createErrorResponse(
+    {
+      type,
+      code: fault.code ?? DEFAULT_CODES[type],
+      message: fault.message ?? `The mock answered ${fault.status} ${type}, as a fault asked.`,
+    },
+    requestId,
+  );
+  const headers = new Headers(fault.headers);
+  headers.set('content-type', 'application/json');
+  if (fault.retryAfter !== undefined) headers.set('retry-after', fault.retryAfter);
+  if (fault.retryAfterMs !== undefined) headers.set('retry-after-ms', String(fault.retryAfterMs));
+  if (fault.shouldRetry !== undefined) headers.set('x-should-retry', String(fault.shouldRetry));
+  if (fault.rateLimit !== undefined) {
+    headers.set('x-ratelimit-limit-requests', String(fault.rateLimit.limit));
+    headers.set('x-ratelimit-remaining-requests', String(fault.rateLimit.remaining));
+    headers.set('x-ratelimit-reset-requests', String(fault.rateLimit.resetSeconds));
+  }
+  return new Response(JSON.stringify(body), { status: fault.status, headers });
+}

@@ -1,0 +1,112 @@
+import {
+  ERROR_TYPES,
+  ErrorResponse,
+  isJsonContentType,
+  listModelsRoute,
+  Model,
+  ModelList,
+  type RerankRequest,
+  rerankRoute,
+  retrieveModelRoute,
+  validateRerankRequest,
+} from '@sealink/rerank-contract';
+import { checkRerankResponse } from '@sealink/rerank-contract/testing';
+import type { z } from 'zod';
+
+/** One request and the answer a server gave to it. */
+export interface Exchange {
+  /** The request method. */
+  method: string;
+  /** The request path. */
+  path: string;
+  /** The request body, parsed from JSON, or `undefined`. */
+  requestBody: unknown;
+  /** The answer's status. */
+  status: number;
+  /** The answer's headers. */
+  headers: Headers;
+  /** The answer's body, as text. */
+  bodyText: string;
+}
+
+const MODEL_PATH = new RegExp(`^${retrieveModelRoute.path.replace('{model}', '(.+)')}$`);
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length === 0 ? '(root)' : issue.path.join('.')}: ${issue.message}`)
+    .join('; ');
+}
+
+function successViolations(exchange: Exchange, body: unknown): string[] {
+  const { method, path } = exchange;
+  if (method === 'POST' && path === rerankRoute.path) {
+    const validation = validateRerankRequest(exchange.requestBody, 'req_proxy');
+    if (!validation.success) {
+      const { code, message } = validation.error.body.error;
+      return [`answered ${exchange.status} to a request the contract rejects (${code}: ${message})`];
+    }
+    return checkRerankResponse(exchange.requestBody as RerankRequest, body);
+  }
+  if ((method === 'GET' || method === 'HEAD') && path === listModelsRoute.path) {
+    const parsed = ModelList.safeParse(body);
+    return parsed.success ? [] : [`the model list does not match ModelList: ${describeIssues(parsed.error)}`];
+  }
+  const modelId = MODEL_PATH.exec(path)?.[1];
+  if ((method === 'GET' || method === 'HEAD') && modelId !== undefined) {
+    const parsed = Model.safeParse(body);
+    if (!parsed.success) return [`the model does not match Model: ${describeIssues(parsed.error)}`];
+    const requested = decodeURIComponent(modelId);
+    return parsed.data.id === requested ? [] : [`asked for model ${requested}, got ${parsed.data.id}`];
+  }
+  return [`answered ${exchange.status} to ${method} ${path}, a route the contract does not have`];
+}
+
+function errorViolations(exchange: Exchange, body: unknown): string[] {
+  const parsed = ErrorResponse.safeParse(body);
+  if (!parsed.success)
+    return [`the error body does not match ErrorResponse: ${describeIssues(parsed.error)}`];
+  const problems: string[] = [];
+  const { type, request_id: requestId } = parsed.data.error;
+  if (ERROR_TYPES[type].status !== exchange.status) {
+    problems.push(
+      `error type ${type} must be sent with status ${ERROR_TYPES[type].status}, not ${exchange.status}`,
+    );
+  }
+  const headerId = exchange.headers.get('x-request-id');
+  if (headerId !== null && headerId !== requestId) {
+    problems.push(`request_id ${requestId} differs from the X-Request-Id header ${headerId}`);
+  }
+  return problems;
+}
+
+/**
+ * Every way an answer breaks the API contract for its request, like `prism proxy --errors` reports: the
+ * `X-Request-Id` header, a JSON body, and by status the success shape and invariants of the route
+ * (`checkRerankResponse` for rerank) or the error shape with the status its type fixes. Empty when it
+ * keeps the contract.
+ */
+export function findContractViolations(exchange: Exchange): string[] {
+  const problems: string[] = [];
+  if (!exchange.headers.has('x-request-id')) problems.push('the answer has no X-Request-Id header');
+  const isSuccess = exchange.status >= 200 && exchange.status < 300;
+  if (!isSuccess && exchange.status < 400) {
+    problems.push(`status ${exchange.status} is not one the contract uses`);
+    return problems;
+  }
+  if (exchange.method === 'HEAD') return problems;
+  if (!isJsonContentType(exchange.headers.get('content-type'))) {
+    problems.push(
+      `the answer's Content-Type is ${exchange.headers.get('content-type') ?? 'missing'}, not application/json`,
+    );
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(exchange.bodyText);
+  } catch (error) {
+    problems.push(`the body is not valid JSON: ${(error as Error).message}`);
+    return problems;
+  }
+  problems.push(...(isSuccess ? successViolations(exchange, body) : errorViolations(exchange, body)));
+  return problems;
+}

@@ -1,0 +1,137 @@
+import { checkMockFault, type MockFault } from './mock-fault.js';
+
+/** Which requests a fault rule applies to; every given field must match. */
+export interface MockFaultMatcher {
+  /** The request path, exactly, for example `/v1/rerank`. */
+  path?: string;
+  /** The `model` of the JSON body, exactly. */
+  model?: string;
+  /** The `query` of the JSON body: exactly this text, or text the pattern matches. */
+  query?: string | RegExp;
+}
+
+/** Options of {@link MockFaults.when}. */
+export interface MockFaultRuleOptions {
+  /** How many requests the rule applies to before it retires; unlimited by default. */
+  times?: number;
+}
+
+/** A rule added with {@link MockFaults.when}. */
+export interface MockFaultRule {
+  /** Which requests it applies to. */
+  readonly matcher: Readonly<MockFaultMatcher>;
+  /** The fault it applies. */
+  readonly fault: MockFault;
+  /** How many requests it has applied to so far. */
+  readonly applied: number;
+  /** How many more requests it will apply to (`Infinity` when unlimited). */
+  readonly remaining: number;
+  /** Removes the rule. */
+  remove(): void;
+}
+
+/** What a request looks like to the fault rules. */
+export interface FaultCandidate {
+  /** The request path. */
+  path: string;
+  /** The `model` of the JSON body, when it has a string one. */
+  model: string | undefined;
+  /** The `query` of the JSON body, when it has a string one. */
+  query: string | undefined;
+}
+
+class FaultRule implements MockFaultRule {
+  readonly matcher: Readonly<MockFaultMatcher>;
+  readonly fault: MockFault;
+  applied = 0;
+  remaining: number;
+  readonly #rules: Set<FaultRule>;
+
+  constructor(matcher: MockFaultMatcher, fault: MockFault, times: number, rules: Set<FaultRule>) {
+    this.matcher = { ...matcher };
+    this.fault = fault;
+    this.remaining = times;
+    this.#rules = rules;
+  }
+
+  matches(candidate: FaultCandidate): boolean {
+    const { path, model, query } = this.matcher;
+    if (path !== undefined && candidate.path !== path) return false;
+    if (model !== undefined && candidate.model !== model) return false;
+    if (query === undefined) return true;
+    if (candidate.query === undefined) return false;
+    if (typeof query === 'string') return candidate.query === query;
+    query.lastIndex = 0;
+    return query.test(candidate.query);
+  }
+
+  take(): MockFault {
+    this.applied++;
+    this.remaining--;
+    if (this.remaining <= 0) this.#rules.delete(this);
+    return this.fault;
+  }
+
+  remove(): void {
+    this.#rules.delete(this);
+  }
+}
+
+/**
+ * The faults a mock applies to the requests on its `/v1/` routes: a queue where each fault applies to one
+ * following request, in order (a scenario such as 429, then 503, then a normal answer), and rules that
+ * apply to the requests they match. A queued fault goes first; then the oldest matching rule.
+ */
+export class MockFaults {
+  readonly #queue: MockFault[] = [];
+  readonly #rules = new Set<FaultRule>();
+
+  /**
+   * Queues faults; each applies to one following request, in order.
+   * @throws InvalidMockFaultError when one is not a valid fault.
+   */
+  enqueue(...faults: MockFault[]): void {
+    const checked = faults.map(checkMockFault);
+    this.#queue.push(...checked);
+  }
+
+  /**
+   * Applies `fault` to every request that `matcher` matches, at most `options.times` times.
+   * @throws InvalidMockFaultError when the fault is not valid; RangeError when `times` is not a positive integer.
+   */
+  when(matcher: MockFaultMatcher, fault: MockFault, options: MockFaultRuleOptions = {}): MockFaultRule {
+    const times = options.times ?? Number.POSITIVE_INFINITY;
+    if (!(times === Number.POSITIVE_INFINITY || (Number.isInteger(times) && times > 0))) {
+      throw new RangeError(`times must be a positive integer, got ${times}`);
+    }
+    const rule = new FaultRule(matcher, checkMockFault(fault), times, this.#rules);
+    this.#rules.add(rule);
+    return rule;
+  }
+
+  /** The faults still queued, in order. */
+  get pending(): readonly MockFault[] {
+    return [...this.#queue];
+  }
+
+  /** The rules still active, oldest first. */
+  get rules(): readonly MockFaultRule[] {
+    return [...this.#rules];
+  }
+
+  /** Removes every queued fault and every rule. */
+  clear(): void {
+    this.#queue.length = 0;
+    this.#rules.clear();
+  }
+
+  /** Takes the fault for one request: the next queued one, else the oldest matching rule's. */
+  take(candidate: FaultCandidate): MockFault | undefined {
+    const queued = this.#queue.shift();
+    if (queued !== undefined) return queued;
+    for (const rule of this.#rules) {
+      if (rule.matches(candidate)) return rule.take();
+    }
+    return undefined;
+  }
+}

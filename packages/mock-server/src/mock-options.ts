@@ -1,0 +1,143 @@
+import { DEFAULT_MAX_BODY_BYTES, MAX_DOCUMENTS } from '@sealink/rerank-contract';
+import type { MockFault } from './mock-fault.js';
+
+/** A fixed answer for the requests with one query: the scores of some documents, by their text. */
+export interface FixedResponse {
+  /** The query: exactly this text, or text the pattern matches. */
+  query: string | RegExp;
+  /** Only for this model, when given. */
+  model?: string;
+  /**
+   * Scores in [0, 1] by document text. Documents not listed get the mock's lexical score, so the answer
+   * stays pointwise and every invariant (sort, `top_n`, `return_documents`) still holds.
+   */
+  scores: Readonly<Record<string, number>>;
+}
+
+/** A delay the mock adds before answering every `/v1/` request. */
+export interface MockLatency {
+  /** The delay in milliseconds. */
+  ms: number;
+  /** Up to this many more milliseconds, drawn from the seeded random generator. */
+  jitterMs?: number;
+}
+
+/** Where the validating proxy mode forwards requests. */
+export interface MockProxyOptions {
+  /** The real server's URL, without `/v1`, for example `http://127.0.0.1:8080`. */
+  url: string;
+  /** The API key to send upstream instead of the client's `Authorization`. */
+  apiKey?: string;
+  /** Strict mode (like `prism proxy --errors`): answer 502 `contract_violation` instead of a broken upstream answer. */
+  strict?: boolean;
+  /** How long to wait for the upstream's answer, in milliseconds; 30 000 by default. */
+  timeoutMs?: number;
+}
+
+/** Options of `createMockApp`. */
+export interface MockAppOptions {
+  /** When given, `/v1/` requests need `Authorization: Bearer <one of these>` (401 otherwise); any key or none is accepted without. */
+  apiKeys?: readonly string[];
+  /** The models the mock serves; `['qwen3-rerank', 'bm25']` by default. */
+  models?: readonly string[];
+  /** The most documents one request may carry, reported as `max_documents`; 1000 by default. */
+  maxDocuments?: number;
+  /** The largest request body, in bytes; 10 MiB by default. */
+  maxBodyBytes?: number;
+  /** The seed of the random generator that draws latency jitter; 1 by default. */
+  seed?: number;
+  /** A delay before answering every `/v1/` request: milliseconds, or milliseconds and jitter. */
+  latency?: number | MockLatency;
+  /** Fixed scores for some queries. */
+  fixedResponses?: readonly FixedResponse[];
+  /** Faults to queue at start, each for one request, in order. */
+  faults?: readonly MockFault[];
+  /** Whether a request may ask for a fault with the `x-mock-fault` header; `true` by default. */
+  faultHeader?: boolean;
+  /** Forward `/v1/` requests to a real server and check its answers against the contract. */
+  proxy?: MockProxyOptions;
+}
+
+/** Options of `startMockServer`. */
+export interface MockServerOptions extends MockAppOptions {
+  /** The port; 0 (any free port) by default. */
+  port?: number;
+  /** The address to listen on; `127.0.0.1` by default. */
+  host?: string;
+  /**
+   * Whether `@hono/node-server` may replace the global `Request` and `Response` with its faster ones.
+   * `false` by default, so a mock started inside a test process leaves the process's globals alone; the
+   * CLI, which owns its process, turns it on.
+   */
+  overrideGlobalObjects?: boolean;
+}
+
+/** The models a mock serves by default. */
+export const DEFAULT_MOCK_MODELS: readonly string[] = ['qwen3-rerank', 'bm25'];
+
+/** {@link MockAppOptions} with defaults applied and checked. */
+export interface ResolvedMockAppOptions {
+  /** The accepted keys; empty means any. */
+  apiKeys: ReadonlySet<string>;
+  /** The served models. */
+  models: readonly string[];
+  /** The most documents per request. */
+  maxDocuments: number;
+  /** The largest body. */
+  maxBodyBytes: number;
+  /** The seed. */
+  seed: number;
+  /** The delay before every `/v1/` answer, if any. */
+  latency: MockLatency | undefined;
+  /** Fixed scores. */
+  fixedResponses: readonly FixedResponse[];
+  /** Whether `x-mock-fault` is honoured. */
+  faultHeader: boolean;
+  /** The proxy, if any. */
+  proxy: MockProxyOptions | undefined;
+}
+
+function positiveInteger(name: string, value: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!(Number.isInteger(value) && value >= 1 && value <= max)) {
+    throw new RangeError(`${name} must be an integer from 1 to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * Applies the defaults to mock options and checks them.
+ * @throws RangeError or TypeError for an option out of range.
+ */
+export function resolveMockAppOptions(options: MockAppOptions): ResolvedMockAppOptions {
+  const models = options.models ?? DEFAULT_MOCK_MODELS;
+  if (models.length === 0 || models.some((model) => typeof model !== 'string' || model === '')) {
+    throw new TypeError('models must be a non-empty list of non-empty model ids');
+  }
+  const apiKeys = options.apiKeys ?? [];
+  if (apiKeys.some((key) => typeof key !== 'string' || !/^\S+$/.test(key))) {
+    throw new TypeError('apiKeys must be non-empty strings without white space');
+  }
+  const latency = typeof options.latency === 'number' ? { ms: options.latency } : options.latency;
+  if (latency !== undefined && !(latency.ms >= 0 && (latency.jitterMs ?? 0) >= 0)) {
+    throw new RangeError('latency must be a number of milliseconds, 0 or more');
+  }
+  for (const fixed of options.fixedResponses ?? []) {
+    for (const [text, score] of Object.entries(fixed.scores)) {
+      if (!(score >= 0 && score <= 1)) {
+        throw new RangeError(`fixed score ${score} of document ${JSON.stringify(text)} is not in [0, 1]`);
+      }
+    }
+  }
+  if (options.proxy !== undefined) new URL(options.proxy.url);
+  return {
+    apiKeys: new Set(apiKeys),
+    models: [...models],
+    maxDocuments: positiveInteger('maxDocuments', options.maxDocuments ?? MAX_DOCUMENTS, MAX_DOCUMENTS),
+    maxBodyBytes: positiveInteger('maxBodyBytes', options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
+    seed: options.seed ?? 1,
+    latency,
+    fixedResponses: options.fixedResponses ?? [],
+    faultHeader: options.faultHeader ?? true,
+    proxy: options.proxy,
+  };
+}

@@ -1,0 +1,74 @@
+import type { MockFault } from './mock-fault.js';
+
+/** One request the mock received, for test assertions. */
+export interface JournalEntry {
+  /** The request id, as sent back in `X-Request-Id`. */
+  readonly requestId: string;
+  /** The HTTP method. */
+  readonly method: string;
+  /** The path, without the query string. */
+  readonly path: string;
+  /** The query string, with its `?`, or `''`. */
+  readonly search: string;
+  /** The request headers, names in lower case; credentials (`authorization` and the like) are redacted. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body: the parsed JSON value, the raw text when it is not JSON, `undefined` when there is none or it was too large. */
+  body: unknown;
+  /** When the request arrived. */
+  readonly receivedAt: Date;
+  /** The fault applied to it, if any. */
+  fault?: MockFault;
+  /** Whether it matched a route (false for answers `route_not_found`). */
+  matchedRoute: boolean;
+  /** The status of the answer, once it is sent; unset for a reset or a hang. */
+  status?: number;
+  /** In proxy mode: every way the upstream answer broke the contract (empty when it kept it). */
+  contractViolations?: string[];
+}
+
+/** The value a redacted header gets. */
+export const REDACTED = '[redacted]';
+
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'cookie']);
+
+/**
+ * The headers of a request for the journal, names in lower case, with credentials redacted: an
+ * `Authorization: Bearer <key>` becomes `Bearer [redacted]`, so a test still sees the scheme.
+ */
+export function redactHeaders(headers: Headers): Record<string, string> {
+  const redacted: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    if (!CREDENTIAL_HEADERS.has(name)) {
+      redacted[name] = value;
+      return;
+    }
+    const scheme = /^(\w+)\s+\S/.exec(value)?.[1];
+    redacted[name] = name === 'authorization' && scheme !== undefined ? `${scheme} ${REDACTED}` : REDACTED;
+  });
+  return redacted;
+}
+
+/** The journal of every request a mock received, oldest first. */
+export class RequestJournal {
+  readonly #entries: JournalEntry[] = [];
+
+  /** Every request, oldest first. */
+  get requests(): readonly JournalEntry[] {
+    return this.#entries;
+  }
+
+  /** The requests that matched no route. */
+  get unmatchedRequests(): readonly JournalEntry[] {
+    return this.#entries.filter((entry) => !entry.matchedRoute);
+  }
+
+  /** Adds a request. */
+  record(entry: JournalEntry): void {
+    this.#entries.push(entry);
+  }
+
+  /** Empties the journal. */
+  clear(): void {
+    this.#entries.length = 0;
+  }
+}

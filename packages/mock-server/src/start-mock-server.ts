@@ -1,0 +1,78 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { createMockApp, type MockApp, type MockControls } from './create-mock-app.js';
+import type { MockFaults } from './mock-faults.js';
+import type { MockServerOptions } from './mock-options.js';
+import type { JournalEntry } from './request-journal.js';
+
+/** A running mock server; `await using` closes it. */
+export interface MockServer extends MockControls, AsyncDisposable {
+  /** The base URL, for example `http://127.0.0.1:41234` (no trailing slash, no `/v1`). */
+  readonly url: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** The Hono app it serves. */
+  readonly app: MockApp;
+  /** Stops listening, ends every open connection (hangs included) and waits until the server is closed. */
+  close(): Promise<void>;
+}
+
+function formatHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/**
+ * Starts the mock on a real socket (port 0 and 127.0.0.1 by default).
+ *
+ * ```ts
+ * await using mock = await startMockServer({ apiKeys: ['test-key'] });
+ * mock.faults.enqueue({ kind: 'error', status: 429, retryAfter: '1' });
+ * const answer = await fetch(`${mock.url}/v1/rerank`, ...);
+ * ```
+ * @throws RangeError or TypeError for an option out of range; the listen error (for example `EADDRINUSE`).
+ */
+export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const app = createMockApp(options);
+  const host = options.host ?? '127.0.0.1';
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    overrideGlobalObjects: options.overrideGlobalObjects ?? false,
+  }) as Server;
+  server.listen(options.port ?? 0, host);
+  try {
+    await once(server, 'listening');
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= (async () => {
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
+      server.closeAllConnections();
+      await serverClosed;
+    })();
+    return closed;
+  };
+  return {
+    url: `http://${formatHost(host)}:${port}`,
+    port,
+    app,
+    get requests(): readonly JournalEntry[] {
+      return app.requests;
+    },
+    get unmatchedRequests(): readonly JournalEntry[] {
+      return app.unmatchedRequests;
+    },
+    get faults(): MockFaults {
+      return app.faults;
+    },
+    clear: () => app.clear(),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

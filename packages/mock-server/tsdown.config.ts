@@ -1,0 +1,4 @@
+import { defineConfig } from 'tsdown';
+import { packageBuildConfig } from '../../tsdown.base.ts';
+
+export default defineConfig(packageBuildConfig({ entry: ['src/index.ts', 'src/cli.ts'] }));
