@@ -1,0 +1,182 @@
+import { buildRerankResponse } from '@sealink/rerank-contract';
+import { checkRerankResponse, rerankRequestArbitrary } from '@sealink/rerank-contract/testing';
+import { lexicalScore, startMockServer } from '@sealink/rerank-mock-server';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BadRequestError } from './api-error.js';
+import { APIUserAbortError } from './api-user-abort-error.js';
+import { testClient } from './testing/disposable-client.js';
+
+const WORDS = [
+  'rerank',
+  'gateway',
+  'qwen',
+  'model',
+  'api',
+  'search',
+  'sourdough',
+  'starter',
+  'the',
+  'of',
+  'best',
+];
+
+/** `count` documents of one to eight words, with many repeats so that scores tie. */
+function makeDocuments(count: number): string[] {
+  let state = 7;
+  const next = () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state;
+  };
+  return Array.from({ length: count }, () =>
+    Array.from({ length: 1 + (next() % 8) }, () => WORDS[next() % WORDS.length]).join(' '),
+  );
+}
+
+const QUERY = 'best rerank gateway for qwen models';
+
+describe('rerankAll against the mock server', () => {
+  it('ranks 5,000 documents in chunks of 1,000 exactly as one unsplit ranking', async () => {
+    // The contract allows at most 1,000 documents per request, so the unsplit reference is computed here
+    // with the mock's own pointwise score; a 1,000-document call shows that it is the mock's ranking.
+    await using mock = await startMockServer();
+    await using client = testClient(mock.url);
+    const documents = makeDocuments(5000);
+    const reference = (docs: string[]) =>
+      buildRerankResponse({
+        model: 'qwen3-rerank',
+        documents: docs,
+        scores: docs.map((document) => lexicalScore(QUERY, document)),
+        totalTokens: 0,
+      }).results;
+    const firstThousand = await client.rerank({
+      model: 'qwen3-rerank',
+      query: QUERY,
+      documents: documents.slice(0, 1000),
+    });
+    expect(firstThousand.results).toEqual(reference(documents.slice(0, 1000)));
+    mock.clear();
+    const request = { model: 'qwen3-rerank', query: QUERY, documents };
+    const split = await client.rerankAll(request, { chunkSize: 1000 });
+    expect(mock.requests).toHaveLength(5);
+    expect(split.results).toEqual(reference(documents));
+    expect(new Set(split.results.map((result) => result.relevance_score)).size).toBeLessThan(1000);
+    expect(checkRerankResponse(request, split)).toEqual([]);
+    // Chunks run concurrently, so the journal may hold them in another order than request_ids.
+    expect([...split.request_ids].sort()).toEqual(mock.requests.map((entry) => entry.requestId).sort());
+    for (const entry of mock.requests) {
+      const body = entry.body as { documents: unknown[]; return_documents: boolean };
+      expect(body.documents).toHaveLength(1000);
+      expect(body.return_documents).toBe(false);
+    }
+  });
+
+  it('keeps top_n over all documents and return_documents: false', async () => {
+    await using mock = await startMockServer();
+    await using client = testClient(mock.url);
+    const documents = makeDocuments(1000);
+    const request = { model: 'qwen3-rerank', query: QUERY, documents, top_n: 7, return_documents: false };
+    const unsplit = await client.rerank(request);
+    const split = await client.rerankAll(request, { chunkSize: 400, concurrency: 2 });
+    expect(split.results).toEqual(unsplit.results);
+    expect(split.results).toHaveLength(7);
+    expect(split.results.every((result) => result.document === undefined)).toBe(true);
+    for (const entry of mock.requests.slice(1)) expect((entry.body as { top_n: number }).top_n).toBe(7);
+  });
+
+  it("reads the chunk size from the model's max_documents once, and sends one request when it fits", async () => {
+    await using mock = await startMockServer({ maxDocuments: 300 });
+    await using client = testClient(mock.url);
+    const documents = makeDocuments(1000);
+    const response = await client.rerankAll({ model: 'qwen3-rerank', query: QUERY, documents });
+    expect(response.results).toHaveLength(1000);
+    expect(mock.requests.map((entry) => `${entry.method} ${entry.path}`)).toEqual([
+      'GET /v1/models/qwen3-rerank',
+      'POST /v1/rerank',
+      'POST /v1/rerank',
+      'POST /v1/rerank',
+      'POST /v1/rerank',
+    ]);
+    mock.clear();
+    const small = await client.rerankAll({
+      model: 'qwen3-rerank',
+      query: QUERY,
+      documents: documents.slice(0, 5),
+    });
+    expect(
+      checkRerankResponse({ model: 'qwen3-rerank', query: QUERY, documents: documents.slice(0, 5) }, small),
+    ).toEqual([]);
+    expect(small.request_ids).toEqual([mock.requests[0]?.requestId]);
+    expect(mock.requests.map((entry) => entry.path)).toEqual(['/v1/rerank']);
+  });
+
+  it('splits by body size as well as by count', async () => {
+    await using mock = await startMockServer({ maxBodyBytes: 64 * 1024 });
+    await using client = testClient(mock.url);
+    const documents = Array.from({ length: 40 }, (_, index) => `${'gateway '.repeat(500)}${index}`);
+    const request = { model: 'qwen3-rerank', query: QUERY, documents };
+    await expect(client.rerank(request)).rejects.toThrow(/413|larger/);
+    const split = await client.rerankAll(request, { maxChunkBytes: 64 * 1024 });
+    expect(checkRerankResponse(request, split)).toEqual([]);
+    expect(mock.requests.filter((entry) => entry.status === 200).length).toBeGreaterThan(1);
+  });
+
+  it('fails with the first chunk error and stops the other chunks', async () => {
+    await using mock = await startMockServer();
+    await using client = testClient(mock.url);
+    mock.faults.enqueue(
+      { kind: 'latency', ms: 50 },
+      { kind: 'error', status: 400, code: 'bad_chunk', message: 'bad chunk' },
+    );
+    const documents = makeDocuments(100);
+    const error = await client
+      .rerankAll({ model: 'qwen3-rerank', query: QUERY, documents }, { chunkSize: 10, concurrency: 2 })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect((error as BadRequestError).code).toBe('bad_chunk');
+    expect(mock.requests.length).toBeLessThan(10);
+  });
+
+  it('aborts every chunk when the caller aborts', async () => {
+    await using mock = await startMockServer({ latency: 5000 });
+    await using client = testClient(mock.url);
+    const controller = new AbortController();
+    const pending = client.rerankAll(
+      { model: 'qwen3-rerank', query: QUERY, documents: makeDocuments(50) },
+      { chunkSize: 10, signal: controller.signal },
+    );
+    setTimeout(() => controller.abort(), 50);
+    await expect(pending).rejects.toBeInstanceOf(APIUserAbortError);
+  });
+
+  it('rejects bad split options with a clear error', async () => {
+    await using mock = await startMockServer();
+    await using client = testClient(mock.url);
+    const request = { model: 'qwen3-rerank', query: QUERY, documents: ['a'] };
+    await expect(client.rerankAll(request, { chunkSize: 0 })).rejects.toThrow(
+      /chunkSize must be a positive integer/,
+    );
+    await expect(client.rerankAll(request, { concurrency: 1.5 })).rejects.toThrow(/concurrency must be/);
+    expect(mock.requests).toHaveLength(0);
+  });
+
+  it('equals one unsplit call for random requests and chunk sizes (pointwise model)', async () => {
+    await using mock = await startMockServer();
+    await using client = testClient(mock.url);
+    await fc.assert(
+      fc.asyncProperty(
+        rerankRequestArbitrary({ models: ['qwen3-rerank'], maxDocuments: 30 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 4 }),
+        async (request, chunkSize, concurrency) => {
+          const unsplit = await client.rerank(request);
+          const split = await client.rerankAll(request, { chunkSize, concurrency });
+          expect(split.results).toEqual(unsplit.results);
+          expect(split.usage).toEqual(unsplit.usage);
+          expect(checkRerankResponse(request, split)).toEqual([]);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
