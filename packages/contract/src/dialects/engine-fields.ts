@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/** The index of a document in an engine's answer: an integer from 0. */
+export const EngineIndex = z.int().min(0).meta({ description: "The document's position in the request." });
+
+/** A score in an engine's answer: a finite number (JSON has no NaN or infinity; zod rejects them). */
+export const EngineScoreValue = z.number().meta({ description: 'The score in the engine scale.' });
+
+/** A document an engine echoes back: a plain string or `{ text }`, depending on the engine and version. */
+export const EngineDocument = z.union([z.string(), z.object({ text: z.string() })]);
+
+/** A document an engine echoes back. */
+export type EngineDocument = z.infer<typeof EngineDocument>;
+
+/** The text of an echoed document. */
+export function engineDocumentText(document: EngineDocument | undefined): string | undefined {
+  if (document === undefined) return undefined;
+  return typeof document === 'string' ? document : document.text;
+}
+
+/** A query as dialect requests carry it: a string that is not empty. */
+export const DialectQuery = z.string().min(1, { error: 'query must not be empty' });
+
+/** Documents as dialect requests carry them: at least one string. */
+export const DialectTexts = z.array(z.string()).min(1, { error: 'documents must have at least 1 item' });
+
+/** A positive integer such as `top_n`. */
+export const PositiveInt = z.int().min(1);

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { createRerankId } from '../build-rerank-response.js';
+import {
+  DialectQuery,
+  DialectTexts,
+  EngineDocument,
+  EngineIndex,
+  EngineScoreValue,
+  engineDocumentText,
+  PositiveInt,
+} from './engine-fields.js';
+import { describeOpenAiError, OpenAiErrorBody } from './openai-error-body.js';
+import { parseDialectBody } from './parse-dialect-body.js';
+import { readRankedScores } from './read-ranked-scores.js';
+import type { RerankDialect } from './rerank-dialect.js';
+import { toEngineScores } from './to-engine-scores.js';
+import { toNormalizedRequest } from './to-normalized-request.js';
+
+/** The body of Infinity's `POST /rerank` (michaelfeil/infinity's `RerankInput`). */
+export const InfinityRerankRequest = z.object({
+  /** The search query. */
+  query: DialectQuery,
+  /** The documents, as strings (at most 2,048). */
+  documents: DialectTexts,
+  /** Whether results carry the document; `false` by default. */
+  return_documents: z.boolean().optional(),
+  /** Whether scores are raw logits (`true`) or after the model's activation (`false`, the default). */
+  raw_scores: z.boolean().optional(),
+  /** The served model; Infinity's default model when omitted. */
+  model: z.string().min(1).optional(),
+  /** How many results to return; all when omitted. */
+  top_n: PositiveInt.optional(),
+});
+
+/** The body of Infinity's `POST /rerank`. */
+export type InfinityRerankRequest = z.infer<typeof InfinityRerankRequest>;
+
+/** One result of Infinity's rerank. */
+export const InfinityRerankResult = z.object({
+  /** The score: a probability, or a raw logit with `raw_scores`. */
+  relevance_score: EngineScoreValue,
+  /** The document's position in the request. */
+  index: EngineIndex,
+  /** The document text (a plain string), with `return_documents`. */
+  document: EngineDocument.nullable().optional(),
+});
+
+/**
+ * The answer of Infinity's `POST /rerank`. Infinity versions before about 0.0.50 named the list `data`
+ * instead of `results`; only `results` is read.
+ */
+export const InfinityRerankResponse = z.object({
+  /** Always `rerank`. */
+  object: z.string().optional(),
+  /** The ranked documents, by score descending. */
+  results: z.array(InfinityRerankResult),
+  /** The served model. */
+  model: z.string().optional(),
+  /** Tokens counted. */
+  usage: z.object({ prompt_tokens: z.number().optional(), total_tokens: z.number() }).optional(),
+  /** The id of the call, `infinity-` and a UUID. */
+  id: z.string().optional(),
+  /** When the answer was made, in Unix seconds. */
+  created: z.number().optional(),
+});
+
+/** The answer of Infinity's `POST /rerank`. */
+export type InfinityRerankResponse = z.infer<typeof InfinityRerankResponse>;
+
+/**
+ * Infinity `POST /rerank`. Scores are probabilities (identity) unless `raw_scores` asks for logits
+ * (sigmoid). No instruction or token limit. Error bodies are OpenAI-style (not confirmed for every
+ * version; FastAPI's `{ detail }` may appear on validation errors).
+ */
+export const infinityDialect: RerankDialect<InfinityRerankRequest, InfinityRerankResponse> = {
+  name: 'infinity',
+  request: InfinityRerankRequest,
+  response: InfinityRerankResponse,
+  error: OpenAiErrorBody,
+  toRequest(request, options = {}) {
+    return {
+      query: request.query,
+      documents: request.documents,
+      return_documents: request.returnDocuments,
+      raw_scores: options.rawScores ?? false,
+      model: options.upstreamModel ?? request.model,
+      top_n: request.topN,
+    };
+  },
+  fromRequest(request, options = {}) {
+    return toNormalizedRequest({
+      model: request.model ?? options.defaultModel ?? '',
+      query: request.query,
+      documents: request.documents,
+      topN: request.top_n,
+      returnDocuments: request.return_documents ?? false,
+    });
+  },
+  toResponse(input) {
+    return {
+      object: 'rerank',
+      results: toEngineScores(input, 'identity').map(({ index, score, text }) =>
+        text === undefined
+          ? { relevance_score: score, index }
+          : { relevance_score: score, index, document: text },
+      ),
+      model: input.model,
+      usage: { prompt_tokens: input.totalTokens, total_tokens: input.totalTokens },
+      id: input.id ?? createRerankId(),
+      created: Math.floor(Date.now() / 1000),
+    };
+  },
+  parseResponse(body, options) {
+    const parsed = parseDialectBody('infinity', InfinityRerankResponse, body);
+    const entries = parsed.results.map((result) => ({
+      index: result.index,
+      score: result.relevance_score,
+      text: engineDocumentText(result.document ?? undefined),
+    }));
+    return {
+      results: readRankedScores('infinity', entries, options, options.scoreMapping ?? 'identity'),
+      totalTokens: parsed.usage?.total_tokens,
+    };
+  },
+  describeError: describeOpenAiError,
+};

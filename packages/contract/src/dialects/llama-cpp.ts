@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import {
+  DialectQuery,
+  DialectTexts,
+  EngineDocument,
+  EngineIndex,
+  EngineScoreValue,
+  engineDocumentText,
+  PositiveInt,
+} from './engine-fields.js';
+import { describeOpenAiError, OpenAiErrorBody } from './openai-error-body.js';
+import { parseDialectBody } from './parse-dialect-body.js';
+import { readRankedScores } from './read-ranked-scores.js';
+import type { RerankDialect } from './rerank-dialect.js';
+import { toEngineScores } from './to-engine-scores.js';
+import { toNormalizedRequest } from './to-normalized-request.js';
+
+/**
+ * The body of llama.cpp server's `POST /v1/rerank` (also `/rerank`, `/reranking`), run with
+ * `--reranking` (`--embedding --pooling rank`). The server also takes TEI's body (`texts`) and then
+ * answers in TEI's shape; this dialect is the Jina-like one.
+ */
+export const LlamaCppRerankRequest = z.object({
+  /** Ignored by the server except to echo it back. */
+  model: z.string().min(1).optional(),
+  /** The search query. */
+  query: DialectQuery,
+  /** The documents, as strings. */
+  documents: DialectTexts,
+  /** How many results to return; all when omitted (the server would return none for `0`, so it is refused). */
+  top_n: PositiveInt.optional(),
+});
+
+/** The body of llama.cpp server's `POST /v1/rerank`. */
+export type LlamaCppRerankRequest = z.infer<typeof LlamaCppRerankRequest>;
+
+/** One result of llama.cpp's rerank. */
+export const LlamaCppRerankResult = z.object({
+  /** The document's position in the request. */
+  index: EngineIndex,
+  /** The raw output of the model's ranking head: a logit, not a probability. */
+  relevance_score: EngineScoreValue,
+  /** The document, when the server version echoes it (string or `{ text }`). */
+  document: EngineDocument.optional(),
+});
+
+/** The answer of llama.cpp server's `POST /v1/rerank`. */
+export const LlamaCppRerankResponse = z.object({
+  /** The `model` of the request, or the server's default name. */
+  model: z.string().optional(),
+  /** Always `list`. */
+  object: z.string().optional(),
+  /** Tokens evaluated. */
+  usage: z.object({ prompt_tokens: z.number().optional(), total_tokens: z.number() }).optional(),
+  /** The ranked documents (sorted by score descending in recent versions). */
+  results: z.array(LlamaCppRerankResult),
+});
+
+/** The answer of llama.cpp server's `POST /v1/rerank`. */
+export type LlamaCppRerankResponse = z.infer<typeof LlamaCppRerankResponse>;
+
+/**
+ * llama.cpp server `POST /v1/rerank`. Scores are the raw logits of the ranking head (sigmoid
+ * mapping). No instruction: the prompt comes from the GGUF's rerank template, so Qwen3-Reranker
+ * needs a conversion that carries it (see llama.cpp #16407). No token limit or returned documents.
+ */
+export const llamaCppDialect: RerankDialect<LlamaCppRerankRequest, LlamaCppRerankResponse> = {
+  name: 'llama-cpp',
+  request: LlamaCppRerankRequest,
+  response: LlamaCppRerankResponse,
+  error: OpenAiErrorBody,
+  toRequest(request, options = {}) {
+    return {
+      model: options.upstreamModel ?? request.model,
+      query: request.query,
+      documents: request.documents,
+      top_n: request.topN,
+    };
+  },
+  fromRequest(request, options = {}) {
+    return toNormalizedRequest({
+      model: request.model ?? options.defaultModel ?? '',
+      query: request.query,
+      documents: request.documents,
+      topN: request.top_n,
+      returnDocuments: false,
+    });
+  },
+  toResponse(input) {
+    return {
+      model: input.model,
+      object: 'list',
+      usage: { prompt_tokens: input.totalTokens, total_tokens: input.totalTokens },
+      results: toEngineScores(input, 'sigmoid').map(({ index, score }) => ({
+        index,
+        relevance_score: score,
+      })),
+    };
+  },
+  parseResponse(body, options) {
+    const parsed = parseDialectBody('llama-cpp', LlamaCppRerankResponse, body);
+    const entries = parsed.results.map((result) => ({
+      index: result.index,
+      score: result.relevance_score,
+      text: engineDocumentText(result.document),
+    }));
+    return {
+      results: readRankedScores('llama-cpp', entries, options, options.scoreMapping ?? 'sigmoid'),
+      totalTokens: parsed.usage?.total_tokens,
+    };
+  },
+  describeError: describeOpenAiError,
+};
