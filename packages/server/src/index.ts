@@ -8,6 +8,7 @@ export type {
   ScoringWarning,
 } from './backend/scoring-backend-v1.js';
 export { ScoringError, type ScoringErrorOptions } from './backend/scoring-error.js';
+export { Bm25Backend, type Bm25BackendOptions } from './bm25/bm25-backend.js';
 export {
   createRerankApp,
   DEFAULT_MODEL_HINTS,

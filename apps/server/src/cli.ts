@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// sealink-rerank-server: starts the SeaLink Rerank server from environment variables and an optional
+// JSON configuration file, and shuts it down gracefully on SIGTERM or SIGINT.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadServerConfig } from './config/load-server-config.js';
+import { CONFIG_REFERENCE } from './config/server-config.js';
+import { createServerFromConfig } from './create-server-from-config.js';
+
+const USAGE = `Usage: sealink-rerank-server [--config <file.json>]
+
+Starts the SeaLink Rerank API server. Settings come from environment variables, over an optional
+JSON file (--config or SEALINK_CONFIG), over the defaults:
+
+${CONFIG_REFERENCE.map((entry) => `  ${(entry.env || `(file) ${entry.name}`).padEnd(28)} ${entry.default === '' ? '' : `default ${entry.default}`}`).join('\n')}
+`;
+
+function fail(message: string, exitCode: number): never {
+  process.stderr.write(`sealink-rerank-server: ${message}\n`);
+  process.exit(exitCode);
+}
+
+let configPath: string | undefined;
+try {
+  const { values } = parseArgs({
+    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help === true) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  configPath = values.config;
+} catch (error) {
+  fail(`${(error as Error).message}\n\n${USAGE}`, 2);
+}
+
+let server: ReturnType<typeof createServerFromConfig>;
+try {
+  server = createServerFromConfig(loadServerConfig({ env: process.env, configPath }));
+} catch (error) {
+  if (error instanceof ConfigError) fail(error.message, 2);
+  fail(`cannot start: ${(error as Error).message}`, 1);
+}
+
+let exiting = false;
+async function shutDown(signal: string): Promise<void> {
+  if (exiting) {
+    server.logger.warn({ signal }, 'second signal: exiting without waiting for the drain');
+    server.logger.flush();
+    process.exit(1);
+  }
+  exiting = true;
+  server.logger.info({ signal }, 'shutting down');
+  try {
+    await server.stop();
+    process.exit(0);
+  } catch (error) {
+    server.logger.error({ err: error }, 'shutdown failed');
+    server.logger.flush();
+    process.exit(1);
+  }
+}
+process.on('SIGTERM', () => void shutDown('SIGTERM'));
+process.on('SIGINT', () => void shutDown('SIGINT'));
+process.on('uncaughtException', (error) => {
+  server.logger.fatal({ err: error }, 'uncaught exception');
+  server.logger.flush();
+  process.exit(1);
+});
+process.on('unhandledRejection', (reason) => {
+  server.logger.fatal({ err: reason }, 'unhandled rejection');
+  server.logger.flush();
+  process.exit(1);
+});
+
+try {
+  await server.start();
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code;
+  const message =
+    code === 'EADDRINUSE' || code === 'EACCES'
+      ? `cannot listen on ${server.config.host}:${server.config.port} (${code})`
+      : `cannot start: ${(error as Error).message}`;
+  server.logger.error({ err: error }, message);
+  await server.stop().catch(() => {});
+  fail(message, 1);
+}

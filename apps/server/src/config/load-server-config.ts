@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatJsonPath } from '@sealink/rerank-contract';
+import { CONFIG_REFERENCE, ServerConfig } from './server-config.js';
+
+/** A configuration that cannot be used; its message names the setting and says what is allowed. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Where the configuration comes from. */
+export interface LoadServerConfigOptions {
+  /** The environment, usually `process.env`. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** A JSON configuration file (`--config`); `SEALINK_CONFIG` from the environment when omitted. */
+  configPath?: string | undefined;
+  /** The directory relative paths are read from; the working directory by default. */
+  cwd?: string | undefined;
+}
+
+const LIST_SETTINGS = new Set(['api_keys', 'api_key_digests']);
+const BOOLEAN_SETTINGS = new Set(['auth_disabled', 'process_metrics']);
+const INTEGER_SETTINGS = new Set([
+  'port',
+  'max_body_bytes',
+  'request_timeout_ms',
+  'drain_timeout_ms',
+  'retry_after_seconds',
+]);
+
+function fromEnvironment(name: string, value: string): unknown {
+  if (LIST_SETTINGS.has(name)) {
+    return value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+  }
+  if (BOOLEAN_SETTINGS.has(name)) {
+    const normalized = value.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
+    if (['false', '0', 'no', 'off', ''].includes(normalized)) return false;
+    return value;
+  }
+  if (INTEGER_SETTINGS.has(name)) return /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+  return value;
+}
+
+function readJsonFile(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `Cannot read the ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`The ${what} ${path} is not valid JSON: ${(error as Error).message}.`);
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return value;
+}
+
+/**
+ * Reads the server's configuration: defaults, then the JSON file (`--config` or `SEALINK_CONFIG`), then
+ * environment variables, then the models file (`models_file`) for the registry. Validated with
+ * {@link ServerConfig}.
+ * @throws ConfigError with one message that names the offending setting (by its environment variable
+ * when it came from there, else by its key and file) and what is allowed.
+ */
+export function loadServerConfig(options: LoadServerConfigOptions): ServerConfig {
+  const { env } = options;
+  const cwd = options.cwd ?? process.cwd();
+  const configPath = options.configPath ?? (env.SEALINK_CONFIG === '' ? undefined : env.SEALINK_CONFIG);
+  const raw: Record<string, unknown> = {};
+  /** Where each top-level setting came from, for messages. */
+  const origin = new Map<string, string>();
+  if (configPath !== undefined) {
+    const file = readJsonFile(resolve(cwd, configPath), 'configuration file');
+    if (file === null || typeof file !== 'object' || Array.isArray(file)) {
+      throw new ConfigError(`The configuration file ${configPath} must hold a JSON object.`);
+    }
+    for (const [key, value] of Object.entries(file)) {
+      raw[key] = value;
+      origin.set(key, `${key} in ${configPath}`);
+    }
+  }
+  for (const entry of CONFIG_REFERENCE) {
+    if (entry.env === '') continue;
+    const value = env[entry.env];
+    if (value === undefined) continue;
+    raw[entry.name] = fromEnvironment(entry.name, value);
+    origin.set(entry.name, entry.env);
+  }
+  if (typeof raw.models_file === 'string') {
+    raw.models = readJsonFile(resolve(cwd, raw.models_file), 'models file');
+    origin.set('models', `the models file ${raw.models_file}:`);
+  }
+
+  const parsed = ServerConfig.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const [top, ...rest] = issue.path;
+    const key = String(top ?? '');
+    const source = origin.get(key) ?? key;
+    const where = key === 'models' && rest.length > 0 ? `${source} ${formatJsonPath(rest)}` : source;
+    const label = where === '' ? 'the configuration' : where;
+    throw new ConfigError(
+      `Invalid configuration: ${label}: ${issue.message} (got ${describeValue(valueAt(raw, issue.path))}).`,
+    );
+  }
+  const config = parsed.data;
+  const hasKeys = config.api_keys.length > 0 || config.api_key_digests.length > 0;
+  if (!hasKeys && !config.auth_disabled && env.NODE_ENV === 'production') {
+    throw new ConfigError(
+      'Invalid configuration: SEALINK_API_KEYS: no API key is set and NODE_ENV is production. Set SEALINK_API_KEYS (or SEALINK_API_KEY_DIGESTS), or SEALINK_AUTH_DISABLED=true to run without authentication.',
+    );
+  }
+  return config;
+}

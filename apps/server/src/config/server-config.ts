@@ -1,0 +1,152 @@
+import { DEFAULT_MAX_BODY_BYTES } from '@sealink/rerank-contract';
+import { z } from 'zod';
+import type { ConfigReferenceEntry } from './config-reference-entry.js';
+import { DEFAULT_MODELS, ModelsConfig } from './model-config.js';
+
+/** The configuration reference, filled as the fields below are declared, in the same order. */
+const reference: ConfigReferenceEntry[] = [];
+
+/** Declares one setting: its schema gets a description that names its environment variable and default. */
+function setting<T extends z.ZodType>(name: string, schema: T, entry: Omit<ConfigReferenceEntry, 'name'>): T {
+  reference.push({ name, ...entry });
+  const where = entry.env === '' ? 'Configuration file only.' : `Environment variable \`${entry.env}\`.`;
+  const fallback = entry.default === '' ? '' : ` Default: \`${entry.default}\`.`;
+  return schema.meta({
+    description: `${entry.description} ${where}${fallback}`,
+    env: entry.env || undefined,
+  }) as T;
+}
+
+const booleanSetting = z.boolean();
+
+/**
+ * The server's configuration: environment variables over an optional JSON file (`SEALINK_CONFIG=path`
+ * or `--config path`) over the defaults. The file uses the keys below; every key also has an
+ * environment variable except `models`.
+ */
+export const ServerConfig = z
+  .strictObject({
+    port: setting('port', z.int().min(0).max(65_535).default(8080), {
+      env: 'PORT',
+      type: 'integer (0-65535)',
+      default: '8080',
+      description: 'The TCP port to listen on.',
+    }),
+    host: setting('host', z.string().min(1).default('127.0.0.1'), {
+      env: 'HOST',
+      type: 'string',
+      default: '127.0.0.1',
+      description:
+        'The address to listen on. The default takes local connections only; use `0.0.0.0` in a container so the port can be published.',
+    }),
+    api_keys: setting(
+      'api_keys',
+      z
+        .array(z.string().min(1).regex(/^\S+$/, { error: 'an API key must not contain white space' }))
+        .default([]),
+      {
+        env: 'SEALINK_API_KEYS',
+        type: 'comma-separated strings',
+        default: '',
+        description:
+          'The API keys clients send as `Authorization: Bearer <key>`. Kept in memory only as SHA-256 digests. When no key is set, authentication is off with a warning (refused when `NODE_ENV=production` unless `auth_disabled` is set).',
+      },
+    ),
+    api_key_digests: setting(
+      'api_key_digests',
+      z
+        .array(
+          z
+            .string()
+            .regex(/^[0-9a-fA-F]{64}$/, { error: 'a key digest must be 64 hexadecimal digits (SHA-256)' }),
+        )
+        .default([]),
+      {
+        env: 'SEALINK_API_KEY_DIGESTS',
+        type: 'comma-separated SHA-256 hex digests',
+        default: '',
+        description:
+          'SHA-256 digests of API keys (`printf %s "$KEY" | sha256sum`), so the configuration never holds a key.',
+      },
+    ),
+    auth_disabled: setting('auth_disabled', booleanSetting.default(false), {
+      env: 'SEALINK_AUTH_DISABLED',
+      type: 'boolean',
+      default: 'false',
+      description: 'Turns authentication off even when keys are set; for local development only.',
+    }),
+    models_file: setting('models_file', z.string().min(1).optional(), {
+      env: 'SEALINK_MODELS_FILE',
+      type: 'path',
+      default: '',
+      description:
+        'A JSON file with the model registry: a list of `{ id, backend: { type, options? }, default_instruction?, max_documents?, max_concurrent_calls?, owned_by?, description? }`. Relative paths are read from the working directory.',
+    }),
+    models: setting('models', ModelsConfig.default(DEFAULT_MODELS), {
+      env: '',
+      type: 'list of models',
+      default: '[{ "id": "bm25", "backend": { "type": "bm25" } }]',
+      description:
+        'The model registry, inline; `models_file` replaces it. The default serves the embedded `bm25` model only.',
+    }),
+    max_body_bytes: setting(
+      'max_body_bytes',
+      z
+        .int()
+        .min(1024)
+        .max(1024 * 1024 * 1024)
+        .default(DEFAULT_MAX_BODY_BYTES),
+      {
+        env: 'SEALINK_MAX_BODY_BYTES',
+        type: 'integer (bytes)',
+        default: String(DEFAULT_MAX_BODY_BYTES),
+        description: 'The largest request body, enforced while it streams in; larger bodies get 413.',
+      },
+    ),
+    request_timeout_ms: setting('request_timeout_ms', z.int().min(1).max(3_600_000).default(30_000), {
+      env: 'SEALINK_REQUEST_TIMEOUT_MS',
+      type: 'integer (milliseconds)',
+      default: '30000',
+      description:
+        'The deadline of a rerank request, body included; past it the request gets 504 and the backend is aborted.',
+    }),
+    drain_timeout_ms: setting('drain_timeout_ms', z.int().min(0).max(3_600_000).default(10_000), {
+      env: 'SEALINK_DRAIN_TIMEOUT_MS',
+      type: 'integer (milliseconds)',
+      default: '10000',
+      description:
+        'On SIGTERM or SIGINT, how long in-flight requests may take to finish before their connections are cut.',
+    }),
+    retry_after_seconds: setting('retry_after_seconds', z.int().min(1).max(3600).default(5), {
+      env: 'SEALINK_RETRY_AFTER_SECONDS',
+      type: 'integer (seconds)',
+      default: '5',
+      description: 'The `Retry-After` sent with 503 answers while draining or while a model loads.',
+    }),
+    log_level: setting(
+      'log_level',
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      {
+        env: 'SEALINK_LOG_LEVEL',
+        type: 'fatal | error | warn | info | debug | trace | silent',
+        default: 'info',
+        description: 'The level of the JSON logs written to stdout. One line per request at `info`.',
+      },
+    ),
+    process_metrics: setting('process_metrics', booleanSetting.default(true), {
+      env: 'SEALINK_PROCESS_METRICS',
+      type: 'boolean',
+      default: 'true',
+      description: 'Also export process metrics (CPU, memory, event loop lag, GC) on `/metrics`.',
+    }),
+  })
+  .meta({ id: 'ServerConfig', description: 'The configuration of the SeaLink Rerank server.' });
+
+/** The server's configuration, with every default applied. */
+export type ServerConfig = z.infer<typeof ServerConfig>;
+
+/** The server's configuration as written in a file or the environment, before defaults. */
+export type ServerConfigInput = z.input<typeof ServerConfig>;
+
+/** Every setting with its key, environment variable, type, default and description, for the docs. */
+export const CONFIG_REFERENCE: readonly ConfigReferenceEntry[] = reference;

@@ -1,0 +1,124 @@
+import {
+  createRerankApp,
+  DEFAULT_MODEL_HINTS,
+  ModelRegistry,
+  type RerankApp,
+  type RerankServer,
+  ServerMetrics,
+  serveRerankApp,
+} from '@sealink/rerank-server';
+import { type Logger, pino } from 'pino';
+import { createBackend } from './backends/create-backend.js';
+import type { ModelConfig } from './config/model-config.js';
+import type { ServerConfig } from './config/server-config.js';
+
+/** The 404 hints of model ids this deployment lacks: how to configure them here. */
+export const APP_MODEL_HINTS: Readonly<Record<string, string>> = {
+  ...DEFAULT_MODEL_HINTS,
+  'qwen3-rerank':
+    "To serve 'qwen3-rerank', register a model with that id and a Qwen3-Reranker backend in the model registry (SEALINK_MODELS_FILE); this server only serves the models listed.",
+};
+
+/** Builds the model registry a configuration describes, with one backend instance per model. */
+export function createModelRegistry(models: readonly ModelConfig[]): ModelRegistry {
+  return new ModelRegistry(
+    models.map((model) => ({
+      id: model.id,
+      backend: createBackend(model.backend),
+      maxDocuments: model.max_documents,
+      maxConcurrentCalls: model.max_concurrent_calls,
+      defaultInstruction: model.default_instruction,
+      ownedBy: model.owned_by,
+      description: model.description,
+    })),
+  );
+}
+
+/** Options of {@link createServerFromConfig}. */
+export interface CreateServerFromConfigOptions {
+  /** The logger; JSON lines to stdout at the configured level by default. */
+  logger?: Logger | undefined;
+}
+
+/** A server built from its configuration, not yet listening. */
+export interface ConfiguredServer {
+  /** The configuration it was built from. */
+  readonly config: ServerConfig;
+  /** The model registry; `start` loads it. */
+  readonly registry: ModelRegistry;
+  /** The Hono app. */
+  readonly app: RerankApp;
+  /** The logger. */
+  readonly logger: Logger;
+  /** The metrics. */
+  readonly metrics: ServerMetrics;
+  /**
+   * Listens on the configured host and port and loads every model (requests to a model still loading
+   * get 503). Rejects when the port is taken or a model fails to load.
+   */
+  start(): Promise<RerankServer>;
+  /** Drains (within `drain_timeout_ms`), closes the listener and every backend, and flushes the logs. */
+  stop(): Promise<void>;
+}
+
+/** Builds the registry, metrics, logger and app a configuration describes. */
+export function createServerFromConfig(
+  config: ServerConfig,
+  options: CreateServerFromConfigOptions = {},
+): ConfiguredServer {
+  const logger =
+    options.logger ?? pino({ level: config.log_level }, pino.destination({ dest: 1, sync: false }));
+  const registry = createModelRegistry(config.models);
+  const metrics = new ServerMetrics({ processMetrics: config.process_metrics });
+  const drain = new AbortController();
+  const authDisabled =
+    config.auth_disabled || (config.api_keys.length === 0 && config.api_key_digests.length === 0);
+  const app = createRerankApp({
+    registry,
+    auth: authDisabled
+      ? { disabled: true }
+      : { apiKeys: config.api_keys, apiKeyDigests: config.api_key_digests },
+    logger,
+    metrics,
+    maxBodyBytes: config.max_body_bytes,
+    requestTimeoutMs: config.request_timeout_ms,
+    retryAfterSeconds: config.retry_after_seconds,
+    drainSignal: drain.signal,
+    modelHints: APP_MODEL_HINTS,
+  });
+  let running: RerankServer | undefined;
+  let stopping: Promise<void> | undefined;
+
+  return {
+    config,
+    registry,
+    app,
+    logger,
+    metrics,
+    async start() {
+      running = await serveRerankApp(app, {
+        hostname: config.host,
+        port: config.port,
+        onDrainStart: () => drain.abort(),
+      });
+      logger.info({ url: running.url, models: registry.ids() }, 'listening');
+      await registry.load();
+      logger.info({ models: registry.ids() }, 'models loaded');
+      return running;
+    },
+    stop() {
+      stopping ??= (async () => {
+        drain.abort();
+        if (running !== undefined) {
+          logger.info({ drain_timeout_ms: config.drain_timeout_ms }, 'draining');
+          const drained = await running.close({ drainTimeoutMs: config.drain_timeout_ms });
+          if (!drained) logger.warn('the drain deadline passed; open requests were cut');
+        }
+        await registry.close();
+        logger.info('stopped');
+        logger.flush();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,388 @@
+import { connect } from 'node:net';
+import { ErrorResponse } from '@sealink/rerank-contract';
+import {
+  BAD_INPUT_CASES,
+  checkRerankResponse,
+  junkBodyArbitrary,
+  rerankRequestArbitrary,
+} from '@sealink/rerank-contract/testing';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createRerankApp, type RerankAppOptions } from './create-rerank-app.js';
+import { ModelRegistry } from './registry/model-registry.js';
+import { serveRerankApp } from './serve/serve-rerank-app.js';
+import { captureLogger } from './testing/capture-logger.js';
+import { ScriptedBackend, untilAborted } from './testing/scripted-backend.js';
+
+const API_KEY = 'sk-socket-test-key';
+const AUTH = { authorization: `Bearer ${API_KEY}` };
+const JSON_AUTH = { ...AUTH, 'content-type': 'application/json' };
+const VALID = { model: 'bm25', query: 'api gateway', documents: ['a gateway', 'sourdough'] };
+
+async function startServer(overrides: Partial<RerankAppOptions> = {}, backend = new ScriptedBackend()) {
+  const registry = new ModelRegistry([
+    { id: 'bm25', backend },
+    { id: 'other', backend: new ScriptedBackend() },
+  ]);
+  const app = createRerankApp({
+    registry,
+    auth: { apiKeys: [API_KEY] },
+    logger: captureLogger('warn').logger,
+    ...overrides,
+  });
+  const server = await serveRerankApp(app);
+  return Object.assign(server, { backend });
+}
+
+/** Sends raw bytes on a fresh connection and resolves with everything the server sends until it closes. */
+function rawExchange(
+  port: number,
+  chunks: readonly (string | Buffer)[],
+  options: { endAfterWrite?: boolean } = {},
+) {
+  return new Promise<string>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (data) => {
+      received += data.toString('latin1');
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      // The server may close while we still write: what it answered before counts.
+      if (error.code === 'EPIPE' || error.code === 'ECONNRESET') resolve(received);
+      else reject(error);
+    });
+    socket.on('close', () => resolve(received));
+    socket.on('connect', () => {
+      for (const chunk of chunks) socket.write(chunk);
+      if (options.endAfterWrite === true) socket.end();
+    });
+    socket.setTimeout(5000, () => {
+      socket.destroy();
+      resolve(received);
+    });
+  });
+}
+
+function parseRawResponse(raw: string) {
+  const [head = '', ...rest] = raw.split('\r\n\r\n');
+  const [statusLine = '', ...headerLines] = head.split('\r\n');
+  const headers = new Map(
+    headerLines.map((line) => {
+      const colon = line.indexOf(':');
+      return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()] as const;
+    }),
+  );
+  let body = rest.join('\r\n\r\n');
+  const contentLength = headers.get('content-length');
+  if (contentLength !== undefined) body = body.slice(0, Number(contentLength));
+  if (headers.get('transfer-encoding') === 'chunked') {
+    const lines = body.split('\r\n');
+    body = lines.filter((_, index) => index % 2 === 1).join('');
+  }
+  return { status: Number(statusLine.split(' ')[1]), headers, body };
+}
+
+describe('createRerankApp over a real socket', () => {
+  it('shared bad-input table', async () => {
+    await using server = await startServer();
+    for (const testCase of BAD_INPUT_CASES) {
+      const headers: Record<string, string> = { ...testCase.headers };
+      if (testCase.withoutAuth !== true) Object.assign(headers, AUTH);
+      const init: RequestInit = { method: testCase.method, headers };
+      if (testCase.body !== undefined) init.body = testCase.body;
+      const response = await fetch(`${server.url}${testCase.path}`, init);
+      const text = await response.text();
+      expect({ name: testCase.name, status: response.status }).toEqual({
+        name: testCase.name,
+        status: testCase.status,
+      });
+      const parsed = ErrorResponse.safeParse(JSON.parse(text));
+      expect(parsed.success, `${testCase.name}: ${text}`).toBe(true);
+      if (!parsed.success) continue;
+      const { error } = parsed.data;
+      expect(error.type, testCase.name).toBe(testCase.type);
+      if (testCase.code !== undefined) expect(error.code, testCase.name).toBe(testCase.code);
+      if (testCase.param !== undefined) expect(error.param, testCase.name).toBe(testCase.param);
+      expect(error.request_id, testCase.name).toBe(response.headers.get('x-request-id'));
+    }
+  });
+
+  it('ranks a valid request and answers every route', async () => {
+    await using server = await startServer();
+    const response = await fetch(`${server.url}/v1/rerank`, {
+      method: 'POST',
+      headers: JSON_AUTH,
+      body: JSON.stringify(VALID),
+    });
+    expect(response.status).toBe(200);
+    expect(checkRerankResponse(VALID, await response.json())).toEqual([]);
+    expect((await fetch(`${server.url}/v1/models`, { headers: AUTH })).status).toBe(200);
+    expect((await fetch(`${server.url}/v1/models/bm25`, { headers: AUTH })).status).toBe(200);
+    for (const path of ['/openapi.json', '/healthz', '/readyz', '/metrics']) {
+      const answer = await fetch(`${server.url}${path}`);
+      expect({ path, status: answer.status }).toEqual({ path, status: 200 });
+      await answer.arrayBuffer();
+    }
+    const head = await fetch(`${server.url}/healthz`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+  });
+
+  it('answers 413 at once for a declared Content-Length over the limit, before the body arrives', async () => {
+    await using server = await startServer({ maxBodyBytes: 1000 });
+    const raw = await rawExchange(server.port, [
+      `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n{"model":`,
+    ]);
+    const response = parseRawResponse(raw);
+    expect(response.status).toBe(413);
+    expect(response.headers.get('connection')).toBe('close');
+    expect(JSON.parse(response.body).error.code).toBe('body_too_large');
+    expect(server.backend.calls).toHaveLength(0);
+  });
+
+  it('answers 413 for a chunked body that streams past the limit, without reading the rest', async () => {
+    await using server = await startServer({ maxBodyBytes: 1000 });
+    const chunk = 'x'.repeat(400);
+    const chunks = [
+      `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`,
+      ...Array.from({ length: 5 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`),
+    ];
+    // The terminating chunk is never sent: the server must answer from the limit alone.
+    const response = parseRawResponse(await rawExchange(server.port, chunks));
+    expect(response.status).toBe(413);
+    expect(JSON.parse(response.body).error.type).toBe('request_too_large');
+  });
+
+  it('answers 413 for a fetch with a streamed body over the limit', async () => {
+    await using server = await startServer({ maxBodyBytes: 2048 });
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let index = 0; index < 4; index++)
+          controller.enqueue(new TextEncoder().encode('y'.repeat(1024)));
+        controller.close();
+      },
+    });
+    const response = await fetch(`${server.url}/v1/rerank`, {
+      method: 'POST',
+      headers: JSON_AUTH,
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect((await response.json()).error.code).toBe('body_too_large');
+  });
+
+  it('never reads past a lying Content-Length: a short declared length cuts the body, and the server stays up', async () => {
+    await using server = await startServer({ maxBodyBytes: 1000 });
+    const big = JSON.stringify({ ...VALID, documents: ['z'.repeat(5000)] });
+    const head = `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n`;
+    // Only the declared 20 bytes are the body: the app sees a cut JSON text and says so.
+    const cut = parseRawResponse(
+      await rawExchange(server.port, [head + big.slice(0, 20)], { endAfterWrite: true }),
+    );
+    expect(cut.status).toBe(400);
+    expect(JSON.parse(cut.body).error.code).toBe('invalid_json');
+    // The bytes after the declared length are a broken next request: Node's parser rejects them with a 400
+    // and closes the connection; nothing past the declared length reaches the app, nothing crashes.
+    const lied = parseRawResponse(await rawExchange(server.port, [head + big]));
+    expect(lied.status).toBe(400);
+    if (lied.body !== '') expect(ErrorResponse.safeParse(JSON.parse(lied.body)).success).toBe(true);
+    expect(server.backend.calls).toHaveLength(0);
+    const after = await fetch(`${server.url}/healthz`);
+    expect(after.status).toBe(200);
+  });
+
+  it('answers 504 at the deadline when the declared Content-Length is longer than the body sent', async () => {
+    await using server = await startServer({ requestTimeoutMs: 100 });
+    const raw = await rawExchange(server.port, [
+      `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"model":"bm25"`,
+    ]);
+    const response = parseRawResponse(raw);
+    expect(response.status).toBe(504);
+    expect(JSON.parse(response.body).error.type).toBe('timeout_error');
+  });
+
+  it('answers 504 at the deadline and aborts the backend', async () => {
+    const backend = new ScriptedBackend({ script: untilAborted });
+    await using server = await startServer({ requestTimeoutMs: 100 }, backend);
+    const response = await fetch(`${server.url}/v1/rerank`, {
+      method: 'POST',
+      headers: JSON_AUTH,
+      body: JSON.stringify(VALID),
+    });
+    expect(response.status).toBe(504);
+    expect((await response.json()).error.code).toBe('request_timeout');
+    expect(backend.calls[0]?.aborted).toBe(true);
+  });
+
+  it('aborts the backend through abortSignal when the client disconnects', async () => {
+    const backend = new ScriptedBackend({ script: untilAborted });
+    await using server = await startServer({ requestTimeoutMs: 60_000 }, backend);
+    const client = new AbortController();
+    const pending = fetch(`${server.url}/v1/rerank`, {
+      method: 'POST',
+      headers: JSON_AUTH,
+      body: JSON.stringify(VALID),
+      signal: client.signal,
+    });
+    await expect.poll(() => backend.calls.length).toBe(1);
+    client.abort();
+    await expect(pending).rejects.toThrow();
+    await expect.poll(() => backend.calls[0]?.aborted).toBe(true);
+    expect((backend.calls[0]?.abortReason as Error | undefined)?.name).toBe('ClientDisconnectedError');
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it('finishes in-flight requests when it closes, and answers requests that still arrive with 503', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const backend = new ScriptedBackend({
+      script: async (call) => {
+        await gate;
+        return { scores: call.documents.map(() => 0.5), usage: { tokens: 1 }, warnings: [] };
+      },
+    });
+    const drain = new AbortController();
+    const registry = new ModelRegistry([{ id: 'bm25', backend }]);
+    const app = createRerankApp({
+      registry,
+      auth: { apiKeys: [API_KEY] },
+      logger: captureLogger('warn').logger,
+      drainSignal: drain.signal,
+    });
+    const server = await serveRerankApp(app, { onDrainStart: () => drain.abort() });
+    const body = JSON.stringify(VALID);
+    const socket = connect(server.port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (data) => {
+      received += data.toString('latin1');
+    });
+    const socketClosed = new Promise((resolve) => socket.on('close', resolve));
+    socket.write(
+      `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    await expect.poll(() => backend.calls.length).toBe(1);
+    const closing = server.close({ drainTimeoutMs: 5000 });
+    expect(drain.signal.aborted).toBe(true);
+    // A second request on the open connection, sent while the first is still being scored.
+    socket.write(`GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${API_KEY}\r\n\r\n`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    release();
+    expect(await closing).toBe(true);
+    await socketClosed;
+    const statuses = [...received.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((match) => Number(match[1]));
+    expect(statuses[0]).toBe(200);
+    // Node closes the connection after the in-flight answer; a request it still reads gets the drain answer.
+    for (const status of statuses.slice(1)) expect(status).toBe(503);
+  });
+
+  it('cuts requests that outlive the drain deadline', async () => {
+    const backend = new ScriptedBackend({ script: untilAborted });
+    const server = await startServer({ requestTimeoutMs: 60_000 }, backend);
+    const pending = fetch(`${server.url}/v1/rerank`, {
+      method: 'POST',
+      headers: JSON_AUTH,
+      body: JSON.stringify(VALID),
+    });
+    await expect.poll(() => backend.calls.length).toBe(1);
+    expect(await server.close({ drainTimeoutMs: 100 })).toBe(false);
+    await expect(pending).rejects.toThrow();
+    await expect.poll(() => backend.calls[0]?.aborted).toBe(true);
+  });
+});
+
+describe('createRerankApp properties over a real socket', () => {
+  it('keeps the response invariants for random valid requests', async () => {
+    await using server = await startServer();
+    await fc.assert(
+      fc.asyncProperty(rerankRequestArbitrary({ models: ['bm25', 'other'] }), async (request) => {
+        const response = await fetch(`${server.url}/v1/rerank`, {
+          method: 'POST',
+          headers: JSON_AUTH,
+          body: JSON.stringify(request),
+        });
+        const body = await response.json();
+        expect(response.status).toBe(200);
+        expect(checkRerankResponse(request, body)).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('never answers a random junk body with a 5xx, always with the contract error shape', async () => {
+    await using server = await startServer();
+    await fc.assert(
+      fc.asyncProperty(junkBodyArbitrary, async (body) => {
+        const response = await fetch(`${server.url}/v1/rerank`, { method: 'POST', headers: JSON_AUTH, body });
+        const text = await response.text();
+        expect(response.status).toBeLessThan(500);
+        if (response.status !== 200) {
+          expect(ErrorResponse.safeParse(JSON.parse(text)).success).toBe(true);
+          expect(JSON.parse(text).error.request_id).toBe(response.headers.get('x-request-id'));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('never answers random headers, content types, methods or paths with a 5xx', async () => {
+    await using server = await startServer();
+    const headerValue = fc.string({ maxLength: 40 }).map((value) => value.replace(/[^\t\x20-\x7e]/g, ''));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'),
+        fc.constantFrom(
+          '/v1/rerank',
+          '/v1/models',
+          '/v1/models/bm25',
+          '/v1/models/x%2Fy',
+          '/v1/',
+          '/',
+          '/v1/rerank/',
+          '/metrics',
+        ),
+        fc.option(
+          fc.oneof(
+            fc.constantFrom(
+              'application/json',
+              'application/json; charset=utf-8',
+              'text/plain',
+              'application/x-www-form-urlencoded',
+              'multipart/form-data; boundary=x',
+              'application/vnd.api+json',
+              '',
+            ),
+            headerValue,
+          ),
+          { nil: undefined },
+        ),
+        fc.option(
+          fc.oneof(
+            fc.constant(`Bearer ${API_KEY}`),
+            fc.constant(API_KEY),
+            headerValue.map((value) => `Bearer ${value}`),
+            headerValue,
+          ),
+          { nil: undefined },
+        ),
+        fc.option(headerValue, { nil: undefined }),
+        fc.oneof(junkBodyArbitrary, fc.constant(JSON.stringify(VALID))),
+        async (method, path, contentType, authorization, requestId, body) => {
+          const headers: Record<string, string> = {};
+          if (contentType !== undefined) headers['content-type'] = contentType;
+          if (authorization !== undefined) headers.authorization = authorization;
+          if (requestId !== undefined) headers['x-request-id'] = requestId;
+          const init: RequestInit = { method, headers };
+          if (method !== 'GET') init.body = body;
+          const response = await fetch(`${server.url}${path}`, init);
+          const text = await response.text();
+          expect(response.status).toBeLessThan(500);
+          expect(response.headers.get('x-request-id')).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
+          if (response.status >= 400) expect(ErrorResponse.safeParse(JSON.parse(text)).success).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
