@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Makes sure the system programs the test suite drives for real are installed: Debian's Chromium for the
-// docs site's browser test and a Redis server. On a Debian machine where we are root it installs what is
-// missing with apt-get (after `apt-get update`); elsewhere it says what to install and exits non-zero.
+// docs site's browser test, a Redis server, and curl and Python's requests for the server's run of the
+// API page's examples. On a Debian machine where we are root it installs what is missing with apt-get (after `apt-get update`); elsewhere it says what to install and exits non-zero.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -9,6 +9,9 @@ import { existsSync } from 'node:fs';
 const REQUIRED = [
   { path: '/usr/bin/chromium', debianPackage: 'chromium' },
   { path: '/usr/bin/redis-server', debianPackage: 'redis-server' },
+  // The server's tests run the public API page's examples: curl, and Python `requests` on Debian's python3.
+  { path: '/usr/bin/curl', debianPackage: 'curl' },
+  { path: '/usr/lib/python3/dist-packages/requests/__init__.py', debianPackage: 'python3-requests' },
 ];
 
 const missing = REQUIRED.filter((requirement) => !existsSync(requirement.path));

@@ -1,0 +1,130 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
+const APP_DIRECTORY = fileURLToPath(new URL('..', import.meta.url));
+
+interface RunningCli extends AsyncDisposable {
+  child: ChildProcess;
+  url: string;
+  port: number;
+  stdout: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function spawnCli(env: Record<string, string>, args: string[] = []) {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    cwd: APP_DIRECTORY,
+    env: { PATH: process.env.PATH ?? '', SEALINK_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (data: Buffer) => {
+    stdout += data.toString();
+  });
+  child.stderr?.on('data', (data: Buffer) => {
+    stderr += data.toString();
+  });
+  const exit = once(child, 'exit').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
+  return { child, exit, stdout: () => stdout, stderr: () => stderr };
+}
+
+async function startCli(env: Record<string, string> = {}): Promise<RunningCli> {
+  const started = spawnCli({ PORT: '0', ...env });
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const match = /"url":"(http:\/\/127\.0\.0\.1:(\d+))"/.exec(started.stdout());
+    if (match !== null && started.stdout().includes('models loaded')) {
+      return {
+        ...started,
+        url: match[1]!,
+        port: Number(match[2]),
+        async [Symbol.asyncDispose]() {
+          if (started.child.exitCode === null) started.child.kill('SIGKILL');
+          await started.exit;
+        },
+      };
+    }
+    if (started.child.exitCode !== null || Date.now() > deadline) {
+      started.child.kill('SIGKILL');
+      throw new Error(`the CLI did not start: ${started.stderr()} ${started.stdout()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('sealink-rerank-server CLI', () => {
+  it('exits non-zero with one clear line naming the field for a bad configuration', async () => {
+    const run = spawnCli({ PORT: 'not-a-port' });
+    const { code } = await run.exit;
+    expect(code).toBe(2);
+    const lines = run.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^sealink-rerank-server: Invalid configuration: PORT: /);
+    expect(run.stderr()).not.toMatch(/\n\s+at /);
+  });
+
+  it('serves bm25 with API keys, answers qwen3-rerank with how to configure it, and exits 0 on SIGINT', async () => {
+    await using cli = await startCli({ SEALINK_API_KEYS: 'cli-key-1' });
+    const headers = { authorization: 'Bearer cli-key-1', 'content-type': 'application/json' };
+    const ok = await fetch(`${cli.url}/v1/rerank`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ model: 'bm25', query: 'gateway', documents: ['api gateway', 'bread'] }),
+    });
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).results[0].index).toBe(0);
+    const qwen = await fetch(`${cli.url}/v1/rerank`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ model: 'qwen3-rerank', query: 'gateway', documents: ['api gateway'] }),
+    });
+    expect(qwen.status).toBe(404);
+    expect((await qwen.json()).error.message).toMatch(/SEALINK_MODELS_FILE/);
+    const anonymous = await fetch(`${cli.url}/v1/models`);
+    expect(anonymous.status).toBe(401);
+    cli.child.kill('SIGINT');
+    expect((await cli.exit).code).toBe(0);
+    expect(cli.stdout()).not.toContain('cli-key-1');
+    expect(cli.stdout()).toContain('"msg":"stopped"');
+  });
+
+  it('warns when it runs without keys', async () => {
+    await using cli = await startCli();
+    expect(cli.stdout()).toMatch(/"level":40.*authentication is disabled/);
+    cli.child.kill('SIGTERM');
+    expect((await cli.exit).code).toBe(0);
+  });
+
+  it('on SIGTERM finishes an in-flight request, refuses new connections, then exits 0', async () => {
+    await using cli = await startCli({ SEALINK_DRAIN_TIMEOUT_MS: '10000' });
+    const body = JSON.stringify({ model: 'bm25', query: 'api gateway', documents: ['a gateway', 'bread'] });
+    // An in-flight request: headers and half the body sent before the signal, the rest after.
+    const socket = connect(cli.port, '127.0.0.1');
+    await once(socket, 'connect');
+    let received = '';
+    socket.on('data', (data) => {
+      received += data.toString();
+    });
+    const closed = once(socket, 'close');
+    socket.write(
+      `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    cli.child.kill('SIGTERM');
+    await expect.poll(() => cli.stdout().includes('"msg":"draining"')).toBe(true);
+    await expect(fetch(`${cli.url}/healthz`)).rejects.toThrow();
+    socket.write(body.slice(10));
+    await closed;
+    expect(received).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(received).toContain('"index":0');
+    expect(await cli.exit).toEqual({ code: 0, signal: null });
+  });
+});
