@@ -1,0 +1,71 @@
+import type { Model, ModelList, RerankRequest, RerankResponse } from '@sealink/rerank-contract';
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  type APIConnectionError,
+  type APIConnectionTimeoutError,
+  type APIError,
+  type APIUserAbortError,
+  type ClientOptions,
+  type InvalidResponseError,
+  type RateLimitError,
+  type RequestOptions,
+  type RerankAllOptions,
+  type RerankAllResponse,
+  SeaLink,
+  SeaLinkError,
+  type TimeoutPhase,
+  type WithRequestId,
+} from './index.js';
+
+describe('public types', () => {
+  it('takes the contract request and answers the contract response with a request id', () => {
+    const client = new SeaLink({ apiKey: null });
+    expectTypeOf(client.rerank).parameter(0).toEqualTypeOf<RerankRequest>();
+    expectTypeOf(client.rerank).returns.resolves.toEqualTypeOf<WithRequestId<RerankResponse>>();
+    expectTypeOf<Awaited<ReturnType<SeaLink['rerank']>>['request_id']>().toEqualTypeOf<string | null>();
+    expectTypeOf<Awaited<ReturnType<SeaLink['rerank']>>['results'][number]['relevance_score']>().toBeNumber();
+    expectTypeOf(client.rerankAll).returns.resolves.toEqualTypeOf<RerankAllResponse>();
+    expectTypeOf<RerankAllResponse['request_ids']>().toEqualTypeOf<(string | null)[]>();
+    expectTypeOf(client.models.list).returns.resolves.toEqualTypeOf<WithRequestId<ModelList>>();
+    expectTypeOf(client.models.retrieve).returns.resolves.toEqualTypeOf<WithRequestId<Model>>();
+  });
+
+  it('rejects requests that break the contract types', () => {
+    const client = new SeaLink({ apiKey: null });
+    // @ts-expect-error documents is required
+    void client.rerank({ model: 'bm25', query: 'q' });
+    // @ts-expect-error top_n is a number
+    void client.rerank({ model: 'bm25', query: 'q', documents: ['a'], top_n: '2' });
+    // @ts-expect-error unknown fields are not part of the request
+    void client.rerank({ model: 'bm25', query: 'q', documents: ['a'], top_k: 2 });
+    void client.rerank({
+      model: 'bm25',
+      query: 'q',
+      documents: ['a', { text: 'b' }],
+      return_documents: false,
+    });
+  });
+
+  it('has typed options', () => {
+    expectTypeOf<ClientOptions['apiKey']>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf<RequestOptions['signal']>().toEqualTypeOf<AbortSignal | undefined>();
+    expectTypeOf<RerankAllOptions>().toExtend<RequestOptions>();
+    expectTypeOf<RerankAllOptions['chunkSize']>().toEqualTypeOf<number | undefined>();
+    // @ts-expect-error timeout is in milliseconds as a number
+    void new SeaLink({ apiKey: null, timeout: '1s' });
+  });
+
+  it('has one error hierarchy', () => {
+    expectTypeOf<APIError>().toExtend<SeaLinkError>();
+    expectTypeOf<RateLimitError>().toExtend<APIError>();
+    expectTypeOf<APIConnectionTimeoutError>().toExtend<APIConnectionError>();
+    expectTypeOf<APIUserAbortError>().toExtend<SeaLinkError>();
+    expectTypeOf<InvalidResponseError>().toExtend<SeaLinkError>();
+    expectTypeOf<SeaLinkError>().toExtend<Error>();
+    expectTypeOf<APIError['status']>().toBeNumber();
+    expectTypeOf<APIError['headers']>().toEqualTypeOf<Headers>();
+    expectTypeOf<APIError['request_id']>().toEqualTypeOf<string | null>();
+    expectTypeOf<APIConnectionTimeoutError['phase']>().toEqualTypeOf<TimeoutPhase>();
+    expectTypeOf(SeaLinkError.isInstance).guards.toEqualTypeOf<SeaLinkError>();
+  });
+});
