@@ -78,6 +78,8 @@ const RERANK_PATH = rerankRoute.path;
 const MODELS_PATH = listModelsRoute.path;
 const MODEL_PATH = retrieveModelRoute.path.replace('{model}', ':model{.+}');
 const FAULT_HEADER = 'x-mock-fault';
+/** The prefix of the control routes, for test code in any language; they are not journaled. */
+const CONTROL_PREFIX = '/__mock/';
 const EXPOSED_HEADERS = [
   'X-Request-Id',
   'Retry-After',
@@ -162,7 +164,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
       receivedAt: new Date(),
       matchedRoute: true,
     };
-    journal.record(entry);
+    if (!entry.path.startsWith(CONTROL_PREFIX)) journal.record(entry);
     c.set('requestId', requestId);
     c.set('entry', entry);
     await next();
@@ -363,6 +365,34 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
       if (openApiByOrigin.size < 8) openApiByOrigin.set(origin, document);
     }
     return c.body(document, 200, { 'content-type': 'application/json' });
+  });
+
+  app.get('/__mock/requests', (c) =>
+    c.json({ requests: journal.requests, unmatched_requests: journal.unmatchedRequests.length }),
+  );
+  app.delete('/__mock/requests', (c) => {
+    journal.clear();
+    return c.body(null, 204);
+  });
+  app.post('/__mock/faults', async (c) => {
+    const requestId = c.get('requestId');
+    const parsed = parseJsonBody(await c.req.text(), requestId);
+    if (!parsed.success) return errorJson(c, parsed.error);
+    try {
+      faults.enqueue(...(Array.isArray(parsed.value) ? parsed.value : [parsed.value]));
+    } catch (error) {
+      if (!(error instanceof InvalidMockFaultError)) throw error;
+      const answer = createErrorResponse(
+        { type: 'invalid_request_error', code: 'invalid_mock_fault', message: error.message },
+        requestId,
+      );
+      return errorJson(c, answer);
+    }
+    return c.json({ pending: faults.pending.length });
+  });
+  app.delete('/__mock/faults', (c) => {
+    faults.clear();
+    return c.body(null, 204);
   });
 
   const allowedMethods: ReadonlyArray<readonly [string, readonly string[]]> = [

@@ -1,5 +1,7 @@
 export { breakContract } from './break-contract.js';
 export { createMockApp, type MockApp, type MockControls, type MockEnv } from './create-mock-app.js';
+export type { MockEngineOptions, MockQwen3Mode } from './engines/mock-engine-options.js';
+export { type MockEngine, startMockEngine } from './engines/start-mock-engine.js';
 export { type Exchange, findContractViolations } from './find-contract-violations.js';
 export { countTokens, lexicalScore, tokenize } from './lexical-score.js';
 export { MockConnectionResetError } from './mock-connection-reset-error.js';
@@ -31,5 +33,3 @@ export {
 } from './mock-options.js';
 export { type JournalEntry, REDACTED } from './request-journal.js';
 export { type MockServer, startMockServer } from './start-mock-server.js';
-export type { MockEngineOptions, MockQwen3Mode } from './engines/mock-engine-options.js';
-export { type MockEngine, startMockEngine } from './engines/start-mock-engine.js';
