@@ -8,7 +8,19 @@ export type {
   ScoringWarning,
 } from './backend/scoring-backend-v1.js';
 export { ScoringError, type ScoringErrorOptions } from './backend/scoring-error.js';
-export { Bm25Backend, type Bm25BackendOptions } from './bm25/bm25-backend.js';
+export { type AnalyzeTextOptions, analyzeText } from './bm25/analyze-text.js';
+export {
+  Bm25Backend,
+  type Bm25BackendOptions,
+  type Bm25Settings,
+} from './bm25/bm25-backend.js';
+export {
+  type Bm25TermFrequencyInput,
+  bm25InverseDocumentFrequency,
+  bm25RelevanceScore,
+  bm25TermFrequencyWeight,
+} from './bm25/bm25-formula.js';
+export { ENGLISH_STOP_WORDS } from './bm25/english-word-analysis.js';
 export {
   createRerankApp,
   DEFAULT_MODEL_HINTS,

@@ -1,0 +1,4 @@
+// Runs the package's benchmarks one after another, in one process: `pnpm bench`.
+import { runBm25Benchmark } from './bm25.bench.js';
+
+await runBm25Benchmark();

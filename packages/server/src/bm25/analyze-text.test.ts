@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeText } from './analyze-text.js';
+
+const tokensOf = (text: string) => analyzeText(text, { stopWords: false, stemming: false });
+
+describe('the BM25 tokenizer', () => {
+  it('splits Latin text on spaces and punctuation, lower-cases it and keeps diacritics', () => {
+    expect(tokensOf('Crème Brûlée, naïve CAFÉ-au-lait!')).toEqual([
+      'crème',
+      'brûlée',
+      'naïve',
+      'café',
+      'au',
+      'lait',
+    ]);
+  });
+
+  it('composes decomposed accents (NFKC) so both spellings give one token', () => {
+    expect(tokensOf('e\u0301cole')).toEqual(['école']);
+    expect(tokensOf('école')).toEqual(['école']);
+  });
+
+  it('folds full-width letters and ligatures to plain letters (NFKC)', () => {
+    expect(tokensOf('ＡＰＩ ﬁle')).toEqual(['api', 'file']);
+  });
+
+  it('reads Cyrillic, Greek, Arabic and Hangul words', () => {
+    expect(tokensOf('Москва — СТОЛИЦА России')).toEqual(['москва', 'столица', 'россии']);
+    expect(tokensOf('Ελληνικά ΚΕΊΜΕΝΑ')).toEqual(['ελληνικά', 'κείμενα']);
+    expect(tokensOf('اللغة العربية جميلة')).toEqual(['اللغة', 'العربية', 'جميلة']);
+    expect(tokensOf('한국어 문장입니다')).toEqual(['한국어', '문장입니다']);
+  });
+
+  it('makes each Han, Hiragana and Katakana character a token', () => {
+    expect(tokensOf('東京タワーは高い')).toEqual(['東', '京', 'タ', 'ワ', 'ー', 'は', '高', 'い']);
+    expect(tokensOf('API接口')).toEqual(['api', '接', '口']);
+  });
+
+  it('keeps digits of every script and mixed letter-digit words', () => {
+    expect(tokensOf('COVID19 in 2024: 3.5% and ١٢٣')).toEqual([
+      'covid19',
+      'in',
+      '2024',
+      '3',
+      '5',
+      'and',
+      '١٢٣',
+    ]);
+  });
+
+  it('ignores emoji, symbols and variation selectors', () => {
+    expect(tokensOf('love ❤️ pizza 🍕👍🏽 ok ✓')).toEqual(['love', 'pizza', 'ok']);
+    expect(tokensOf('😀😀😀')).toEqual([]);
+  });
+
+  it('keeps apostrophes inside words and drops a possessive "s"', () => {
+    expect(tokensOf("don't SeaLink's it’s O'Brien")).toEqual(["don't", 'sealink', 'it', "o'brien"]);
+    expect(tokensOf("the models' scores")).toEqual(['the', 'models', 'scores']);
+  });
+
+  it('finds no token in empty or blank text', () => {
+    expect(tokensOf('')).toEqual([]);
+    expect(tokensOf(' \n\t.,;!?')).toEqual([]);
+  });
+
+  it('handles a lone surrogate as a separator', () => {
+    expect(tokensOf('ab\uD800cd \uDC00ef')).toEqual(['ab', 'cd', 'ef']);
+  });
+});
+
+describe('the English word analysis', () => {
+  it('drops stop words and stems English words with Porter', () => {
+    expect(analyzeText('The models are ranking the documents quickly')).toEqual([
+      'model',
+      'rank',
+      'document',
+      'quickli',
+    ]);
+  });
+
+  it('maps "models" and "model", "IDs" and "id" to the same term', () => {
+    expect(analyzeText('models IDs')).toEqual(analyzeText('model id'));
+  });
+
+  it('does not stem numbers, words with apostrophes or other scripts', () => {
+    expect(analyzeText("2024s o'connell книги")).toEqual(['2024s', "o'connell", 'книги']);
+  });
+
+  it('gives no term for a query of stop words only', () => {
+    expect(analyzeText('what is the of and to')).toEqual([]);
+  });
+
+  it('can keep stop words and skip stemming', () => {
+    expect(analyzeText('the models', { stopWords: false })).toEqual(['the', 'model']);
+    expect(analyzeText('the models', { stemming: false })).toEqual(['models']);
+  });
+});

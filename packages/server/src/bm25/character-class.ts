@@ -1,0 +1,88 @@
+/**
+ * Character classes of the BM25 tokenizer. Tokens are runs of letters and digits of any script (Unicode
+ * `\p{L}` and `\p{N}`), with combining marks (`\p{M}`) kept inside a run. Han, Hiragana and Katakana are
+ * written without spaces, so each of their characters is a token of its own (as Lucene's standard
+ * tokenizer does). Everything else, punctuation, symbols and emoji included, separates tokens.
+ */
+export const CharacterClass = {
+  /** Not part of any token: spaces, punctuation, symbols, emoji. */
+  separator: 1,
+  /** A letter or digit: starts or continues a token. */
+  word: 2,
+  /** A combining mark or variation selector: continues a token, never starts one. */
+  joiner: 3,
+  /** A Han, Hiragana or Katakana character: a token by itself. */
+  ideograph: 4,
+} as const;
+
+/** One of the {@link CharacterClass} values. */
+export type CharacterClass = (typeof CharacterClass)[keyof typeof CharacterClass];
+
+const IDEOGRAPH = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]$/u;
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+const MARK = /^\p{M}$/u;
+
+/** The class of one code point, computed with Unicode property regular expressions (the slow path). */
+export function classifyCodePoint(codePoint: number): CharacterClass {
+  const character = String.fromCodePoint(codePoint);
+  if (IDEOGRAPH.test(character)) return CharacterClass.ideograph;
+  if (LETTER_OR_DIGIT.test(character)) return CharacterClass.word;
+  if (MARK.test(character)) return CharacterClass.joiner;
+  return CharacterClass.separator;
+}
+
+/**
+ * ASCII letters and digits mapped to their lower-case code, every other ASCII code to 0. The tokenizer's
+ * fast path reads this table instead of calling regular expressions or `toLowerCase`.
+ */
+export const ASCII_WORD_FOLD: Uint8Array = createAsciiWordFold();
+
+function createAsciiWordFold(): Uint8Array {
+  const fold = new Uint8Array(128);
+  for (let code = 48; code <= 57; code++) fold[code] = code;
+  for (let code = 97; code <= 122; code++) fold[code] = code;
+  for (let code = 65; code <= 90; code++) fold[code] = code + 32;
+  return fold;
+}
+
+/** Classes of the Basic Multilingual Plane, filled lazily (0 = not classified yet). */
+const basicPlaneClasses = new Uint8Array(0x10000);
+/** Classes of the supplementary planes met so far. */
+const supplementaryPlaneClasses = new Map<number, CharacterClass>();
+
+/**
+ * The class of the code point starting at `index` in `text`, cached per code point. A lone surrogate is a
+ * separator.
+ */
+export function characterClassAt(text: string, index: number): CharacterClass {
+  const code = text.charCodeAt(index);
+  if (code < 128) return ASCII_WORD_FOLD[code] === 0 ? CharacterClass.separator : CharacterClass.word;
+  if (code >= 0xd800 && code <= 0xdbff) {
+    const low = text.charCodeAt(index + 1);
+    if (!(low >= 0xdc00 && low <= 0xdfff)) return CharacterClass.separator;
+    const codePoint = (code - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
+    let known = supplementaryPlaneClasses.get(codePoint);
+    if (known === undefined) {
+      known = classifyCodePoint(codePoint);
+      if (supplementaryPlaneClasses.size < 65_536) supplementaryPlaneClasses.set(codePoint, known);
+    }
+    return known;
+  }
+  if (code >= 0xdc00 && code <= 0xdfff) return CharacterClass.separator;
+  let known = basicPlaneClasses[code] as CharacterClass | 0;
+  if (known === 0) {
+    known = classifyCodePoint(code);
+    basicPlaneClasses[code] = known;
+  }
+  return known;
+}
+
+/** The number of UTF-16 code units of the code point starting at `index`: 2 for a surrogate pair, else 1. */
+export function codePointWidthAt(text: string, index: number): 1 | 2 {
+  const code = text.charCodeAt(index);
+  if (code >= 0xd800 && code <= 0xdbff) {
+    const low = text.charCodeAt(index + 1);
+    if (low >= 0xdc00 && low <= 0xdfff) return 2;
+  }
+  return 1;
+}

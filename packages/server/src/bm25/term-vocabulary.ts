@@ -1,0 +1,391 @@
+import { ASCII_WORD_FOLD, CharacterClass, characterClassAt, codePointWidthAt } from './character-class.js';
+import {
+  analyzeEnglishWord,
+  ENGLISH_STOP_WORDS,
+  type EnglishWordAnalysisOptions,
+} from './english-word-analysis.js';
+
+/** Options of {@link TermVocabulary}. */
+export interface TermVocabularyOptions extends EnglishWordAnalysisOptions {
+  /**
+   * The most distinct surface forms kept before {@link TermVocabulary.resetIfFull} clears the table.
+   * Bounds memory when a server sees an endless stream of new words. Default 262,144.
+   */
+  maxEntries?: number;
+}
+
+/** A reusable output of {@link TermVocabulary.scan}: the term ids of the kept (non stop word) tokens. */
+export class TokenBuffer {
+  /** Term ids; only the first {@link TokenBuffer.length} are valid. May be replaced by a larger array. */
+  termIds: Int32Array = new Int32Array(1024);
+  /** How many term ids the last scan wrote. */
+  length = 0;
+  /** How many tokens the last scan counted without looking them up (not stop words, not query terms). */
+  unlistedCount = 0;
+}
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+const APOSTROPHE = 0x27;
+const RIGHT_SINGLE_QUOTATION_MARK = 0x2019;
+const NO_TERM = -1;
+const DEFAULT_MAX_ENTRIES = 262_144;
+
+/** Hashes a string the way the scanner hashes a token's folded characters (32-bit FNV-1a). */
+function hashText(text: string): number {
+  let hash = FNV_OFFSET;
+  for (let index = 0; index < text.length; index++)
+    hash = Math.imul(hash ^ text.charCodeAt(index), FNV_PRIME);
+  return hash;
+}
+
+/** NFKC, the typographic apostrophe as `'`, then lower case: the normal form of a token with non-ASCII. */
+function normalizeToken(token: string): string {
+  return token.replaceAll('\u2019', "'").normalize('NFKC').toLowerCase();
+}
+
+/** Whether the token at `start` (all ASCII letters, digits or `'`) equals `key` once lower-cased. */
+function matchesFoldedAscii(key: string, text: string, start: number): boolean {
+  for (let offset = 0; offset < key.length; offset++) {
+    const code = text.charCodeAt(start + offset);
+    const folded = code === APOSTROPHE ? APOSTROPHE : (ASCII_WORD_FOLD[code] as number);
+    if (folded !== key.charCodeAt(offset)) return false;
+  }
+  return true;
+}
+
+function isWordOrJoiner(text: string, index: number): boolean {
+  if (index >= text.length) return false;
+  const characterClass = characterClassAt(text, index);
+  return characterClass === CharacterClass.word || characterClass === CharacterClass.joiner;
+}
+
+/**
+ * The end of the content of a token that starts with an ASCII letter or digit, from `index`, just past its
+ * first character: letters and digits of any script and combining marks continue it, an apostrophe between
+ * letters stays inside ("don't"), and a possessive "'s" is left out ("SeaLink's").
+ */
+function asciiTokenEnd(text: string, index: number): number {
+  const length = text.length;
+  while (index < length) {
+    const next = text.charCodeAt(index);
+    if (next < 128) {
+      if (ASCII_WORD_FOLD[next] !== 0) {
+        index++;
+        continue;
+      }
+      if (next !== APOSTROPHE) return index;
+    } else if (next !== RIGHT_SINGLE_QUOTATION_MARK) {
+      if (!isWordOrJoiner(text, index)) return index;
+      index += codePointWidthAt(text, index);
+      continue;
+    }
+    const after = text.charCodeAt(index + 1);
+    const afterFolded = after < 128 ? (ASCII_WORD_FOLD[after] as number) : 0;
+    if (afterFolded < 97) return index;
+    if (afterFolded === 115 && !isWordOrJoiner(text, index + 2)) return index;
+    index++;
+  }
+  return index;
+}
+
+/** Where scanning goes on after a token's content ending at `end`: past a possessive "'s" if one follows. */
+function skipPossessive(text: string, end: number): number {
+  const next = text.charCodeAt(end);
+  if (next !== APOSTROPHE && next !== RIGHT_SINGLE_QUOTATION_MARK) return end;
+  if ((text.charCodeAt(end + 1) | 0x20) !== 115 || isWordOrJoiner(text, end + 2)) return end;
+  return end + 2;
+}
+
+/**
+ * The tokenizer and the term table of the BM25 backend, in one single pass over the text.
+ *
+ * Tokens are runs of letters and digits of any script (see `character-class.ts`), lower-cased, NFKC
+ * normalised when they hold non-ASCII characters; each Han, Hiragana or Katakana character is a token of its
+ * own; an apostrophe between letters stays inside a word ("don't") and a possessive "'s" is dropped
+ * ("SeaLink's" gives "sealink"). Each distinct surface form is then analysed once (stop word or Porter stem,
+ * see {@link analyzeEnglishWord}) and mapped to a small integer term id; that table is the stem cache.
+ *
+ * Speed: the scanner reads `charCodeAt` with a table for ASCII, hashes the folded characters as it goes
+ * and finds a known surface form in an open-addressing hash table by comparing characters in place, so a
+ * token seen before costs no string allocation, no regular expression and no stemming. Non-ASCII tokens
+ * take a slower path (slice, normalise, look up by string).
+ *
+ * Term ids stay valid until {@link TermVocabulary.resetIfFull} clears a full table: callers must not keep
+ * ids across an `await`. Not safe to share across threads (it is not shared: each worker has its own).
+ */
+export class TermVocabulary {
+  readonly #analysis: EnglishWordAnalysisOptions;
+  readonly #maxEntries: number;
+  #slots: Int32Array = new Int32Array(1 << 12);
+  #mask = (1 << 12) - 1;
+  #keys: string[] = [];
+  #entryHashes: Int32Array = new Int32Array(1 << 11);
+  #entryTerms: Int32Array = new Int32Array(1 << 11);
+  #entryCount = 0;
+  #termIds = new Map<string, number>();
+  #terms: string[] = [];
+  #termMarks: Int32Array = new Int32Array(1 << 11);
+  #termSlots: Int32Array = new Int32Array(1 << 11);
+  #lastMark = 0;
+  readonly #stopWordFilter: Uint8Array;
+  /** Increases each time the table is cleared; term ids of an older generation are meaningless. */
+  generation = 0;
+
+  constructor(options: TermVocabularyOptions) {
+    this.#analysis = { stopWords: options.stopWords, stemming: options.stemming };
+    this.#maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    this.#stopWordFilter = new Uint8Array(128 * 128);
+    if (options.stopWords) {
+      for (const word of ENGLISH_STOP_WORDS) {
+        this.#stopWordFilter[word.charCodeAt(0) * 128 + (word.length > 1 ? word.charCodeAt(1) : 0)] = 1;
+      }
+    }
+  }
+
+  /** How many distinct surface forms the table holds. */
+  get size(): number {
+    return this.#entryCount;
+  }
+
+  /** Clears the table when it holds `maxEntries` surface forms or more. Returns whether it did. */
+  resetIfFull(): boolean {
+    if (this.#entryCount < this.#maxEntries) return false;
+    this.#slots = new Int32Array(1 << 12);
+    this.#mask = (1 << 12) - 1;
+    this.#keys = [];
+    this.#entryCount = 0;
+    this.#termIds = new Map();
+    this.#terms = [];
+    this.#termMarks.fill(0);
+    this.generation++;
+    return true;
+  }
+
+  /** The text of a term id: the stem, or the normalised token when it is not stemmed. */
+  termText(termId: number): string {
+    const text = this.#terms[termId];
+    if (text === undefined) throw new RangeError(`Unknown term id ${termId}`);
+    return text;
+  }
+
+  /** The id of a term text, added to the table if new. */
+  termIdOf(term: string): number {
+    const known = this.#termIds.get(term);
+    if (known !== undefined) return known;
+    const termId = this.#terms.length;
+    this.#terms.push(term);
+    this.#termIds.set(term, termId);
+    if (termId >= this.#termMarks.length) {
+      const marks = new Int32Array(this.#termMarks.length * 2);
+      marks.set(this.#termMarks);
+      this.#termMarks = marks;
+      const slots = new Int32Array(this.#termSlots.length * 2);
+      slots.set(this.#termSlots);
+      this.#termSlots = slots;
+    }
+    return termId;
+  }
+
+  /**
+   * Marks the given terms as the query's, term `terms[i]` with slot `i`, and returns the mark. While no
+   * other mark is made (that is, within one synchronous stretch of work), `termMarks[id] === mark` tells
+   * whether a term id is a query term and `termSlots[id]` gives its slot. Read both arrays after the last
+   * scan: they are replaced when they grow.
+   */
+  markTerms(terms: readonly string[]): number {
+    if (this.#lastMark >= 0x3fffffff) {
+      this.#termMarks.fill(0);
+      this.#lastMark = 0;
+    }
+    const mark = ++this.#lastMark;
+    for (let slot = 0; slot < terms.length; slot++) {
+      const termId = this.termIdOf(terms[slot] as string);
+      this.#termMarks[termId] = mark;
+      this.#termSlots[termId] = slot;
+    }
+    return mark;
+  }
+
+  /** Per term id, the mark of the last {@link TermVocabulary.markTerms} that named it. */
+  get termMarks(): Int32Array {
+    return this.#termMarks;
+  }
+
+  /** Per term id, its slot in the last {@link TermVocabulary.markTerms} that named it. */
+  get termSlots(): Int32Array {
+    return this.#termSlots;
+  }
+
+  /**
+   * A filter for {@link TermVocabulary.scan} that lets it skip the table lookup of every token that can be
+   * neither a stop word nor one of `queryTerms`: indexed by the token's first two lower-cased ASCII codes
+   * (`first * 128 + second`, second 0 for a one-letter token), non-zero where a lookup is needed.
+   *
+   * Sound because Porter stemming keeps a word's first two letters whenever the stem has three letters or
+   * more (it only rewrites suffixes); for a shorter query term, or one with non-ASCII in its first two
+   * characters, the whole row of its first letter is marked.
+   */
+  createLookupFilter(queryTerms: readonly string[]): Uint8Array {
+    const filter = new Uint8Array(this.#stopWordFilter);
+    for (const term of queryTerms) {
+      const first = term.charCodeAt(0);
+      if (!(first < 128)) continue;
+      const second = term.length > 1 ? term.charCodeAt(1) : 0;
+      if (term.length < 3 || second >= 128) filter.fill(1, first * 128, first * 128 + 128);
+      else filter[first * 128 + second] = 1;
+    }
+    return filter;
+  }
+
+  /**
+   * Tokenizes `text`, reading at most `maxTokens` tokens, and writes the term ids of the tokens that are not
+   * stop words into `output`. Returns how many tokens it read, stop words included. With a `lookupFilter`
+   * (see {@link TermVocabulary.createLookupFilter}), tokens that the filter rules out are only counted, in
+   * `output.unlistedCount`, and their ids are not written.
+   */
+  scan(text: string, maxTokens: number, output: TokenBuffer, lookupFilter?: Uint8Array): number {
+    const length = text.length;
+    let termIds = output.termIds;
+    let kept = 0;
+    let unlisted = 0;
+    let tokens = 0;
+    let index = 0;
+    while (index < length && tokens < maxTokens) {
+      const code = text.charCodeAt(index);
+      let termId: number;
+      if (code < 128) {
+        const folded = ASCII_WORD_FOLD[code] as number;
+        if (folded === 0) {
+          index++;
+          continue;
+        }
+        const start = index;
+        if (lookupFilter !== undefined) {
+          const second = start + 1 < length ? text.charCodeAt(start + 1) : 0;
+          const secondFolded = second < 128 ? (ASCII_WORD_FOLD[second] as number) : 0;
+          if (secondFolded !== 0 || (second !== APOSTROPHE && second < 128)) {
+            if (lookupFilter[folded * 128 + secondFolded] === 0) {
+              index = skipPossessive(text, asciiTokenEnd(text, start + 1));
+              tokens++;
+              unlisted++;
+              continue;
+            }
+          }
+        }
+        const end = asciiTokenEnd(text, start + 1);
+        index = skipPossessive(text, end);
+        let hash = FNV_OFFSET;
+        let position = start;
+        for (; position < end; position++) {
+          const character = text.charCodeAt(position);
+          if (character >= 128) break;
+          hash = Math.imul(
+            hash ^ (character === APOSTROPHE ? APOSTROPHE : (ASCII_WORD_FOLD[character] as number)),
+            FNV_PRIME,
+          );
+        }
+        termId =
+          position === end
+            ? this.#findAscii(text, start, end, hash)
+            : this.#findNormalized(normalizeToken(text.slice(start, end)));
+      } else {
+        const characterClass = characterClassAt(text, index);
+        const width = codePointWidthAt(text, index);
+        if (characterClass === CharacterClass.separator || characterClass === CharacterClass.joiner) {
+          index += width;
+          continue;
+        }
+        const start = index;
+        index += width;
+        if (characterClass === CharacterClass.word) {
+          while (index < length) {
+            const next = text.charCodeAt(index);
+            if (next < 128 ? ASCII_WORD_FOLD[next] === 0 : !isWordOrJoiner(text, index)) break;
+            index += codePointWidthAt(text, index);
+          }
+        }
+        termId = this.#findNormalized(normalizeToken(text.slice(start, index)));
+      }
+      tokens++;
+      if (termId === NO_TERM) continue;
+      if (kept === termIds.length) {
+        const larger = new Int32Array(termIds.length * 2);
+        larger.set(termIds);
+        termIds = larger;
+        output.termIds = larger;
+      }
+      termIds[kept++] = termId;
+    }
+    output.length = kept;
+    output.unlistedCount = unlisted;
+    return tokens;
+  }
+
+  #findAscii(text: string, start: number, end: number, hash: number): number {
+    const length = end - start;
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let slot = hash & mask;
+    for (;;) {
+      const stored = slots[slot] as number;
+      if (stored === 0) break;
+      const entry = stored - 1;
+      if (this.#entryHashes[entry] === hash) {
+        const key = this.#keys[entry] as string;
+        if (key.length === length && matchesFoldedAscii(key, text, start))
+          return this.#entryTerms[entry] as number;
+      }
+      slot = (slot + 1) & mask;
+    }
+    return this.#insert(text.slice(start, end).toLowerCase(), hash, slot);
+  }
+
+  #findNormalized(key: string): number {
+    const hash = hashText(key);
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let slot = hash & mask;
+    for (;;) {
+      const stored = slots[slot] as number;
+      if (stored === 0) break;
+      const entry = stored - 1;
+      if (this.#entryHashes[entry] === hash && this.#keys[entry] === key)
+        return this.#entryTerms[entry] as number;
+      slot = (slot + 1) & mask;
+    }
+    return this.#insert(key, hash, slot);
+  }
+
+  #insert(key: string, hash: number, slot: number): number {
+    const entry = this.#entryCount++;
+    if (entry === this.#entryHashes.length) {
+      const hashes = new Int32Array(entry * 2);
+      hashes.set(this.#entryHashes);
+      this.#entryHashes = hashes;
+      const terms = new Int32Array(entry * 2);
+      terms.set(this.#entryTerms);
+      this.#entryTerms = terms;
+    }
+    const analysed = analyzeEnglishWord(key, this.#analysis);
+    const termId = analysed === undefined ? NO_TERM : this.termIdOf(analysed);
+    this.#keys.push(key);
+    this.#entryHashes[entry] = hash;
+    this.#entryTerms[entry] = termId;
+    this.#slots[slot] = entry + 1;
+    if (this.#entryCount * 2 > this.#slots.length) this.#grow();
+    return termId;
+  }
+
+  #grow(): void {
+    const slots = new Int32Array(this.#slots.length * 2);
+    const mask = slots.length - 1;
+    for (let entry = 0; entry < this.#entryCount; entry++) {
+      let slot = (this.#entryHashes[entry] as number) & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = entry + 1;
+    }
+    this.#slots = slots;
+    this.#mask = mask;
+  }
+}
