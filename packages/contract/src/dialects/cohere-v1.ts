@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { createRerankId } from '../build-rerank-response.js';
 import { CohereErrorBody, CohereMeta, describeCohereError } from './cohere-v2.js';
 import { DialectQuery, EngineIndex, EngineScoreValue, PositiveInt } from './engine-fields.js';
-import { parseDialectBody } from './parse-dialect-body.js';
-import { readRankedScores } from './read-ranked-scores.js';
+import { parseDialectAnswer } from './parse-dialect-answer.js';
+import { relevanceEntries, toRelevanceResults } from './relevance-results.js';
 import type { RerankDialect } from './rerank-dialect.js';
-import { toEngineScores } from './to-engine-scores.js';
 import { toNormalizedRequest } from './to-normalized-request.js';
 
 /**
@@ -93,25 +92,14 @@ export const cohereV1Dialect: RerankDialect<CohereV1RerankRequest, CohereV1Reran
   toResponse(input) {
     return {
       id: input.id ?? createRerankId(),
-      results: toEngineScores(input, 'identity').map(({ index, score, text }) =>
-        text === undefined
-          ? { index, relevance_score: score }
-          : { document: { text }, index, relevance_score: score },
-      ),
+      results: toRelevanceResults(input, 'identity', 'object'),
       meta: { api_version: { version: '1' }, billed_units: { search_units: 1 } },
     };
   },
-  parseResponse(body, options) {
-    const parsed = parseDialectBody('cohere-v1', CohereV1RerankResponse, body);
-    const entries = parsed.results.map((result) => ({
-      index: result.index,
-      score: result.relevance_score,
-      text: result.document?.text,
-    }));
-    return {
-      results: readRankedScores('cohere-v1', entries, options, options.scoreMapping ?? 'identity'),
+  parseResponse: (body, options) =>
+    parseDialectAnswer('cohere-v1', CohereV1RerankResponse, body, options, 'identity', (parsed) => ({
+      entries: relevanceEntries(parsed.results),
       totalTokens: parsed.meta?.tokens?.input_tokens,
-    };
-  },
+    })),
   describeError: describeCohereError,
 };

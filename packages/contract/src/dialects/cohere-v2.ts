@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { createRerankId } from '../build-rerank-response.js';
 import { DialectQuery, DialectTexts, EngineIndex, EngineScoreValue, PositiveInt } from './engine-fields.js';
-import { parseDialectBody } from './parse-dialect-body.js';
-import { readRankedScores } from './read-ranked-scores.js';
+import { parseDialectAnswer } from './parse-dialect-answer.js';
+import { relevanceEntries, toRelevanceResults } from './relevance-results.js';
 import type { DialectErrorDescription, RerankDialect } from './rerank-dialect.js';
-import { toEngineScores } from './to-engine-scores.js';
 import { toNormalizedRequest } from './to-normalized-request.js';
 
 /** The body of Cohere's `POST /v2/rerank`. */
@@ -109,20 +108,14 @@ export const cohereV2Dialect: RerankDialect<CohereV2RerankRequest, CohereV2Reran
   toResponse(input) {
     return {
       id: input.id ?? createRerankId(),
-      results: toEngineScores(input, 'identity').map(({ index, score }) => ({
-        index,
-        relevance_score: score,
-      })),
+      results: toRelevanceResults(input, 'identity', 'none'),
       meta: { api_version: { version: '2' }, billed_units: { search_units: 1 } },
     };
   },
-  parseResponse(body, options) {
-    const parsed = parseDialectBody('cohere-v2', CohereV2RerankResponse, body);
-    const entries = parsed.results.map((result) => ({ index: result.index, score: result.relevance_score }));
-    return {
-      results: readRankedScores('cohere-v2', entries, options, options.scoreMapping ?? 'identity'),
+  parseResponse: (body, options) =>
+    parseDialectAnswer('cohere-v2', CohereV2RerankResponse, body, options, 'identity', (parsed) => ({
+      entries: relevanceEntries(parsed.results),
       totalTokens: parsed.meta?.tokens?.input_tokens,
-    };
-  },
+    })),
   describeError: describeCohereError,
 };

@@ -6,12 +6,11 @@ import {
   DashScopeUsage,
   describeDashScopeError,
 } from './dashscope.js';
-import { DialectQuery, DialectTexts, engineDocumentText, PositiveInt } from './engine-fields.js';
+import { DialectQuery, DialectTexts, PositiveInt } from './engine-fields.js';
 import { describeOpenAiError, OpenAiErrorBody } from './openai-error-body.js';
-import { parseDialectBody } from './parse-dialect-body.js';
-import { readRankedScores } from './read-ranked-scores.js';
+import { parseDialectAnswer } from './parse-dialect-answer.js';
+import { relevanceEntries, toRelevanceResults } from './relevance-results.js';
 import type { RerankDialect } from './rerank-dialect.js';
-import { toEngineScores } from './to-engine-scores.js';
 import { toNormalizedRequest } from './to-normalized-request.js';
 
 /** The body of DashScope's OpenAI-compatible `POST /compatible-api/v1/reranks`. */
@@ -93,27 +92,23 @@ export const dashScopeCompatibleDialect: RerankDialect<
   toResponse(input) {
     return {
       object: 'list',
-      results: toEngineScores(input, 'identity').map(({ index, score, text }) =>
-        text === undefined
-          ? { index, relevance_score: score }
-          : { document: { text }, index, relevance_score: score },
-      ),
+      results: toRelevanceResults(input, 'identity', 'object'),
       model: input.model,
       id: input.id ?? createRerankId(),
       usage: { total_tokens: input.totalTokens },
     };
   },
-  parseResponse(body, options) {
-    const parsed = parseDialectBody('dashscope-compatible', DashScopeCompatibleRerankResponse, body);
-    const entries = parsed.results.map((result) => ({
-      index: result.index,
-      score: result.relevance_score,
-      text: engineDocumentText(result.document),
-    }));
-    return {
-      results: readRankedScores('dashscope-compatible', entries, options, options.scoreMapping ?? 'identity'),
-      totalTokens: parsed.usage?.total_tokens,
-    };
-  },
+  parseResponse: (body, options) =>
+    parseDialectAnswer(
+      'dashscope-compatible',
+      DashScopeCompatibleRerankResponse,
+      body,
+      options,
+      'identity',
+      (parsed) => ({
+        entries: relevanceEntries(parsed.results),
+        totalTokens: parsed.usage?.total_tokens,
+      }),
+    ),
   describeError: (body) => describeOpenAiError(body) ?? describeDashScopeError(body),
 };

@@ -5,13 +5,11 @@ import {
   EngineDocument,
   EngineIndex,
   EngineScoreValue,
-  engineDocumentText,
   PositiveInt,
 } from './engine-fields.js';
-import { parseDialectBody } from './parse-dialect-body.js';
-import { readRankedScores } from './read-ranked-scores.js';
+import { parseDialectAnswer } from './parse-dialect-answer.js';
+import { relevanceEntries, toRelevanceResults } from './relevance-results.js';
 import type { DialectErrorDescription, RerankDialect } from './rerank-dialect.js';
-import { toEngineScores } from './to-engine-scores.js';
 import { toNormalizedRequest } from './to-normalized-request.js';
 
 /** The body of DashScope's native text-rerank call (`qwen3-rerank`, `gte-rerank-v2`). */
@@ -120,27 +118,16 @@ export const dashScopeDialect: RerankDialect<DashScopeRerankRequest, DashScopeRe
   toResponse(input) {
     return {
       output: {
-        results: toEngineScores(input, 'identity').map(({ index, score, text }) =>
-          text === undefined
-            ? { index, relevance_score: score }
-            : { document: { text }, index, relevance_score: score },
-        ),
+        results: toRelevanceResults(input, 'identity', 'object'),
       },
       usage: { total_tokens: input.totalTokens },
       request_id: input.id ?? globalThis.crypto.randomUUID(),
     };
   },
-  parseResponse(body, options) {
-    const parsed = parseDialectBody('dashscope', DashScopeRerankResponse, body);
-    const entries = parsed.output.results.map((result) => ({
-      index: result.index,
-      score: result.relevance_score,
-      text: engineDocumentText(result.document),
-    }));
-    return {
-      results: readRankedScores('dashscope', entries, options, options.scoreMapping ?? 'identity'),
+  parseResponse: (body, options) =>
+    parseDialectAnswer('dashscope', DashScopeRerankResponse, body, options, 'identity', (parsed) => ({
+      entries: relevanceEntries(parsed.output.results),
       totalTokens: parsed.usage?.total_tokens,
-    };
-  },
+    })),
   describeError: describeDashScopeError,
 };

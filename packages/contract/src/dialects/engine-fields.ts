@@ -12,9 +12,12 @@ export const EngineDocument = z.union([z.string(), z.object({ text: z.string() }
 /** A document an engine echoes back. */
 export type EngineDocument = z.infer<typeof EngineDocument>;
 
-/** The text of an echoed document. */
-export function engineDocumentText(document: EngineDocument | undefined): string | undefined {
-  if (document === undefined) return undefined;
+/** A document as any engine echoes it: a string, an object that may have `text`, or nothing. */
+export type EchoedDocument = string | { text?: string | undefined } | null | undefined;
+
+/** The text of an echoed document, or `undefined` when it carries none. */
+export function engineDocumentText(document: EchoedDocument): string | undefined {
+  if (document === undefined || document === null) return undefined;
   return typeof document === 'string' ? document : document.text;
 }
 

@@ -42,6 +42,7 @@ export { DIALECTS, type DialectInfo } from './dialects.js';
 export {
   DialectQuery,
   DialectTexts,
+  type EchoedDocument,
   EngineDocument,
   EngineIndex,
   EngineScoreValue,

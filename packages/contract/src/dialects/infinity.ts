@@ -6,14 +6,12 @@ import {
   EngineDocument,
   EngineIndex,
   EngineScoreValue,
-  engineDocumentText,
   PositiveInt,
 } from './engine-fields.js';
 import { describeOpenAiError, OpenAiErrorBody } from './openai-error-body.js';
-import { parseDialectBody } from './parse-dialect-body.js';
-import { readRankedScores } from './read-ranked-scores.js';
+import { parseDialectAnswer } from './parse-dialect-answer.js';
+import { relevanceEntries, toRelevanceResults } from './relevance-results.js';
 import type { RerankDialect } from './rerank-dialect.js';
-import { toEngineScores } from './to-engine-scores.js';
 import { toNormalizedRequest } from './to-normalized-request.js';
 
 /** The body of Infinity's `POST /rerank` (michaelfeil/infinity's `RerankInput`). */
@@ -99,28 +97,17 @@ export const infinityDialect: RerankDialect<InfinityRerankRequest, InfinityReran
   toResponse(input) {
     return {
       object: 'rerank',
-      results: toEngineScores(input, 'identity').map(({ index, score, text }) =>
-        text === undefined
-          ? { relevance_score: score, index }
-          : { relevance_score: score, index, document: text },
-      ),
+      results: toRelevanceResults(input, 'identity', 'string'),
       model: input.model,
       usage: { prompt_tokens: input.totalTokens, total_tokens: input.totalTokens },
       id: input.id ?? createRerankId(),
       created: Math.floor(Date.now() / 1000),
     };
   },
-  parseResponse(body, options) {
-    const parsed = parseDialectBody('infinity', InfinityRerankResponse, body);
-    const entries = parsed.results.map((result) => ({
-      index: result.index,
-      score: result.relevance_score,
-      text: engineDocumentText(result.document ?? undefined),
-    }));
-    return {
-      results: readRankedScores('infinity', entries, options, options.scoreMapping ?? 'identity'),
+  parseResponse: (body, options) =>
+    parseDialectAnswer('infinity', InfinityRerankResponse, body, options, 'identity', (parsed) => ({
+      entries: relevanceEntries(parsed.results),
       totalTokens: parsed.usage?.total_tokens,
-    };
-  },
+    })),
   describeError: describeOpenAiError,
 };

@@ -1,16 +1,8 @@
 import { z } from 'zod';
-import {
-  DialectQuery,
-  EngineDocument,
-  EngineIndex,
-  EngineScoreValue,
-  engineDocumentText,
-  PositiveInt,
-} from './engine-fields.js';
-import { parseDialectBody } from './parse-dialect-body.js';
-import { readRankedScores } from './read-ranked-scores.js';
+import { DialectQuery, EngineDocument, EngineIndex, EngineScoreValue, PositiveInt } from './engine-fields.js';
+import { parseDialectAnswer } from './parse-dialect-answer.js';
+import { relevanceEntries, toRelevanceResults } from './relevance-results.js';
 import type { RerankDialect } from './rerank-dialect.js';
-import { toEngineScores } from './to-engine-scores.js';
 import { toNormalizedRequest } from './to-normalized-request.js';
 
 /** The body of Jina's `POST /v1/rerank`. */
@@ -106,24 +98,13 @@ export const jinaDialect: RerankDialect<JinaRerankRequest, JinaRerankResponse> =
     return {
       model: input.model,
       usage: { total_tokens: input.totalTokens },
-      results: toEngineScores(input, 'identity').map(({ index, score, text }) =>
-        text === undefined
-          ? { index, relevance_score: score }
-          : { index, document: { text }, relevance_score: score },
-      ),
+      results: toRelevanceResults(input, 'identity', 'object'),
     };
   },
-  parseResponse(body, options) {
-    const parsed = parseDialectBody('jina', JinaRerankResponse, body);
-    const entries = parsed.results.map((result) => ({
-      index: result.index,
-      score: result.relevance_score,
-      text: engineDocumentText(result.document),
-    }));
-    return {
-      results: readRankedScores('jina', entries, options, options.scoreMapping ?? 'identity'),
+  parseResponse: (body, options) =>
+    parseDialectAnswer('jina', JinaRerankResponse, body, options, 'identity', (parsed) => ({
+      entries: relevanceEntries(parsed.results),
       totalTokens: parsed.usage?.total_tokens,
-    };
-  },
+    })),
   describeError: describeDetailError,
 };

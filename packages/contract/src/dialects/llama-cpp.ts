@@ -5,14 +5,12 @@ import {
   EngineDocument,
   EngineIndex,
   EngineScoreValue,
-  engineDocumentText,
   PositiveInt,
 } from './engine-fields.js';
 import { describeOpenAiError, OpenAiErrorBody } from './openai-error-body.js';
-import { parseDialectBody } from './parse-dialect-body.js';
-import { readRankedScores } from './read-ranked-scores.js';
+import { parseDialectAnswer } from './parse-dialect-answer.js';
+import { relevanceEntries, toRelevanceResults } from './relevance-results.js';
 import type { RerankDialect } from './rerank-dialect.js';
-import { toEngineScores } from './to-engine-scores.js';
 import { toNormalizedRequest } from './to-normalized-request.js';
 
 /**
@@ -91,23 +89,13 @@ export const llamaCppDialect: RerankDialect<LlamaCppRerankRequest, LlamaCppReran
       model: input.model,
       object: 'list',
       usage: { prompt_tokens: input.totalTokens, total_tokens: input.totalTokens },
-      results: toEngineScores(input, 'sigmoid').map(({ index, score }) => ({
-        index,
-        relevance_score: score,
-      })),
+      results: toRelevanceResults(input, 'sigmoid', 'none'),
     };
   },
-  parseResponse(body, options) {
-    const parsed = parseDialectBody('llama-cpp', LlamaCppRerankResponse, body);
-    const entries = parsed.results.map((result) => ({
-      index: result.index,
-      score: result.relevance_score,
-      text: engineDocumentText(result.document),
-    }));
-    return {
-      results: readRankedScores('llama-cpp', entries, options, options.scoreMapping ?? 'sigmoid'),
+  parseResponse: (body, options) =>
+    parseDialectAnswer('llama-cpp', LlamaCppRerankResponse, body, options, 'sigmoid', (parsed) => ({
+      entries: relevanceEntries(parsed.results),
       totalTokens: parsed.usage?.total_tokens,
-    };
-  },
+    })),
   describeError: describeOpenAiError,
 };

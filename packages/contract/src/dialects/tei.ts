@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { DialectQuery, DialectTexts, EngineIndex, EngineScoreValue } from './engine-fields.js';
-import { parseDialectBody } from './parse-dialect-body.js';
-import { readRankedScores } from './read-ranked-scores.js';
+import { parseDialectAnswer } from './parse-dialect-answer.js';
 import type { DialectErrorDescription, RerankDialect } from './rerank-dialect.js';
 import { toEngineScores } from './to-engine-scores.js';
 import { toNormalizedRequest } from './to-normalized-request.js';
@@ -97,17 +96,10 @@ export const teiDialect: RerankDialect<TeiRerankRequest, TeiRerankResponse> = {
       text === undefined ? { index, score } : { index, text, score },
     );
   },
-  parseResponse(body, options) {
-    const parsed = parseDialectBody('tei', TeiRerankResponse, body);
-    const entries = parsed.map((rank) => ({
-      index: rank.index,
-      score: rank.score,
-      text: rank.text ?? undefined,
-    }));
-    return {
-      results: readRankedScores('tei', entries, options, options.scoreMapping ?? 'identity'),
+  parseResponse: (body, options) =>
+    parseDialectAnswer('tei', TeiRerankResponse, body, options, 'identity', (parsed) => ({
+      entries: parsed.map((rank) => ({ index: rank.index, score: rank.score, text: rank.text ?? undefined })),
       totalTokens: undefined,
-    };
-  },
+    })),
   describeError: describeTeiError,
 };

@@ -7,19 +7,17 @@ import {
   EngineDocument,
   EngineIndex,
   EngineScoreValue,
-  engineDocumentText,
 } from './engine-fields.js';
 import { describeOpenAiError, OpenAiErrorBody } from './openai-error-body.js';
-import { parseDialectBody } from './parse-dialect-body.js';
+import { parseDialectAnswer } from './parse-dialect-answer.js';
 import {
   formatQwen3RerankerDocument,
   formatQwen3RerankerQuery,
   parseQwen3RerankerDocument,
   parseQwen3RerankerQuery,
 } from './qwen3-reranker.js';
-import { readRankedScores } from './read-ranked-scores.js';
+import { relevanceEntries, toRelevanceResults } from './relevance-results.js';
 import type { DialectRequestOptions, RerankDialect } from './rerank-dialect.js';
-import { toEngineScores } from './to-engine-scores.js';
 import { toNormalizedRequest } from './to-normalized-request.js';
 
 /**
@@ -162,24 +160,13 @@ export const vllmRerankDialect: RerankDialect<VllmRerankRequest, VllmRerankRespo
       id: input.id ?? createRerankId(),
       model: input.model,
       usage: { total_tokens: input.totalTokens },
-      results: toEngineScores(input, 'identity').map(({ index, score, text }) =>
-        text === undefined
-          ? { index, relevance_score: score }
-          : { index, document: { text }, relevance_score: score },
-      ),
+      results: toRelevanceResults(input, 'identity', 'object'),
     };
   },
-  parseResponse(body, options) {
-    const parsed = parseDialectBody('vllm-rerank', VllmRerankResponse, body);
-    const entries = parsed.results.map((result) => ({
-      index: result.index,
-      score: result.relevance_score,
-      text: engineDocumentText(result.document),
-    }));
-    return {
-      results: readRankedScores('vllm-rerank', entries, options, options.scoreMapping ?? 'identity'),
+  parseResponse: (body, options) =>
+    parseDialectAnswer('vllm-rerank', VllmRerankResponse, body, options, 'identity', (parsed) => ({
+      entries: relevanceEntries(parsed.results),
       totalTokens: parsed.usage?.total_tokens,
-    };
-  },
+    })),
   describeError: describeOpenAiError,
 };

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { createRerankId } from '../build-rerank-response.js';
 import { DialectQuery, DialectTexts, EngineIndex, EngineScoreValue } from './engine-fields.js';
 import { describeOpenAiError } from './openai-error-body.js';
-import { parseDialectBody } from './parse-dialect-body.js';
-import { readRankedScores } from './read-ranked-scores.js';
+import { parseDialectAnswer } from './parse-dialect-answer.js';
 import type { RerankDialect } from './rerank-dialect.js';
 import { toEngineScores } from './to-engine-scores.js';
 import { toNormalizedRequest } from './to-normalized-request.js';
@@ -106,13 +105,10 @@ export const vllmScoreDialect: RerankDialect<VllmScoreRequest, VllmScoreResponse
       usage: { prompt_tokens: input.totalTokens, total_tokens: input.totalTokens },
     };
   },
-  parseResponse(body, options) {
-    const parsed = parseDialectBody('vllm-score', VllmScoreResponse, body);
-    const entries = parsed.data.map((item) => ({ index: item.index, score: item.score }));
-    return {
-      results: readRankedScores('vllm-score', entries, options, options.scoreMapping ?? 'identity'),
+  parseResponse: (body, options) =>
+    parseDialectAnswer('vllm-score', VllmScoreResponse, body, options, 'identity', (parsed) => ({
+      entries: parsed.data.map((item) => ({ index: item.index, score: item.score })),
       totalTokens: parsed.usage?.total_tokens,
-    };
-  },
+    })),
   describeError: describeOpenAiError,
 };

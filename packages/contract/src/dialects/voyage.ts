@@ -5,14 +5,12 @@ import {
   EngineDocument,
   EngineIndex,
   EngineScoreValue,
-  engineDocumentText,
   PositiveInt,
 } from './engine-fields.js';
 import { DetailErrorBody, describeDetailError } from './jina.js';
-import { parseDialectBody } from './parse-dialect-body.js';
-import { readRankedScores } from './read-ranked-scores.js';
+import { parseDialectAnswer } from './parse-dialect-answer.js';
+import { relevanceEntries, toRelevanceResults } from './relevance-results.js';
 import type { RerankDialect } from './rerank-dialect.js';
-import { toEngineScores } from './to-engine-scores.js';
 import { toNormalizedRequest } from './to-normalized-request.js';
 
 /** The body of Voyage AI's `POST /v1/rerank`. */
@@ -90,26 +88,15 @@ export const voyageDialect: RerankDialect<VoyageRerankRequest, VoyageRerankRespo
   toResponse(input) {
     return {
       object: 'list',
-      data: toEngineScores(input, 'identity').map(({ index, score, text }) =>
-        text === undefined
-          ? { index, relevance_score: score }
-          : { index, relevance_score: score, document: text },
-      ),
+      data: toRelevanceResults(input, 'identity', 'string'),
       model: input.model,
       usage: { total_tokens: input.totalTokens },
     };
   },
-  parseResponse(body, options) {
-    const parsed = parseDialectBody('voyage', VoyageRerankResponse, body);
-    const entries = parsed.data.map((result) => ({
-      index: result.index,
-      score: result.relevance_score,
-      text: engineDocumentText(result.document),
-    }));
-    return {
-      results: readRankedScores('voyage', entries, options, options.scoreMapping ?? 'identity'),
+  parseResponse: (body, options) =>
+    parseDialectAnswer('voyage', VoyageRerankResponse, body, options, 'identity', (parsed) => ({
+      entries: relevanceEntries(parsed.data),
       totalTokens: parsed.usage?.total_tokens,
-    };
-  },
+    })),
   describeError: describeDetailError,
 };
