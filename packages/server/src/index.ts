@@ -64,3 +64,24 @@ export {
   type ServeRerankAppOptions,
   serveRerankApp,
 } from './serve/serve-rerank-app.js';
+export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './upstream/circuit-breaker.js';
+export {
+  type ActiveHealthCheckOptions,
+  ReplicaPool,
+  type ReplicaPoolOptions,
+} from './upstream/replica-pool.js';
+export { type DocumentBatch, splitIntoBatches } from './upstream/split-into-batches.js';
+export {
+  UpstreamBackend,
+  type UpstreamBackendOptions,
+  type UpstreamPromptTemplate,
+} from './upstream/upstream-backend.js';
+export { UpstreamConformanceError } from './upstream/upstream-conformance-error.js';
+export {
+  UPSTREAM_TYPE_DIALECTS,
+  UPSTREAM_TYPES,
+  type UpstreamEngine,
+  type UpstreamType,
+  upstreamEngine,
+} from './upstream/upstream-engines.js';
+export { UpstreamReplica, type UpstreamReplicaOptions } from './upstream/upstream-replica.js';

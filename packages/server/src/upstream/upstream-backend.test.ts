@@ -1,0 +1,256 @@
+import { detectDegenerateScores, RELEVANCE_FIXTURE } from '@sealink/rerank-contract/dialects';
+import { lexicalScore, startMockEngine } from '@sealink/rerank-mock-server';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { UpstreamConformanceError } from './upstream-conformance-error.js';
+import { UPSTREAM_TYPE_DIALECTS, UPSTREAM_TYPES } from './upstream-engines.js';
+import { createDisposableBackend, scoringErrorOf } from './upstream-test-kit.js';
+
+const QUERY = 'sourdough starter feeding';
+const DOCUMENTS = [
+  'feed the sourdough starter daily',
+  'stock markets closed higher',
+  'a starter needs feeding',
+];
+const expectedScores = (query: string, documents: readonly string[]) =>
+  documents.map((document) => expect.closeTo(lexicalScore(query, document), 6));
+
+describe('UpstreamBackend against each mock engine', () => {
+  it.each(UPSTREAM_TYPES)('scores through the %s upstream over a real socket', async (type) => {
+    const dialect = UPSTREAM_TYPE_DIALECTS[type];
+    await using engine = await startMockEngine({ dialect, apiKey: 'engine-key', model: 'upstream-model' });
+    await using backend = createDisposableBackend({
+      type,
+      baseUrls: [engine.url],
+      model: 'upstream-model',
+      apiKey: 'engine-key',
+    });
+    await backend.load();
+    expect(backend.isReady()).toBe(true);
+    const result = await backend.doScore({ query: QUERY, documents: DOCUMENTS });
+    expect(Array.from(result.scores)).toEqual(expectedScores(QUERY, DOCUMENTS));
+    expect(result.usage.tokens).toBeGreaterThan(0);
+    const scoring = engine.requests.filter((entry) => entry.method === 'POST');
+    expect(scoring).toHaveLength(1);
+    expect(scoring[0]?.headers.authorization).toBe('Bearer [redacted]');
+  });
+
+  it('keeps random valid input pointwise: every score is the engine score of its own pair', async () => {
+    await using engine = await startMockEngine({ dialect: 'tei', maxBatch: 8 });
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [engine.url],
+      model: 'm',
+      maxBatch: 8,
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ minLength: 1, maxLength: 30 }),
+        fc.array(fc.string({ maxLength: 50 }), { minLength: 1, maxLength: 40 }),
+        async (query, documents) => {
+          const result = await backend.doScore({ query, documents });
+          expect(Array.from(result.scores)).toEqual(expectedScores(query, documents));
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('turns a wrong key into a 502 upstream_error with the upstream status and message, never the key', async () => {
+    await using engine = await startMockEngine({ dialect: 'cohere-v2', apiKey: 'right-key' });
+    await using backend = createDisposableBackend({
+      type: 'cohere',
+      baseUrls: [engine.url],
+      model: 'm',
+      apiKey: 'secret-wrong-key',
+    });
+    const error = await scoringErrorOf(backend.doScore({ query: QUERY, documents: DOCUMENTS }));
+    expect(error.type).toBe('upstream_error');
+    expect(error.message).toContain('401');
+    expect(error.message).toContain('invalid or missing API key');
+    expect(error.message).not.toContain('secret-wrong-key');
+    // A 4xx says nothing against the replica: it is not retried and its circuit stays closed.
+    expect(engine.requests).toHaveLength(1);
+    expect(backend.replicas[0]?.breaker.state).toBe('closed');
+  });
+
+  it('turns a too-long input (vLLM 400) into a 502 upstream_error naming the limit', async () => {
+    await using engine = await startMockEngine({ dialect: 'vllm-rerank', maxInputTokens: 4 });
+    await using backend = createDisposableBackend({ type: 'vllm', baseUrls: [engine.url], model: 'm' });
+    const error = await scoringErrorOf(
+      backend.doScore({ query: 'one two three', documents: ['four five six'] }),
+    );
+    expect(error.type).toBe('upstream_error');
+    expect(error.message).toContain('400');
+    expect(error.message).toContain('maximum context length is 4 tokens');
+  });
+
+  it('turns TEI’s 413 on a batch above its limit into a 502 upstream_error', async () => {
+    await using engine = await startMockEngine({ dialect: 'tei', maxBatch: 4 });
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [engine.url],
+      model: 'm',
+      maxBatch: 10,
+    });
+    const error = await scoringErrorOf(
+      backend.doScore({ query: 'q', documents: Array.from({ length: 10 }, (_, i) => `d${i}`) }),
+    );
+    expect(error.type).toBe('upstream_error');
+    expect(error.message).toContain('413');
+    expect(error.message).toContain('maximum allowed batch size 4');
+  });
+
+  it('passes the instruction through DashScope’s instruct field and warns where it cannot', async () => {
+    await using dashscope = await startMockEngine({ dialect: 'dashscope' });
+    await using withInstruct = createDisposableBackend({
+      type: 'dashscope',
+      baseUrls: [dashscope.url],
+      model: 'qwen3-rerank',
+    });
+    const passed = await withInstruct.doScore({
+      query: QUERY,
+      documents: DOCUMENTS,
+      instruction: 'Find baking advice',
+    });
+    expect(passed.warnings).toEqual([]);
+    expect(dashscope.requests[0]?.body).toMatchObject({ parameters: { instruct: 'Find baking advice' } });
+    await using jina = await startMockEngine({ dialect: 'jina' });
+    await using without = createDisposableBackend({ type: 'jina', baseUrls: [jina.url], model: 'm' });
+    const warned = await without.doScore({
+      query: QUERY,
+      documents: DOCUMENTS,
+      instruction: 'Find baking advice',
+      maxTokensPerDocument: 8,
+    });
+    expect(
+      warned.warnings.map((warning) => warning.type === 'unsupported-setting' && warning.setting),
+    ).toEqual(['instruction', 'maxTokensPerDocument']);
+  });
+});
+
+describe('scatter-gather', () => {
+  it('splits a large call into sub-batches across replicas and merges them to what one call gives', async () => {
+    await using one = await startMockEngine({ dialect: 'tei', maxBatch: 1000 });
+    await using first = await startMockEngine({ dialect: 'tei', maxBatch: 32 });
+    await using second = await startMockEngine({ dialect: 'tei', maxBatch: 32 });
+    const documents = Array.from(
+      { length: 250 },
+      (_, index) =>
+        `document ${index} about ${index % 3 === 0 ? 'sourdough starter' : 'markets'} ${index % 7 === 0 ? 'feeding' : ''}`,
+    );
+    await using single = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [one.url],
+      model: 'm',
+      maxBatch: 1000,
+    });
+    await using scattered = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [first.url, second.url],
+      model: 'm',
+      maxBatch: 32,
+    });
+    const whole = await single.doScore({ query: QUERY, documents });
+    const merged = await scattered.doScore({ query: QUERY, documents });
+    expect(Array.from(merged.scores)).toEqual(Array.from(whole.scores));
+    expect(one.scoredRequests).toBe(1);
+    expect(first.scoredRequests + second.scoredRequests).toBe(8);
+    // Least outstanding requests spreads the sub-batches evenly.
+    expect(first.scoredRequests).toBe(4);
+    for (const entry of [...first.requests, ...second.requests]) {
+      expect((entry.body as { texts: string[] }).texts.length).toBeLessThanOrEqual(32);
+    }
+  });
+});
+
+describe('Qwen3-Reranker prompts', () => {
+  const fixture = {
+    query: RELEVANCE_FIXTURE.query,
+    documents: RELEVANCE_FIXTURE.documents,
+    instruction: RELEVANCE_FIXTURE.instruction,
+  };
+
+  it.each(['vllm', 'vllm-score', 'tei', 'infinity'] as const)(
+    'the gateway-formatted template ranks well on %s serving a converted model',
+    async (type) => {
+      await using engine = await startMockEngine({
+        dialect: UPSTREAM_TYPE_DIALECTS[type],
+        qwen3: 'expects-formatted',
+      });
+      await using backend = createDisposableBackend({
+        type,
+        baseUrls: [engine.url],
+        model: 'Qwen/Qwen3-Reranker-0.6B',
+        promptTemplate: 'qwen3',
+        verifyOnLoad: true,
+      });
+      await backend.load();
+      const result = await backend.doScore(fixture);
+      expect(detectDegenerateScores(result.scores).degenerate).toBe(false);
+      expect(result.warnings).toEqual([]);
+    },
+  );
+
+  it('sends the request’s instruction inside the prompt, and the model card default without one', async () => {
+    await using engine = await startMockEngine({ dialect: 'vllm-rerank', qwen3: 'expects-formatted' });
+    await using backend = createDisposableBackend({
+      type: 'vllm',
+      baseUrls: [engine.url],
+      model: 'q',
+      promptTemplate: 'qwen3',
+    });
+    await backend.doScore({ query: 'q', documents: ['d'], instruction: 'Find code' });
+    await backend.doScore({ query: 'q', documents: ['d'] });
+    const queries = engine.requests.map((entry) => (entry.body as { query: string }).query);
+    expect(queries[0]).toContain('<Instruct>: Find code\n<Query>: q\n');
+    expect(queries[1]).toContain(`<Instruct>: ${RELEVANCE_FIXTURE.instruction}\n<Query>: q\n`);
+  });
+
+  it('catches a backend that sends raw text to an engine expecting the template: degenerate scores fail the load', async () => {
+    await using engine = await startMockEngine({ dialect: 'vllm-rerank', qwen3: 'expects-formatted' });
+    await using backend = createDisposableBackend({
+      type: 'vllm',
+      baseUrls: [engine.url],
+      model: 'q',
+      promptTemplate: 'engine',
+      verifyOnLoad: true,
+    });
+    const result = await backend.doScore(fixture);
+    expect(detectDegenerateScores(result.scores).degenerate).toBe(true);
+    await expect(backend.load()).rejects.toThrow(UpstreamConformanceError);
+  });
+
+  it('catches a backend that templates twice for an engine applying the template itself', async () => {
+    await using engine = await startMockEngine({ dialect: 'dashscope', qwen3: 'applies-template' });
+    await using wrong = createDisposableBackend({
+      type: 'dashscope',
+      baseUrls: [engine.url],
+      model: 'qwen3-rerank',
+      promptTemplate: 'qwen3',
+      verifyOnLoad: true,
+    });
+    await expect(wrong.load()).rejects.toThrow(/near-constant scores/);
+    await using right = createDisposableBackend({
+      type: 'dashscope',
+      baseUrls: [engine.url],
+      model: 'qwen3-rerank',
+      verifyOnLoad: true,
+    });
+    await right.load();
+    expect(right.isReady()).toBe(true);
+  });
+
+  it('does not fail the load when the upstream cannot be reached: readiness reports it', async () => {
+    const engine = await startMockEngine({ dialect: 'tei' });
+    await engine.close();
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [engine.url],
+      model: 'q',
+      verifyOnLoad: true,
+    });
+    await backend.load();
+    expect(backend.isReady()).toBe(false);
+  });
+});

@@ -1,0 +1,470 @@
+import type { NormalizedRerankRequest } from '@sealink/rerank-contract';
+import {
+  DialectResponseError,
+  detectDegenerateScores,
+  formatQwen3RerankerDocument,
+  formatQwen3RerankerQuery,
+  QWEN3_RERANKER_DEFAULT_INSTRUCTION,
+  RELEVANCE_FIXTURE,
+  type RerankDialect,
+  scoresInRequestOrder,
+} from '@sealink/rerank-contract/dialects';
+import type {
+  ScoringBackendLimits,
+  ScoringBackendV1,
+  ScoringCallOptionsV1,
+  ScoringResultV1,
+  ScoringWarning,
+} from '../backend/scoring-backend-v1.js';
+import { ScoringError } from '../backend/scoring-error.js';
+import type { CircuitBreakerOptions } from './circuit-breaker.js';
+import { ReplicaPool } from './replica-pool.js';
+import { type DocumentBatch, splitIntoBatches } from './split-into-batches.js';
+import { UpstreamConformanceError } from './upstream-conformance-error.js';
+import { type UpstreamEngine, type UpstreamType, upstreamEngine } from './upstream-engines.js';
+import {
+  failureToScoringError,
+  isRetryableFailure,
+  noReplicaAvailableError,
+  type UpstreamFailure,
+} from './upstream-failure.js';
+import type { UpstreamReplica } from './upstream-replica.js';
+
+/** Who formats the Qwen3-Reranker prompt. */
+export type UpstreamPromptTemplate =
+  /** The engine scores what it gets as is, or applies its own template (vLLM `--chat-template`, hosted APIs). */
+  | 'engine'
+  /**
+   * The gateway wraps query and documents in the Qwen3-Reranker prompt (with the instruction) before
+   * sending, for engines that score raw pairs with a converted `Qwen3ForSequenceClassification` model
+   * (vLLM with the `hf_overrides`, TEI, Infinity).
+   */
+  | 'qwen3';
+
+/** Options of {@link UpstreamBackend}. */
+export interface UpstreamBackendOptions {
+  /** The kind of upstream: selects the wire format, routes and defaults. */
+  type: UpstreamType;
+  /** One base URL per replica, for example `http://tei-0:8080`. */
+  baseUrls: readonly string[];
+  /** The model name the upstream knows, for example `Qwen/Qwen3-Reranker-0.6B`. */
+  model: string;
+  /** The upstream's API key, sent as a bearer token; never logged or put in error messages. */
+  apiKey?: string | undefined;
+  /** The most documents one upstream call carries; defaults to the engine's own default (TEI: 32). */
+  maxBatch?: number | undefined;
+  /** How long one upstream attempt may take before it is retried on another replica, in ms. Defaults to 30 000. */
+  timeoutMs?: number | undefined;
+  /** How long one `doScore` call may take in all, retries included, in ms. Defaults to 60 000. */
+  deadlineMs?: number | undefined;
+  /** Replicas one sub-request is tried on before it fails. Defaults to 3. */
+  maxAttempts?: number | undefined;
+  /** The instruction sent when a call has none (for Qwen3 prompts: the model card's default). */
+  instruction?: string | undefined;
+  /** Who formats the Qwen3-Reranker prompt; defaults to `engine`. */
+  promptTemplate?: UpstreamPromptTemplate | undefined;
+  /** The most tokens the model reads of one query-document pair, as listed by `GET /v1/models`. Defaults to 8 192. */
+  contextLength?: number | undefined;
+  /** Keep-alive connections per replica. Defaults to 32. */
+  connectionsPerReplica?: number | undefined;
+  /** Circuit breaker settings of every replica. */
+  breaker?: CircuitBreakerOptions | undefined;
+  /**
+   * Whether `load` scores a known relevance fixture and fails with an {@link UpstreamConformanceError}
+   * when the engine ranks it like a broken reranker (a wrong Qwen3 template gives near-constant scores).
+   * An unreachable upstream does not fail the check; readiness reports it. `false` by default.
+   */
+  verifyOnLoad?: boolean | undefined;
+  /** Active health check timing, or `false` to check passively only. Hosted APIs are never checked actively. */
+  healthCheck?: { intervalMs?: number | undefined; timeoutMs?: number | undefined } | false | undefined;
+}
+
+/** What one sub-request's answer gave. */
+interface BatchScores {
+  scores: Float64Array;
+  tokens: number | undefined;
+}
+
+/** The outcome of one attempt on one replica. */
+type AttemptOutcome = { ok: true; value: BatchScores } | { ok: false; failure: UpstreamFailure };
+
+const NEVER_ABORTED = new AbortController().signal;
+
+/** A rough token count for upstreams that report none: about four characters per token. */
+function estimateTokens(query: string, documents: readonly string[]): number {
+  let characters = 0;
+  for (const document of documents) characters += query.length + document.length;
+  return Math.ceil(characters / 4);
+}
+
+/** The value of a `Retry-After` header in whole seconds, when it is a number of seconds. */
+function parseRetryAfter(value: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined || !/^\d+$/.test(text.trim())) return undefined;
+  return Math.max(1, Number.parseInt(text, 10));
+}
+
+/**
+ * A scoring backend that forwards to an inference engine or hosted rerank API over HTTP: one generic
+ * backend with the wire format chosen by `type` (a contract dialect). It splits large calls into
+ * sub-batches sent in parallel across replicas (least outstanding requests first), retries a failed
+ * sub-batch on another replica, keeps a circuit breaker per replica, checks replica health actively,
+ * and enforces a deadline through `AbortSignal`. Failures surface as {@link ScoringError}s: 502
+ * `upstream_error`, 504 `timeout_error`, 503 `overloaded_error` with a retry hint.
+ */
+export class UpstreamBackend implements ScoringBackendV1 {
+  readonly specificationVersion = 'v1';
+  readonly provider: string;
+  readonly modelId: string;
+  readonly limits: ScoringBackendLimits;
+  /** The engine's routes and capabilities. */
+  readonly engine: UpstreamEngine;
+  readonly #dialect: RerankDialect<unknown, unknown>;
+  readonly #pool: ReplicaPool;
+  readonly #headers: Record<string, string>;
+  readonly #maxBatch: number;
+  readonly #timeoutMs: number;
+  readonly #deadlineMs: number;
+  readonly #maxAttempts: number;
+  readonly #instruction: string | undefined;
+  readonly #promptTemplate: UpstreamPromptTemplate;
+  readonly #secrets: readonly string[];
+  readonly #verifyOnLoad: boolean;
+  #loaded = false;
+  #closed = false;
+
+  constructor(options: UpstreamBackendOptions) {
+    this.engine = upstreamEngine(options.type);
+    this.#dialect = this.engine.info.dialect;
+    this.provider = `upstream.${options.type}`;
+    this.modelId = options.model;
+    this.#maxBatch = options.maxBatch ?? this.engine.info.defaultMaxBatch;
+    if (!Number.isInteger(this.#maxBatch) || this.#maxBatch < 1) {
+      throw new TypeError(`maxBatch must be a positive integer, got ${this.#maxBatch}`);
+    }
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#deadlineMs = options.deadlineMs ?? 60_000;
+    this.#maxAttempts = Math.max(1, options.maxAttempts ?? 3);
+    this.#instruction = options.instruction;
+    this.#promptTemplate = options.promptTemplate ?? 'engine';
+    this.#verifyOnLoad = options.verifyOnLoad ?? false;
+    this.#secrets = options.apiKey === undefined || options.apiKey === '' ? [] : [options.apiKey];
+    this.#headers = { 'content-type': 'application/json', accept: 'application/json' };
+    if (options.apiKey !== undefined && options.apiKey !== '') {
+      this.#headers.authorization = `Bearer ${options.apiKey}`;
+    }
+    const healthPath = this.engine.healthPath;
+    this.#pool = new ReplicaPool({
+      baseUrls: options.baseUrls,
+      ...(options.connectionsPerReplica === undefined
+        ? {}
+        : { connectionsPerReplica: options.connectionsPerReplica }),
+      ...(options.breaker === undefined ? {} : { breaker: options.breaker }),
+      ...(healthPath === undefined || options.healthCheck === false
+        ? {}
+        : {
+            healthCheck: {
+              path: healthPath,
+              headers: this.#headers,
+              ...(options.healthCheck?.intervalMs === undefined
+                ? {}
+                : { intervalMs: options.healthCheck.intervalMs }),
+              ...(options.healthCheck?.timeoutMs === undefined
+                ? {}
+                : { timeoutMs: options.healthCheck.timeoutMs }),
+            },
+          }),
+    });
+    this.limits = {
+      // The backend scatters large calls itself, across replicas, so the server may send it everything at once.
+      maxDocumentsPerCall: 1000,
+      contextLength: options.contextLength ?? 8192,
+      supportsInstruction: this.#promptTemplate === 'qwen3' || this.engine.acceptsInstruction,
+    };
+  }
+
+  /** The replicas, for health reporting and tests. */
+  get replicas(): readonly UpstreamReplica[] {
+    return this.#pool.replicas;
+  }
+
+  /**
+   * Runs a first round of health checks, then keeps checking in the background; with `verifyOnLoad`,
+   * checks that the engine ranks a known fixture sensibly.
+   * @throws UpstreamConformanceError when it ranks the fixture like a broken reranker.
+   */
+  async load(options: { abortSignal?: AbortSignal } = {}): Promise<void> {
+    await this.#pool.checkHealth();
+    this.#pool.startHealthChecks();
+    this.#loaded = true;
+    if (this.#verifyOnLoad) await this.verifyRanking(options);
+  }
+
+  /**
+   * Scores the contract's relevance fixture and throws when the scores are degenerate. Resolves without
+   * a verdict when the upstream cannot be reached (a {@link ScoringError}), since that says nothing
+   * about the model.
+   * @throws UpstreamConformanceError when the engine ranks the fixture like a broken reranker.
+   */
+  async verifyRanking(options: { abortSignal?: AbortSignal } = {}): Promise<void> {
+    let scores: ArrayLike<number>;
+    try {
+      const result = await this.doScore({
+        query: RELEVANCE_FIXTURE.query,
+        documents: RELEVANCE_FIXTURE.documents,
+        instruction: RELEVANCE_FIXTURE.instruction,
+        ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }),
+      });
+      scores = result.scores;
+    } catch (error) {
+      if (error instanceof ScoringError) return;
+      throw error;
+    }
+    const report = detectDegenerateScores(scores);
+    if (report.degenerate) throw new UpstreamConformanceError(this.provider, report.reasons);
+  }
+
+  /** Whether some replica is healthy and its circuit lets calls pass. */
+  isReady(): boolean {
+    return !this.#closed && this.#pool.hasAvailableReplica();
+  }
+
+  /** Stops the health checks and closes every connection. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.close();
+  }
+
+  /** Scores the documents: scatter across replicas, gather by index. */
+  async doScore(options: ScoringCallOptionsV1): Promise<ScoringResultV1> {
+    if (this.#closed) {
+      throw new ScoringError({
+        type: 'overloaded_error',
+        code: 'backend_closed',
+        message: 'the upstream backend is shut down',
+        retryAfterSeconds: 1,
+      });
+    }
+    if (!this.#loaded) this.#pool.startHealthChecks();
+    const warnings: ScoringWarning[] = [];
+    const request = this.#prepare(options, warnings);
+    const callerSignal = options.abortSignal ?? NEVER_ABORTED;
+    const deadline = AbortSignal.timeout(this.#deadlineMs);
+    const scatter = new AbortController();
+    const signal = AbortSignal.any([callerSignal, deadline, scatter.signal]);
+    const batches = splitIntoBatches(request.documents, this.#maxBatch);
+    const scores = new Float64Array(options.documents.length);
+    let reportedTokens = 0;
+    let everyBatchReported = true;
+    try {
+      await Promise.all(
+        batches.map(async (batch) => {
+          try {
+            const result = await this.#scoreBatch(request, batch, signal);
+            scores.set(result.scores, batch.start);
+            if (result.tokens === undefined) everyBatchReported = false;
+            else reportedTokens += result.tokens;
+          } catch (error) {
+            scatter.abort(error);
+            throw error;
+          }
+        }),
+      );
+    } catch (error) {
+      if (callerSignal.aborted) throw this.#abortError(callerSignal.reason);
+      if (deadline.aborted) {
+        throw new ScoringError({
+          type: 'timeout_error',
+          code: 'upstream_deadline_exceeded',
+          message: `the ${this.provider} upstream did not answer within ${this.#deadlineMs} ms`,
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    const tokens = everyBatchReported ? reportedTokens : estimateTokens(options.query, options.documents);
+    return { scores, usage: { tokens }, warnings };
+  }
+
+  /** The request as the dialect takes it: instruction resolved, Qwen3 prompt applied when the gateway formats it. */
+  #prepare(options: ScoringCallOptionsV1, warnings: ScoringWarning[]): NormalizedRerankRequest {
+    const request: NormalizedRerankRequest = {
+      model: this.modelId,
+      query: options.query,
+      documents: options.documents as string[],
+      topN: options.documents.length,
+      returnDocuments: false,
+    };
+    const instruction = options.instruction ?? this.#instruction;
+    if (this.#promptTemplate === 'qwen3') {
+      const resolved = instruction ?? QWEN3_RERANKER_DEFAULT_INSTRUCTION;
+      request.query = formatQwen3RerankerQuery({ instruction: resolved, query: options.query });
+      request.documents = options.documents.map(formatQwen3RerankerDocument);
+    } else if (instruction !== undefined) {
+      if (this.engine.acceptsInstruction) request.instruction = instruction;
+      else if (options.instruction !== undefined) {
+        warnings.push({
+          type: 'unsupported-setting',
+          setting: 'instruction',
+          details: `the ${this.provider} upstream takes no instruction`,
+        });
+      }
+    }
+    if (options.maxTokensPerDocument !== undefined) {
+      if (this.engine.acceptsMaxTokensPerDocument)
+        request.maxTokensPerDocument = options.maxTokensPerDocument;
+      else {
+        warnings.push({
+          type: 'unsupported-setting',
+          setting: 'maxTokensPerDocument',
+          details: `the ${this.provider} upstream truncates to the model's context length instead`,
+        });
+      }
+    }
+    return request;
+  }
+
+  /** Scores one sub-batch, trying up to `maxAttempts` different replicas. */
+  async #scoreBatch(
+    request: NormalizedRerankRequest,
+    batch: DocumentBatch,
+    signal: AbortSignal,
+  ): Promise<BatchScores> {
+    const subRequest: NormalizedRerankRequest = {
+      ...request,
+      documents: batch.documents as string[],
+      topN: batch.documents.length,
+    };
+    const body = JSON.stringify(
+      this.#dialect.toRequest(subRequest, {
+        upstreamModel: this.modelId,
+        rawScores: this.engine.info.rawScoreMapping !== undefined,
+      }),
+    );
+    const tried = new Set<UpstreamReplica>();
+    let lastFailure: UpstreamFailure | undefined;
+    for (let attempt = 0; attempt < this.#maxAttempts; attempt++) {
+      signal.throwIfAborted();
+      const replica = this.#pool.acquire(tried);
+      if (replica === undefined) break;
+      tried.add(replica);
+      const outcome = await this.#attempt(replica, body, batch.documents.length, signal);
+      if (outcome.ok) return outcome.value;
+      lastFailure = outcome.failure;
+      if (!isRetryableFailure(outcome.failure)) break;
+    }
+    signal.throwIfAborted();
+    const retryAfterSeconds = this.#pool.retryAfterSeconds();
+    if (lastFailure === undefined) throw noReplicaAvailableError(this.provider, retryAfterSeconds);
+    throw failureToScoringError(this.provider, lastFailure, retryAfterSeconds);
+  }
+
+  /** One POST to one replica; reports the outcome to the replica's circuit breaker. */
+  async #attempt(
+    replica: UpstreamReplica,
+    body: string,
+    documentCount: number,
+    signal: AbortSignal,
+  ): Promise<AttemptOutcome> {
+    const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(this.#timeoutMs)]);
+    let outcome: AttemptOutcome;
+    try {
+      const response = await replica.pool.request({
+        method: 'POST',
+        path: `${replica.pathPrefix}${this.engine.path}`,
+        headers: this.#headers,
+        body,
+        signal: attemptSignal,
+      });
+      const text = await response.body.text();
+      outcome = this.#readAnswer(response.statusCode, response.headers['retry-after'], text, documentCount);
+    } catch (error) {
+      if (signal.aborted) {
+        replica.breaker.recordNeutral();
+        this.#pool.release(replica);
+        throw signal.reason;
+      }
+      const message = this.#redact(error instanceof Error ? error.message : String(error));
+      outcome = attemptSignal.aborted
+        ? { ok: false, failure: { kind: 'timeout', message: `no answer within ${this.#timeoutMs} ms` } }
+        : { ok: false, failure: { kind: 'connection', message } };
+    }
+    this.#pool.release(replica);
+    if (outcome.ok || !isRetryableFailure(outcome.failure)) replica.breaker.recordSuccess();
+    else replica.breaker.recordFailure();
+    return outcome;
+  }
+
+  /** Reads an upstream answer into scores or a failure. */
+  #readAnswer(
+    status: number,
+    retryAfter: string | string[] | undefined,
+    text: string,
+    documentCount: number,
+  ): AttemptOutcome {
+    let json: unknown;
+    try {
+      json = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    if (status >= 200 && status < 300) {
+      if (json === undefined) {
+        return {
+          ok: false,
+          failure: {
+            kind: 'invalid-response',
+            message: `the ${this.provider} upstream answered ${status} without a JSON body`,
+          },
+        };
+      }
+      try {
+        const parsed = this.#dialect.parseResponse(json, {
+          documentCount,
+          ...(this.engine.info.rawScoreMapping === undefined
+            ? {}
+            : { scoreMapping: this.engine.info.rawScoreMapping }),
+        });
+        return {
+          ok: true,
+          value: { scores: scoresInRequestOrder(parsed.results, documentCount), tokens: parsed.totalTokens },
+        };
+      } catch (error) {
+        if (error instanceof DialectResponseError || error instanceof RangeError) {
+          return { ok: false, failure: { kind: 'invalid-response', message: this.#redact(error.message) } };
+        }
+        throw error;
+      }
+    }
+    const described = json === undefined ? undefined : this.#dialect.describeError(json);
+    const message = this.#redact(described?.message ?? (text.slice(0, 200) || 'no message'));
+    if (status === 429 || status === 503) {
+      return {
+        ok: false,
+        failure: { kind: 'overloaded', status, message, retryAfterSeconds: parseRetryAfter(retryAfter) },
+      };
+    }
+    return { ok: false, failure: { kind: 'status', status, message } };
+  }
+
+  /** A message with any credential removed and its length bounded, safe to show the client. */
+  #redact(message: string): string {
+    let safe = message;
+    for (const secret of this.#secrets) safe = safe.split(secret).join('[redacted]');
+    return safe.length > 500 ? `${safe.slice(0, 500)}…` : safe;
+  }
+
+  /** The error for a call the caller aborted: a deadline becomes a `timeout_error`, anything else passes through. */
+  #abortError(reason: unknown): unknown {
+    if (reason instanceof DOMException && reason.name === 'TimeoutError') {
+      return new ScoringError({
+        type: 'timeout_error',
+        code: 'deadline_exceeded',
+        message: `the request's deadline passed while the ${this.provider} upstream was scoring`,
+        cause: reason,
+      });
+    }
+    return reason;
+  }
+}

@@ -1,0 +1,58 @@
+import { Pool } from 'undici';
+import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
+
+/** Options of {@link UpstreamReplica}. */
+export interface UpstreamReplicaOptions {
+  /** The replica's base URL, for example `http://tei-0:8080` or `https://api.example.com/compatible-mode`. */
+  baseUrl: string;
+  /** Keep-alive connections the replica's pool may open. Defaults to 32. */
+  connections?: number;
+  /** The replica's circuit breaker settings. */
+  breaker?: CircuitBreakerOptions;
+  /** The largest upstream response body read, in bytes. Defaults to 64 MiB. */
+  maxResponseBytes?: number;
+}
+
+/**
+ * One engine replica behind a model: its keep-alive connection pool, circuit breaker, outstanding work
+ * (for least-outstanding balancing) and active health state.
+ */
+export class UpstreamReplica {
+  /** The base URL as configured, without a trailing slash. */
+  readonly baseUrl: string;
+  /** The path prefix of the base URL (empty or starting with `/`, no trailing slash), put before every route. */
+  readonly pathPrefix: string;
+  /** The keep-alive connection pool to this replica. */
+  readonly pool: Pool;
+  /** The replica's circuit breaker (passive health). */
+  readonly breaker: CircuitBreaker;
+  /** Requests sent to this replica that have not finished. */
+  outstandingRequests = 0;
+  /** Whether the last active health check passed; `true` until a check says otherwise. */
+  healthy = true;
+  /** Why the last active health check failed, for logs; `undefined` when healthy. */
+  lastHealthProblem: string | undefined;
+
+  constructor(options: UpstreamReplicaOptions) {
+    const url = new URL(options.baseUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new TypeError(`upstream base URL must be http or https, got ${url.protocol}`);
+    }
+    if (url.username !== '' || url.password !== '') {
+      throw new TypeError('upstream base URL must not carry credentials; use the API key setting');
+    }
+    this.pathPrefix = url.pathname.replace(/\/+$/, '');
+    this.baseUrl = `${url.origin}${this.pathPrefix}`;
+    this.pool = new Pool(url.origin, {
+      connections: options.connections ?? 32,
+      keepAliveTimeout: 30_000,
+      maxResponseSize: options.maxResponseBytes ?? 64 * 1024 * 1024,
+    });
+    this.breaker = new CircuitBreaker(options.breaker);
+  }
+
+  /** Whether the balancer may send a request here now: healthy and the circuit lets calls pass. */
+  isAvailable(): boolean {
+    return this.healthy && this.breaker.canPass();
+  }
+}

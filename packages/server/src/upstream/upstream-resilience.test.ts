@@ -1,0 +1,214 @@
+import { describe, expect, it } from 'vitest';
+import { createDisposableBackend, scoringErrorOf, startMockEngines } from './upstream-test-kit.js';
+
+const DOCUMENTS = Array.from({ length: 40 }, (_, index) => `document ${index} on sourdough starter feeding`);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('replicas', () => {
+  it('a replica killed mid-load leaves no failed request while another is healthy', async () => {
+    await using engines = await startMockEngines(2, {
+      latencyPerDocumentMs: 0.05,
+      latencyMs: 5,
+      maxBatch: 32,
+    });
+    const doomed = engines[0]!;
+    const survivor = engines[1]!;
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [doomed.url, survivor.url],
+      model: 'm',
+      maxBatch: 10,
+      healthCheck: { intervalMs: 50 },
+    });
+    await backend.load();
+    const outcomes: Array<'ok' | unknown> = [];
+    let sent = 0;
+    const worker = async () => {
+      while (sent < 60) {
+        sent++;
+        if (sent === 20) doomed.kill();
+        try {
+          const result = await backend.doScore({ query: 'sourdough feeding', documents: DOCUMENTS });
+          outcomes.push(result.scores.length === DOCUMENTS.length ? 'ok' : 'wrong length');
+        } catch (error) {
+          outcomes.push(error);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 6 }, worker));
+    expect(outcomes.filter((outcome) => outcome !== 'ok')).toEqual([]);
+    expect(outcomes).toHaveLength(60);
+    expect(doomed.scoredRequests).toBeGreaterThan(0);
+    expect(survivor.scoredRequests).toBeGreaterThan(doomed.scoredRequests);
+  }, 30_000);
+
+  it('opens a failing replica’s circuit, serves from the others, and closes it once the replica recovers', async () => {
+    await using engines = await startMockEngines(2);
+    const flaky = engines[0]!;
+    const steady = engines[1]!;
+    flaky.failNext(1_000_000, 500);
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [flaky.url, steady.url],
+      model: 'm',
+      breaker: { failureThreshold: 3, coolDownMs: 150 },
+      healthCheck: false,
+    });
+    for (let request = 0; request < 20; request++) {
+      const result = await backend.doScore({ query: 'q', documents: ['a', 'b'] });
+      expect(result.scores).toHaveLength(2);
+    }
+    const breaker = backend.replicas[0]!.breaker;
+    expect(breaker.state).toBe('open');
+    // While open, the failing replica gets no traffic: 3 failures opened it and nothing since.
+    expect(flaky.requests).toHaveLength(3);
+    flaky.failNext(0);
+    await sleep(200);
+    expect(breaker.state).toBe('half-open');
+    for (let request = 0; request < 10; request++) await backend.doScore({ query: 'q', documents: ['a'] });
+    expect(breaker.state).toBe('closed');
+    expect(flaky.scoredRequests).toBeGreaterThan(0);
+  });
+
+  it('answers 503 overloaded_error with a retry hint when every replica is down', async () => {
+    await using engines = await startMockEngines(2);
+    for (const engine of engines) engine.kill();
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: engines.map((engine) => engine.url),
+      model: 'm',
+      breaker: { failureThreshold: 1, coolDownMs: 5_000 },
+      healthCheck: false,
+    });
+    const first = await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }));
+    expect(first.type).toBe('overloaded_error');
+    expect(first.code).toBe('upstream_unavailable');
+    // Both circuits are open now: the next call fails at once without a connection attempt.
+    const second = await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }));
+    expect(second.type).toBe('overloaded_error');
+    expect(second.retryAfterSeconds).toBeGreaterThanOrEqual(4);
+    expect(second.retryAfterSeconds).toBeLessThanOrEqual(5);
+    expect(backend.isReady()).toBe(false);
+  });
+
+  it('retries a 500 on another replica and reports a 502 with the status when every replica fails', async () => {
+    await using engines = await startMockEngines(2);
+    engines[0]!.failNext(1, 500);
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: engines.map((engine) => engine.url),
+      model: 'm',
+      healthCheck: false,
+    });
+    backend.replicas[1]!.outstandingRequests = 1; // make the first replica the least loaded, so it is tried first
+    const result = await backend.doScore({ query: 'q', documents: ['a'] });
+    expect(result.scores).toHaveLength(1);
+    expect(engines[0]!.requests).toHaveLength(1);
+    backend.replicas[1]!.outstandingRequests = 0;
+    for (const engine of engines) engine.failNext(1, 500);
+    const error = await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }));
+    expect(error.type).toBe('upstream_error');
+    expect(error.message).toContain('answered 500: injected failure');
+  });
+
+  it('answers 503 with the engine’s overload when every replica answers 429', async () => {
+    await using engines = await startMockEngines(1);
+    engines[0]!.failNext(1, 429);
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [engines[0]!.url],
+      model: 'm',
+      healthCheck: false,
+    });
+    const error = await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }));
+    expect(error.type).toBe('overloaded_error');
+    expect(error.code).toBe('upstream_overloaded');
+    expect(error.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+  });
+
+  it('stops sending to a replica whose active health check fails, and takes it back when it passes', async () => {
+    await using engines = await startMockEngines(2);
+    const sick = engines[0]!;
+    const well = engines[1]!;
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [sick.url, well.url],
+      model: 'm',
+      healthCheck: { intervalMs: 20 },
+    });
+    await backend.load();
+    sick.setHealthy(false);
+    await sleep(100);
+    expect(backend.replicas[0]!.healthy).toBe(false);
+    const before = sick.scoredRequests;
+    for (let request = 0; request < 10; request++) await backend.doScore({ query: 'q', documents: ['a'] });
+    expect(sick.scoredRequests).toBe(before);
+    sick.setHealthy(true);
+    await sleep(100);
+    expect(backend.replicas[0]!.healthy).toBe(true);
+    expect(backend.isReady()).toBe(true);
+  });
+});
+
+describe('deadlines', () => {
+  it('cuts a slow replica at the attempt timeout and retries elsewhere', async () => {
+    await using engines = await startMockEngines(2);
+    const slow = engines[0]!;
+    const fast = engines[1]!;
+    slow.setLatency({ fixedMs: 10_000 });
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [slow.url, fast.url],
+      model: 'm',
+      timeoutMs: 150,
+      healthCheck: false,
+    });
+    for (let request = 0; request < 6; request++) {
+      const result = await backend.doScore({ query: 'q', documents: ['a', 'b'] });
+      expect(result.scores).toHaveLength(2);
+    }
+    expect(fast.scoredRequests).toBe(6);
+    expect(slow.scoredRequests).toBe(0);
+  });
+
+  it.each([
+    ['every attempt times out', { timeoutMs: 100 }, 'upstream_timeout'],
+    ['the end-to-end deadline passes', { deadlineMs: 100 }, 'upstream_deadline_exceeded'],
+  ] as const)('answers 504 timeout_error when %s on the only, slow replica', async (_, limits, code) => {
+    await using engines = await startMockEngines(1);
+    engines[0]!.setLatency({ fixedMs: 10_000 });
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [engines[0]!.url],
+      model: 'm',
+      healthCheck: false,
+      ...limits,
+    });
+    const error = await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }));
+    expect(error.type).toBe('timeout_error');
+    expect(error.code).toBe(code);
+  });
+
+  it('stops at once when the caller aborts, with the caller’s reason, and a deadline reason becomes a 504', async () => {
+    await using engines = await startMockEngines(1);
+    engines[0]!.setLatency({ fixedMs: 10_000 });
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [engines[0]!.url],
+      model: 'm',
+      healthCheck: false,
+    });
+    const controller = new AbortController();
+    const call = backend.doScore({ query: 'q', documents: ['a'], abortSignal: controller.signal });
+    const reason = new Error('client went away');
+    setTimeout(() => controller.abort(reason), 50);
+    await expect(call).rejects.toBe(reason);
+    const timedOut = await scoringErrorOf(
+      backend.doScore({ query: 'q', documents: ['a'], abortSignal: AbortSignal.timeout(50) }),
+    );
+    expect(timedOut.type).toBe('timeout_error');
+    // An aborted call is no verdict on the replica.
+    expect(backend.replicas[0]!.breaker.consecutiveFailures).toBe(0);
+  });
+});
