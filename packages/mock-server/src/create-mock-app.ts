@@ -145,8 +145,11 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
           return proxy;
         };
 
-  const delayOf = (ms: number, jitterMs = 0) =>
-    ms + (jitterMs > 0 ? uniformInt(random, 0, Math.round(jitterMs)) : 0);
+  const delayOf = (entry: JournalEntry, ms: number, jitterMs = 0) => {
+    const delay = ms + (jitterMs > 0 ? uniformInt(random, 0, Math.round(jitterMs)) : 0);
+    entry.delayMs = (entry.delayMs ?? 0) + delay;
+    return delay;
+  };
 
   const app = new Hono<MockEnv>();
 
@@ -217,7 +220,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     fault ??= faults.take(faultCandidate(c.req.path, entry.body));
     if (fault !== undefined) entry.fault = fault;
     if (settings.latency !== undefined) {
-      if (!(await pause(delayOf(settings.latency.ms, settings.latency.jitterMs), closing.signal))) {
+      if (!(await pause(delayOf(entry, settings.latency.ms, settings.latency.jitterMs), closing.signal))) {
         return resetConnection(c.env);
       }
     }
@@ -260,7 +263,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
         break;
       case 'latency':
         if (fault.phase !== 'body') {
-          if (!(await pause(delayOf(fault.ms, fault.jitterMs), closing.signal)))
+          if (!(await pause(delayOf(entry, fault.ms, fault.jitterMs), closing.signal)))
             return resetConnection(c.env);
           await answerNormally();
           return;
@@ -299,7 +302,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
       for (let offset = 0; offset < bytes.byteLength; offset += chunkSize) {
         chunks.push(bytes.subarray(offset, offset + chunkSize));
       }
-      const intervalMs = chunks.length > 1 ? delayOf(fault.ms, fault.jitterMs) / (chunks.length - 1) : 0;
+      const intervalMs =
+        chunks.length > 1 ? delayOf(entry, fault.ms, fault.jitterMs) / (chunks.length - 1) : 0;
       answer = { status, headers, chunks, intervalMs, ending: 'end' };
     } else {
       const half = bytes.subarray(0, Math.floor(bytes.byteLength / 2));

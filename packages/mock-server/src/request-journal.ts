@@ -18,6 +18,8 @@ export interface JournalEntry {
   readonly receivedAt: Date;
   /** The fault applied to it, if any. */
   fault?: MockFault;
+  /** The latency the mock added, in milliseconds, jitter included (from a latency fault or the `latency` option). */
+  delayMs?: number;
   /** Whether it matched a route (false for answers `route_not_found`). */
   matchedRoute: boolean;
   /** The status of the answer, once it is sent; unset for a reset or a hang. */

@@ -59,6 +59,7 @@ export async function hangUntilAbandoned(
   signal: AbortSignal,
 ): Promise<Response> {
   const node = nodeBindings(env);
+  if (signal.aborted || request.signal.aborted) return resetConnection(env);
   await new Promise<void>((resolve) => {
     const done = () => {
       signal.removeEventListener('abort', done);

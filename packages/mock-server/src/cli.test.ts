@@ -1,0 +1,140 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { ErrorResponse, RerankResponse } from '@sealink/rerank-contract';
+import { request } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { parseCliArguments } from './parse-cli-arguments.js';
+
+const BIN = fileURLToPath(new URL('../bin/sealink-rerank-mock.mjs', import.meta.url));
+
+/** Spawns the CLI and waits for the URL it prints; disposing it sends SIGTERM and waits for the exit. */
+async function spawnCli(args: string[]) {
+  const child: ChildProcess = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    void exited.then(([code]) =>
+      reject(new Error(`the CLI exited with ${code} before listening: ${stderr}`)),
+    );
+  });
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    const [code] = await exited;
+    return code;
+  };
+  return {
+    url,
+    stop,
+    async [Symbol.asyncDispose]() {
+      await stop();
+    },
+  };
+}
+
+describe('sealink-rerank-mock CLI', () => {
+  it('starts, prints its URL, serves the API with keys and queued faults, and exits 0 on SIGTERM', async () => {
+    await using cli = await spawnCli([
+      '--port',
+      '0',
+      '--api-key',
+      'cli-key',
+      '--model',
+      'bm25',
+      '--fault',
+      '{"kind":"error","status":429,"retryAfter":"1"}',
+    ]);
+    expect(cli.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const post = () =>
+      request(`${cli.url}/v1/rerank`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer cli-key' },
+        body: JSON.stringify({ model: 'bm25', query: 'gateway', documents: ['api gateway', 'bread'] }),
+      });
+    const limited = await post();
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBe('1');
+    await limited.body.dump();
+    const answer = await post();
+    expect(answer.statusCode).toBe(200);
+    const ranked = RerankResponse.parse(await answer.body.json());
+    expect(ranked.results.map((result) => result.index)).toEqual([0, 1]);
+    const unauthorized = await request(`${cli.url}/v1/models`);
+    expect(unauthorized.statusCode).toBe(401);
+    expect(ErrorResponse.parse(await unauthorized.body.json()).error.code).toBe('invalid_api_key');
+    const journal = await request(`${cli.url}/__mock/requests`);
+    const { requests } = (await journal.body.json()) as { requests: { status: number }[] };
+    expect(requests.map((entry) => entry.status)).toEqual([429, 200, 401]);
+    expect(await cli.stop()).toBe(0);
+  });
+
+  it('exits with 2 and the usage on a bad flag', async () => {
+    const child = spawn(process.execPath, [BIN, '--fault', '{"kind":"nope"}'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--fault: Invalid mock fault/);
+    expect(stderr).toMatch(/Usage: sealink-rerank-mock/);
+  });
+});
+
+describe('parseCliArguments', () => {
+  it('maps every flag to the server options', () => {
+    const command = parseCliArguments([
+      '--port=4011',
+      '--host',
+      '0.0.0.0',
+      '--api-key',
+      'a',
+      '--api-key',
+      'b',
+      '--latency',
+      '20',
+      '--latency-jitter',
+      '5',
+      '--seed',
+      '7',
+      '--max-documents',
+      '50',
+      '--always-fault',
+      '{"kind":"empty"}',
+      '--proxy',
+      'http://127.0.0.1:9000',
+      '--proxy-api-key',
+      'up',
+      '--errors',
+    ]);
+    expect(command.options).toMatchObject({
+      port: 4011,
+      host: '0.0.0.0',
+      apiKeys: ['a', 'b'],
+      latency: { ms: 20, jitterMs: 5 },
+      seed: 7,
+      maxDocuments: 50,
+      proxy: { url: 'http://127.0.0.1:9000', apiKey: 'up', strict: true },
+    });
+    expect(command.alwaysFaults).toEqual([{ kind: 'empty' }]);
+    expect(parseCliArguments([]).options.port).toBe(4010);
+  });
+
+  it('refuses bad values with a message that names the flag', () => {
+    expect(() => parseCliArguments(['--port', 'abc'])).toThrow(/--port must be an integer/);
+    expect(() => parseCliArguments(['--errors'])).toThrow(/need --proxy/);
+    expect(() => parseCliArguments(['--proxy', 'not a url'])).toThrow(/--proxy must be a URL/);
+    expect(() => parseCliArguments(['--wat'])).toThrow(/Unknown option/);
+  });
+});

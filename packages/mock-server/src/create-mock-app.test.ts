@@ -1,0 +1,244 @@
+import { Readable } from 'node:stream';
+import { ErrorResponse, EXAMPLE_RERANK_REQUEST, ModelList, RerankResponse } from '@sealink/rerank-contract';
+import { request } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { createMockApp } from './create-mock-app.js';
+import { MockConnectionResetError } from './mock-connection-reset-error.js';
+import { startMockServer } from './start-mock-server.js';
+
+const json = { 'content-type': 'application/json' };
+
+function rerankInit(body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return { method: 'POST', headers: { ...json, ...headers }, body: JSON.stringify(body) };
+}
+
+describe('createMockApp in process (app.request)', () => {
+  it('ranks the API page example with the relevant documents first and the sourdough text out', async () => {
+    const app = createMockApp();
+    const answer = await app.request('/v1/rerank', rerankInit(EXAMPLE_RERANK_REQUEST));
+    expect(answer.status).toBe(200);
+    const body = RerankResponse.parse(await answer.json());
+    expect(body.model).toBe('qwen3-rerank');
+    expect(body.results.map((result) => result.index)).toEqual([0, 2]);
+    expect(body.results[0]?.document?.text).toBe(EXAMPLE_RERANK_REQUEST.documents[0]);
+    expect(body.usage.total_tokens).toBeGreaterThan(0);
+    expect(answer.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{20}$/);
+  });
+
+  it('echoes a safe X-Request-Id and replaces an unsafe one', async () => {
+    const app = createMockApp();
+    const echoed = await app.request('/healthz', { headers: { 'x-request-id': 'client-id-1' } });
+    expect(echoed.headers.get('x-request-id')).toBe('client-id-1');
+    const replaced = await app.request('/healthz', { headers: { 'x-request-id': 'bad id with spaces' } });
+    expect(replaced.headers.get('x-request-id')).toMatch(/^req_/);
+  });
+
+  it('uses fixed scores by document text for a configured query and keeps the other invariants', async () => {
+    const app = createMockApp({
+      fixedResponses: [
+        { query: /sourdough/, scores: { 'A sourdough starter needs regular feeding.': 0.99 } },
+      ],
+    });
+    const answer = await app.request(
+      '/v1/rerank',
+      rerankInit({ ...EXAMPLE_RERANK_REQUEST, query: 'sourdough tips', top_n: 1, return_documents: false }),
+    );
+    const body = RerankResponse.parse(await answer.json());
+    expect(body.results).toEqual([{ index: 1, relevance_score: 0.99 }]);
+  });
+
+  it('refuses more documents than maxDocuments with a 400 on documents', async () => {
+    const app = createMockApp({ maxDocuments: 2 });
+    const answer = await app.request('/v1/rerank', rerankInit(EXAMPLE_RERANK_REQUEST));
+    expect(answer.status).toBe(400);
+    const body = ErrorResponse.parse(await answer.json());
+    expect(body.error).toMatchObject({ code: 'invalid_value', param: 'documents' });
+    expect(body.error.message).toMatch(/at most 2 items/);
+  });
+
+  it('lists the configured models with max_documents, and finds one by id (even with a slash)', async () => {
+    const app = createMockApp({ models: ['bm25', 'Qwen/Qwen3-Reranker-0.6B'], maxDocuments: 64 });
+    const list = ModelList.parse(await (await app.request('/v1/models')).json());
+    expect(list.data.map((model) => [model.id, model.max_documents])).toEqual([
+      ['bm25', 64],
+      ['Qwen/Qwen3-Reranker-0.6B', 64],
+    ]);
+    const one = await app.request('/v1/models/Qwen/Qwen3-Reranker-0.6B');
+    expect(one.status).toBe(200);
+    expect(((await one.json()) as { id: string }).id).toBe('Qwen/Qwen3-Reranker-0.6B');
+    const unknown = await app.request(
+      '/v1/rerank',
+      rerankInit({ ...EXAMPLE_RERANK_REQUEST, model: 'qwen3-rerank' }),
+    );
+    expect(ErrorResponse.parse(await unknown.json()).error.message).toMatch(
+      /Available models: bm25, Qwen\/Qwen3-Reranker-0.6B/,
+    );
+  });
+
+  it('serves the OpenAPI document with its own origin as the server, and /healthz', async () => {
+    const app = createMockApp();
+    const document = (await (await app.request('http://mock.test/openapi.json')).json()) as {
+      openapi: string;
+      servers: { url: string }[];
+      paths: Record<string, unknown>;
+    };
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.servers[0]?.url).toBe('http://mock.test');
+    expect(Object.keys(document.paths)).toContain('/v1/rerank');
+    expect(await (await app.request('/healthz')).json()).toEqual({ status: 'ok' });
+  });
+
+  it('answers a CORS preflight from any origin, file:// (null) included, without using a fault', async () => {
+    const app = createMockApp();
+    app.faults.enqueue({ kind: 'error', status: 500 });
+    const preflight = await app.request('/v1/rerank', {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'null',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type, x-request-id',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    const allowed = preflight.headers.get('access-control-allow-headers')?.toLowerCase() ?? '';
+    for (const header of ['authorization', 'content-type', 'x-request-id']) expect(allowed).toContain(header);
+    expect(app.faults.pending).toHaveLength(1);
+    const answer = await app.request('/v1/models', { headers: { origin: 'https://docs.example' } });
+    expect(answer.headers.get('access-control-allow-origin')).toBe('*');
+    expect(answer.headers.get('access-control-expose-headers')).toContain('X-Request-Id');
+  });
+
+  it('journals method, path, query string, redacted headers, parsed body and the fault', async () => {
+    const app = createMockApp({ apiKeys: ['secret-key'] });
+    app.faults.enqueue({ kind: 'latency', ms: 1 });
+    await app.request(
+      '/v1/rerank?trace=1',
+      rerankInit(EXAMPLE_RERANK_REQUEST, { authorization: 'Bearer secret-key' }),
+    );
+    await app.request('/v1/rerank', { method: 'POST', headers: json, body: 'not json' });
+    const [first, second] = app.requests;
+    expect(first).toMatchObject({
+      method: 'POST',
+      path: '/v1/rerank',
+      search: '?trace=1',
+      body: EXAMPLE_RERANK_REQUEST,
+      fault: { kind: 'latency', ms: 1 },
+      matchedRoute: true,
+      status: 200,
+    });
+    expect(first?.headers.authorization).toBe('Bearer [redacted]');
+    expect(JSON.stringify(app.requests)).not.toContain('secret-key');
+    expect(first?.receivedAt).toBeInstanceOf(Date);
+    expect(second).toMatchObject({ body: 'not json', status: 401 });
+  });
+
+  it('rejects app.request with MockConnectionResetError for a reset, as fetch would', async () => {
+    const app = createMockApp();
+    app.faults.enqueue({ kind: 'reset', phase: 'before-headers' }, { kind: 'reset', phase: 'mid-body' });
+    await expect(app.request('/v1/rerank', rerankInit(EXAMPLE_RERANK_REQUEST))).rejects.toBeInstanceOf(
+      MockConnectionResetError,
+    );
+    const cut = await app.request('/v1/rerank', rerankInit(EXAMPLE_RERANK_REQUEST));
+    expect(cut.status).toBe(200);
+    await expect(cut.text()).rejects.toBeInstanceOf(MockConnectionResetError);
+  });
+
+  it('ends an in-process hang when the app closes', async () => {
+    const app = createMockApp();
+    app.faults.enqueue({ kind: 'hang' });
+    const hanging = app.request('/v1/rerank', rerankInit(EXAMPLE_RERANK_REQUEST));
+    await app.close();
+    await expect(hanging).rejects.toBeInstanceOf(MockConnectionResetError);
+  });
+
+  it('queues faults and reads the journal through the /__mock control routes', async () => {
+    const app = createMockApp();
+    const queued = await app.request('/__mock/faults', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify([{ kind: 'error', status: 503 }, { kind: 'empty' }]),
+    });
+    expect(await queued.json()).toEqual({ pending: 2 });
+    expect((await app.request('/v1/models')).status).toBe(503);
+    expect(await (await app.request('/v1/models')).text()).toBe('');
+    const invalid = await app.request('/__mock/faults', {
+      method: 'POST',
+      headers: json,
+      body: '{"kind":"x"}',
+    });
+    expect(ErrorResponse.parse(await invalid.json()).error.code).toBe('invalid_mock_fault');
+    const journal = (await (await app.request('/__mock/requests')).json()) as {
+      requests: { status: number }[];
+    };
+    expect(journal.requests.map((entry) => entry.status)).toEqual([503, 200]);
+    expect((await app.request('/__mock/requests', { method: 'DELETE' })).status).toBe(204);
+    expect(app.requests).toHaveLength(0);
+  });
+
+  it('refuses options out of range', () => {
+    expect(() => createMockApp({ models: [] })).toThrow(TypeError);
+    expect(() => createMockApp({ maxDocuments: 0 })).toThrow(RangeError);
+    expect(() => createMockApp({ fixedResponses: [{ query: 'q', scores: { d: 2 } }] })).toThrow(RangeError);
+  });
+});
+
+describe('startMockServer over a socket', () => {
+  it('refuses a body over maxBodyBytes with 413 while streaming, without a declared length', async () => {
+    await using mock = await startMockServer({ maxBodyBytes: 1024 });
+    async function* chunks() {
+      yield Buffer.from('{"model":"bm25","query":"q","documents":["');
+      for (let index = 0; index < 64; index++) yield Buffer.alloc(256, 'a');
+      yield Buffer.from('"]}');
+    }
+    const answer = await request(`${mock.url}/v1/rerank`, {
+      method: 'POST',
+      headers: json,
+      body: Readable.from(chunks()),
+    });
+    expect(answer.statusCode).toBe(413);
+    const body = ErrorResponse.parse(await answer.body.json());
+    expect(body.error).toMatchObject({ type: 'request_too_large', code: 'body_too_large' });
+  });
+
+  it('refuses a declared Content-Length over the limit with 413', async () => {
+    await using mock = await startMockServer({ maxBodyBytes: 100 });
+    const answer = await request(`${mock.url}/v1/rerank`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ ...EXAMPLE_RERANK_REQUEST }),
+    });
+    expect(answer.statusCode).toBe(413);
+    await answer.body.dump();
+    const after = await request(`${mock.url}/healthz`);
+    expect(after.statusCode).toBe(200);
+    await after.body.dump();
+  });
+
+  it('accepts any key or none without apiKeys, and only the configured keys with them', async () => {
+    await using open = await startMockServer();
+    const anyKey = await request(`${open.url}/v1/models`, { headers: { authorization: 'Bearer whatever' } });
+    expect(anyKey.statusCode).toBe(200);
+    await anyKey.body.dump();
+    await using locked = await startMockServer({ apiKeys: ['k1', 'k2'] });
+    const statuses = [];
+    for (const authorization of ['Bearer k2', 'Bearer k3', 'bearer k1', 'k1']) {
+      const answer = await request(`${locked.url}/v1/models`, { headers: { authorization } });
+      statuses.push(answer.statusCode);
+      await answer.body.dump();
+    }
+    expect(statuses).toEqual([200, 401, 200, 401]);
+  });
+
+  it('draws the same random latency from the same seed, and records it in the journal', async () => {
+    const delays = async (seed: number) => {
+      const app = createMockApp({ seed, latency: { ms: 1, jitterMs: 4 } });
+      for (let index = 0; index < 6; index++) await app.request('/v1/models');
+      return app.requests.map((entry) => entry.delayMs);
+    };
+    const first = await delays(5);
+    expect(first).toEqual(await delays(5));
+    expect(first.every((delay) => delay !== undefined && delay >= 1 && delay <= 5)).toBe(true);
+    expect(await delays(6)).not.toEqual(first);
+  });
+});

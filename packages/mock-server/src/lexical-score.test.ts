@@ -1,0 +1,59 @@
+import { EXAMPLE_RERANK_REQUEST } from '@sealink/rerank-contract';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { countTokens, lexicalScore, tokenize } from './lexical-score.js';
+
+describe('lexicalScore', () => {
+  it('ranks the documents of the API page example sensibly: the sourdough text last with 0', () => {
+    const [seaLink, sourdough, rerank] = EXAMPLE_RERANK_REQUEST.documents.map((document) =>
+      lexicalScore(EXAMPLE_RERANK_REQUEST.query, document),
+    );
+    expect(sourdough).toBe(0);
+    expect(seaLink).toBeGreaterThan(0);
+    expect(rerank).toBeGreaterThan(0);
+  });
+
+  it('gives 1 to a document that repeats the query and 0 to one without a query word', () => {
+    expect(lexicalScore('best api gateway', 'Best API gateway')).toBe(1);
+    expect(lexicalScore('best api gateway', 'sourdough starter')).toBe(0);
+  });
+
+  it('ranks a document with more query words higher, and weighs function words less', () => {
+    const query = 'protein folding in the cell';
+    const both = lexicalScore(query, 'protein folding');
+    const one = lexicalScore(query, 'protein');
+    const functionWords = lexicalScore(query, 'in the');
+    expect(both).toBeGreaterThan(one);
+    expect(one).toBeGreaterThan(functionWords);
+  });
+
+  it('folds case, plurals and Unicode forms, and splits Chinese and Japanese by character', () => {
+    expect(tokenize('Models RERANK ﬁle')).toEqual(['model', 'rerank', 'file']);
+    expect(tokenize('検索モデル')).toEqual(['検', '索', 'モ', 'デ', 'ル']);
+    expect(lexicalScore('検索', '検索エンジン')).toBeGreaterThan(0);
+    expect(countTokens('')).toBe(0);
+    expect(countTokens('two words.')).toBe(2);
+  });
+
+  it('counts only the first maxTokens words of the document', () => {
+    expect(lexicalScore('gateway', 'one two three gateway', 3)).toBe(0);
+    expect(lexicalScore('gateway', 'one two three gateway', 4)).toBeGreaterThan(0);
+  });
+
+  it('scores a query without words by exact text', () => {
+    expect(lexicalScore('!!!', '!!!')).toBe(1);
+    expect(lexicalScore('!!!', '???')).toBe(0);
+  });
+
+  it('always gives a finite score in [0, 1] that depends only on the pair', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (query, document) => {
+        const score = lexicalScore(query, document);
+        expect(score).toBeGreaterThanOrEqual(0);
+        expect(score).toBeLessThanOrEqual(1);
+        expect(lexicalScore(query, document)).toBe(score);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,175 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ErrorResponse } from '@sealink/rerank-contract';
+import { checkRerankResponse } from '@sealink/rerank-contract/testing';
+import { request } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { startMockServer } from './start-mock-server.js';
+
+const rerankBody = {
+  model: 'bm25',
+  query: 'api gateway',
+  documents: ['an api gateway', 'sourdough'],
+  top_n: 2,
+};
+
+type Handler = (incoming: IncomingMessage, body: string, outgoing: ServerResponse) => void;
+
+/** A tiny upstream on a real socket that answers with `handler` and records what it received. */
+async function startUpstream(handler: Handler) {
+  const received: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[] = [];
+  const server = createServer((incoming, outgoing) => {
+    let body = '';
+    incoming.setEncoding('utf8');
+    incoming.on('data', (chunk: string) => {
+      body += chunk;
+    });
+    incoming.on('end', () => {
+      received.push({
+        method: incoming.method ?? '',
+        url: incoming.url ?? '',
+        headers: incoming.headers,
+        body,
+      });
+      handler(incoming, body, outgoing);
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    async [Symbol.asyncDispose]() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** An upstream that answers every rerank with results out of order, scores above 1 and no usage. */
+const brokenRerank: Handler = (incoming, _body, outgoing) => {
+  outgoing.writeHead(200, {
+    'content-type': 'application/json',
+    'x-request-id': String(incoming.headers['x-request-id']),
+  });
+  outgoing.end(
+    JSON.stringify({
+      id: 'rerank-abc',
+      model: 'bm25',
+      results: [
+        { index: 1, document: { text: 'sourdough' }, relevance_score: 0.1 },
+        { index: 0, document: { text: 'an api gateway' }, relevance_score: 1.5 },
+      ],
+    }),
+  );
+};
+
+function postRerank(url: string, headers: Record<string, string> = {}) {
+  return request(`${url}/v1/rerank`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer client-key', ...headers },
+    body: JSON.stringify(rerankBody),
+  });
+}
+
+describe('validating proxy mode', () => {
+  it('passes a broken upstream answer through, counts the violations in a header and lists them in the journal', async () => {
+    await using upstream = await startUpstream(brokenRerank);
+    await using proxy = await startMockServer({ proxy: { url: upstream.url, apiKey: 'upstream-key' } });
+    const answer = await postRerank(proxy.url);
+    const body = (await answer.body.json()) as { results: unknown[] };
+    expect(answer.statusCode).toBe(200);
+    expect(body.results).toHaveLength(2);
+    const count = Number(answer.headers['x-mock-contract-violations']);
+    expect(count).toBeGreaterThan(0);
+    const entry = proxy.requests[0];
+    expect(entry?.contractViolations).toHaveLength(count);
+    expect(entry?.contractViolations?.join('\n')).toMatch(/RerankResponse/);
+    expect(upstream.received[0]?.headers.authorization).toBe('Bearer upstream-key');
+    expect(upstream.received[0]?.headers['x-request-id']).toBe(answer.headers['x-request-id']);
+    expect(JSON.parse(upstream.received[0]?.body ?? '')).toEqual(rerankBody);
+  });
+
+  it('answers 502 contract_violation in strict mode (--errors)', async () => {
+    await using upstream = await startUpstream(brokenRerank);
+    await using proxy = await startMockServer({ proxy: { url: upstream.url, strict: true } });
+    const answer = await postRerank(proxy.url);
+    expect(answer.statusCode).toBe(502);
+    const body = ErrorResponse.parse(await answer.body.json());
+    expect(body.error).toMatchObject({ type: 'upstream_error', code: 'contract_violation' });
+    expect(body.error.message).toMatch(/broke the API contract/);
+    expect(Number(answer.headers['x-mock-contract-violations'])).toBeGreaterThan(0);
+    expect(upstream.received[0]?.headers.authorization).toBe('Bearer client-key');
+  });
+
+  it('reports error answers whose status does not fit their type, and a missing X-Request-Id', async () => {
+    await using upstream = await startUpstream((_incoming, _body, outgoing) => {
+      outgoing.writeHead(500, { 'content-type': 'application/json' });
+      outgoing.end(
+        JSON.stringify({
+          error: { type: 'rate_limit_error', code: 'x', message: 'slow down', request_id: 'r1' },
+        }),
+      );
+    });
+    await using proxy = await startMockServer({ proxy: { url: upstream.url } });
+    const answer = await postRerank(proxy.url);
+    await answer.body.dump();
+    expect(answer.statusCode).toBe(500);
+    const violations = proxy.requests[0]?.contractViolations ?? [];
+    expect(violations).toContain('the answer has no X-Request-Id header');
+    expect(violations).toContain('error type rate_limit_error must be sent with status 429, not 500');
+    expect(answer.headers['x-mock-contract-violations']).toBe(String(violations.length));
+  });
+
+  it('reports a 200 to a request the contract rejects', async () => {
+    await using upstream = await startUpstream((incoming, _body, outgoing) => {
+      outgoing.writeHead(200, {
+        'content-type': 'application/json',
+        'x-request-id': String(incoming.headers['x-request-id']),
+      });
+      outgoing.end(
+        JSON.stringify({ id: 'rerank-1', model: 'bm25', results: [], usage: { total_tokens: 0 } }),
+      );
+    });
+    await using proxy = await startMockServer({ proxy: { url: upstream.url } });
+    const answer = await request(`${proxy.url}/v1/rerank`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...rerankBody, top_k: 3 }),
+    });
+    await answer.body.dump();
+    expect(proxy.requests[0]?.contractViolations?.[0]).toMatch(
+      /^answered 200 to a request the contract rejects \(unknown_field/,
+    );
+  });
+
+  it('finds no violation in a contract-true upstream (another mock)', async () => {
+    await using upstream = await startMockServer();
+    await using proxy = await startMockServer({ proxy: { url: upstream.url } });
+    const answer = await postRerank(proxy.url);
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers['x-mock-contract-violations']).toBe('0');
+    expect(checkRerankResponse(rerankBody, await answer.body.json())).toEqual([]);
+    const models = await request(`${proxy.url}/v1/models`);
+    expect(models.headers['x-mock-contract-violations']).toBe('0');
+    await models.body.dump();
+    const missing = await request(`${proxy.url}/v1/models/nope`);
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['x-mock-contract-violations']).toBe('0');
+    await missing.body.dump();
+    expect(proxy.requests.map((entry) => entry.contractViolations)).toEqual([[], [], []]);
+    expect(upstream.requests).toHaveLength(3);
+  });
+
+  it('answers 502 upstream_unreachable when the upstream is down', async () => {
+    const upstream = await startUpstream(brokenRerank);
+    const downUrl = upstream.url;
+    await upstream[Symbol.asyncDispose]();
+    await using proxy = await startMockServer({ proxy: { url: downUrl } });
+    const answer = await postRerank(proxy.url);
+    expect(answer.statusCode).toBe(502);
+    expect(ErrorResponse.parse(await answer.body.json()).error.code).toBe('upstream_unreachable');
+  });
+});
