@@ -345,3 +345,58 @@ describe('error bodies', () => {
     });
   });
 });
+
+describe('requests from the wire', () => {
+  it('reads Cohere v1 object documents by their text', () => {
+    const body = cohereV1Dialect.request.parse({
+      query: 'q',
+      documents: ['plain', { text: 'object', title: 'kept but unused' }],
+      rank_fields: ['text'],
+      max_chunks_per_doc: 10,
+    });
+    expect(cohereV1Dialect.fromRequest(body, { defaultModel: 'rerank-english-v3.0' })).toEqual({
+      model: 'rerank-english-v3.0',
+      query: 'q',
+      documents: ['plain', 'object'],
+      topN: 2,
+      returnDocuments: false,
+    });
+  });
+
+  it("reads vLLM's top_n 0 and truncate_prompt_tokens -1 as no limit", () => {
+    const body = vllmRerankDialect.request.parse({
+      query: 'q',
+      documents: ['a', 'b', 'c'],
+      top_n: 0,
+      truncate_prompt_tokens: -1,
+    });
+    expect(vllmRerankDialect.fromRequest(body)).toEqual({
+      model: '',
+      query: 'q',
+      documents: ['a', 'b', 'c'],
+      topN: 3,
+      returnDocuments: true,
+    });
+  });
+
+  it('leaves a vLLM query alone unless the query and every document carry the Qwen3 template', () => {
+    const query = formatQwen3RerankerQuery({ query: 'q' });
+    const body = vllmScoreDialect.request.parse({
+      text_1: query,
+      text_2: [formatQwen3RerankerDocument('a'), 'b'],
+    });
+    const canonical = vllmScoreDialect.fromRequest(body);
+    expect(canonical.query).toBe(query);
+    expect(canonical.instruction).toBeUndefined();
+  });
+
+  it('refuses requests that miss what the dialect requires', () => {
+    expect(teiDialect.request.safeParse({ query: 'q', documents: ['a'] }).success).toBe(false);
+    expect(cohereV2Dialect.request.safeParse({ query: 'q', documents: ['a'] }).success).toBe(false);
+    expect(voyageDialect.request.safeParse({ model: 'm', query: '', documents: ['a'] }).success).toBe(false);
+    expect(
+      dashScopeDialect.request.safeParse({ model: 'm', input: { query: 'q', documents: [] } }).success,
+    ).toBe(false);
+    expect(llamaCppDialect.request.safeParse({ query: 'q', documents: ['a'], top_n: 0 }).success).toBe(false);
+  });
+});

@@ -1,3 +1,10 @@
+/**
+ * Provider and engine dialects: zod schemas of each rerank API's request, answer and error body, pure
+ * converters between them and the contract's canonical request and ranking, the per-engine score
+ * mapping to [0, 1] (`DIALECTS`), the Qwen3-Reranker prompt and score, and a checker for the
+ * near-constant or near-random scores of a misconfigured engine.
+ * @module
+ */
 export {
   CohereV1Document,
   CohereV1RerankRequest,
@@ -82,6 +89,7 @@ export {
   QWEN3_RERANKER_PREFIX,
   QWEN3_RERANKER_SUFFIX,
   QWEN3_RERANKER_TOKEN_IDS,
+  QWEN3_RERANKER_VLLM_HF_OVERRIDES,
   type Qwen3RerankerPair,
   qwen3RerankerScore,
 } from './qwen3-reranker.js';

@@ -11,6 +11,7 @@ import {
   QWEN3_RERANKER_PREFIX,
   QWEN3_RERANKER_SUFFIX,
   QWEN3_RERANKER_TOKEN_IDS,
+  QWEN3_RERANKER_VLLM_HF_OVERRIDES,
   qwen3RerankerScore,
 } from './qwen3-reranker.js';
 
@@ -85,6 +86,12 @@ describe('Qwen3-Reranker prompt', () => {
 
   it('names the model card token ids', () => {
     expect(QWEN3_RERANKER_TOKEN_IDS).toEqual({ no: 2152, yes: 9693 });
+  });
+
+  it("gives vLLM's documented --hf_overrides for the original checkpoints", () => {
+    expect(JSON.stringify(QWEN3_RERANKER_VLLM_HF_OVERRIDES)).toBe(
+      '{"architectures":["Qwen3ForSequenceClassification"],"classifier_from_token":["no","yes"],"is_original_qwen3_reranker":true}',
+    );
   });
 });
 

@@ -30,6 +30,23 @@ export const QWEN3_RERANKER_TOKEN_IDS = {
   yes: 9693,
 } as const;
 
+/**
+ * The `--hf_overrides` that make vLLM serve the original Qwen3-Reranker checkpoints correctly: route
+ * them to `Qwen3ForSequenceClassification` and build the one-logit head from the "no" and "yes" rows
+ * of the LM head, so that the score is `sigmoid(z_yes - z_no)`. Without them vLLM scores with a head
+ * the model does not have (vLLM #20478, #27857). The prompt is then written on the client side (the
+ * vLLM dialects' `qwen3RerankerTemplate` option); the converted `*-seq-cls` checkpoints need no overrides
+ * but still need the template.
+ */
+export const QWEN3_RERANKER_VLLM_HF_OVERRIDES = {
+  /** The architecture vLLM loads the checkpoint as. */
+  architectures: ['Qwen3ForSequenceClassification'],
+  /** The vocabulary tokens whose LM-head rows become the classifier. */
+  classifier_from_token: ['no', 'yes'],
+  /** Turns the two rows into one: `w_yes - w_no`. */
+  is_original_qwen3_reranker: true,
+} as const;
+
 /** One query-document pair to format, with its instruction. */
 export interface Qwen3RerankerPair {
   /** The task instruction; {@link QWEN3_RERANKER_DEFAULT_INSTRUCTION} when omitted. */
