@@ -19,7 +19,7 @@ import { type RerankAllOptions, type RerankAllResponse, rerankAll } from './rera
 import type { ResponseSchema } from './response-schema.js';
 import { retryDelayMs, shouldRetryStatus } from './retry-policy.js';
 import { SeaLinkError } from './sea-link-error.js';
-import { type AttemptAnswer, sendAttempt } from './send-attempt.js';
+import { type AttemptAnswer, rawHeaderValue, sendAttempt, toHeaders } from './send-attempt.js';
 import { type WithRequestId, withRequestId } from './with-request-id.js';
 
 /** The default time limit of one try, in milliseconds: generous, as large rerank requests take seconds. */
@@ -186,14 +186,14 @@ export class SeaLink {
         ? (options.idempotencyKey ?? `sealink-${globalThis.crypto.randomUUID()}`)
         : undefined;
     for (let retriesDone = 0; ; retriesDone++) {
-      const headers = this.#headers(retriesDone, body !== undefined, idempotencyKey, options.headers);
+      const requestHeaders = this.#headers(retriesDone, body !== undefined, idempotencyKey, options.headers);
       this.#logger?.debug('sealink request', { method: call.method, url, retriesDone });
       let answer: AttemptAnswer;
       try {
         answer = await sendAttempt({
           url,
           method: call.method,
-          headers,
+          headers: requestHeaders,
           body,
           dispatcher: this.#dispatcher,
           timeoutMs,
@@ -205,13 +205,10 @@ export class SeaLink {
         continue;
       }
       if (answer.status >= 200 && answer.status < 300) return this.#parse(call, answer);
-      const apiError = createApiError({
-        status: answer.status,
-        headers: answer.headers,
-        body: parseErrorBody(answer.text),
-      });
-      if (retriesDone >= maxRetries || !shouldRetryStatus(answer.status, answer.headers)) throw apiError;
-      const delay = retryDelayMs({ headers: answer.headers, retriesDone });
+      const headers = toHeaders(answer.rawHeaders);
+      const apiError = createApiError({ status: answer.status, headers, body: parseErrorBody(answer.text) });
+      if (retriesDone >= maxRetries || !shouldRetryStatus(answer.status, headers)) throw apiError;
+      const delay = retryDelayMs({ headers, retriesDone });
       await this.#wait(delay, call, retriesDone, apiError.message, options.signal);
     }
   }
@@ -254,12 +251,12 @@ export class SeaLink {
   }
 
   #parse<T extends object>(call: ApiCall<T>, answer: AttemptAnswer): WithRequestId<T> {
-    const requestId = answer.headers.get('x-request-id');
+    const requestId = rawHeaderValue(answer.rawHeaders, 'x-request-id');
     const fail = (message: string, cause?: unknown): InvalidResponseError =>
       new InvalidResponseError({
         message: `The answer to ${call.method} ${call.path} (status ${answer.status}) ${message}`,
         status: answer.status,
-        headers: answer.headers,
+        headers: toHeaders(answer.rawHeaders),
         body: answer.text,
         cause,
       });
