@@ -1,0 +1,68 @@
+/** The `localStorage` key under which the try-it console keeps the API base URL the user chose. */
+export const API_BASE_URL_STORAGE_KEY = 'sealink-docs:api-base-url';
+
+/** The query-string parameter that sets the API base URL, for example `console.html?base_url=http://127.0.0.1:4010`. */
+export const API_BASE_URL_QUERY_PARAMETER = 'base_url';
+
+/** The `<meta name>` through which the build gives pages its default API base URL. */
+export const API_BASE_URL_META_NAME = 'sealink-api-base-url';
+
+/** The outcome of {@link normalizeApiBaseUrl}. */
+export type ApiBaseUrlParse = { ok: true; url: string } | { ok: false; message: string };
+
+/**
+ * Reads what a user typed as the API's base URL: an `http:` or `https:` URL of the server, with or without
+ * the `/v1` the routes start with and with or without a trailing slash. Gives the URL without either (and
+ * with repeated slashes made single), to which `/v1/rerank` is appended, or a message saying what is wrong.
+ */
+export function normalizeApiBaseUrl(input: string): ApiBaseUrlParse {
+  const trimmed = input.trim();
+  if (trimmed === '')
+    return { ok: false, message: 'Enter the URL of a SeaLink server, for example http://127.0.0.1:8080.' };
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    return { ok: false, message: `'${trimmed}' is not a URL; enter one such as http://127.0.0.1:8080.` };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return { ok: false, message: `The URL must start with http:// or https://, not ${url.protocol}//.` };
+  }
+  if (url.search !== '' || url.hash !== '') {
+    return { ok: false, message: 'The base URL may not have a query string or a # fragment.' };
+  }
+  if (url.username !== '' || url.password !== '') {
+    return { ok: false, message: 'Put credentials in the API key field, not in the URL.' };
+  }
+  const path = url.pathname.replace(/\/{2,}/g, '/').replace(/(?:\/v1)*\/*$/, '');
+  return { ok: true, url: `${url.origin}${path}` };
+}
+
+/** The URL of `POST /v1/rerank` on a server, from its normalized base URL. */
+export function rerankEndpoint(baseUrl: string): string {
+  return `${baseUrl}/v1/rerank`;
+}
+
+/** Where {@link resolveApiBaseUrl} looks for the API base URL. */
+export interface ApiBaseUrlSources {
+  /** The page's query string, `location.search`. */
+  search: string;
+  /** What the user stored earlier, or `null`. */
+  stored: string | null;
+  /** The build's default. */
+  buildDefault: string;
+}
+
+/**
+ * The API base URL a page starts with: the query string's `base_url` first (a link that names a server
+ * means that server), then the one the user stored, then the build's default; the first that is valid.
+ */
+export function resolveApiBaseUrl(sources: ApiBaseUrlSources): string {
+  const fromQuery = new URLSearchParams(sources.search).get(API_BASE_URL_QUERY_PARAMETER);
+  for (const candidate of [fromQuery, sources.stored, sources.buildDefault]) {
+    if (candidate === null) continue;
+    const parsed = normalizeApiBaseUrl(candidate);
+    if (parsed.ok) return parsed.url;
+  }
+  return sources.buildDefault;
+}

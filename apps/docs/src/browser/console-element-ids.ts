@@ -1,0 +1,23 @@
+/** The ids of the try-it console's elements, shared by the page's HTML, its script and the browser test. */
+export const CONSOLE_ELEMENT_IDS = {
+  form: 'rerank-form',
+  baseUrl: 'base-url',
+  baseUrlMessage: 'base-url-message',
+  apiKey: 'api-key',
+  model: 'model',
+  query: 'query',
+  documents: 'documents',
+  topN: 'top-n',
+  returnDocuments: 'return-documents',
+  instruction: 'instruction',
+  send: 'send',
+  requestBody: 'request-body',
+  requestCurl: 'request-curl',
+  response: 'response',
+  responseStatus: 'response-status',
+  responseRequestId: 'response-request-id',
+  responseHeaders: 'response-headers',
+  responseError: 'response-error',
+  responseResults: 'response-results',
+  responseBody: 'response-body',
+} as const;

@@ -1,0 +1,160 @@
+// The try-it console: sends real `POST /v1/rerank` requests from the browser to the API base URL the user
+// chose, and shows the status, the headers the server exposes, the results and the raw JSON answer.
+import type { RerankResponse } from '@sealink/rerank-contract';
+import { normalizeApiBaseUrl, rerankEndpoint } from './api-base-url.js';
+import { CONSOLE_ELEMENT_IDS as IDS } from './console-element-ids.js';
+import { pageApiBaseUrl, storeApiBaseUrl } from './page-api-base-url.js';
+import { buildRerankRequestBody, type RerankRequestBody, rerankCurlCommand } from './rerank-form.js';
+
+/** How long the console waits for an answer before it gives up. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+function element<T extends HTMLElement>(id: string): T {
+  const found = document.getElementById(id);
+  if (found === null) throw new Error(`The console page has no element #${id}.`);
+  return found as T;
+}
+
+function inputValue(id: string): string {
+  return element<HTMLInputElement | HTMLTextAreaElement>(id).value;
+}
+
+function isRerankResponse(value: unknown): value is RerankResponse {
+  return (
+    typeof value === 'object' && value !== null && Array.isArray((value as { results?: unknown }).results)
+  );
+}
+
+function errorOf(value: unknown): { type?: unknown; message?: unknown; param?: unknown } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const error = (value as { error?: unknown }).error;
+  return typeof error === 'object' && error !== null ? error : undefined;
+}
+
+function showResults(response: RerankResponse, sentDocuments: readonly string[]): void {
+  const tbody = element<HTMLTableSectionElement>(IDS.responseResults);
+  tbody.replaceChildren(
+    ...response.results.map((result, rank) => {
+      const row = document.createElement('tr');
+      const text = result.document?.text ?? sentDocuments[result.index] ?? '';
+      for (const cell of [String(rank + 1), String(result.index), result.relevance_score.toFixed(4), text]) {
+        const td = document.createElement('td');
+        td.textContent = cell;
+        row.append(td);
+      }
+      return row;
+    }),
+  );
+}
+
+function showHeaders(headers: Headers): void {
+  const list = element<HTMLDListElement>(IDS.responseHeaders);
+  list.replaceChildren();
+  for (const [name, value] of headers) {
+    const term = document.createElement('dt');
+    term.textContent = name;
+    const definition = document.createElement('dd');
+    definition.textContent = value;
+    list.append(term, definition);
+  }
+}
+
+function resetResponse(statusText: string): void {
+  element(IDS.response).hidden = false;
+  element(IDS.responseStatus).textContent = statusText;
+  element(IDS.responseStatus).dataset.status = '';
+  element(IDS.responseRequestId).textContent = '-';
+  element(IDS.responseHeaders).replaceChildren();
+  element(IDS.responseError).textContent = '';
+  element(IDS.responseError).hidden = true;
+  element(IDS.responseResults).replaceChildren();
+  element(IDS.responseBody).textContent = '';
+}
+
+function showError(message: string): void {
+  element(IDS.responseError).textContent = message;
+  element(IDS.responseError).hidden = false;
+}
+
+async function send(endpoint: string, body: RerankRequestBody, apiKey: string): Promise<void> {
+  resetResponse('Sending...');
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (apiKey !== '') headers.Authorization = `Bearer ${apiKey}`;
+  let response: Response;
+  try {
+    response = await fetch(endpoint, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch (error) {
+    element(IDS.responseStatus).textContent = 'No answer';
+    element(IDS.responseStatus).dataset.status = 'network-error';
+    const reason = error instanceof Error ? error.message : String(error);
+    showError(
+      `Could not reach ${endpoint} (${reason}). Is the server running, and does it allow cross-origin requests from this page?`,
+    );
+    return;
+  }
+  element(IDS.responseStatus).textContent = `${response.status} ${response.statusText}`.trim();
+  element(IDS.responseStatus).dataset.status = String(response.status);
+  element(IDS.responseRequestId).textContent =
+    response.headers.get('x-request-id') ?? '(not exposed to the page)';
+  showHeaders(response.headers);
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    element(IDS.responseBody).textContent = text;
+    showError('The answer is not JSON.');
+    return;
+  }
+  element(IDS.responseBody).textContent = JSON.stringify(parsed, null, 2);
+  const apiError = errorOf(parsed);
+  if (apiError !== undefined) {
+    const param = typeof apiError.param === 'string' ? ` (param: ${apiError.param})` : '';
+    showError(`${String(apiError.type)}: ${String(apiError.message)}${param}`);
+  } else if (isRerankResponse(parsed)) {
+    showResults(parsed, body.documents);
+  }
+}
+
+function startConsole(): void {
+  const baseUrlInput = element<HTMLInputElement>(IDS.baseUrl);
+  const baseUrlMessage = element(IDS.baseUrlMessage);
+  baseUrlInput.value = pageApiBaseUrl();
+  const form = element<HTMLFormElement>(IDS.form);
+  const sendButton = element<HTMLButtonElement>(IDS.send);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const baseUrl = normalizeApiBaseUrl(baseUrlInput.value);
+    if (!baseUrl.ok) {
+      baseUrlMessage.textContent = baseUrl.message;
+      baseUrlInput.setAttribute('aria-invalid', 'true');
+      baseUrlInput.focus();
+      return;
+    }
+    baseUrlMessage.textContent = '';
+    baseUrlInput.removeAttribute('aria-invalid');
+    storeApiBaseUrl(baseUrl.url);
+    const endpoint = rerankEndpoint(baseUrl.url);
+    const body = buildRerankRequestBody({
+      model: inputValue(IDS.model),
+      query: inputValue(IDS.query),
+      documents: inputValue(IDS.documents),
+      topN: inputValue(IDS.topN),
+      returnDocuments: element<HTMLInputElement>(IDS.returnDocuments).checked,
+      instruction: inputValue(IDS.instruction),
+    });
+    element(IDS.requestBody).textContent = JSON.stringify(body, null, 2);
+    element(IDS.requestCurl).textContent = rerankCurlCommand(endpoint, body);
+    sendButton.disabled = true;
+    send(endpoint, body, inputValue(IDS.apiKey).trim()).finally(() => {
+      sendButton.disabled = false;
+    });
+  });
+}
+
+startConsole();

@@ -1,0 +1,252 @@
+// The docs site in a real browser: builds the site, serves it on 127.0.0.1, starts the mock server, and
+// drives Debian's Chromium through every page, the API reference and the try-it console.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  ERROR_TYPE_NAMES,
+  ERROR_TYPES,
+  EXAMPLE_RERANK_REQUEST,
+  RERANK_REQUEST_FIELDS,
+  type RerankResponse,
+} from '@sealink/rerank-contract';
+import { type MockServer, startMockServer } from '@sealink/rerank-mock-server';
+import { CONFIG_REFERENCE } from '@sealink/rerank-server-app';
+import type { Page } from 'playwright-core';
+import { test as base, describe, expect } from 'vitest';
+import { API_BASE_URL_STORAGE_KEY } from './browser/api-base-url.js';
+import { CONSOLE_ELEMENT_IDS } from './browser/console-element-ids.js';
+import { API_REFERENCE_ELEMENT_ID } from './browser/reference-element-ids.js';
+import { buildSite } from './build-site.js';
+import { serveStaticSite } from './serve-static-site.js';
+import { SITE_PAGES } from './site-pages.js';
+import { launchChromium, type TestBrowser } from './testing/launch-chromium.js';
+
+/** Where the test saves its screenshots (gitignored). */
+const ARTIFACTS_DIR = path.resolve(import.meta.dirname, '../test-artifacts');
+
+/** The longest the test waits for any one thing in the browser. */
+const WAIT_MS = 15_000;
+
+/** Everything the tests of this file share: the built site, its server, the mock, and the browser. */
+interface DocsUnderTest {
+  /** The built site's folder. */
+  distDir: string;
+  /** The URL the site is served at, with a trailing slash. */
+  siteUrl: string;
+  /** The mock API server. */
+  mock: MockServer;
+  /** Chromium with a fresh profile. */
+  browser: TestBrowser;
+  /** Every request the browser tried to send to a host other than 127.0.0.1; each was blocked. */
+  blockedRequests: string[];
+}
+
+/** Whether a request stays on this machine: the site, the mock server, or the page itself. */
+function staysLocal(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  if (protocol === 'file:' || protocol === 'data:' || protocol === 'blob:' || protocol === 'about:')
+    return true;
+  return hostname === '127.0.0.1';
+}
+
+const test = base.extend<{ docs: DocsUnderTest }>({
+  docs: [
+    // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
+    async ({}, use) => {
+      const distDir = await mkdtemp(path.join(os.tmpdir(), 'sealink-docs-dist-'));
+      await using _distCleanup = {
+        [Symbol.asyncDispose]: () => rm(distDir, { recursive: true, force: true }),
+      };
+      await buildSite({ outDir: distDir, configReference: CONFIG_REFERENCE });
+      await using site = await serveStaticSite({ root: distDir, port: 0, host: '127.0.0.1' });
+      await using mock = await startMockServer({ port: 0, host: '127.0.0.1' });
+      await using browser = await launchChromium();
+      const blockedRequests: string[] = [];
+      await browser.context.route('**/*', async (route) => {
+        const url = route.request().url();
+        if (staysLocal(url)) return route.continue();
+        blockedRequests.push(url);
+        return route.abort('blockedbyclient');
+      });
+      browser.context.on('request', (request) => {
+        if (!staysLocal(request.url()) && !blockedRequests.includes(request.url())) {
+          blockedRequests.push(request.url());
+        }
+      });
+      await use({ distDir, siteUrl: site.url, mock, browser, blockedRequests });
+    },
+    { scope: 'file' },
+  ],
+});
+
+/** A new page that records its console errors and uncaught exceptions. */
+async function openPage(docs: DocsUnderTest): Promise<{ page: Page; errors: string[] }> {
+  const page = await docs.browser.context.newPage();
+  page.setDefaultTimeout(WAIT_MS);
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  return { page, errors };
+}
+
+/** Waits until Scalar has rendered the rerank operation on the reference page. */
+async function waitForScalar(page: Page): Promise<void> {
+  await page
+    .locator(`#${API_REFERENCE_ELEMENT_ID}`)
+    .getByRole('heading', { name: 'Rerank documents' })
+    .first()
+    .waitFor({ state: 'visible' });
+}
+
+describe('the docs site in Chromium', { timeout: 25_000 }, () => {
+  test('every page loads without console errors', { timeout: 40_000 }, async ({ docs }) => {
+    await Promise.all(
+      SITE_PAGES.map(async (sitePage) => {
+        const { page, errors } = await openPage(docs);
+        const response = await page.goto(`${docs.siteUrl}${sitePage.file}`);
+        expect(response?.status(), sitePage.file).toBe(200);
+        await expect(page.title()).resolves.toBe(`${sitePage.title} - SeaLink Rerank`);
+        if (sitePage.kind === 'reference') await waitForScalar(page);
+        await page.waitForLoadState('networkidle');
+        expect(errors, sitePage.file).toEqual([]);
+        await page.close();
+      }),
+    );
+    expect(docs.blockedRequests).toEqual([]);
+  });
+
+  test('the API reference shows POST /v1/rerank, its parameters and its error responses', async ({
+    docs,
+  }) => {
+    const { page, errors } = await openPage(docs);
+    await page.goto(`${docs.siteUrl}reference.html`);
+    await waitForScalar(page);
+    const reference = page.locator(`#${API_REFERENCE_ELEMENT_ID}`);
+    // biome-ignore lint/performance/useDomNodeTextContent: the visible text is the point: hidden text would pass too.
+    const text = await reference.innerText();
+    expect(text).toMatch(/POST\s*\/v1\/rerank/);
+    for (const field of RERANK_REQUEST_FIELDS) expect(text).toContain(field);
+    for (const type of ERROR_TYPE_NAMES) {
+      expect(text).toContain(String(ERROR_TYPES[type].status));
+      expect(text).toContain(`${type}: ${ERROR_TYPES[type].description}`);
+    }
+    await page.waitForLoadState('networkidle');
+    await mkdir(ARTIFACTS_DIR, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'reference.png') });
+    expect(errors).toEqual([]);
+    expect(docs.blockedRequests).toEqual([]);
+    await page.close();
+  });
+
+  test('the reference offers the API base URL of the query string to its own client', async ({ docs }) => {
+    const { page, errors } = await openPage(docs);
+    await page.goto(`${docs.siteUrl}reference.html?base_url=${encodeURIComponent(docs.mock.url)}`);
+    await waitForScalar(page);
+    const reference = page.locator(`#${API_REFERENCE_ELEMENT_ID}`);
+    // biome-ignore lint/performance/useDomNodeTextContent: the visible text is the point: hidden text would pass too.
+    await expect(reference.innerText()).resolves.toContain(docs.mock.url);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('the try-it console sends the public API page example to the mock server and shows the results', async ({
+    docs,
+  }) => {
+    docs.mock.clear();
+    const { page, errors } = await openPage(docs);
+    await page.goto(`${docs.siteUrl}console.html?base_url=${encodeURIComponent(`${docs.mock.url}/v1/`)}`);
+    const ids = CONSOLE_ELEMENT_IDS;
+    await expect(page.locator(`#${ids.baseUrl}`).inputValue()).resolves.toBe(docs.mock.url);
+    await expect(page.locator(`#${ids.model}`).inputValue()).resolves.toBe(EXAMPLE_RERANK_REQUEST.model);
+    await page.locator(`#${ids.apiKey}`).fill('test-key');
+    await page.locator(`#${ids.send}`).click();
+
+    const status = page.locator(`#${ids.responseStatus}`);
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: WAIT_MS }).toBe('200');
+    await expect(status.textContent()).resolves.toBe('200 OK');
+    const body = JSON.parse(
+      (await page.locator(`#${ids.responseBody}`).textContent()) ?? '',
+    ) as RerankResponse;
+    expect(body.model).toBe(EXAMPLE_RERANK_REQUEST.model);
+    expect(body.results).toHaveLength(EXAMPLE_RERANK_REQUEST.top_n);
+
+    const rows = await page
+      .locator(`#${ids.responseResults} tr`)
+      .evaluateAll((elements) =>
+        elements.map((row) => Array.from(row.querySelectorAll('td'), (cell) => cell.textContent)),
+      );
+    expect(rows).toEqual(
+      body.results.map((result, rank) => [
+        String(rank + 1),
+        String(result.index),
+        result.relevance_score.toFixed(4),
+        EXAMPLE_RERANK_REQUEST.documents[result.index],
+      ]),
+    );
+
+    const sent = docs.mock.requests.filter(
+      (request) => request.method === 'POST' && request.path === '/v1/rerank',
+    );
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.body).toEqual({ ...EXAMPLE_RERANK_REQUEST, return_documents: true });
+    expect(sent[0]?.headers.authorization).toBe('Bearer [redacted]');
+    await expect(page.locator(`#${ids.responseRequestId}`).textContent()).resolves.toBe(sent[0]?.requestId);
+
+    const stored = await page.evaluate((key) => window.localStorage.getItem(key), API_BASE_URL_STORAGE_KEY);
+    expect(stored).toBe(docs.mock.url);
+    await page.goto(`${docs.siteUrl}console.html`);
+    await expect(page.locator(`#${ids.baseUrl}`).inputValue()).resolves.toBe(docs.mock.url);
+
+    expect(errors).toEqual([]);
+    expect(docs.blockedRequests).toEqual([]);
+    await page.close();
+  });
+
+  test("the try-it console shows the contract's error answer for an unknown model", async ({ docs }) => {
+    docs.mock.clear();
+    const { page } = await openPage(docs);
+    await page.goto(`${docs.siteUrl}console.html?base_url=${encodeURIComponent(docs.mock.url)}`);
+    const ids = CONSOLE_ELEMENT_IDS;
+    await page.locator(`#${ids.model}`).fill('no-such-model');
+    await page.locator(`#${ids.send}`).click();
+    const status = page.locator(`#${ids.responseStatus}`);
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: WAIT_MS }).toBe('404');
+    await expect(page.locator(`#${ids.responseError}`).textContent()).resolves.toMatch(
+      /^not_found_error: .*no-such-model.*\(param: model\)$/,
+    );
+    await expect(page.locator(`#${ids.responseResults} tr`).count()).resolves.toBe(0);
+    await page.close();
+  });
+
+  test('the site works from file://, the console included', { timeout: 30_000 }, async ({ docs }) => {
+    await Promise.all(
+      SITE_PAGES.map(async (sitePage) => {
+        const { page, errors } = await openPage(docs);
+        await page.goto(pathToFileURL(path.join(docs.distDir, sitePage.file)).href);
+        if (sitePage.kind === 'reference') await waitForScalar(page);
+        await page.waitForLoadState('networkidle');
+        expect(errors, sitePage.file).toEqual([]);
+        await page.close();
+      }),
+    );
+    docs.mock.clear();
+    const { page, errors } = await openPage(docs);
+    const consoleUrl = pathToFileURL(path.join(docs.distDir, 'console.html'));
+    consoleUrl.searchParams.set('base_url', docs.mock.url);
+    await page.goto(consoleUrl.href);
+    await page.locator(`#${CONSOLE_ELEMENT_IDS.send}`).click();
+    await expect
+      .poll(() => page.locator(`#${CONSOLE_ELEMENT_IDS.responseStatus}`).getAttribute('data-status'), {
+        timeout: WAIT_MS,
+      })
+      .toBe('200');
+    await expect(page.locator(`#${CONSOLE_ELEMENT_IDS.responseResults} tr`).count()).resolves.toBe(2);
+    expect(errors).toEqual([]);
+    expect(docs.blockedRequests).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,70 @@
+import type { createOpenApiDocument } from '@sealink/rerank-contract';
+
+/** An OpenAPI 3.1 document, as the contract generates it. */
+export type OpenApiDocument = ReturnType<typeof createOpenApiDocument>;
+
+/**
+ * The configuration the API reference page passes to Scalar's `createApiReference`: the spec embedded (so
+ * the page needs no request for it and works from `file://`), and every feature that would reach a host
+ * other than the page's own and the API's switched off.
+ */
+export interface ScalarConfiguration {
+  /** The OpenAPI document, embedded. */
+  content: OpenApiDocument;
+  /** The spec's servers; the page puts the API base URL the user chose before them. */
+  servers: { url: string; description: string }[];
+  /** Scalar's default fonts load from its font host; the site's own font stack is used instead. */
+  withDefaultFonts: false;
+  /** No usage data is sent. */
+  telemetry: false;
+  /** The AI agent chat, which talks to Scalar's service, is off. */
+  agent: { disabled: true };
+  /** The MCP integration is off. */
+  mcp: { disabled: true };
+  /** The developer tools bar, which links to Scalar's services, is never shown. */
+  showDeveloperTools: 'never';
+  /** Scalar's client sends requests straight to the API (which must allow CORS), never through a proxy host. */
+  hideClientButton: false;
+  /** The download button offers the embedded spec as JSON. */
+  documentDownloadType: 'json';
+  /** The site is light; the reference matches it. */
+  forceDarkModeState: 'light';
+  /** No toggle for a dark mode the rest of the site does not have. */
+  hideDarkModeToggle: true;
+  /** The reference sits under the site's header. */
+  customCss: string;
+  /** A favicon from the build output. */
+  favicon: string;
+  /** The title of the document. */
+  title: string;
+  /** The spec has a `Models` tag (its model routes), so its component schemas are listed as `Schemas`. */
+  modelsSectionLabel: 'Schemas';
+}
+
+/** The height of the site's header, in pixels, which the reference page leaves free at its top. */
+export const SITE_HEADER_HEIGHT_PX = 52;
+
+/** The Scalar configuration of the API reference page for an OpenAPI document. */
+export function createScalarConfiguration(document: OpenApiDocument): ScalarConfiguration {
+  const documentServers = (document.servers ?? []).map((server) => ({
+    url: server.url,
+    description: server.description ?? server.url,
+  }));
+  return {
+    content: document,
+    servers: documentServers,
+    withDefaultFonts: false,
+    telemetry: false,
+    agent: { disabled: true },
+    mcp: { disabled: true },
+    showDeveloperTools: 'never',
+    hideClientButton: false,
+    documentDownloadType: 'json',
+    forceDarkModeState: 'light',
+    hideDarkModeToggle: true,
+    customCss: `.scalar-app { --scalar-custom-header-height: ${SITE_HEADER_HEIGHT_PX}px; --scalar-font: var(--site-font); --scalar-font-code: var(--site-font-code); }`,
+    favicon: './assets/favicon.svg',
+    title: document.info.title,
+    modelsSectionLabel: 'Schemas',
+  };
+}
