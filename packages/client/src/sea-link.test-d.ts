@@ -13,6 +13,7 @@ import {
   type RerankAllResponse,
   SeaLink,
   SeaLinkError,
+  type SeaLinkLogger,
   type TimeoutPhase,
   type WithRequestId,
 } from './index.js';
@@ -51,6 +52,7 @@ describe('public types', () => {
     expectTypeOf<RequestOptions['signal']>().toEqualTypeOf<AbortSignal | undefined>();
     expectTypeOf<RerankAllOptions>().toExtend<RequestOptions>();
     expectTypeOf<RerankAllOptions['chunkSize']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf(console).toExtend<SeaLinkLogger>();
     // @ts-expect-error timeout is in milliseconds as a number
     void new SeaLink({ apiKey: null, timeout: '1s' });
   });
