@@ -373,6 +373,18 @@ describe('transport faults', () => {
     }
   });
 
+  it('a header undici refuses fails at once, without retries and without echoing the value', async () => {
+    await using server = await startScriptedServer(answerOk);
+    await using client = testClient(server.url);
+    const error = await client
+      .rerank(EXAMPLE_REQUEST, { headers: { 'x-trace': 'secret\nvalue' } })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SeaLinkError);
+    expect(error).not.toBeInstanceOf(APIConnectionError);
+    expect((error as Error).message).toBe('Invalid request: invalid x-trace header.');
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('a refused connection is a connection error after the retries', async () => {
     const server = await startScriptedServer(answerOk);
     const { url } = server;

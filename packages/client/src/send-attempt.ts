@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { type Dispatcher, request } from 'undici';
 import { APIConnectionError, APIConnectionTimeoutError, type TimeoutPhase } from './api-connection-error.js';
 import { APIUserAbortError } from './api-user-abort-error.js';
+import { SeaLinkError } from './sea-link-error.js';
 
 /** One HTTP exchange to send. */
 export interface Attempt {
@@ -43,7 +44,8 @@ const UNDICI_TIMEOUT_PHASES: Readonly<Record<string, TimeoutPhase>> = {
 /**
  * Sends one request with undici and reads the whole answer within `timeoutMs`.
  * @throws APIUserAbortError when the caller's signal aborts, APIConnectionTimeoutError when a limit is
- * hit, APIConnectionError for any other transport failure.
+ * hit, SeaLinkError when undici refuses the request (an invalid header), APIConnectionError for any
+ * other transport failure.
  */
 export async function sendAttempt(attempt: Attempt): Promise<AttemptAnswer> {
   const { signal } = attempt;
@@ -76,6 +78,11 @@ export async function sendAttempt(attempt: Attempt): Promise<AttemptAnswer> {
     if (signal?.aborted) throw new APIUserAbortError({ cause: signal.reason });
     if (timedOut) throw new APIConnectionTimeoutError({ phase, timeoutMs: attempt.timeoutMs, cause: error });
     const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'UND_ERR_INVALID_ARG') {
+      // A request that cannot be sent at all, such as a header value with a line break: not retried.
+      // undici's message names the header, never its value.
+      throw new SeaLinkError(`Invalid request: ${(error as Error).message}.`, { cause: error });
+    }
     const undiciPhase = typeof code === 'string' ? UNDICI_TIMEOUT_PHASES[code] : undefined;
     if (undiciPhase !== undefined) throw new APIConnectionTimeoutError({ phase: undiciPhase, cause: error });
     const reason = error instanceof Error ? error.message : String(error);
