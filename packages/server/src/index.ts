@@ -29,6 +29,27 @@ export {
   type RerankAppEnv,
   type RerankAppOptions,
 } from './create-rerank-app.js';
+export { BeirFormatError } from './evaluation/beir-format-error.js';
+export {
+  beirDocumentText,
+  type EvaluateRankingOptions,
+  type EvaluationMetrics,
+  type EvaluationScorer,
+  evaluateRanking,
+} from './evaluation/evaluate-ranking.js';
+export {
+  ndcgAtK,
+  type RelevanceJudgements,
+  recallAtK,
+  reciprocalRankAtK,
+} from './evaluation/ranking-metrics.js';
+export {
+  type BeirDataset,
+  type BeirDocument,
+  type BeirQuery,
+  type ReadBeirDatasetOptions,
+  readBeirDataset,
+} from './evaluation/read-beir-dataset.js';
 export {
   allowedMethodsOf,
   OPERATIONAL_ROUTES,

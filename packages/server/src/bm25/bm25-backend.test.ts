@@ -175,4 +175,30 @@ describe('Bm25Backend', () => {
     const [together] = await Promise.all([scoresOf('cat', documents), scoresOf('dog', documents)]);
     expect(together).toEqual(alone);
   });
+
+  it('gives the same scores and usage with the document cache as without', async () => {
+    const cached = new Bm25Backend({ documentCacheSize: 3 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ maxLength: 40 }),
+        fc.array(fc.constantFrom('the cat sat', 'Models rank documents', '', 'cats and dogs', 'a model ID'), {
+          maxLength: 8,
+        }),
+        fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+        async (query, documents, maxTokensPerDocument) => {
+          const call = {
+            query,
+            documents,
+            ...(maxTokensPerDocument === undefined ? {} : { maxTokensPerDocument }),
+          };
+          const plain = await backend.doScore(call);
+          const withCache = await cached.doScore(call);
+          expect(Array.from(withCache.scores)).toEqual(Array.from(plain.scores));
+          expect(withCache.usage).toEqual(plain.usage);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    expect(() => new Bm25Backend({ documentCacheSize: -1 })).toThrow(RangeError);
+  });
 });

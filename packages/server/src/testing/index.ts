@@ -1,3 +1,9 @@
+export {
+  type BeirFolderContent,
+  SMALL_BEIR_FOLDER,
+  type TemporaryBeirFolder,
+  writeBeirFolder,
+} from '../evaluation/write-beir-folder.js';
 export { type CapturedLogger, captureLogger } from './capture-logger.js';
 export { ConstantScoreBackend, type ConstantScoreBackendOptions } from './constant-score-backend.js';
 export {

@@ -1,0 +1,34 @@
+// `pnpm eval`: ranks a BEIR folder with a model and prints nDCG@10, Recall@100 and MRR@10 as one JSON object.
+import { EvaluationUsageError } from './evaluation-usage-error.js';
+import { EVALUATION_USAGE, parseEvaluationArguments } from './parse-evaluation-arguments.js';
+import { runEvaluation } from './run-evaluation.js';
+
+/** Runs the command; returns the exit code (0 done, 1 failed, 2 wrong usage). */
+async function main(): Promise<number> {
+  try {
+    const args = parseEvaluationArguments(process.argv.slice(2), process.env.INIT_CWD ?? process.cwd());
+    if (args.help) {
+      process.stdout.write(EVALUATION_USAGE);
+      return 0;
+    }
+    const controller = new AbortController();
+    process.once('SIGINT', () => controller.abort(new Error('interrupted')));
+    const report = await runEvaluation(args, {
+      env: process.env,
+      progress: process.stderr,
+      abortSignal: controller.signal,
+    });
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof EvaluationUsageError) {
+      process.stderr.write(`eval: ${error.message}\n\n${EVALUATION_USAGE}`);
+      return 2;
+    }
+    // BeirFormatError (bad folder or line), ConfigError (bad server configuration), client and backend errors.
+    process.stderr.write(`eval: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main();

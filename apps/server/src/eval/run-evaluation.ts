@@ -1,0 +1,102 @@
+import { type EvaluationScorer, evaluateRanking, readBeirDataset } from '@sealink/rerank-server';
+import { createUrlEvaluationScorer } from './create-url-evaluation-scorer.js';
+import type { EvaluationArguments } from './parse-evaluation-arguments.js';
+import { ProgressBar, type ProgressOutput } from './progress-bar.js';
+import { resolveEvaluationBackend } from './resolve-evaluation-backend.js';
+
+/** The one JSON object `pnpm eval` prints. */
+export interface EvaluationReport {
+  /** Mean nDCG@10 over the queries. */
+  'ndcg@10': number;
+  /** Mean Recall@100. */
+  'recall@100': number;
+  /** Mean reciprocal rank within the first 10. */
+  'mrr@10': number;
+  /** The model id. */
+  model: string;
+  /** The split. */
+  split: string;
+  /** How many queries were ranked. */
+  queries: number;
+  /** How many documents each query ranked. */
+  documents: number;
+  /** Wall time of the ranking, in seconds (reading the folder excluded). */
+  seconds: number;
+}
+
+/** Options of {@link runEvaluation}. */
+export interface RunEvaluationOptions {
+  /** The environment: server configuration for in-process models, `SEALINK_API_KEY` for `--url`. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Where progress and notes go (stderr); the bar shows only on a terminal. */
+  progress: ProgressOutput;
+  /** Stops the run. */
+  abortSignal?: AbortSignal;
+}
+
+const round = (value: number) => Math.round(value * 100_000) / 100_000;
+
+/**
+ * Reads the BEIR folder, ranks the whole corpus for each query with the model (in process, or through the
+ * server at `--url`) and returns the report.
+ */
+export async function runEvaluation(
+  args: EvaluationArguments,
+  options: RunEvaluationOptions,
+): Promise<EvaluationReport> {
+  const dataset = await readBeirDataset(args.data, {
+    split: args.split,
+    ...(args.limit === undefined ? {} : { limit: args.limit }),
+  });
+  let scorer: EvaluationScorer;
+  let close = async () => {};
+  if (args.url === undefined) {
+    const backend = resolveEvaluationBackend(args.model, {
+      env: options.env,
+      configPath: args.config,
+      documentCacheSize: dataset.documents.length,
+    });
+    await backend.load?.(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal });
+    scorer = {
+      maxDocumentsPerCall: backend.limits.maxDocumentsPerCall,
+      score: async (query, documents, abortSignal) =>
+        (await backend.doScore({ query, documents, ...(abortSignal === undefined ? {} : { abortSignal }) }))
+          .scores,
+    };
+    close = async () => backend.close?.();
+  } else {
+    const remote = await createUrlEvaluationScorer({
+      url: args.url,
+      apiKey: args.apiKey ?? options.env.SEALINK_API_KEY ?? null,
+      model: args.model,
+    });
+    if (remote.modelMaxDocuments < dataset.documents.length) {
+      options.progress.write(
+        `note: the server takes ${remote.modelMaxDocuments} documents per request, so the ${dataset.documents.length} documents go in several requests; for BM25 each has its own document frequencies.\n`,
+      );
+    }
+    scorer = remote;
+    close = () => remote.close();
+  }
+  const bar = new ProgressBar(options.progress, `${args.model} on ${args.split}`);
+  const started = performance.now();
+  try {
+    const metrics = await evaluateRanking(dataset, scorer, {
+      onProgress: (done, total) => bar.update(done, total),
+      ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }),
+    });
+    bar.finish();
+    return {
+      'ndcg@10': round(metrics['ndcg@10']),
+      'recall@100': round(metrics['recall@100']),
+      'mrr@10': round(metrics['mrr@10']),
+      model: args.model,
+      split: args.split,
+      queries: metrics.queries,
+      documents: metrics.documents,
+      seconds: Math.round((performance.now() - started) / 10) / 100,
+    };
+  } finally {
+    await close();
+  }
+}

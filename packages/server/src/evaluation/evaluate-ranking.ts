@@ -1,0 +1,102 @@
+import { ndcgAtK, recallAtK, reciprocalRankAtK } from './ranking-metrics.js';
+import type { BeirDataset, BeirDocument } from './read-beir-dataset.js';
+
+/** What the evaluation ranks with: a model, in process or behind an API. */
+export interface EvaluationScorer {
+  /** The most documents one call may carry; a larger corpus is scored in slices of this size. */
+  readonly maxDocumentsPerCall: number;
+  /** One relevance score per document, in order. */
+  score(
+    query: string,
+    documents: readonly string[],
+    abortSignal?: AbortSignal,
+  ): PromiseLike<ArrayLike<number>>;
+}
+
+/** The averaged measures of an evaluation run, named as BEIR reports them. */
+export interface EvaluationMetrics {
+  /** Mean nDCG@10. */
+  'ndcg@10': number;
+  /** Mean Recall@100. */
+  'recall@100': number;
+  /** Mean reciprocal rank within the first 10. */
+  'mrr@10': number;
+  /** How many queries were ranked. */
+  queries: number;
+  /** How many documents each query ranked (the whole corpus). */
+  documents: number;
+}
+
+/** Options of {@link evaluateRanking}. */
+export interface EvaluateRankingOptions {
+  /** Called after each query with how many are done. */
+  onProgress?: (done: number, total: number) => void;
+  /** Stops the run. */
+  abortSignal?: AbortSignal;
+}
+
+/** The text a model reads of a BEIR document: the title, a space, the text (as BEIR's own evaluation). */
+export function beirDocumentText(document: BeirDocument): string {
+  return document.title === '' ? document.text : `${document.title} ${document.text}`;
+}
+
+/** Document positions ordered by score, highest first, ties by position; the first `depth` of them. */
+function topPositions(scores: ArrayLike<number>, depth: number): number[] {
+  const positions = Array.from({ length: scores.length }, (_, position) => position);
+  positions.sort((left, right) => (scores[right] as number) - (scores[left] as number) || left - right);
+  return positions.slice(0, depth);
+}
+
+/**
+ * Ranks the whole corpus for every query of the dataset with `scorer` and averages nDCG@10, Recall@100 and
+ * MRR@10 over the queries. When the corpus is larger than the scorer takes in one call it is scored in
+ * slices, and scores from different slices are compared as they are (for BM25, each slice has its own
+ * document frequencies, so results differ a little from one call over the whole corpus).
+ */
+export async function evaluateRanking(
+  dataset: BeirDataset,
+  scorer: EvaluationScorer,
+  options: EvaluateRankingOptions = {},
+): Promise<EvaluationMetrics> {
+  const texts = dataset.documents.map(beirDocumentText);
+  const ids = dataset.documents.map((document) => document.id);
+  const slice = Math.max(1, scorer.maxDocumentsPerCall);
+  let ndcg = 0;
+  let recall = 0;
+  let reciprocalRank = 0;
+  let done = 0;
+  for (const query of dataset.queries) {
+    options.abortSignal?.throwIfAborted();
+    let scores: ArrayLike<number>;
+    if (texts.length <= slice) {
+      scores = await scorer.score(query.text, texts, options.abortSignal);
+    } else {
+      const all = new Float64Array(texts.length);
+      for (let start = 0; start < texts.length; start += slice) {
+        all.set(
+          Array.from(await scorer.score(query.text, texts.slice(start, start + slice), options.abortSignal)),
+          start,
+        );
+      }
+      scores = all;
+    }
+    if (scores.length !== texts.length) {
+      throw new Error(`The model returned ${scores.length} scores for ${texts.length} documents.`);
+    }
+    const ranking = topPositions(scores, 100).map((position) => ids[position] as string);
+    const judgements = dataset.judgements.get(query.id) ?? new Map<string, number>();
+    ndcg += ndcgAtK(ranking, judgements, 10);
+    recall += recallAtK(ranking, judgements, 100);
+    reciprocalRank += reciprocalRankAtK(ranking, judgements, 10);
+    done++;
+    options.onProgress?.(done, dataset.queries.length);
+  }
+  const count = Math.max(1, done);
+  return {
+    'ndcg@10': ndcg / count,
+    'recall@100': recall / count,
+    'mrr@10': reciprocalRank / count,
+    queries: done,
+    documents: texts.length,
+  };
+}

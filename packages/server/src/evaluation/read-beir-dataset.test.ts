@@ -1,0 +1,109 @@
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BeirFormatError } from './beir-format-error.js';
+import { readBeirDataset } from './read-beir-dataset.js';
+import { SMALL_BEIR_FOLDER, writeBeirFolder } from './write-beir-folder.js';
+
+async function failureOf(promise: Promise<unknown>): Promise<BeirFormatError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(BeirFormatError);
+  return error as BeirFormatError;
+}
+
+describe('readBeirDataset', () => {
+  it('reads the corpus, the judged queries and the graded judgements of a split', async () => {
+    await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
+    const dataset = await readBeirDataset(folder.path, { split: 'test' });
+    expect(dataset.split).toBe('test');
+    expect(dataset.documents).toHaveLength(6);
+    expect(dataset.documents[5]).toEqual({
+      id: 'd6',
+      title: '',
+      text: 'Bees make honey from the nectar of flowers.',
+    });
+    expect(dataset.queries.map((query) => query.id)).toEqual(['q1', 'q2', 'q3', 'q4']);
+    expect(dataset.judgements.get('q3')).toEqual(new Map([['d6', 2]]));
+    expect(dataset.judgements.get('q4')).toEqual(
+      new Map([
+        ['d3', 1],
+        ['d2', 0],
+      ]),
+    );
+  });
+
+  it('keeps only the first queries with a limit', async () => {
+    await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
+    const dataset = await readBeirDataset(folder.path, { split: 'test', limit: 2 });
+    expect(dataset.queries.map((query) => query.id)).toEqual(['q1', 'q2']);
+  });
+
+  it('accepts numeric ids, a byte order mark, CRLF line ends and blank lines', async () => {
+    await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
+    await writeFile(
+      join(folder.path, 'corpus.jsonl'),
+      '\uFEFF{"_id": 7, "text": "seven"}\r\n\r\n{"_id": "8", "title": null, "text": "eight"}\r\n',
+    );
+    const dataset = await readBeirDataset(folder.path, { split: 'test' });
+    expect(dataset.documents).toEqual([
+      { id: '7', title: '', text: 'seven' },
+      { id: '8', title: '', text: 'eight' },
+    ]);
+  });
+
+  it('names a missing folder, a missing file and the splits there are', async () => {
+    await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
+    expect(
+      (await failureOf(readBeirDataset(join(folder.path, 'nope'), { split: 'test' }))).message,
+    ).toContain('no such folder');
+    const missingSplit = await failureOf(readBeirDataset(folder.path, { split: 'dev' }));
+    expect(missingSplit.message).toMatch(/no split "dev"; splits here: test/);
+    expect(missingSplit.file).toBe(join(folder.path, 'qrels', 'dev.tsv'));
+    await failureOf(readBeirDataset(folder.path, { split: '../corpus' }));
+    await rm(join(folder.path, 'corpus.jsonl'));
+    expect((await failureOf(readBeirDataset(folder.path, { split: 'test' }))).message).toMatch(
+      /corpus\.jsonl: not found/,
+    );
+  });
+
+  it('names the file and line of a malformed record', async () => {
+    await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
+    const corpus = join(folder.path, 'corpus.jsonl');
+    await writeFile(corpus, '{"_id": "a", "text": "fine"}\n{"_id": "b", "text": \n');
+    const badJson = await failureOf(readBeirDataset(folder.path, { split: 'test' }));
+    expect(badJson.message).toMatch(new RegExp(`^${corpus.replaceAll('/', '\\/')}:2: not valid JSON`));
+    expect(badJson.line).toBe(2);
+    await writeFile(corpus, '{"_id": "a", "text": 5}\n');
+    expect((await failureOf(readBeirDataset(folder.path, { split: 'test' }))).message).toMatch(
+      /corpus\.jsonl:1: expected "text" to be a string/,
+    );
+    await writeFile(corpus, '["a"]\n');
+    expect((await failureOf(readBeirDataset(folder.path, { split: 'test' }))).message).toMatch(
+      /:1: expected a JSON object/,
+    );
+    await writeFile(corpus, '{"text": "no id"}\n');
+    expect((await failureOf(readBeirDataset(folder.path, { split: 'test' }))).message).toMatch(
+      /:1: expected "_id"/,
+    );
+    await writeFile(corpus, '{"_id": "a", "text": "x"}\n{"_id": "a", "text": "y"}\n');
+    expect((await failureOf(readBeirDataset(folder.path, { split: 'test' }))).message).toMatch(
+      /:2: duplicate document id "a"/,
+    );
+  });
+
+  it('names the line of a malformed judgement', async () => {
+    await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
+    const qrels = join(folder.path, 'qrels', 'test.tsv');
+    await writeFile(qrels, 'query-id\tcorpus-id\tscore\nq1\td1\n');
+    expect((await failureOf(readBeirDataset(folder.path, { split: 'test' }))).message).toMatch(
+      /test\.tsv:2: expected 3 tab-separated columns/,
+    );
+    await writeFile(qrels, 'query-id\tcorpus-id\tscore\nq1\td1\thigh\n');
+    expect((await failureOf(readBeirDataset(folder.path, { split: 'test' }))).message).toMatch(
+      /test\.tsv:2: expected an integer score, got "high"/,
+    );
+  });
+});
