@@ -12,37 +12,16 @@ import {
   type APIError,
   AuthenticationError,
   BadRequestError,
-  GatewayTimeoutError,
   InternalServerError,
-  MethodNotAllowedError,
   NotFoundError,
   OverloadedError,
-  PermissionDeniedError,
-  RateLimitError,
-  RequestTooLargeError,
-  UnsupportedMediaTypeError,
-  UpstreamError,
 } from './api-error.js';
 import { APIUserAbortError } from './api-user-abort-error.js';
 import { InvalidResponseError } from './invalid-response-error.js';
 import { SeaLink } from './sea-link.js';
 import { testClient } from './testing/disposable-client.js';
+import { EXPECTED_ERROR_CLASSES } from './testing/expected-error-classes.js';
 import { EXAMPLE_REQUEST } from './testing/fixed-rerank-response.js';
-
-const ERROR_CLASSES = {
-  invalid_request_error: BadRequestError,
-  authentication_error: AuthenticationError,
-  permission_error: PermissionDeniedError,
-  not_found_error: NotFoundError,
-  method_not_allowed: MethodNotAllowedError,
-  request_too_large: RequestTooLargeError,
-  unsupported_media_type: UnsupportedMediaTypeError,
-  rate_limit_error: RateLimitError,
-  internal_error: InternalServerError,
-  upstream_error: UpstreamError,
-  overloaded_error: OverloadedError,
-  timeout_error: GatewayTimeoutError,
-} as const;
 
 function retryLogger() {
   const delays: number[] = [];
@@ -84,7 +63,7 @@ describe('against the mock server', () => {
       const status = ERROR_TYPES[type].status;
       mock.faults.enqueue({ kind: 'error', status, type, code: `test_${type}`, message: `fault ${type}` });
       const error = (await client.rerank(EXAMPLE_REQUEST).catch((caught: unknown) => caught)) as APIError;
-      expect(error, type).toBeInstanceOf(ERROR_CLASSES[type]);
+      expect(error, type).toBeInstanceOf(EXPECTED_ERROR_CLASSES[type]);
       expect(error.status).toBe(status);
       expect(error.type).toBe(errorTypeOfStatus(status));
       expect(error.code).toBe(`test_${type}`);

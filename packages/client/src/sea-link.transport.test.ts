@@ -7,23 +7,16 @@ import {
   APIError,
   AuthenticationError,
   BadRequestError,
-  GatewayTimeoutError,
   InternalServerError,
-  MethodNotAllowedError,
-  NotFoundError,
   OverloadedError,
-  PermissionDeniedError,
-  RateLimitError,
-  RequestTooLargeError,
   UnexpectedStatusError,
-  UnsupportedMediaTypeError,
-  UpstreamError,
 } from './api-error.js';
 import { APIUserAbortError } from './api-user-abort-error.js';
 import { InvalidResponseError } from './invalid-response-error.js';
 import { SeaLink } from './sea-link.js';
 import { SeaLinkError } from './sea-link-error.js';
 import { testClient } from './testing/disposable-client.js';
+import { EXPECTED_ERROR_CLASSES } from './testing/expected-error-classes.js';
 import { EXAMPLE_REQUEST, FIXED_RERANK_RESPONSE } from './testing/fixed-rerank-response.js';
 import { type ScriptedHandler, sendJson, startScriptedServer } from './testing/start-scripted-server.js';
 
@@ -129,21 +122,6 @@ describe('transport', () => {
 });
 
 describe('errors by status', () => {
-  const classes: Record<number, new (...args: never[]) => APIError> = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    405: MethodNotAllowedError,
-    413: RequestTooLargeError,
-    415: UnsupportedMediaTypeError,
-    429: RateLimitError,
-    500: InternalServerError,
-    502: UpstreamError,
-    503: OverloadedError,
-    504: GatewayTimeoutError,
-  };
-
   it('maps every error type of the contract to its class with status, headers, request id and body', async () => {
     for (const [type, body] of ERROR_EXAMPLES) {
       const status = ERROR_TYPES[type].status;
@@ -152,7 +130,7 @@ describe('errors by status', () => {
       );
       await using client = testClient(server.url, { maxRetries: 0 });
       const error = await client.rerank(EXAMPLE_REQUEST).catch((caught: unknown) => caught);
-      expect(error, type).toBeInstanceOf(classes[status]);
+      expect(error, type).toBeInstanceOf(EXPECTED_ERROR_CLASSES[type]);
       expect(error).toBeInstanceOf(APIError);
       expect(SeaLinkError.isInstance(error)).toBe(true);
       const apiError = error as APIError;
