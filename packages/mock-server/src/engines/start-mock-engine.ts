@@ -1,18 +1,12 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { DIALECTS, type DialectName, type RankedScore } from '@sealink/rerank-contract/dialects';
-import { type Context, Hono } from 'hono';
-import { countTokens, lexicalScore } from '../lexical-score.js';
-import { readLimitedBody } from '../read-limited-body.js';
+import { countTokens, type DocumentScore, prepareQuery, scoreDocument } from '../lexical-score.js';
 import { type JournalEntry, RequestJournal, redactHeaders } from '../request-journal.js';
 import { type EngineErrorKind, engineErrorBody, engineErrorStatus } from './engine-error-body.js';
 import { enginePairTexts } from './engine-pair-texts.js';
 import type { MockEngineOptions } from './mock-engine-options.js';
-import {
-  applyModelCardTemplate,
-  parseModelCardPrompt,
-  type Qwen3PromptParts,
-} from './qwen3-prompt-oracle.js';
+import { applyModelCardTemplate, parseModelCardPrompt } from './qwen3-prompt-oracle.js';
 
 /** A running mock engine. Dispose it (`await using`) or call {@link MockEngine.close}. */
 export interface MockEngine extends AsyncDisposable {
@@ -20,7 +14,7 @@ export interface MockEngine extends AsyncDisposable {
   readonly url: string;
   /** The dialect it speaks. */
   readonly dialect: DialectName;
-  /** Every request it received, oldest first; credentials redacted. */
+  /** Every scoring request it received, oldest first; credentials redacted. */
   readonly requests: readonly JournalEntry[];
   /** Scoring requests it has answered with scores. */
   readonly scoredRequests: number;
@@ -44,6 +38,12 @@ class EngineKilledError extends Error {
   }
 }
 
+/** One answer: status and JSON body. */
+interface EngineAnswer {
+  status: number;
+  body: unknown;
+}
+
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /** A real model's answer to a prompt it cannot read: near 0.5, with a little deterministic noise. */
@@ -53,12 +53,29 @@ function degenerateScore(text: string): number {
   return 0.5 + (((hash >>> 0) % 1000) / 1000 - 0.5) * 0.004;
 }
 
+/** Reads a request body as UTF-8 up to `maxBytes`; `undefined` when it is larger (the rest is drained unread). */
+function readBody(incoming: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    incoming.on('data', (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size <= maxBytes) chunks.push(chunk);
+    });
+    incoming.once('end', () => resolve(size > maxBytes ? undefined : Buffer.concat(chunks).toString('utf8')));
+    incoming.once('error', reject);
+  });
+}
+
 /**
  * Starts a mock inference engine or hosted rerank API on a real socket, speaking one contract dialect
  * with the engine's own routes, limits and error bodies: TEI's 413 above its batch size and 429 when
  * overloaded, vLLM's 400 on too-long input, 401 in each provider's shape on a wrong key. Scores are the
  * mock's pointwise lexical score (answered as logits where the dialect returns raw scores); in Qwen3 mode
  * the engine reads the model card's prompt and gives near-constant scores to any other text.
+ *
+ * It runs on `node:http` rather than Hono: the upstream benchmark measures the gateway against these
+ * engines, so their own per-request CPU must stay far below the gateway's.
  */
 export async function startMockEngine(options: MockEngineOptions): Promise<MockEngine> {
   const { dialect: name } = options;
@@ -66,6 +83,7 @@ export async function startMockEngine(options: MockEngineOptions): Promise<MockE
   const dialect = info.dialect;
   const journal = new RequestJournal();
   const maxBatch = options.maxBatch ?? info.defaultMaxBatch;
+  const scorePaths = new Set<string>(info.paths);
   let perDocumentMs = options.latencyPerDocumentMs ?? 0;
   let fixedMs = options.latencyMs ?? 0;
   let failures = options.failNext ?? 0;
@@ -74,7 +92,7 @@ export async function startMockEngine(options: MockEngineOptions): Promise<MockE
   let busyUntil = 0;
   let inFlight = 0;
   let scoredRequests = 0;
-  let killed = false;
+  let requestCount = 0;
   const pendingWaits = new Set<{ timer: NodeJS.Timeout; reject: (error: Error) => void }>();
 
   /** Waits for the engine's single compute slot, then for the compute time of `documents`. */
@@ -97,54 +115,39 @@ export async function startMockEngine(options: MockEngineOptions): Promise<MockE
   };
 
   const refuse = (
-    c: Context,
     kind: EngineErrorKind,
     message: string,
     entry: JournalEntry,
     status?: number,
-  ) => {
+  ): EngineAnswer => {
     const code = engineErrorStatus(name, kind, status);
     entry.status = code;
-    return c.json(engineErrorBody(name, kind, code, message) as object, code as 400);
+    return { status: code, body: engineErrorBody(name, kind, code, message) };
   };
 
-  const app = new Hono();
-  app.get('/health', (c) => (healthy ? c.json({ status: 'ok' }) : c.json({ status: 'unhealthy' }, 503)));
-
-  const scoreRoute = async (c: Context) => {
-    const entry: JournalEntry = {
-      requestId: crypto.randomUUID(),
-      method: c.req.method,
-      path: new URL(c.req.url).pathname,
-      search: '',
-      headers: redactHeaders(c.req.raw.headers),
-      body: undefined,
-      receivedAt: new Date(),
-      matchedRoute: true,
-    };
-    journal.record(entry);
-    if (options.apiKey !== undefined && c.req.header('authorization') !== `Bearer ${options.apiKey}`) {
-      return refuse(c, 'unauthorized', 'invalid or missing API key', entry);
+  const score = async (incoming: IncomingMessage, entry: JournalEntry): Promise<EngineAnswer> => {
+    if (options.apiKey !== undefined && incoming.headers.authorization !== `Bearer ${options.apiKey}`) {
+      incoming.resume();
+      return refuse('unauthorized', 'invalid or missing API key', entry);
     }
-    const read = await readLimitedBody(c.req.raw, MAX_BODY_BYTES);
-    if (read.kind === 'too-large') return refuse(c, 'invalid-body', 'request body too large', entry);
+    const text = await readBody(incoming, MAX_BODY_BYTES);
+    if (text === undefined) return refuse('invalid-body', 'request body too large', entry);
     let json: unknown;
     try {
-      json = JSON.parse(read.text);
+      json = JSON.parse(text);
     } catch {
-      entry.body = read.text;
-      return refuse(c, 'invalid-json', 'the body is not valid JSON', entry);
+      entry.body = text;
+      return refuse('invalid-json', 'the body is not valid JSON', entry);
     }
     entry.body = json;
     if (failures > 0) {
       failures--;
-      return refuse(c, 'injected', 'injected failure', entry, failureStatus);
+      return refuse('injected', 'injected failure', entry, failureStatus);
     }
     const parsed = dialect.request.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       return refuse(
-        c,
         'invalid-body',
         `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
         entry,
@@ -155,47 +158,45 @@ export async function startMockEngine(options: MockEngineOptions): Promise<MockE
       options.model === undefined ? {} : { defaultModel: options.model },
     );
     if (options.model !== undefined && request.model !== '' && request.model !== options.model) {
-      return refuse(c, 'model-not-found', `The model \`${request.model}\` does not exist.`, entry);
+      return refuse('model-not-found', `The model \`${request.model}\` does not exist.`, entry);
     }
     if (request.documents.length > maxBatch) {
-      return refuse(
-        c,
-        'too-many-documents',
-        `batch size ${request.documents.length} > maximum allowed batch size ${maxBatch}`,
-        entry,
-      );
+      const message = `batch size ${request.documents.length} > maximum allowed batch size ${maxBatch}`;
+      return refuse('too-many-documents', message, entry);
     }
     if (options.maxConcurrentRequests !== undefined && inFlight >= options.maxConcurrentRequests) {
-      return refuse(c, 'overloaded', 'Model is overloaded', entry);
+      return refuse('overloaded', 'Model is overloaded', entry);
     }
     const pairs = enginePairTexts(name, parsed.data);
     const truncates = request.maxTokensPerDocument !== undefined;
+    const plainQuery = options.qwen3 === undefined ? prepareQuery(request.query) : undefined;
     const scores: number[] = [];
     let totalTokens = 0;
     for (const [index, document] of request.documents.entries()) {
-      let parts: Qwen3PromptParts | undefined = { instruction: '', query: request.query, document };
-      let prompt = `${request.query}\n${document}`;
-      if (options.qwen3 === 'expects-formatted') {
-        prompt = pairs === undefined ? prompt : pairs.query + pairs.documents[index];
-        parts = parseModelCardPrompt(prompt);
-      } else if (options.qwen3 === 'applies-template') {
-        parts = applyModelCardTemplate(request.query, document, request.instruction);
+      let relevance: DocumentScore;
+      if (plainQuery !== undefined) {
+        relevance = scoreDocument(plainQuery, document, request.maxTokensPerDocument);
+      } else {
+        // A pair-scoring engine reads query and document text as one prompt; others build it themselves.
+        const prompt =
+          options.qwen3 === 'expects-formatted' && pairs !== undefined
+            ? pairs.query + pairs.documents[index]
+            : undefined;
+        const parts =
+          prompt === undefined
+            ? applyModelCardTemplate(request.query, document, request.instruction)
+            : parseModelCardPrompt(prompt);
+        relevance =
+          parts === undefined
+            ? { score: degenerateScore(prompt ?? document), tokens: countTokens(prompt ?? document) }
+            : scoreDocument(prepareQuery(parts.query), parts.document, request.maxTokensPerDocument);
       }
-      const tokens = countTokens(prompt);
-      if (options.maxInputTokens !== undefined && tokens > options.maxInputTokens && !truncates) {
-        return refuse(
-          c,
-          'input-too-long',
-          `This model's maximum context length is ${options.maxInputTokens} tokens. However, you requested ${tokens} tokens in the input for scoring.`,
-          entry,
-        );
+      if (options.maxInputTokens !== undefined && relevance.tokens > options.maxInputTokens && !truncates) {
+        const message = `This model's maximum context length is ${options.maxInputTokens} tokens. However, you requested ${relevance.tokens} tokens in the input for scoring.`;
+        return refuse('input-too-long', message, entry);
       }
-      totalTokens += tokens;
-      scores.push(
-        parts === undefined
-          ? degenerateScore(prompt)
-          : lexicalScore(parts.query, parts.document, request.maxTokensPerDocument),
-      );
+      totalTokens += relevance.tokens;
+      scores.push(relevance.score);
     }
     inFlight++;
     try {
@@ -216,50 +217,81 @@ export async function startMockEngine(options: MockEngineOptions): Promise<MockE
       options.rawLogits === true || rawScoresAsked ? (info.rawScoreMapping ?? 'sigmoid') : undefined;
     scoredRequests++;
     entry.status = 200;
-    return c.json(
-      dialect.toResponse({
-        model: request.model === '' ? (options.model ?? 'mock-engine') : request.model,
-        results,
-        totalTokens,
-        ...(scoreMapping === undefined ? {} : { scoreMapping }),
-      }) as object,
-    );
+    const body = dialect.toResponse({
+      model: request.model === '' ? (options.model ?? 'mock-engine') : request.model,
+      results,
+      totalTokens,
+      ...(scoreMapping === undefined ? {} : { scoreMapping }),
+    });
+    return { status: 200, body };
   };
-  for (const path of info.paths) app.post(path, scoreRoute);
-  app.onError((error, c) => {
-    if (error instanceof EngineKilledError) return c.body(null, 500);
-    return c.json(engineErrorBody(name, 'internal', 500, 'internal error') as object, 500);
-  });
 
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const started = serve(
-      {
-        fetch: app.fetch,
-        port: options.port ?? 0,
-        hostname: options.host ?? '127.0.0.1',
-        overrideGlobalObjects: false,
-      },
-      () => resolve(started),
-    );
-    started.once('error', reject);
+  const handle = async (incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> => {
+    const url = incoming.url ?? '/';
+    const queryStart = url.indexOf('?');
+    const path = queryStart === -1 ? url : url.slice(0, queryStart);
+    let answer: EngineAnswer;
+    if (incoming.method === 'GET' && path === '/health') {
+      incoming.resume();
+      answer = healthy
+        ? { status: 200, body: { status: 'ok' } }
+        : { status: 503, body: { status: 'unhealthy' } };
+    } else if (incoming.method === 'POST' && scorePaths.has(path)) {
+      requestCount++;
+      const entry: JournalEntry = {
+        requestId: `engine-request-${requestCount}`,
+        method: 'POST',
+        path,
+        search: queryStart === -1 ? '' : url.slice(queryStart),
+        headers: redactHeaders(new Headers(incoming.headers as Record<string, string>)),
+        body: undefined,
+        receivedAt: new Date(),
+        matchedRoute: true,
+      };
+      journal.record(entry);
+      answer = await score(incoming, entry);
+    } else {
+      incoming.resume();
+      answer = {
+        status: 404,
+        body: engineErrorBody(name, 'invalid-body', 404, `no route ${incoming.method} ${path}`),
+      };
+    }
+    const body = JSON.stringify(answer.body);
+    outgoing.writeHead(answer.status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    });
+    outgoing.end(body);
+  };
+
+  const server = createServer({ keepAliveTimeout: 60_000 }, (incoming, outgoing) => {
+    handle(incoming, outgoing).catch((error: unknown) => {
+      if (error instanceof EngineKilledError || outgoing.destroyed) return;
+      if (!outgoing.headersSent) outgoing.writeHead(500, { 'content-type': 'application/json' });
+      outgoing.end(JSON.stringify(engineErrorBody(name, 'internal', 500, 'internal error')));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
-  const stopWaits = () => {
-    for (const wait of pendingWaits) {
-      clearTimeout(wait.timer);
-      wait.reject(new EngineKilledError());
-    }
-    pendingWaits.clear();
-  };
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= new Promise<void>((resolve) => {
-      killed = true;
-      stopWaits();
+      for (const wait of pendingWaits) {
+        clearTimeout(wait.timer);
+        wait.reject(new EngineKilledError());
+      }
+      pendingWaits.clear();
       server.close(() => resolve());
-      if ('closeAllConnections' in server) server.closeAllConnections();
+      server.closeAllConnections();
     });
     return closed;
   };
@@ -285,7 +317,6 @@ export async function startMockEngine(options: MockEngineOptions): Promise<MockE
       healthy = value;
     },
     kill() {
-      if (killed) return;
       void close();
     },
     close,

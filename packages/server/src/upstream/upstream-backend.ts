@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { NormalizedRerankRequest } from '@sealink/rerank-contract';
 import {
   DialectResponseError,
@@ -95,6 +96,12 @@ function estimateTokens(query: string, documents: readonly string[]): number {
   let characters = 0;
   for (const document of documents) characters += query.length + document.length;
   return Math.ceil(characters / 4);
+}
+
+/** Whether undici gave up waiting for an answer's headers or body. */
+function isUndiciTimeout(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
 }
 
 /** The value of a `Retry-After` header in whole seconds, when it is a number of seconds. */
@@ -254,6 +261,8 @@ export class UpstreamBackend implements ScoringBackendV1 {
     const scatter = new AbortController();
     const signal = AbortSignal.any([callerSignal, deadline, scatter.signal]);
     const batches = splitIntoBatches(request.documents, this.#maxBatch);
+    // Every in-flight sub-request listens on the signal; that many listeners is expected, not a leak.
+    setMaxListeners(batches.length + 10, signal);
     const scores = new Float64Array(options.documents.length);
     let reportedTokens = 0;
     let everyBatchReported = true;
@@ -367,7 +376,6 @@ export class UpstreamBackend implements ScoringBackendV1 {
     documentCount: number,
     signal: AbortSignal,
   ): Promise<AttemptOutcome> {
-    const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(this.#timeoutMs)]);
     let outcome: AttemptOutcome;
     try {
       const response = await replica.pool.request({
@@ -375,7 +383,10 @@ export class UpstreamBackend implements ScoringBackendV1 {
         path: `${replica.pathPrefix}${this.engine.path}`,
         headers: this.#headers,
         body,
-        signal: attemptSignal,
+        signal,
+        // undici's own timers bound the attempt: cheaper than an AbortSignal pair per sub-request.
+        headersTimeout: this.#timeoutMs,
+        bodyTimeout: this.#timeoutMs,
       });
       const text = await response.body.text();
       outcome = this.#readAnswer(response.statusCode, response.headers['retry-after'], text, documentCount);
@@ -386,7 +397,7 @@ export class UpstreamBackend implements ScoringBackendV1 {
         throw signal.reason;
       }
       const message = this.#redact(error instanceof Error ? error.message : String(error));
-      outcome = attemptSignal.aborted
+      outcome = isUndiciTimeout(error)
         ? { ok: false, failure: { kind: 'timeout', message: `no answer within ${this.#timeoutMs} ms` } }
         : { ok: false, failure: { kind: 'connection', message } };
     }

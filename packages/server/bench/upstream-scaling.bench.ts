@@ -1,0 +1,232 @@
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import type { MockEngineOptions } from '@sealink/rerank-mock-server';
+import pino from 'pino';
+import { Pool } from 'undici';
+import { createRerankApp } from '../src/create-rerank-app.js';
+import { ModelRegistry } from '../src/registry/model-registry.js';
+import { serveRerankApp } from '../src/serve/serve-rerank-app.js';
+import { UpstreamBackend } from '../src/upstream/upstream-backend.js';
+
+/** Each mock engine replica computes one request at a time, this long per document (TEI-like). */
+const PER_DOCUMENT_MS = 0.2;
+/** The engine's and the backend's documents per upstream call. */
+const MAX_BATCH = 32;
+const REPLICA_COUNTS = [1, 2, 4] as const;
+const LARGE_REQUEST_DOCUMENTS = 1000;
+const SMALL_REQUEST_DOCUMENTS = 20;
+/** Bounds of the measurement loops. */
+const SCALING_ROUNDS = 5;
+const OVERHEAD_ROUNDS = 5;
+const OVERHEAD_REQUESTS_PER_ROUND = 60;
+const OVERHEAD_ROUND_MAX_MS = 3_000;
+const API_KEY = 'bench-key';
+
+/** The result of the upstream scaling benchmark. */
+export interface UpstreamScalingBenchResult {
+  /** Median latency of one 1,000-document request through the gateway, in ms, per replica count. */
+  latencyMsByReplicas: Record<number, number>;
+  /** Latency with one replica divided by latency with N, per replica count (ideal: N). */
+  speedUpByReplicas: Record<number, number>;
+  /** Median latency of a 20-document request straight to the engine and through the gateway, in ms. */
+  smallRequest: { directMs: number; gatewayMs: number; ratio: number };
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+const documentsOf = (count: number): string[] =>
+  Array.from(
+    { length: count },
+    (_, index) =>
+      `Document ${index}: ${index % 3 === 0 ? 'sourdough starter feeding schedule' : 'market news'} and filler text ${index}.`,
+  );
+
+/** A gateway (createRerankApp + model registry + upstream backend) in front of `engines`, on a real socket. */
+async function startGateway(engines: readonly WorkerEngine[]) {
+  const backend = new UpstreamBackend({
+    type: 'tei',
+    baseUrls: engines.map((engine) => engine.url),
+    model: 'bench-model',
+    maxBatch: MAX_BATCH,
+    healthCheck: false,
+  });
+  const registry = new ModelRegistry([{ id: 'qwen3-rerank', backend }]);
+  await registry.load();
+  const app = createRerankApp({ registry, auth: { apiKeys: [API_KEY] }, logger: pino({ level: 'silent' }) });
+  const server = await serveRerankApp(app);
+  const client = new Pool(server.url, { connections: 4 });
+  return {
+    /** Sends one rerank request and resolves when the whole answer is read. */
+    async rerank(documents: readonly string[]): Promise<void> {
+      const response = await client.request({
+        method: 'POST',
+        path: '/v1/rerank',
+        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'qwen3-rerank',
+          query: 'sourdough starter feeding',
+          documents,
+          return_documents: false,
+        }),
+      });
+      const text = await response.body.text();
+      if (response.statusCode !== 200) throw new Error(`gateway answered ${response.statusCode}: ${text}`);
+    },
+    async [Symbol.asyncDispose]() {
+      await client.close();
+      await server.close();
+      await registry.close();
+    },
+  };
+}
+
+/** A client straight to one engine, in TEI's wire format. */
+function directClient(engine: WorkerEngine) {
+  const client = new Pool(engine.url, { connections: 4 });
+  return {
+    async rerank(documents: readonly string[]): Promise<void> {
+      const response = await client.request({
+        method: 'POST',
+        path: '/rerank',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'sourdough starter feeding', texts: documents, raw_scores: true }),
+      });
+      const text = await response.body.text();
+      if (response.statusCode !== 200) throw new Error(`engine answered ${response.statusCode}: ${text}`);
+    },
+    async [Symbol.asyncDispose]() {
+      await client.close();
+    },
+  };
+}
+
+/** A mock engine replica running in its own worker thread, as a real replica runs on its own hardware. */
+interface WorkerEngine {
+  /** The engine's base URL. */
+  url: string;
+}
+
+/** Starts one mock engine in a worker thread (through tsx, since the worker's entry is TypeScript). */
+async function startWorkerEngine(options: MockEngineOptions): Promise<WorkerEngine & AsyncDisposable> {
+  const entry = new URL('./upstream-engine-worker.ts', import.meta.url).href;
+  const worker = new Worker(
+    `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`,
+    { eval: true, workerData: options },
+  );
+  const { url } = await new Promise<{ url: string }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  return {
+    url,
+    async [Symbol.asyncDispose]() {
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.postMessage('close');
+      await exited;
+    },
+  };
+}
+
+async function startEngines(count: number): Promise<WorkerEngine[] & AsyncDisposable> {
+  const engines = await Promise.all(
+    Array.from({ length: count }, () =>
+      startWorkerEngine({ dialect: 'tei', latencyPerDocumentMs: PER_DOCUMENT_MS, maxBatch: MAX_BATCH }),
+    ),
+  );
+  return Object.assign(engines, {
+    async [Symbol.asyncDispose]() {
+      await Promise.all(engines.map((engine) => engine[Symbol.asyncDispose]()));
+    },
+  });
+}
+
+async function timed(run: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
+}
+
+/**
+ * One request of 1,000 documents through the gateway to 1, 2 and 4 mock TEI replicas (each in its own
+ * worker thread) that each compute
+ * 0.2 ms per document, one request at a time, at most 32 documents per call: the gateway splits the
+ * request into 32 sub-batches and spreads them over the replicas, so latency should fall close to 1/N.
+ * Then 20-document requests, one at a time, straight to an engine and through the gateway: the ratio
+ * of median latencies is the gateway's overhead. Rounds interleave the configurations so machine noise
+ * hits them alike; the median of each counts. Bounded in rounds, requests and time.
+ */
+export async function runUpstreamScalingBenchmark(): Promise<UpstreamScalingBenchResult> {
+  await using engines = await startEngines(Math.max(...REPLICA_COUNTS));
+  const large = documentsOf(LARGE_REQUEST_DOCUMENTS);
+  const gateways = new Map<number, Awaited<ReturnType<typeof startGateway>>>();
+  for (const count of REPLICA_COUNTS) gateways.set(count, await startGateway(engines.slice(0, count)));
+  try {
+    const samples = new Map<number, number[]>(REPLICA_COUNTS.map((count) => [count, []]));
+    for (const gateway of gateways.values()) await gateway.rerank(large); // warm-up: connections, JIT
+    for (let round = 0; round < SCALING_ROUNDS; round++) {
+      for (const count of REPLICA_COUNTS) {
+        samples.get(count)!.push(await timed(() => gateways.get(count)!.rerank(large)));
+      }
+    }
+    const latencyMsByReplicas: Record<number, number> = {};
+    const speedUpByReplicas: Record<number, number> = {};
+    for (const count of REPLICA_COUNTS) latencyMsByReplicas[count] = median(samples.get(count)!);
+    for (const count of REPLICA_COUNTS)
+      speedUpByReplicas[count] = latencyMsByReplicas[1]! / latencyMsByReplicas[count]!;
+
+    const small = documentsOf(SMALL_REQUEST_DOCUMENTS);
+    await using direct = directClient(engines[0]!);
+    const throughGateway = gateways.get(1)!;
+    const directSamples: number[] = [];
+    const gatewaySamples: number[] = [];
+    for (let warm = 0; warm < 20; warm++) {
+      await direct.rerank(small);
+      await throughGateway.rerank(small);
+    }
+    for (let round = 0; round < OVERHEAD_ROUNDS; round++) {
+      for (const [client, bucket] of [
+        [direct, directSamples],
+        [throughGateway, gatewaySamples],
+      ] as const) {
+        const started = performance.now();
+        for (let request = 0; request < OVERHEAD_REQUESTS_PER_ROUND; request++) {
+          if (performance.now() - started > OVERHEAD_ROUND_MAX_MS) break;
+          bucket.push(await timed(() => client.rerank(small)));
+        }
+      }
+    }
+    const directMs = median(directSamples);
+    const gatewayMs = median(gatewaySamples);
+    const result: UpstreamScalingBenchResult = {
+      latencyMsByReplicas,
+      speedUpByReplicas,
+      smallRequest: { directMs, gatewayMs, ratio: gatewayMs / directMs },
+    };
+    printResult(result);
+    return result;
+  } finally {
+    for (const gateway of gateways.values()) await gateway[Symbol.asyncDispose]();
+  }
+}
+
+function printResult(result: UpstreamScalingBenchResult): void {
+  console.log(
+    `\nUpstream scaling: one ${LARGE_REQUEST_DOCUMENTS}-document request through the gateway, mock TEI replicas at ${PER_DOCUMENT_MS} ms/document, max batch ${MAX_BATCH}`,
+  );
+  console.table(
+    REPLICA_COUNTS.map((count) => ({
+      replicas: count,
+      'median latency (ms)': Number(result.latencyMsByReplicas[count]!.toFixed(1)),
+      'speed-up vs 1': Number(result.speedUpByReplicas[count]!.toFixed(2)),
+      'efficiency (speed-up / N)': Number((result.speedUpByReplicas[count]! / count).toFixed(2)),
+    })),
+  );
+  const { directMs, gatewayMs, ratio } = result.smallRequest;
+  console.log(
+    `Gateway overhead at ${SMALL_REQUEST_DOCUMENTS} documents: direct ${directMs.toFixed(2)} ms, through the gateway ${gatewayMs.toFixed(2)} ms, ratio ${ratio.toFixed(2)}x (goal: at most 1.2x)`,
+  );
+}
