@@ -1,0 +1,80 @@
+// The guides' code examples, run for real: each test does what a guide shows, with the same calls, and
+// checks what the guide says happens. A renamed option or a changed behaviour fails here (or in the
+// typecheck) before the docs can say something untrue.
+
+import { SeaLink } from '@sealink/rerank-client';
+import { EXAMPLE_RERANK_REQUEST } from '@sealink/rerank-contract';
+import { startMockServer } from '@sealink/rerank-mock-server';
+import { describe, expect, it } from 'vitest';
+
+describe('the mock server guide', () => {
+  it('ranks the relevant document first, and the journal has the request', async () => {
+    await using mock = await startMockServer({ port: 0, host: '127.0.0.1' });
+    await using client = new SeaLink({ apiKey: 'test-key', baseURL: `${mock.url}/v1`, maxRetries: 0 });
+    const response = await client.rerank({
+      model: 'qwen3-rerank',
+      query: 'best API gateway for Qwen models',
+      documents: ['A sourdough starter needs regular feeding.', 'One API gateway for Qwen rerank models.'],
+    });
+    expect(response.results[0]?.index).toBe(1);
+    expect(mock.requests).toHaveLength(1);
+    expect(mock.requests[0]?.headers.authorization).toBe('Bearer [redacted]');
+  });
+
+  it('answers queued faults in order, then normally again', async () => {
+    await using mock = await startMockServer({ port: 0, host: '127.0.0.1' });
+    mock.faults.enqueue({ kind: 'error', status: 429, retryAfter: '1' });
+    mock.faults.enqueue({ kind: 'error', status: 503 });
+    const send = () =>
+      fetch(`${mock.url}/v1/rerank`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(EXAMPLE_RERANK_REQUEST),
+      });
+    const first = await send();
+    expect(first.status).toBe(429);
+    expect(first.headers.get('retry-after')).toBe('1');
+    expect((await first.json()) as unknown).toMatchObject({ error: { type: 'rate_limit_error' } });
+    expect((await send()).status).toBe(503);
+    expect((await send()).status).toBe(200);
+  });
+
+  it('applies a matching fault, a header fault, and forgets everything on clear()', async () => {
+    await using mock = await startMockServer({ port: 0, host: '127.0.0.1' });
+    mock.faults.when({ query: /timeout/ }, { kind: 'error', status: 504 });
+    const send = (query: string, headers: Record<string, string> = {}) =>
+      fetch(`${mock.url}/v1/rerank`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ model: 'qwen3-rerank', query, documents: ['a', 'b'] }),
+      });
+    expect((await send('a timeout please')).status).toBe(504);
+    expect((await send('fine')).status).toBe(200);
+    const headerFault = await send('fine', {
+      'x-mock-fault': '{"kind":"error","status":503,"retryAfter":"2"}',
+    });
+    expect(headerFault.status).toBe(503);
+    expect(headerFault.headers.get('retry-after')).toBe('2');
+    expect(mock.requests.map((request) => request.body)).toEqual([
+      { model: 'qwen3-rerank', query: 'a timeout please', documents: ['a', 'b'] },
+      { model: 'qwen3-rerank', query: 'fine', documents: ['a', 'b'] },
+      { model: 'qwen3-rerank', query: 'fine', documents: ['a', 'b'] },
+    ]);
+    mock.clear();
+    expect(mock.requests).toHaveLength(0);
+    expect((await send('a timeout please')).status).toBe(200);
+  });
+});
+
+describe('the quickstart', () => {
+  it('builds a client for a local server that needs no key, with the options it names', async () => {
+    await using client = new SeaLink({
+      apiKey: null,
+      baseURL: 'http://127.0.0.1:8080/v1',
+      maxRetries: 2,
+      timeout: 60_000,
+    });
+    expect(typeof client.rerank).toBe('function');
+    expect(typeof client.rerankAll).toBe('function');
+  });
+});
