@@ -176,6 +176,12 @@ describe('createMockApp in process (app.request)', () => {
     expect(app.requests).toHaveLength(0);
   });
 
+  it('keeps at most journalLimit requests, dropping the oldest', async () => {
+    const app = createMockApp({ journalLimit: 3 });
+    for (let index = 0; index < 5; index++) await app.request(`/healthz?n=${index}`);
+    expect(app.requests.map((entry) => entry.search)).toEqual(['?n=2', '?n=3', '?n=4']);
+  });
+
   it('refuses options out of range', () => {
     expect(() => createMockApp({ models: [] })).toThrow(TypeError);
     expect(() => createMockApp({ maxDocuments: 0 })).toThrow(RangeError);

@@ -31,5 +31,5 @@ export {
   type MockProxyOptions,
   type MockServerOptions,
 } from './mock-options.js';
-export { type JournalEntry, REDACTED } from './request-journal.js';
+export { DEFAULT_JOURNAL_LIMIT, type JournalEntry, REDACTED } from './request-journal.js';
 export { type MockServer, startMockServer } from './start-mock-server.js';

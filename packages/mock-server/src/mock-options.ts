@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_BODY_BYTES, MAX_DOCUMENTS } from '@sealink/rerank-contract';
 import type { MockFault } from './mock-fault.js';
+import { DEFAULT_JOURNAL_LIMIT } from './request-journal.js';
 
 /** A fixed answer for the requests with one query: the scores of some documents, by their text. */
 export interface FixedResponse {
@@ -56,6 +57,8 @@ export interface MockAppOptions {
   faultHeader?: boolean;
   /** Forward `/v1/` requests to a real server and check its answers against the contract. */
   proxy?: MockProxyOptions;
+  /** How many requests the journal keeps before it drops the oldest; 10 000 by default. */
+  journalLimit?: number;
 }
 
 /** Options of `startMockServer`. */
@@ -95,6 +98,8 @@ export interface ResolvedMockAppOptions {
   faultHeader: boolean;
   /** The proxy, if any. */
   proxy: MockProxyOptions | undefined;
+  /** How many requests the journal keeps. */
+  journalLimit: number;
 }
 
 function positiveInteger(name: string, value: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -139,5 +144,6 @@ export function resolveMockAppOptions(options: MockAppOptions): ResolvedMockAppO
     fixedResponses: options.fixedResponses ?? [],
     faultHeader: options.faultHeader ?? true,
     proxy: options.proxy,
+    journalLimit: positiveInteger('journalLimit', options.journalLimit ?? DEFAULT_JOURNAL_LIMIT),
   };
 }

@@ -41,7 +41,7 @@ describe('property: random valid requests keep the response invariants', () => {
         expect(answer.status).toBe(200);
         expect(checkRerankResponse(rerankRequest, JSON.parse(answer.text))).toEqual([]);
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
@@ -82,7 +82,7 @@ describe('property: pointwise scores', () => {
         }
         expect(splitTokens).toBe(wholeResponse.usage.total_tokens);
       }),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
   });
 });
@@ -110,7 +110,7 @@ describe('property: bad input never gives a 5xx', () => {
           expect(RerankResponse.safeParse(JSON.parse(answer.text)).success).toBe(true);
         }
       }),
-      { numRuns: 250 },
+      { numRuns: 150 },
     );
   });
 
@@ -138,7 +138,7 @@ describe('property: bad input never gives a 5xx', () => {
         expect(answer.statusCode).toBeLessThan(500);
         if (answer.statusCode >= 400) expect(ErrorResponse.safeParse(JSON.parse(text)).success).toBe(true);
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 });

@@ -50,9 +50,20 @@ export function redactHeaders(headers: Headers): Record<string, string> {
   return redacted;
 }
 
-/** The journal of every request a mock received, oldest first. */
+/** How many requests a journal keeps by default before it drops the oldest. */
+export const DEFAULT_JOURNAL_LIMIT = 10_000;
+
+/** The journal of every request a mock received, oldest first, up to a limit (the oldest go first). */
 export class RequestJournal {
   readonly #entries: JournalEntry[] = [];
+  readonly #limit: number;
+
+  /** @param limit how many requests to keep; the oldest are dropped past it. */
+  constructor(limit = DEFAULT_JOURNAL_LIMIT) {
+    if (!(Number.isInteger(limit) && limit >= 1))
+      throw new RangeError(`limit must be a positive integer, got ${limit}`);
+    this.#limit = limit;
+  }
 
   /** Every request, oldest first. */
   get requests(): readonly JournalEntry[] {
@@ -66,6 +77,7 @@ export class RequestJournal {
 
   /** Adds a request. */
   record(entry: JournalEntry): void {
+    if (this.#entries.length >= this.#limit) this.#entries.shift();
     this.#entries.push(entry);
   }
 
