@@ -149,6 +149,21 @@ describe('rerankAll against the mock server', () => {
     await expect(pending).rejects.toBeInstanceOf(APIUserAbortError);
   });
 
+  it("one caller's abort does not end the model lookup that another call shares", async () => {
+    await using mock = await startMockServer({ maxDocuments: 10 });
+    await using client = testClient(mock.url);
+    mock.faults.enqueue({ kind: 'latency', ms: 100 });
+    const controller = new AbortController();
+    const request = { model: 'qwen3-rerank', query: QUERY, documents: makeDocuments(25) };
+    const aborted = client.rerankAll(request, { signal: controller.signal });
+    const kept = client.rerankAll(request);
+    controller.abort();
+    await expect(aborted).rejects.toBeInstanceOf(APIUserAbortError);
+    const response = await kept;
+    expect(checkRerankResponse(request, response)).toEqual([]);
+    expect(mock.requests.filter((entry) => entry.method === 'GET')).toHaveLength(1);
+  });
+
   it('rejects bad split options with a clear error', async () => {
     await using mock = await startMockServer();
     await using client = testClient(mock.url);

@@ -168,11 +168,13 @@ export class SeaLink {
   #maxDocuments(model: string, options: RequestOptions): Promise<number> {
     let limit = this.#maxDocumentsByModel.get(model);
     if (limit === undefined) {
-      limit = this.models.retrieve(model, options).then((found) => found.max_documents);
+      // The lookup is shared by concurrent calls, so one caller's abort must not end it for the others.
+      const { signal: _signal, ...sharedOptions } = options;
+      limit = this.models.retrieve(model, sharedOptions).then((found) => found.max_documents);
       this.#maxDocumentsByModel.set(model, limit);
       limit.catch(() => this.#maxDocumentsByModel.delete(model));
     }
-    return limit;
+    return options.signal === undefined ? limit : untilAborted(limit, options.signal);
   }
 
   async #send<T extends object>(call: ApiCall<T>): Promise<WithRequestId<T>> {
@@ -277,6 +279,16 @@ export class SeaLink {
     }
     return withRequestId(parsed.data, requestId);
   }
+}
+
+/** Settles as `promise` does, or rejects with `APIUserAbortError` as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new APIUserAbortError({ cause: signal.reason }));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new APIUserAbortError({ cause: signal.reason }));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function parseErrorBody(text: string): unknown {
