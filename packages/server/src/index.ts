@@ -64,6 +64,7 @@ export {
   readRequestBody,
 } from './http/read-request-body.js';
 export { ClientDisconnectedError, RequestDeadlineError } from './http/request-abort-reasons.js';
+export { RequestDeadline } from './http/request-deadline.js';
 export { ServerMetrics, type ServerMetricsOptions } from './metrics/server-metrics.js';
 export {
   type RateLimitDecision,
@@ -97,6 +98,11 @@ export {
   type UpstreamBackendOptions,
   type UpstreamPromptTemplate,
 } from './upstream/upstream-backend.js';
+export {
+  createUpstreamBackendFromConfig,
+  UpstreamBackendConfig,
+  UpstreamConfigError,
+} from './upstream/upstream-backend-config.js';
 export { UpstreamConformanceError } from './upstream/upstream-conformance-error.js';
 export {
   UPSTREAM_TYPE_DIALECTS,

@@ -1,0 +1,69 @@
+import { startMockEngine } from '@sealink/rerank-mock-server';
+import { describe, expect, it } from 'vitest';
+import {
+  createUpstreamBackendFromConfig,
+  UpstreamBackendConfig,
+  UpstreamConfigError,
+} from './upstream-backend-config.js';
+
+describe('UpstreamBackendConfig', () => {
+  it('accepts a full configuration and builds a backend that reads its key from the environment', async () => {
+    await using engine = await startMockEngine({
+      dialect: 'vllm-rerank',
+      apiKey: 'from-env',
+      qwen3: 'expects-formatted',
+    });
+    const config = UpstreamBackendConfig.parse({
+      type: 'vllm',
+      base_urls: [engine.url],
+      model: 'Qwen/Qwen3-Reranker-0.6B',
+      api_key_env: 'VLLM_KEY',
+      max_batch: 16,
+      timeout_ms: 5000,
+      prompt_template: 'qwen3',
+      verify_on_load: true,
+      circuit_breaker: { failure_threshold: 2 },
+      health_check: { interval_ms: 1000 },
+    });
+    const backend = createUpstreamBackendFromConfig(config, { VLLM_KEY: 'from-env' });
+    try {
+      await backend.load();
+      const result = await backend.doScore({
+        query: 'sourdough',
+        documents: ['sourdough starter', 'stocks'],
+      });
+      expect(result.scores[0]).toBeGreaterThan(result.scores[1]!);
+      expect(backend.provider).toBe('upstream.vllm');
+      expect(backend.modelId).toBe('Qwen/Qwen3-Reranker-0.6B');
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it.each([
+    [{ type: 'nope', base_urls: ['http://a'], model: 'm' }, 'type'],
+    [{ type: 'tei', base_urls: [], model: 'm' }, 'base_urls'],
+    [{ type: 'tei', base_urls: ['ftp://a'], model: 'm' }, 'base_urls'],
+    [{ type: 'tei', base_urls: ['http://user:secret@a'], model: 'm' }, 'base_urls'],
+    [{ type: 'tei', base_urls: ['http://a'], model: 'm', api_key_env: 'not a name' }, 'api_key_env'],
+    [{ type: 'tei', base_urls: ['http://a'], model: 'm', max_batch: 0 }, 'max_batch'],
+    [{ type: 'tei', base_urls: ['http://a'], model: 'm', api_key: 'inline' }, ''],
+  ])('rejects %j at %s', (input, path) => {
+    const parsed = UpstreamBackendConfig.safeParse(input);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((issue) => issue.path[0] ?? '')).toContain(path === '' ? '' : path);
+  });
+
+  it('refuses to build a backend whose key variable is unset, without printing any key', () => {
+    const config = UpstreamBackendConfig.parse({
+      type: 'cohere',
+      base_urls: ['https://api.example.com'],
+      model: 'rerank-v3.5',
+      api_key_env: 'COHERE_KEY',
+    });
+    expect(() => createUpstreamBackendFromConfig(config, {})).toThrow(UpstreamConfigError);
+    expect(() => createUpstreamBackendFromConfig(config, { COHERE_KEY: '  ' })).toThrow(
+      /COHERE_KEY, which is not set/,
+    );
+  });
+});

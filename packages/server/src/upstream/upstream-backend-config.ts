@@ -1,0 +1,174 @@
+import { MAX_DOCUMENTS, MAX_INSTRUCTION_LENGTH } from '@sealink/rerank-contract';
+import { z } from 'zod';
+import { UpstreamBackend } from './upstream-backend.js';
+import { UPSTREAM_TYPES } from './upstream-engines.js';
+
+const HttpUrl = z
+  .url({ protocol: /^https?$/, error: 'a base URL must be an http or https URL' })
+  .refine((value) => {
+    const url = new URL(value);
+    return url.username === '' && url.password === '';
+  }, 'a base URL must not carry credentials; use api_key_env')
+  .meta({ description: 'The base URL of one replica, for example `http://tei-0:8080`.' });
+
+/**
+ * A backend served by an inference engine or hosted rerank API, as the server configuration (JSON,
+ * snake case) describes it. `createUpstreamBackendFromConfig` turns it into an {@link UpstreamBackend}.
+ */
+export const UpstreamBackendConfig = z
+  .strictObject({
+    type: z.enum(UPSTREAM_TYPES).meta({
+      description:
+        'The engine or provider: tei, vllm (vLLM /v1/rerank), vllm-score, infinity, llama-cpp, cohere (v2), cohere-v1, jina, voyage, dashscope or dashscope-compatible.',
+    }),
+    base_urls: z
+      .array(HttpUrl)
+      .min(1, { error: 'an upstream needs at least one base URL' })
+      .meta({ description: 'One base URL per replica; requests are balanced over them.' }),
+    model: z
+      .string()
+      .min(1)
+      .meta({ description: 'The model name the upstream knows, for example `Qwen/Qwen3-Reranker-0.6B`.' }),
+    api_key_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'api_key_env must name an environment variable' })
+      .optional()
+      .meta({
+        description:
+          'The environment variable holding the upstream API key, sent as a bearer token. The key itself never goes in the configuration.',
+      }),
+    max_batch: z.int().min(1).max(MAX_DOCUMENTS).optional().meta({
+      description:
+        "Documents per upstream call; larger requests are split across replicas. Default: the engine's (TEI 32).",
+    }),
+    timeout_ms: z.int().min(1).max(600_000).optional().meta({
+      description:
+        'How long one upstream attempt may wait for its answer before another replica is tried. Default 30000.',
+    }),
+    deadline_ms: z
+      .int()
+      .min(1)
+      .max(600_000)
+      .optional()
+      .meta({ description: 'How long one scoring call may take in all, retries included. Default 60000.' }),
+    max_attempts: z
+      .int()
+      .min(1)
+      .max(10)
+      .optional()
+      .meta({ description: 'Replicas one sub-request is tried on. Default 3.' }),
+    instruction: z.string().min(1).max(MAX_INSTRUCTION_LENGTH).optional().meta({
+      description:
+        "The instruction sent when neither the request nor the model's default_instruction gives one.",
+    }),
+    prompt_template: z.enum(['engine', 'qwen3']).optional().meta({
+      description:
+        '`qwen3`: the gateway writes the Qwen3-Reranker prompt (engines scoring raw pairs); `engine` (default): the engine or provider does.',
+    }),
+    verify_on_load: z.boolean().optional().meta({
+      description:
+        'Score a known relevance fixture at start and refuse to serve on degenerate scores (a wrong prompt template). Default false.',
+    }),
+    context_length: z
+      .int()
+      .min(1)
+      .optional()
+      .meta({ description: 'Tokens the model reads per pair, as listed. Default 8192.' }),
+    connections_per_replica: z
+      .int()
+      .min(1)
+      .max(1024)
+      .optional()
+      .meta({ description: 'Keep-alive connections per replica. Default 32.' }),
+    circuit_breaker: z
+      .strictObject({
+        failure_threshold: z
+          .int()
+          .min(1)
+          .optional()
+          .meta({ description: 'Consecutive failures that open the circuit. Default 5.' }),
+        cool_down_ms: z
+          .int()
+          .min(0)
+          .optional()
+          .meta({ description: 'How long an open circuit stays open. Default 10000.' }),
+      })
+      .optional()
+      .meta({ description: 'The circuit breaker of each replica.' }),
+    health_check: z
+      .union([
+        z.literal(false),
+        z.strictObject({
+          interval_ms: z.int().min(100).optional().meta({ description: 'Between two checks. Default 5000.' }),
+          timeout_ms: z.int().min(1).optional().meta({ description: 'Per check. Default 2000.' }),
+        }),
+      ])
+      .optional()
+      .meta({
+        description:
+          'Active health checks (GET /health) of engine replicas, or false. Hosted APIs are checked passively only.',
+      }),
+  })
+  .meta({ description: 'A backend served by upstream inference engine replicas or a hosted rerank API.' });
+
+/** A backend served by an inference engine or hosted rerank API. */
+export type UpstreamBackendConfig = z.infer<typeof UpstreamBackendConfig>;
+
+/** The error thrown when an upstream configuration cannot be turned into a backend, such as a missing API key. */
+export class UpstreamConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UpstreamConfigError';
+  }
+}
+
+/**
+ * Creates the backend an upstream configuration describes, reading its API key from the environment
+ * variable the configuration names.
+ * @throws UpstreamConfigError when that variable is unset or empty.
+ */
+export function createUpstreamBackendFromConfig(
+  config: UpstreamBackendConfig,
+  environment: Readonly<Record<string, string | undefined>> = process.env,
+): UpstreamBackend {
+  let apiKey: string | undefined;
+  if (config.api_key_env !== undefined) {
+    apiKey = environment[config.api_key_env];
+    if (apiKey === undefined || apiKey.trim() === '') {
+      throw new UpstreamConfigError(
+        `the ${config.type} upstream of model ${config.model} reads its API key from ${config.api_key_env}, which is not set`,
+      );
+    }
+  }
+  const healthCheck = config.health_check;
+  return new UpstreamBackend({
+    type: config.type,
+    baseUrls: config.base_urls,
+    model: config.model,
+    apiKey,
+    maxBatch: config.max_batch,
+    timeoutMs: config.timeout_ms,
+    deadlineMs: config.deadline_ms,
+    maxAttempts: config.max_attempts,
+    instruction: config.instruction,
+    promptTemplate: config.prompt_template,
+    verifyOnLoad: config.verify_on_load,
+    contextLength: config.context_length,
+    connectionsPerReplica: config.connections_per_replica,
+    breaker:
+      config.circuit_breaker === undefined
+        ? undefined
+        : {
+            ...(config.circuit_breaker.failure_threshold === undefined
+              ? {}
+              : { failureThreshold: config.circuit_breaker.failure_threshold }),
+            ...(config.circuit_breaker.cool_down_ms === undefined
+              ? {}
+              : { coolDownMs: config.circuit_breaker.cool_down_ms }),
+          },
+    healthCheck:
+      healthCheck === undefined || healthCheck === false
+        ? healthCheck
+        : { intervalMs: healthCheck.interval_ms, timeoutMs: healthCheck.timeout_ms },
+  });
+}
