@@ -1,0 +1,151 @@
+import { lexicalScore } from '@sealink/rerank-mock-server';
+import { request } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { createRerankApp } from '../create-rerank-app.js';
+import { ModelRegistry } from '../registry/model-registry.js';
+import { serveRerankApp } from '../serve/serve-rerank-app.js';
+import { captureLogger } from '../testing/capture-logger.js';
+import type { UpstreamBackendOptions } from './upstream-backend.js';
+import { createDisposableBackend, startMockEngines } from './upstream-test-kit.js';
+
+const API_KEY = 'sk-gateway-test';
+
+/** The rerank app serving `qwen3-rerank` from an upstream backend, on a real socket. */
+async function startGateway(options: UpstreamBackendOptions) {
+  const backend = createDisposableBackend(options);
+  const registry = new ModelRegistry([{ id: 'qwen3-rerank', backend }]);
+  await registry.load();
+  const app = createRerankApp({
+    registry,
+    auth: { apiKeys: [API_KEY] },
+    logger: captureLogger('fatal').logger,
+  });
+  const server = await serveRerankApp(app);
+  return Object.assign(server, {
+    backend,
+    async rerank(body: Record<string, unknown>) {
+      const response = await request(`${server.url}/v1/rerank`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'qwen3-rerank', ...body }),
+      });
+      return {
+        status: response.statusCode,
+        headers: response.headers,
+        json: (await response.body.json()) as Record<string, unknown>,
+      };
+    },
+    async [Symbol.asyncDispose]() {
+      await server.close();
+      await registry.close();
+    },
+  });
+}
+
+describe('the gateway serving a model from upstream replicas', () => {
+  it('answers with the engine’s scores, sorted, cut to top_n', async () => {
+    await using engines = await startMockEngines(2, { maxBatch: 4 });
+    await using gateway = await startGateway({
+      type: 'tei',
+      baseUrls: engines.map((engine) => engine.url),
+      model: 'm',
+      maxBatch: 4,
+    });
+    const documents = [
+      'sourdough starter',
+      'market news',
+      'feed the starter daily',
+      'sourdough bread',
+      'stocks',
+      'starter feeding',
+    ];
+    const answer = await gateway.rerank({ query: 'sourdough starter feeding', documents, top_n: 3 });
+    expect(answer.status).toBe(200);
+    const expected = documents
+      .map((document, index) => ({
+        index,
+        relevance_score: lexicalScore('sourdough starter feeding', document),
+      }))
+      .sort((a, b) => b.relevance_score - a.relevance_score || a.index - b.index)
+      .slice(0, 3);
+    expect(answer.json.results).toEqual(
+      expected.map((result) => ({
+        index: result.index,
+        document: { text: documents[result.index] },
+        relevance_score: expect.closeTo(result.relevance_score, 6),
+      })),
+    );
+  });
+
+  it('a replica killed mid-load leaves no failed client request', async () => {
+    await using engines = await startMockEngines(2, { latencyMs: 3, maxBatch: 8 });
+    await using gateway = await startGateway({
+      type: 'tei',
+      baseUrls: engines.map((engine) => engine.url),
+      model: 'm',
+      maxBatch: 8,
+    });
+    const documents = Array.from({ length: 30 }, (_, index) => `document ${index} about sourdough`);
+    const statuses: number[] = [];
+    let sent = 0;
+    const client = async () => {
+      while (sent < 48) {
+        sent++;
+        if (sent === 16) engines[0]!.kill();
+        statuses.push(
+          (await gateway.rerank({ query: 'sourdough', documents, return_documents: false })).status,
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, client));
+    expect(statuses).toHaveLength(48);
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+  }, 30_000);
+
+  it('answers 503 overloaded_error with Retry-After when every replica is down', async () => {
+    await using engines = await startMockEngines(2);
+    await using gateway = await startGateway({
+      type: 'tei',
+      baseUrls: engines.map((engine) => engine.url),
+      model: 'm',
+      breaker: { failureThreshold: 1, coolDownMs: 30_000 },
+      healthCheck: false,
+    });
+    for (const engine of engines) engine.kill();
+    const answer = await gateway.rerank({ query: 'q', documents: ['a'] });
+    expect(answer.status).toBe(503);
+    expect(answer.json).toMatchObject({ error: { type: 'overloaded_error', code: 'upstream_unavailable' } });
+    expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+  });
+
+  it('answers 502 upstream_error with the engine’s status and message', async () => {
+    await using engines = await startMockEngines(1);
+    engines[0]!.failNext(5, 500);
+    await using gateway = await startGateway({
+      type: 'tei',
+      baseUrls: [engines[0]!.url],
+      model: 'm',
+      healthCheck: false,
+    });
+    const answer = await gateway.rerank({ query: 'q', documents: ['a'] });
+    expect(answer.status).toBe(502);
+    expect(answer.json).toMatchObject({
+      error: { type: 'upstream_error', message: expect.stringContaining('answered 500: injected failure') },
+    });
+  });
+
+  it('answers 504 timeout_error when the engine is too slow', async () => {
+    await using engines = await startMockEngines(1);
+    engines[0]!.setLatency({ fixedMs: 10_000 });
+    await using gateway = await startGateway({
+      type: 'tei',
+      baseUrls: [engines[0]!.url],
+      model: 'm',
+      timeoutMs: 100,
+      healthCheck: false,
+    });
+    const answer = await gateway.rerank({ query: 'q', documents: ['a'] });
+    expect(answer.status).toBe(504);
+    expect(answer.json).toMatchObject({ error: { type: 'timeout_error', code: 'upstream_timeout' } });
+  });
+});
