@@ -60,8 +60,7 @@ const BROWSER_ENTRIES = {
 
 /** Where Scalar's standalone bundle is; its package exports no path to it, so it is found from its main entry. */
 function scalarPackageDir(): string {
-  const require = createRequire(import.meta.url);
-  const mainEntry = require.resolve('@scalar/api-reference');
+  const mainEntry = createRequire(import.meta.url).resolve('@scalar/api-reference');
   return path.resolve(path.dirname(mainEntry), '..');
 }
 
@@ -165,6 +164,8 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuiltSite> {
   for (const asset of ['site.css', 'favicon.svg']) {
     await copyFile(path.join(SOURCE_DIR, 'assets', asset), path.join(assetsDir, asset));
   }
+  const require = createRequire(import.meta.url);
+  await copyFile(require.resolve('highlight.js/styles/github.css'), path.join(assetsDir, 'highlight.css'));
 
   const sections = generatedSections(options.configReference);
   const headHtml = `<meta name="${API_BASE_URL_META_NAME}" content="${escapeHtml(apiBaseUrl)}">`;

@@ -42,4 +42,13 @@ describe('renderMarkdown', () => {
     renderMarkdown('## Same\n');
     expect(renderMarkdown('## Same\n').headings).toEqual([{ level: 2, text: 'Same', id: 'same' }]);
   });
+
+  it('highlights code blocks of the languages the guides use, and leaves others plain but escaped', () => {
+    const typescript = renderMarkdown('```ts\nconst client = new SeaLink();\n```\n').html;
+    expect(typescript).toContain('<code class="hljs language-ts"><span class="hljs-keyword">const</span>');
+    const shell = renderMarkdown('```sh\ncurl -H "a: b" x\n```\n').html;
+    expect(shell).toContain('<span class="hljs-string">&quot;a: b&quot;</span>');
+    const text = renderMarkdown('```text\n<b>doc[2]</b>\n```\n').html;
+    expect(text).toContain('<code class="hljs language-text">&lt;b&gt;doc[2]&lt;/b&gt;\n</code>');
+  });
 });

@@ -1,6 +1,26 @@
+import highlighter from 'highlight.js/lib/core';
+import bash from 'highlight.js/lib/languages/bash';
+import javascript from 'highlight.js/lib/languages/javascript';
+import json from 'highlight.js/lib/languages/json';
+import python from 'highlight.js/lib/languages/python';
+import typescript from 'highlight.js/lib/languages/typescript';
 import { Marked } from 'marked';
 import { getHeadingList, gfmHeadingId } from 'marked-gfm-heading-id';
+import { markedHighlight } from 'marked-highlight';
 import { escapeHtml } from './escape-html.js';
+
+highlighter.registerLanguage('bash', bash);
+highlighter.registerAliases(['sh', 'shell'], { languageName: 'bash' });
+highlighter.registerLanguage('javascript', javascript);
+highlighter.registerLanguage('typescript', typescript);
+highlighter.registerLanguage('json', json);
+highlighter.registerLanguage('python', python);
+
+/** Highlights a fenced code block at build time; code in a language it does not know stays plain. */
+function highlightCode(code: string, language: string): string {
+  if (language === '' || highlighter.getLanguage(language) === undefined) return code;
+  return highlighter.highlight(code, { language }).value;
+}
 
 /** A heading of a rendered page, for its table of contents. */
 export interface PageHeading {
@@ -48,11 +68,17 @@ export function fillGeneratedSections(markdown: string, sections: Readonly<Recor
 }
 
 /**
- * Renders markdown (GitHub-flavoured, with GitHub-style heading ids) to HTML. Raw HTML in the markdown is
- * shown as text, never passed through, so text from any source renders as written.
+ * Renders markdown (GitHub-flavoured, with GitHub-style heading ids, and code blocks highlighted by
+ * highlight.js for sh, js, ts, json and python) to HTML. Raw HTML in the markdown is shown as text, never
+ * passed through, so text from any source renders as written.
  */
 export function renderMarkdown(markdown: string): RenderedMarkdown {
-  const marked = new Marked(gfmHeadingId(), {
+  const highlighting = markedHighlight({
+    langPrefix: 'hljs language-',
+    emptyLangClass: 'hljs',
+    highlight: highlightCode,
+  });
+  const marked = new Marked(highlighting, gfmHeadingId(), {
     gfm: true,
     renderer: { html: ({ text }) => escapeHtml(text) },
   });

@@ -61,6 +61,7 @@ export function renderPageLayout(options: PageLayoutOptions): string {
 <meta name="description" content="${escapeHtml(page.summary)}">
 <title>${escapeHtml(page.title)} - ${SITE_NAME}</title>
 <link rel="icon" href="./assets/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="./assets/highlight.css">
 <link rel="stylesheet" href="./assets/site.css">
 ${options.headHtml ?? ''}
 </head>
