@@ -129,6 +129,7 @@ describe('parseCliArguments', () => {
     });
     expect(command.alwaysFaults).toEqual([{ kind: 'empty' }]);
     expect(parseCliArguments([]).options.port).toBe(4010);
+    expect(parseCliArguments(['--', '--port', '4012']).options.port).toBe(4012);
   });
 
   it('refuses bad values with a message that names the flag', () => {

@@ -57,7 +57,7 @@ export interface MockAppOptions {
   faultHeader?: boolean;
   /** Forward `/v1/` requests to a real server and check its answers against the contract. */
   proxy?: MockProxyOptions;
-  /** How many requests the journal keeps before it drops the oldest; 10 000 by default. */
+  /** How many requests the journal keeps before it drops the oldest; 1000 by default. */
   journalLimit?: number;
 }
 

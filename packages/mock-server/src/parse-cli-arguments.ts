@@ -100,7 +100,8 @@ function readFixedResponses(path: string): FixedResponse[] {
 export function parseCliArguments(args: readonly string[]): CliCommand {
   let parsed: ReturnType<typeof parseOptions>;
   try {
-    parsed = parseOptions(args);
+    // `pnpm start -- --port 4010` passes the `--` through; it separates nothing here.
+    parsed = parseOptions(args[0] === '--' ? args.slice(1) : args);
   } catch (error) {
     throw new CliArgumentError((error as Error).message, { cause: error });
   }

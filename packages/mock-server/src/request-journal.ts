@@ -51,7 +51,7 @@ export function redactHeaders(headers: Headers): Record<string, string> {
 }
 
 /** How many requests a journal keeps by default before it drops the oldest. */
-export const DEFAULT_JOURNAL_LIMIT = 10_000;
+export const DEFAULT_JOURNAL_LIMIT = 1000;
 
 /** The journal of every request a mock received, oldest first, up to a limit (the oldest go first). */
 export class RequestJournal {
