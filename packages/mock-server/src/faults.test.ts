@@ -1,19 +1,13 @@
-import { ErrorResponse } from '@sealink/rerank-contract';
+import { ErrorResponse, EXAMPLE_RERANK_REQUEST, type RerankRequest } from '@sealink/rerank-contract';
 import { checkRerankResponse } from '@sealink/rerank-contract/testing';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import type { MockServerOptions } from './mock-options.js';
 import { startMockServer as startServer } from './start-mock-server.js';
 
-const rerankBody = {
-  model: 'qwen3-rerank',
-  query: 'best API gateway for Qwen models',
-  documents: [
-    'SeaLink exposes one rerank API with customer-visible model IDs.',
-    'A sourdough starter needs regular feeding.',
-    'Rerank models improve retrieval quality for RAG.',
-  ],
-  top_n: 2,
+const rerankBody: RerankRequest = {
+  ...EXAMPLE_RERANK_REQUEST,
+  documents: [...EXAMPLE_RERANK_REQUEST.documents],
 };
 
 function postRerank(url: string, headers: Record<string, string> = {}, body: unknown = rerankBody) {
