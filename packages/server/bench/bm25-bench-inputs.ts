@@ -143,6 +143,10 @@ function scifactRequests(requestCount: number, documentsPerRequest: number): Bm2
  */
 export function loadBm25BenchInputs(requestCount = 40, documentsPerRequest = 100): Bm25BenchInputs {
   const scifact = scifactRequests(requestCount, documentsPerRequest);
-  if (scifact !== undefined) return { source: 'scifact', requests: scifact };
-  return { source: 'generated', requests: generatedRequests(requestCount, documentsPerRequest) };
+  const inputs: Bm25BenchInputs =
+    scifact === undefined
+      ? { source: 'generated', requests: generatedRequests(requestCount, documentsPerRequest) }
+      : { source: 'scifact', requests: scifact };
+  // Through JSON, as the server receives documents: flat strings, not slices of a larger text.
+  return JSON.parse(JSON.stringify(inputs)) as Bm25BenchInputs;
 }

@@ -36,6 +36,15 @@ const WORDS = [
   's',
   'S',
   'thé',
+  'mu\uFB06',
+  'th\uFF45',
+  'increased',
+  'into',
+  'INTO',
+  'between',
+  'betweenness',
+  'uk',
+  '1',
 ];
 const SEPARATORS = [' ', ' ', ' ', '', '\n', '-', "'", '’', '😀', '.'];
 const textArbitrary = fc
