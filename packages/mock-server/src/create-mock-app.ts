@@ -7,6 +7,7 @@ import {
   createOpenApiDocument,
   createRequestId,
   type ErrorAnswer,
+  type JsonBodyParse,
   listModelsRoute,
   methodNotAllowedError,
   modelNotFoundError,
@@ -70,6 +71,8 @@ export interface MockEnv {
     entry: JournalEntry;
     /** The body text, once read. */
     bodyText: string | undefined;
+    /** The body parsed as JSON, once read: the value, or the contract's `invalid_json` answer. */
+    jsonBody: JsonBodyParse | undefined;
   };
 }
 
@@ -102,6 +105,17 @@ const CORS_ALLOWED_HEADERS = 'Authorization, Content-Type, X-Request-Id, X-Mock-
 
 function errorJson(c: Context<MockEnv>, answer: ErrorAnswer, headers?: Record<string, string>): Response {
   return c.json(answer.body, answer.status, headers);
+}
+
+/**
+ * A request header. On Node it reads the headers Node already parsed (`IncomingMessage.headers`), which
+ * spares building a web `Headers` object per request.
+ */
+function requestHeader(c: Context<MockEnv>, name: string): string | undefined {
+  const incoming = nodeBindings(c.env)?.incoming;
+  if (incoming === undefined) return c.req.header(name);
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 function replaceResponse(c: Context<MockEnv>, response: Response): void {
@@ -163,7 +177,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const app = new Hono<MockEnv>();
 
   app.use('*', async (c, next) => {
-    const requestId = sanitizeRequestId(c.req.header('x-request-id')) ?? createRequestId();
+    const requestId = sanitizeRequestId(requestHeader(c, 'x-request-id')) ?? createRequestId();
     const url = c.req.url;
     const queryStart = url.indexOf('?');
     const entry: JournalEntry = {
@@ -171,7 +185,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
       method: c.req.method,
       path: c.req.path,
       search: queryStart === -1 ? '' : url.slice(queryStart),
-      headers: redactHeaders(c.req.raw.headers),
+      headers: redactHeaders(nodeBindings(c.env)?.incoming.headers ?? c.req.raw.headers),
       body: undefined,
       receivedAt: new Date(),
       matchedRoute: true,
@@ -208,11 +222,13 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
       if (read.kind === 'too-large') {
         return errorJson(c, bodyTooLargeError(settings.maxBodyBytes, requestId), { connection: 'close' });
       }
+      const json = parseJsonBody(read.text, requestId);
       c.set('bodyText', read.text);
-      entry.body = parseLeniently(read.text);
+      c.set('jsonBody', json);
+      entry.body = json.success ? json.value : read.text === '' ? undefined : read.text;
     }
     let fault: MockFault | undefined;
-    const faultHeader = settings.faultHeader ? c.req.header(FAULT_HEADER) : undefined;
+    const faultHeader = settings.faultHeader ? requestHeader(c, FAULT_HEADER) : undefined;
     if (faultHeader !== undefined) {
       try {
         fault = parseMockFault(faultHeader);
@@ -327,7 +343,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
 
   app.use('/v1/*', async (c, next) => {
     if (settings.apiKeys.size === 0) return next();
-    const key = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const key = /^Bearer\s+(\S+)\s*$/i.exec(requestHeader(c, 'authorization') ?? '')?.[1];
     if (key === undefined || !settings.apiKeys.has(key)) {
       return errorJson(c, authenticationError(c.get('requestId')), { 'www-authenticate': 'Bearer' });
     }
@@ -336,9 +352,9 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
 
   app.post(RERANK_PATH, (c) => {
     const requestId = c.get('requestId');
-    const contentTypeError = checkJsonContentType(c.req.header('content-type'), requestId);
+    const contentTypeError = checkJsonContentType(requestHeader(c, 'content-type'), requestId);
     if (contentTypeError !== undefined) return errorJson(c, contentTypeError);
-    const parsed = parseJsonBody(c.get('bodyText') ?? '', requestId);
+    const parsed = c.get('jsonBody') ?? parseJsonBody('', requestId);
     if (!parsed.success) return errorJson(c, parsed.error);
     const validation = validateRerankRequest(parsed.value, requestId);
     if (!validation.success) return errorJson(c, validation.error);

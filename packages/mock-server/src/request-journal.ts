@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { MockFault } from './mock-fault.js';
 
 /** One request the mock received, for test assertions. */
@@ -34,19 +35,27 @@ export const REDACTED = '[redacted]';
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'cookie']);
 
 /**
- * The headers of a request for the journal, names in lower case, with credentials redacted: an
+ * The headers of a request for the journal (web `Headers`, or Node's already parsed ones), names in lower
+ * case, with credentials redacted: an
  * `Authorization: Bearer <key>` becomes `Bearer [redacted]`, so a test still sees the scheme.
  */
-export function redactHeaders(headers: Headers): Record<string, string> {
+export function redactHeaders(headers: Headers | IncomingHttpHeaders): Record<string, string> {
   const redacted: Record<string, string> = {};
-  headers.forEach((value, name) => {
+  const add = (value: string, name: string) => {
     if (!CREDENTIAL_HEADERS.has(name)) {
       redacted[name] = value;
       return;
     }
     const scheme = /^(\w+)\s+\S/.exec(value)?.[1];
     redacted[name] = name === 'authorization' && scheme !== undefined ? `${scheme} ${REDACTED}` : REDACTED;
-  });
+  };
+  if (headers instanceof Headers) {
+    headers.forEach(add);
+    return redacted;
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) add(Array.isArray(value) ? value.join(', ') : value, name);
+  }
   return redacted;
 }
 
