@@ -20,6 +20,8 @@ export interface MockEngine extends AsyncDisposable {
   readonly scoredRequests: number;
   /** Refuses the next `count` scoring requests with `status` (500 by default), in the engine's error shape. */
   failNext(count: number, status?: number): void;
+  /** Destroys the connection of the next `count` scoring requests before answering, like a crash or a stale keep-alive socket. */
+  resetNext(count: number): void;
   /** Changes the compute time per document and the fixed delay per request, in milliseconds. */
   setLatency(latency: { perDocumentMs?: number; fixedMs?: number }): void;
   /** Makes `GET /health` answer 200 (healthy) or 503. */
@@ -88,6 +90,7 @@ export async function startMockEngine(options: MockEngineOptions): Promise<MockE
   let fixedMs = options.latencyMs ?? 0;
   let failures = options.failNext ?? 0;
   let failureStatus = 500;
+  let resets = 0;
   let healthy = true;
   let busyUntil = 0;
   let inFlight = 0;
@@ -249,6 +252,11 @@ export async function startMockEngine(options: MockEngineOptions): Promise<MockE
         matchedRoute: true,
       };
       journal.record(entry);
+      if (resets > 0) {
+        resets--;
+        incoming.socket.destroy();
+        return;
+      }
       answer = await score(incoming, entry);
     } else {
       incoming.resume();
@@ -308,6 +316,9 @@ export async function startMockEngine(options: MockEngineOptions): Promise<MockE
     failNext(count, status = 500) {
       failures = count;
       failureStatus = status;
+    },
+    resetNext(count) {
+      resets = count;
     },
     setLatency(latency) {
       if (latency.perDocumentMs !== undefined) perDocumentMs = latency.perDocumentMs;

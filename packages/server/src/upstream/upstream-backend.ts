@@ -355,7 +355,10 @@ export class UpstreamBackend implements ScoringBackendV1 {
     let lastFailure: UpstreamFailure | undefined;
     for (let attempt = 0; attempt < this.#maxAttempts; attempt++) {
       signal.throwIfAborted();
-      const replica = this.#pool.acquire(tried);
+      // A dropped connection may be a stale keep-alive socket, not a dead replica: it may be retried on a
+      // replica already tried when no other is left (the circuit breaker still stops a dead one).
+      const replica =
+        this.#pool.acquire(tried) ?? (lastFailure?.kind === 'connection' ? this.#pool.acquire() : undefined);
       if (replica === undefined) break;
       tried.add(replica);
       const outcome = await this.#attempt(replica, body, batch.documents.length, signal);

@@ -45,7 +45,8 @@ export class UpstreamReplica {
     this.baseUrl = `${url.origin}${this.pathPrefix}`;
     this.pool = new Pool(url.origin, {
       connections: options.connections ?? 32,
-      keepAliveTimeout: 30_000,
+      // Below the idle timeout of common engine servers (uvicorn and Node close idle sockets after 5 s).
+      keepAliveTimeout: 4_000,
       maxResponseSize: options.maxResponseBytes ?? 64 * 1024 * 1024,
     });
     this.breaker = new CircuitBreaker(options.breaker);
