@@ -17,6 +17,10 @@ import { ScriptedBackend, untilAborted } from './testing/scripted-backend.js';
 const API_KEY = 'sk-socket-test-key';
 const AUTH = { authorization: `Bearer ${API_KEY}` };
 const JSON_AUTH = { ...AUTH, 'content-type': 'application/json' };
+/** A junk body as fetch takes it. */
+const asBody = (body: string | Uint8Array): string | Uint8Array<ArrayBuffer> =>
+  typeof body === 'string' ? body : Uint8Array.from(body);
+
 const VALID = { model: 'bm25', query: 'api gateway', documents: ['a gateway', 'sourdough'] };
 
 async function startServer(overrides: Partial<RerankAppOptions> = {}, backend = new ScriptedBackend()) {
@@ -314,7 +318,11 @@ describe('createRerankApp properties over a real socket', () => {
     await using server = await startServer();
     await fc.assert(
       fc.asyncProperty(junkBodyArbitrary, async (body) => {
-        const response = await fetch(`${server.url}/v1/rerank`, { method: 'POST', headers: JSON_AUTH, body });
+        const response = await fetch(`${server.url}/v1/rerank`, {
+          method: 'POST',
+          headers: JSON_AUTH,
+          body: asBody(body),
+        });
         const text = await response.text();
         expect(response.status).toBeLessThan(500);
         if (response.status !== 200) {
@@ -374,7 +382,7 @@ describe('createRerankApp properties over a real socket', () => {
           if (authorization !== undefined) headers.authorization = authorization;
           if (requestId !== undefined) headers['x-request-id'] = requestId;
           const init: RequestInit = { method, headers };
-          if (method !== 'GET') init.body = body;
+          if (method !== 'GET') init.body = asBody(body);
           const response = await fetch(`${server.url}${path}`, init);
           const text = await response.text();
           expect(response.status).toBeLessThan(500);

@@ -18,13 +18,15 @@ import {
   validateRerankRequest,
 } from '@sealink/rerank-contract';
 import { type Context, Hono } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { NotFoundHandler } from 'hono/types';
 import { type Logger, pino } from 'pino';
 import { ApiKeyVerifier } from './auth/api-key-verifier.js';
 import { ScoringError } from './backend/scoring-error.js';
 import { allowedMethodsOf, OPERATIONAL_ROUTES, PUBLIC_API_ROUTES } from './http/api-routes.js';
-import { readRequestBody } from './http/read-request-body.js';
+import { DeadlineSweeper } from './http/deadline-sweeper.js';
+import { RequestBodyAbortedError, readRequestBody } from './http/read-request-body.js';
 import { ClientDisconnectedError, RequestDeadlineError } from './http/request-abort-reasons.js';
+import { RequestDeadline } from './http/request-deadline.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import type { ModelRegistry } from './registry/model-registry.js';
 import { scoreDocuments } from './scoring/score-documents.js';
@@ -72,24 +74,10 @@ export interface RerankAppOptions {
   openApiServers?: { url: string; description?: string }[] | undefined;
 }
 
-/** The per-request values the app's middleware and handlers share. */
-interface RerankAppVariables {
-  /** The request id, sanitised from `X-Request-Id` or generated. */
-  requestId: string;
-  /** The route pattern that answered, for logs and metrics; `unmatched` for 404s and 405s. */
-  route: string;
-  /** The registered model the request used, for logs and metrics; empty otherwise. */
-  model: string;
-  /** The documents the request carried, for logs. */
-  documentCount: number;
-}
-
 /** The Hono environment of the rerank app: Node's request and response when served by `@hono/node-server`. */
 export interface RerankAppEnv {
   /** Node's `IncomingMessage` and `ServerResponse`; absent in-process and on other runtimes. */
   Bindings: Partial<HttpBindings>;
-  /** Per-request values. */
-  Variables: RerankAppVariables;
 }
 
 /** The Hono app that {@link createRerankApp} returns. */
@@ -97,14 +85,56 @@ export type RerankApp = Hono<RerankAppEnv>;
 
 type RerankContext = Context<RerankAppEnv>;
 
-const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+/** What one request's log line and metrics say, filled in as the request is handled. */
+interface RequestRecord {
+  /** The request id, sanitised from `X-Request-Id` or generated. */
+  readonly requestId: string;
+  /** The route pattern that answered; `unmatched` for 404s and 405s. */
+  readonly route: string;
+  /** The registered model the request used; empty otherwise. */
+  model: string;
+  /** The documents the request carried. */
+  documentCount: number;
+}
+
+/** A route handler: the request, and the record it fills in for the log line and metrics. */
+type RecordedHandler = (c: RerankContext, record: RequestRecord) => Response | Promise<Response>;
+
+/**
+ * A request header. On Node it reads the headers Node already parsed (`IncomingMessage.headers`):
+ * going through `c.req.header` would build a web `Headers` object per request for the same answer.
+ */
+function requestHeader(c: RerankContext, name: string): string | undefined {
+  const incoming = c.env?.incoming;
+  if (incoming === undefined) return c.req.header(name);
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/**
+ * A response with plain-object headers, `X-Request-Id` always among them. Built directly rather than with
+ * `c.json` and `c.header`, which create a web `Headers` object per response; with plain headers,
+ * `@hono/node-server` writes the answer straight to Node's response.
+ */
+function respond(
+  record: RequestRecord,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+  contentType = 'application/json',
+): Response {
+  return new Response(body, {
+    status,
+    headers: { 'content-type': contentType, 'x-request-id': record.requestId, ...headers },
+  });
+}
 
 function errorResponse(
-  c: RerankContext,
+  record: RequestRecord,
   answer: ErrorAnswer,
   headers: Record<string, string> = {},
 ): Response {
-  return c.json(answer.body, answer.status as ContentfulStatusCode, headers);
+  return respond(record, answer.status, JSON.stringify(answer.body), headers);
 }
 
 /** Status 499 (as nginx logs it): the client closed the connection; nobody reads this answer. */
@@ -123,7 +153,11 @@ function clientClosedResponse(): Response {
  * times slower than `JSON.parse` on a 4 KB body) with no streaming size limit. Instead the handler
  * reads the body straight from Node's request with the limit enforced while streaming, parses it with
  * `JSON.parse`, and validates it with the contract's `validateRerankRequest`, which uses the very zod
- * schema the route object carries. Measured: about 1.27x the CPU of raw `node:http` against 1.7x.
+ * schema the route object carries.
+ *
+ * The hot path is kept lean on purpose (see `bench/` of the server app): no Hono middleware (each
+ * handler is wrapped by one plain function that keeps the request id, log line and metrics), headers
+ * read from Node's parsed headers, responses with plain-object headers, deadlines on one shared timer.
  */
 export function createRerankApp(options: RerankAppOptions): RerankApp {
   const { registry } = options;
@@ -131,6 +165,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   const metrics = options.metrics ?? new ServerMetrics();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const sweeper = new DeadlineSweeper(Math.min(50, Math.max(5, requestTimeoutMs / 10)));
   const retryAfter = String(options.retryAfterSeconds ?? 5);
   const modelHints = options.modelHints ?? DEFAULT_MODEL_HINTS;
   const drainSignal = options.drainSignal;
@@ -151,142 +186,138 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     }
   }
   const isAuthorized = (c: RerankContext): boolean =>
-    verifier === undefined || verifier.verify(c.req.header('authorization'));
+    verifier === undefined || verifier.verify(requestHeader(c, 'authorization'));
 
-  let openApiText: string | undefined;
-  const modelList: ModelList = { object: 'list', data: [...registry.list()] };
+  const internalError = (record: RequestRecord, error: unknown): Response => {
+    logger.error({ request_id: record.requestId, err: error }, 'unexpected error');
+    return errorResponse(
+      record,
+      createErrorResponse(
+        {
+          type: 'internal_error',
+          code: 'internal_error',
+          message: `An unexpected error happened in the server; the request id ${record.requestId} identifies it in the server's logs.`,
+        },
+        record.requestId,
+      ),
+    );
+  };
 
-  const app = new Hono<RerankAppEnv>();
-
-  // One middleware for what every request shares: request id, in-flight gauge, drain answer, log line, metrics.
-  app.use(async (c, next) => {
-    const started = performance.now();
-    const requestId = sanitizeRequestId(c.req.header('x-request-id')) ?? createRequestId();
-    c.set('requestId', requestId);
-    c.set('route', 'unmatched');
-    c.set('model', '');
-    c.set('documentCount', 0);
-    c.header('X-Request-Id', requestId);
-    metrics.inFlightRequests.inc();
-    try {
-      const path = c.req.path;
-      if (
-        drainSignal?.aborted === true &&
-        path !== OPERATIONAL_ROUTES.health.path &&
-        path !== OPERATIONAL_ROUTES.metrics.path
-      ) {
-        c.set('route', allowedMethodsOf(path).length > 0 ? path : 'unmatched');
-        c.res = errorResponse(
-          c,
-          createErrorResponse(
-            {
-              type: 'overloaded_error',
-              code: 'server_draining',
-              message:
-                'The server is shutting down; retry the request, another replica or this one after a restart will take it.',
-            },
-            requestId,
-          ),
-          { 'retry-after': retryAfter, connection: 'close' },
-        );
-      } else {
-        await next();
-      }
-    } finally {
-      metrics.inFlightRequests.dec();
-    }
-    const status = c.res.status;
-    const route = c.get('route');
-    const model = c.get('model');
+  const finish = (c: RerankContext, record: RequestRecord, started: number, response: Response): Response => {
+    metrics.inFlightRequests.dec();
+    const { status } = response;
+    const { route, model } = record;
     const latencySeconds = (performance.now() - started) / 1000;
     metrics.recordRequest(route, model, status, latencySeconds);
     const isOperational = route !== 'unmatched' && !route.startsWith('/v1/');
     const level = status >= 500 && status !== 503 ? 'error' : isOperational ? 'debug' : 'info';
     if (logger.isLevelEnabled(level)) {
       logger[level]({
-        request_id: requestId,
+        request_id: record.requestId,
         method: c.req.method,
         route,
         status,
         latency_ms: Math.round(latencySeconds * 1e6) / 1e3,
         model: model === '' ? undefined : model,
-        documents: c.get('documentCount') || undefined,
+        documents: record.documentCount || undefined,
       });
     }
-  });
+    return response;
+  };
 
-  app.onError((error, c) => {
-    const requestId = c.get('requestId') ?? createRequestId();
-    logger.error({ request_id: requestId, err: error }, 'unexpected error');
-    return errorResponse(
-      c,
-      createErrorResponse(
-        {
-          type: 'internal_error',
-          code: 'internal_error',
-          message: `An unexpected error happened in the server; the request id ${requestId} identifies it in the server's logs.`,
-        },
-        requestId,
-      ),
-    );
-  });
+  const drainingAnswers = (route: string) =>
+    drainSignal !== undefined &&
+    route !== OPERATIONAL_ROUTES.health.path &&
+    route !== OPERATIONAL_ROUTES.metrics.path;
 
-  app.notFound((c) => {
-    const requestId = c.get('requestId');
-    const { method, path } = c.req;
-    const allowed = allowedMethodsOf(path);
-    if (allowed.length > 0) {
-      return errorResponse(c, methodNotAllowedError(method, path, allowed, requestId), {
-        allow: allowed.join(', '),
-      });
-    }
-    return errorResponse(c, routeNotFoundError(method, path, requestId));
-  });
+  /**
+   * Wraps a handler with what every request shares: request id, drain answer, in-flight gauge, metrics,
+   * log line, and a 500 for anything thrown. A plain function rather than Hono middleware, which would
+   * add an async layer per request.
+   */
+  const recorded =
+    (route: string | ((c: RerankContext) => string), handler: RecordedHandler) =>
+    (c: RerankContext): Response | Promise<Response> => {
+      const started = performance.now();
+      const record: RequestRecord = {
+        requestId: sanitizeRequestId(requestHeader(c, 'x-request-id')) ?? createRequestId(),
+        route: typeof route === 'string' ? route : route(c),
+        model: '',
+        documentCount: 0,
+      };
+      metrics.inFlightRequests.inc();
+      if (drainSignal?.aborted === true && drainingAnswers(record.route)) {
+        const answer = createErrorResponse(
+          {
+            type: 'overloaded_error',
+            code: 'server_draining',
+            message:
+              'The server is shutting down; retry the request, another replica or this one after a restart will take it.',
+          },
+          record.requestId,
+        );
+        return finish(
+          c,
+          record,
+          started,
+          errorResponse(record, answer, { 'retry-after': retryAfter, connection: 'close' }),
+        );
+      }
+      let result: Response | Promise<Response>;
+      try {
+        result = handler(c, record);
+      } catch (error) {
+        result = internalError(record, error);
+      }
+      if (result instanceof Promise) {
+        return result.then(
+          (response) => finish(c, record, started, response),
+          (error: unknown) => finish(c, record, started, internalError(record, error)),
+        );
+      }
+      return finish(c, record, started, result);
+    };
 
-  app.post(PUBLIC_API_ROUTES.rerank.honoPath, async (c) => {
-    c.set('route', PUBLIC_API_ROUTES.rerank.path);
-    const requestId = c.get('requestId');
-    if (!isAuthorized(c)) return errorResponse(c, authenticationError(requestId));
-    const contentTypeError = checkJsonContentType(c.req.header('content-type'), requestId);
-    if (contentTypeError !== undefined) return errorResponse(c, contentTypeError);
+  let openApiText: string | undefined;
+  const modelList: ModelList = { object: 'list', data: [...registry.list()] };
 
-    // One signal for the whole request: the deadline, or the client going away, aborts the body read and the backend.
-    const controller = new AbortController();
-    const timer = setTimeout(
-      () => controller.abort(new RequestDeadlineError(requestTimeoutMs)),
-      requestTimeoutMs,
-    );
-    const clientSignal = c.req.raw.signal;
-    const onClientGone = () => controller.abort(new ClientDisconnectedError());
-    clientSignal.addEventListener('abort', onClientGone, { once: true });
+  const handleRerank = async (c: RerankContext, record: RequestRecord): Promise<Response> => {
+    const { requestId } = record;
+    if (!isAuthorized(c)) return errorResponse(record, authenticationError(requestId));
+    const contentTypeError = checkJsonContentType(requestHeader(c, 'content-type'), requestId);
+    if (contentTypeError !== undefined) return errorResponse(record, contentTypeError);
+
+    // One deadline for the whole request, body read included; the client going away aborts the backend.
+    const deadline = new RequestDeadline(requestTimeoutMs, sweeper, () => c.req.raw.signal);
     try {
-      const incoming = c.env?.incoming;
-      const body = await readRequestBody(incoming ?? c.req.raw.body, {
-        maxBytes: maxBodyBytes,
-        contentLength: c.req.header('content-length'),
-        abortSignal: controller.signal,
-      });
+      const body = await Promise.race([
+        readRequestBody(c.env?.incoming ?? c.req.raw.body, {
+          maxBytes: maxBodyBytes,
+          contentLength: requestHeader(c, 'content-length'),
+        }),
+        deadline.whenAborted,
+      ]);
       if (body.status === 'too_large') {
         // The rest of the body is not read: close the connection instead of draining it.
-        return errorResponse(c, bodyTooLargeError(maxBodyBytes, requestId), { connection: 'close' });
+        return errorResponse(record, bodyTooLargeError(maxBodyBytes, requestId), { connection: 'close' });
       }
       const parsed = parseJsonBody(body.text, requestId);
-      if (!parsed.success) return errorResponse(c, parsed.error);
+      if (!parsed.success) return errorResponse(record, parsed.error);
       const validation = validateRerankRequest(parsed.value, requestId);
-      if (!validation.success) return errorResponse(c, validation.error);
+      if (!validation.success) return errorResponse(record, validation.error);
       const request = validation.request;
-      c.set('documentCount', request.documents.length);
+      record.documentCount = request.documents.length;
       const model = registry.get(request.model);
       if (model === undefined) {
         return errorResponse(
-          c,
+          record,
           modelNotFoundError(request.model, registry.ids(), requestId, modelHints[request.model]),
         );
       }
-      c.set('model', model.id);
+      record.model = model.id;
       if (request.documents.length > model.maxDocuments) {
         return errorResponse(
-          c,
+          record,
           createErrorResponse(
             {
               type: 'invalid_request_error',
@@ -300,7 +331,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       }
       if (!registry.isModelReady(model.id)) {
         return errorResponse(
-          c,
+          record,
           createErrorResponse(
             {
               type: 'overloaded_error',
@@ -320,10 +351,10 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
           documents: request.documents,
           instruction: request.instruction,
           maxTokensPerDocument: request.maxTokensPerDocument,
-          abortSignal: controller.signal,
+          abort: deadline,
         });
       } catch (error) {
-        const outcome = controller.signal.aborted ? 'aborted' : 'error';
+        const outcome = deadline.reason === undefined ? 'error' : 'aborted';
         metrics.backendDuration.observe(
           { model: model.id, outcome },
           (performance.now() - backendStarted) / 1000,
@@ -349,13 +380,15 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
         returnDocuments: request.returnDocuments,
         totalTokens: scored.tokens,
       });
-      return c.body(JSON.stringify(response), 200, JSON_HEADERS);
+      return respond(record, 200, JSON.stringify(response));
     } catch (error) {
-      const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
-      if (reason instanceof ClientDisconnectedError) return clientClosedResponse();
+      const reason = deadline.reason;
+      if (reason instanceof ClientDisconnectedError || error instanceof RequestBodyAbortedError) {
+        return clientClosedResponse();
+      }
       if (reason instanceof RequestDeadlineError) {
         return errorResponse(
-          c,
+          record,
           createErrorResponse(
             {
               type: 'timeout_error',
@@ -368,72 +401,117 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       }
       if (error instanceof ScoringError) {
         if (error.type === 'internal_error' || error.type === 'upstream_error') {
-          logger.warn({ request_id: requestId, model: c.get('model'), err: error }, 'backend failed');
+          logger.warn({ request_id: requestId, model: record.model, err: error }, 'backend failed');
         }
         const headers: Record<string, string> =
           error.retryAfterSeconds === undefined
             ? {}
             : { 'retry-after': String(Math.ceil(error.retryAfterSeconds)) };
         return errorResponse(
-          c,
+          record,
           createErrorResponse({ type: error.type, code: error.code, message: error.message }, requestId),
           headers,
         );
       }
       throw error;
     } finally {
-      clearTimeout(timer);
-      clientSignal.removeEventListener('abort', onClientGone);
+      deadline[Symbol.dispose]();
     }
-  });
+  };
 
-  app.get(PUBLIC_API_ROUTES.listModels.honoPath, (c) => {
-    c.set('route', PUBLIC_API_ROUTES.listModels.path);
-    if (!isAuthorized(c)) return errorResponse(c, authenticationError(c.get('requestId')));
-    return c.json(modelList);
-  });
+  const app = new Hono<RerankAppEnv>();
 
-  app.get(PUBLIC_API_ROUTES.retrieveModel.honoPath, (c) => {
-    c.set('route', PUBLIC_API_ROUTES.retrieveModel.path);
-    const requestId = c.get('requestId');
-    if (!isAuthorized(c)) return errorResponse(c, authenticationError(requestId));
-    const id = c.req.param('model') ?? '';
-    const model = registry.get(id);
-    if (model === undefined)
-      return errorResponse(c, modelNotFoundError(id, registry.ids(), requestId, modelHints[id]));
-    c.set('model', model.id);
-    return c.json(model.listing);
-  });
+  app.post(PUBLIC_API_ROUTES.rerank.honoPath, recorded(PUBLIC_API_ROUTES.rerank.path, handleRerank));
 
-  app.get(OPERATIONAL_ROUTES.openApi.honoPath, (c) => {
-    c.set('route', OPERATIONAL_ROUTES.openApi.path);
-    openApiText ??= JSON.stringify(
-      createOpenApiDocument({
-        servers: options.openApiServers ?? [{ url: '/', description: 'This server' }],
-      }),
-    );
-    return c.body(openApiText, 200, JSON_HEADERS);
-  });
+  app.get(
+    PUBLIC_API_ROUTES.listModels.honoPath,
+    recorded(PUBLIC_API_ROUTES.listModels.path, (c, record) => {
+      if (!isAuthorized(c)) return errorResponse(record, authenticationError(record.requestId));
+      return respond(record, 200, JSON.stringify(modelList));
+    }),
+  );
 
-  app.get(OPERATIONAL_ROUTES.health.honoPath, (c) => {
-    c.set('route', OPERATIONAL_ROUTES.health.path);
-    return c.json({ status: 'ok' });
-  });
+  app.get(
+    PUBLIC_API_ROUTES.retrieveModel.honoPath,
+    recorded(PUBLIC_API_ROUTES.retrieveModel.path, (c, record) => {
+      const { requestId } = record;
+      if (!isAuthorized(c)) return errorResponse(record, authenticationError(requestId));
+      const id = c.req.param('model') ?? '';
+      const model = registry.get(id);
+      if (model === undefined) {
+        return errorResponse(record, modelNotFoundError(id, registry.ids(), requestId, modelHints[id]));
+      }
+      record.model = model.id;
+      return respond(record, 200, JSON.stringify(model.listing));
+    }),
+  );
 
-  app.get(OPERATIONAL_ROUTES.ready.honoPath, (c) => {
-    c.set('route', OPERATIONAL_ROUTES.ready.path);
-    const models = Object.fromEntries(
-      registry
-        .ids()
-        .map((id) => [id, registry.isModelReady(id) ? 'ready' : (registry.loadState(id) ?? 'pending')]),
-    );
-    const ready = registry.isReady();
-    return c.json({ status: ready ? 'ready' : 'not_ready', models }, ready ? 200 : 503);
-  });
+  app.get(
+    OPERATIONAL_ROUTES.openApi.honoPath,
+    recorded(OPERATIONAL_ROUTES.openApi.path, (_c, record) => {
+      openApiText ??= JSON.stringify(
+        createOpenApiDocument({
+          servers: options.openApiServers ?? [{ url: '/', description: 'This server' }],
+        }),
+      );
+      return respond(record, 200, openApiText);
+    }),
+  );
 
-  app.get(OPERATIONAL_ROUTES.metrics.honoPath, async (c) => {
-    c.set('route', OPERATIONAL_ROUTES.metrics.path);
-    return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
+  app.get(
+    OPERATIONAL_ROUTES.health.honoPath,
+    recorded(OPERATIONAL_ROUTES.health.path, (_c, record) => respond(record, 200, '{"status":"ok"}')),
+  );
+
+  app.get(
+    OPERATIONAL_ROUTES.ready.honoPath,
+    recorded(OPERATIONAL_ROUTES.ready.path, (_c, record) => {
+      const models = Object.fromEntries(
+        registry
+          .ids()
+          .map((id) => [id, registry.isModelReady(id) ? 'ready' : (registry.loadState(id) ?? 'pending')]),
+      );
+      const ready = registry.isReady();
+      return respond(
+        record,
+        ready ? 200 : 503,
+        JSON.stringify({ status: ready ? 'ready' : 'not_ready', models }),
+      );
+    }),
+  );
+
+  app.get(
+    OPERATIONAL_ROUTES.metrics.honoPath,
+    recorded(OPERATIONAL_ROUTES.metrics.path, async (_c, record) =>
+      respond(record, 200, await metrics.registry.metrics(), {}, metrics.registry.contentType),
+    ),
+  );
+
+  const notFound: NotFoundHandler<RerankAppEnv> = recorded(
+    (c) => (allowedMethodsOf(c.req.path).length > 0 ? c.req.path : 'unmatched'),
+    (c, record) => {
+      const { method, path } = c.req;
+      const allowed = allowedMethodsOf(path);
+      if (allowed.length > 0) {
+        return errorResponse(record, methodNotAllowedError(method, path, allowed, record.requestId), {
+          allow: allowed.join(', '),
+        });
+      }
+      return errorResponse(record, routeNotFoundError(method, path, record.requestId));
+    },
+  );
+  app.notFound(notFound);
+
+  // Handlers catch their own errors; this only answers for a failure inside Hono itself.
+  app.onError((error, c) => {
+    const record: RequestRecord = {
+      requestId: createRequestId(),
+      route: 'unmatched',
+      model: '',
+      documentCount: 0,
+    };
+    metrics.inFlightRequests.inc();
+    return finish(c, record, performance.now(), internalError(record, error));
   });
 
   return app;

@@ -57,6 +57,7 @@ export {
   type ServedRoute,
   toHonoPath,
 } from './http/api-routes.js';
+export { DeadlineSweeper, type SweptDeadline } from './http/deadline-sweeper.js';
 export {
   type ReadRequestBodyOptions,
   RequestBodyAbortedError,
@@ -78,7 +79,9 @@ export {
   BackendContractError,
   type ScoreDocumentsInput,
   type ScoredDocuments,
+  type ScoringAbort,
   scoreDocuments,
+  scoringAbortFromSignal,
 } from './scoring/score-documents.js';
 export {
   type CloseRerankServerOptions,

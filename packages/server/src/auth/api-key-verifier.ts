@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 /** The SHA-256 digest of an API key, as 64 lowercase hexadecimal digits: how keys may be stored in configuration. */
 export function digestApiKey(apiKey: string): string {
-  return createHash('sha256').update(apiKey, 'utf8').digest('hex');
+  return hash('sha256', apiKey, 'hex');
 }
 
 const BEARER_PATTERN = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
@@ -52,7 +52,8 @@ export class ApiKeyVerifier {
     if (authorizationHeader === null || authorizationHeader === undefined) return false;
     const match = BEARER_PATTERN.exec(authorizationHeader);
     if (match === null) return false;
-    const presented = createHash('sha256').update(match[1]!, 'utf8').digest();
+    // One-shot `crypto.hash` (Node 20.12+): several times cheaper than `createHash().update().digest()`.
+    const presented = hash('sha256', match[1]!, 'buffer');
     let matched = false;
     for (const digest of this.#digests) {
       if (timingSafeEqual(presented, digest)) matched = true;

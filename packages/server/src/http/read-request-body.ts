@@ -13,7 +13,7 @@ export type RequestBodyRead =
       status: 'too_large';
     };
 
-/** The error {@link readRequestBody} rejects with when the client goes away or the signal aborts. */
+/** The error {@link readRequestBody} rejects with when the client goes away before the body's end. */
 export class RequestBodyAbortedError extends Error {
   constructor(options?: { cause?: unknown }) {
     super('the request body could not be read to its end', options);
@@ -27,8 +27,6 @@ export interface ReadRequestBodyOptions {
   maxBytes: number;
   /** The `Content-Length` header, when sent: a declared size over the limit answers before any byte is read. */
   contentLength?: string | undefined;
-  /** Stops the read (deadline, client gone). */
-  abortSignal?: AbortSignal | undefined;
 }
 
 const decoder = new TextDecoder();
@@ -46,6 +44,7 @@ function declaredTooLarge(contentLength: string | undefined, maxBytes: number): 
  *
  * It reads straight from Node's `IncomingMessage` when the server runs on Node (the fast path: no web
  * stream in between), and from a web `ReadableStream` otherwise (in-process `app.request`, other runtimes).
+ * It has no deadline of its own: callers race it against theirs.
  */
 export function readRequestBody(
   source: IncomingMessage | ReadableStream<Uint8Array> | null,
@@ -67,13 +66,11 @@ function readIncomingMessage(
   return new Promise<RequestBodyRead>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let length = 0;
-    const signal = options.abortSignal;
     const finish = () => {
       incoming.off('data', onData);
       incoming.off('end', onEnd);
       incoming.off('error', onError);
       incoming.off('close', onClose);
-      signal?.removeEventListener('abort', onAbort);
     };
     const onData = (chunk: Buffer) => {
       length += chunk.length;
@@ -100,19 +97,10 @@ function readIncomingMessage(
       finish();
       reject(new RequestBodyAbortedError());
     };
-    const onAbort = () => {
-      finish();
-      reject(new RequestBodyAbortedError({ cause: signal?.reason }));
-    };
-    if (signal?.aborted) {
-      onAbort();
-      return;
-    }
     incoming.on('data', onData);
     incoming.on('end', onEnd);
     incoming.on('error', onError);
     incoming.on('close', onClose);
-    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -123,14 +111,8 @@ async function readWebStream(
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let length = 0;
-  const onAbort = () => {
-    reader.cancel(options.abortSignal?.reason).catch(() => {});
-  };
-  options.abortSignal?.addEventListener('abort', onAbort, { once: true });
   try {
     for (;;) {
-      if (options.abortSignal?.aborted)
-        throw new RequestBodyAbortedError({ cause: options.abortSignal.reason });
       let next: ReadableStreamReadResult<Uint8Array>;
       try {
         next = await reader.read();
@@ -146,9 +128,7 @@ async function readWebStream(
       chunks.push(next.value);
     }
   } finally {
-    options.abortSignal?.removeEventListener('abort', onAbort);
     reader.releaseLock();
   }
-  if (options.abortSignal?.aborted) throw new RequestBodyAbortedError({ cause: options.abortSignal.reason });
   return { status: 'complete', text: decoder.decode(Buffer.concat(chunks, length)) };
 }

@@ -12,7 +12,25 @@ export interface ScoreDocumentsInput {
   /** The per-document token limit. */
   maxTokensPerDocument?: number | undefined;
   /** Aborts every backend call: deadline, client disconnect. */
-  abortSignal: AbortSignal;
+  abort: ScoringAbort;
+}
+
+/** How a scoring request is aborted: a signal for the backend, and a promise for the server's own race. */
+export interface ScoringAbort {
+  /** The signal backends get; read lazily, only when a backend call is made. */
+  readonly signal: AbortSignal;
+  /** Rejects with the abort reason once aborted, so a backend that ignores its signal cannot hold the answer. */
+  readonly whenAborted: Promise<never>;
+}
+
+/** A {@link ScoringAbort} that follows an `AbortSignal`. */
+export function scoringAbortFromSignal(signal: AbortSignal): ScoringAbort {
+  const whenAborted = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+  whenAborted.catch(() => {});
+  return { signal, whenAborted };
 }
 
 /** The merged outcome of every backend call of one request. */
@@ -33,18 +51,6 @@ export class BackendContractError extends Error {
   }
 }
 
-/** Settles as soon as the signal aborts, with its reason, so a backend that ignores the signal cannot hold an answer. */
-function abortedPromise(signal: AbortSignal): { promise: Promise<never>; dispose: () => void } {
-  let onAbort: () => void = () => {};
-  const promise = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  promise.catch(() => {});
-  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
-}
-
 /**
  * Scores a request's documents with a model's backend. A request with more documents than the backend
  * takes per call is split into calls of at most `maxDocumentsPerCall`, run up to the model's
@@ -63,14 +69,21 @@ export async function scoreDocuments(
   const scores = new Float64Array(total);
   const warnings: ScoringWarning[] = [];
   let tokens = 0;
-  const aborted = abortedPromise(input.abortSignal);
+  const { abort } = input;
 
-  const scoreSlice = async (start: number, abortSignal: AbortSignal): Promise<void> => {
+  const scoreSlice = async (start: number, signalSource: { readonly signal: AbortSignal }): Promise<void> => {
     const documents = perCall >= total ? input.documents : input.documents.slice(start, start + perCall);
-    const call: ScoringCallOptionsV1 = { query: input.query, documents, abortSignal };
+    // The signal is read only if the backend reads it: creating an AbortSignal is not free.
+    const call: ScoringCallOptionsV1 = {
+      query: input.query,
+      documents,
+      get abortSignal() {
+        return signalSource.signal;
+      },
+    };
     if (instruction !== undefined) call.instruction = instruction;
     if (input.maxTokensPerDocument !== undefined) call.maxTokensPerDocument = input.maxTokensPerDocument;
-    const result = await Promise.race([backend.doScore(call), aborted.promise]);
+    const result = await Promise.race([backend.doScore(call), abort.whenAborted]);
     if (result.scores.length !== documents.length) {
       throw new BackendContractError(
         `backend ${backend.provider} returned ${result.scores.length} scores for ${documents.length} documents`,
@@ -89,34 +102,32 @@ export async function scoreDocuments(
     for (const warning of result.warnings) warnings.push(warning);
   };
 
-  try {
-    if (perCall >= total) {
-      await scoreSlice(0, input.abortSignal);
-    } else {
-      // One failed call stops the others: they share a signal that follows the request's and aborts on failure.
-      const split = new AbortController();
-      const abortSplit = () => split.abort(input.abortSignal.reason);
-      input.abortSignal.addEventListener('abort', abortSplit, { once: true });
-      let nextStart = 0;
-      const worker = async () => {
-        while (nextStart < total && !split.signal.aborted) {
-          const start = nextStart;
-          nextStart += perCall;
-          await scoreSlice(start, split.signal);
-        }
-      };
-      const workers = Math.min(model.maxConcurrentCalls, Math.ceil(total / perCall));
-      try {
-        await Promise.all(Array.from({ length: workers }, worker));
-      } catch (error) {
-        split.abort(error);
-        throw error;
-      } finally {
-        input.abortSignal.removeEventListener('abort', abortSplit);
+  if (perCall >= total) {
+    await scoreSlice(0, abort);
+  } else {
+    // One failed call stops the others: they share a signal that follows the request's and aborts on failure.
+    const requestSignal = abort.signal;
+    const split = new AbortController();
+    const abortSplit = () => split.abort(requestSignal.reason);
+    if (requestSignal.aborted) abortSplit();
+    else requestSignal.addEventListener('abort', abortSplit, { once: true });
+    let nextStart = 0;
+    const worker = async () => {
+      while (nextStart < total && !split.signal.aborted) {
+        const start = nextStart;
+        nextStart += perCall;
+        await scoreSlice(start, split);
       }
+    };
+    const workers = Math.min(model.maxConcurrentCalls, Math.ceil(total / perCall));
+    try {
+      await Promise.all(Array.from({ length: workers }, worker));
+    } catch (error) {
+      split.abort(error);
+      throw error;
+    } finally {
+      requestSignal.removeEventListener('abort', abortSplit);
     }
-  } finally {
-    aborted.dispose();
   }
   return { scores, tokens, warnings };
 }

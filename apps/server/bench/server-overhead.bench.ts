@@ -1,0 +1,188 @@
+// Server overhead: the full app against a raw node:http handler doing the same JSON work, same request
+// (20 documents of about 200 characters, top_n 5), 50 connections. Each server runs in its own child
+// process pinned to core 0; wrk runs pinned to core 1. Runs alternate A/B twice, 5 s each after a warm-up,
+// and the ratio of requests per second is printed. Goal: the app reaches at least 0.8 of raw node:http.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { BENCH_API_KEY, BENCH_REQUEST_BODY } from './bench-request.js';
+
+const run = promisify(execFile);
+
+/** Settings of {@link runServerOverheadBenchmark}. */
+export interface ServerOverheadOptions {
+  /** Seconds per measured run; 5 by default. */
+  seconds?: number;
+  /** A/B rounds; 2 by default. */
+  rounds?: number;
+  /** Open connections; 50 by default. */
+  connections?: number;
+}
+
+/** One measured run of one side. */
+export interface LoadRun {
+  /** Requests per second, as wrk measured them. */
+  requestsPerSecond: number;
+  /** CPU time the server process spent per request, in microseconds (user + system, from /proc). */
+  cpuMicrosecondsPerRequest: number;
+}
+
+/** The outcome: each side's runs, and the ratios of the totals. */
+export interface ServerOverheadResult {
+  /** The full app's runs, one per round. */
+  app: LoadRun[];
+  /** Raw node:http's runs, one per round. */
+  raw: LoadRun[];
+  /** Total app requests per second over total raw requests per second: the goal's measure. */
+  ratio: number;
+  /**
+   * Raw node:http's CPU time per request over the app's: the same comparison measured in CPU time, which
+   * neighbours on a shared machine disturb less than wall-clock throughput.
+   */
+  cpuRatio: number;
+}
+
+interface StartedServer {
+  child: ChildProcess;
+  url: string;
+}
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+async function startPinned(script: string): Promise<StartedServer> {
+  const child = spawn('taskset', ['-c', '0', process.execPath, '--import', 'tsx', here(script)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  let output = '';
+  child.stdout?.on('data', (data: Buffer) => {
+    output += data.toString();
+  });
+  const deadline = Date.now() + 30_000;
+  while (!output.includes('\n')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${script} did not start`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { child, url: output.trim() };
+}
+
+async function stop(server: StartedServer): Promise<void> {
+  if (server.child.exitCode !== null) return;
+  server.child.kill('SIGTERM');
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), 3000);
+  await once(server.child, 'exit');
+  clearTimeout(timer);
+}
+
+/** The CPU time a process has used so far, in microseconds (utime + stime from /proc/<pid>/stat). */
+function cpuMicroseconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticksPerSecond = 100;
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / ticksPerSecond;
+}
+
+async function measure(
+  server: StartedServer,
+  script: string,
+  seconds: number,
+  connections: number,
+): Promise<LoadRun> {
+  const pid = server.child.pid!;
+  const cpuBefore = cpuMicroseconds(pid);
+  const { requestsPerSecond, requests } = await wrk(server.url, script, seconds, connections);
+  return { requestsPerSecond, cpuMicrosecondsPerRequest: (cpuMicroseconds(pid) - cpuBefore) / requests };
+}
+
+async function wrk(
+  url: string,
+  script: string,
+  seconds: number,
+  connections: number,
+): Promise<{ requestsPerSecond: number; requests: number }> {
+  const { stdout } = await run(
+    'taskset',
+    [
+      '-c',
+      '1',
+      'wrk',
+      '-t',
+      '1',
+      '-c',
+      String(connections),
+      '-d',
+      `${seconds}s`,
+      '--timeout',
+      '5s',
+      '-s',
+      script,
+      `${url}/v1/rerank`,
+    ],
+    { timeout: (seconds + 30) * 1000 },
+  );
+  const requestsPerSecond = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
+  const requests = /(\d+) requests in/.exec(stdout);
+  if (requestsPerSecond === null || requests === null) throw new Error(`unexpected wrk output: ${stdout}`);
+  if (/Non-2xx or 3xx responses/.test(stdout)) throw new Error(`the server answered errors: ${stdout}`);
+  return { requestsPerSecond: Number(requestsPerSecond[1]), requests: Number(requests[1]) };
+}
+
+/** Runs the server-overhead benchmark (needs Linux `taskset` and Debian's `wrk`) and prints its table. */
+export async function runServerOverheadBenchmark(
+  options: ServerOverheadOptions = {},
+): Promise<ServerOverheadResult> {
+  const seconds = options.seconds ?? 5;
+  const rounds = options.rounds ?? 2;
+  const connections = options.connections ?? 50;
+  const directory = mkdtempSync(join(tmpdir(), 'sealink-bench-'));
+  const script = join(directory, 'rerank.lua');
+  writeFileSync(
+    script,
+    [
+      'wrk.method = "POST"',
+      `wrk.body = ${JSON.stringify(BENCH_REQUEST_BODY)}`,
+      'wrk.headers["Content-Type"] = "application/json"',
+      `wrk.headers["Authorization"] = "Bearer ${BENCH_API_KEY}"`,
+    ].join('\n'),
+  );
+  const app = await startPinned('./full-app-server.ts');
+  const raw = await startPinned('./raw-node-server.ts');
+  const result: ServerOverheadResult = { app: [], raw: [], ratio: 0, cpuRatio: 0 };
+  try {
+    // Warm-up: let both JITs settle before measuring.
+    await wrk(app.url, script, 2, connections);
+    await wrk(raw.url, script, 2, connections);
+    for (let round = 0; round < rounds; round++) {
+      result.app.push(await measure(app, script, seconds, connections));
+      result.raw.push(await measure(raw, script, seconds, connections));
+    }
+  } finally {
+    await Promise.all([stop(app), stop(raw)]);
+  }
+  const sum = (runs: LoadRun[], key: keyof LoadRun) => runs.reduce((total, run) => total + run[key], 0);
+  result.ratio = sum(result.app, 'requestsPerSecond') / sum(result.raw, 'requestsPerSecond');
+  result.cpuRatio =
+    sum(result.raw, 'cpuMicrosecondsPerRequest') / sum(result.app, 'cpuMicrosecondsPerRequest');
+  const describe = (run: LoadRun) =>
+    `${run.requestsPerSecond.toFixed(0)} req/s, ${run.cpuMicrosecondsPerRequest.toFixed(1)} us CPU/req`;
+  console.log(
+    `server overhead: ${connections} connections, ${seconds} s per run, servers on core 0, wrk on core 1`,
+  );
+  for (let round = 0; round < rounds; round++) {
+    const app = result.app[round]!;
+    const raw = result.raw[round]!;
+    console.log(
+      `  round ${round + 1}: app ${describe(app)} | raw node:http ${describe(raw)} | ratio ${(app.requestsPerSecond / raw.requestsPerSecond).toFixed(3)}`,
+    );
+  }
+  console.log(
+    `  ratio app / raw node:http: ${result.ratio.toFixed(3)} in req/s (goal >= 0.8: ${result.ratio >= 0.8 ? 'met' : 'NOT met'}), ${result.cpuRatio.toFixed(3)} in CPU per request`,
+  );
+  return result;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await runServerOverheadBenchmark();
