@@ -10,8 +10,9 @@ export class APIConnectionError extends SeaLinkError {
 }
 
 /**
- * Which limit a request hit: `connect` (opening the connection), `headers` (from sending the request to
- * the response headers), or `body` (reading the response body).
+ * Which part of the exchange was running when a limit was hit: `connect` (opening a connection, or
+ * waiting for a free one of the pool), `headers` (from sending the request to the response headers),
+ * or `body` (reading the response body).
  */
 export type TimeoutPhase = 'connect' | 'headers' | 'body';
 
@@ -37,7 +38,7 @@ export class APIConnectionTimeoutError extends APIConnectionError {
 
 const PHASE_TEXT: Record<TimeoutPhase, string> = {
   connect: 'while connecting to the server',
-  headers: 'waiting for the response headers (the limit covers connecting, sending and the headers)',
+  headers: 'waiting for the response headers',
   body: 'while reading the response body',
 };
 

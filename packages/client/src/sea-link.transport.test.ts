@@ -277,10 +277,32 @@ describe('transport faults', () => {
     expect(error).toBeInstanceOf(APIConnectionTimeoutError);
     expect(error.phase).toBe('headers');
     expect(error.timeoutMs).toBe(100);
-    expect(error.message).toBe(
-      'Request hit the 100 ms timeout waiting for the response headers (the limit covers connecting, sending and the headers).',
-    );
+    expect(error.message).toBe('Request hit the 100 ms timeout waiting for the response headers.');
     expect(server.requests).toHaveLength(2);
+  });
+
+  it('a connection that never opens hits the timeout in the connect phase, on time', async () => {
+    // A connector that never calls back: the connection hangs before any byte is sent.
+    const dispatcher = new Agent({ connect: () => {} });
+    const client = new SeaLink({ apiKey: null, baseURL: 'http://127.0.0.1:9/v1', dispatcher, maxRetries: 0 });
+    const error = (await client
+      .rerank(EXAMPLE_REQUEST, { timeout: 50 })
+      .catch((caught: unknown) => caught)) as APIConnectionTimeoutError;
+    expect(error).toBeInstanceOf(APIConnectionTimeoutError);
+    expect(error.phase).toBe('connect');
+    expect(error.message).toBe('Request hit the 50 ms timeout while connecting to the server.');
+    await dispatcher.destroy();
+  });
+
+  it('a closed client fails at once, without retries', async () => {
+    await using server = await startScriptedServer(answerOk);
+    const client = testClient(server.url);
+    await client.close();
+    const error = await client.rerank(EXAMPLE_REQUEST).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SeaLinkError);
+    expect(error).not.toBeInstanceOf(APIConnectionError);
+    expect((error as Error).message).toMatch(/^The client's connection pool is closed/);
+    expect(server.requests).toHaveLength(0);
   });
 
   it('a body that never ends hits the timeout in the body phase', async () => {
@@ -433,6 +455,7 @@ describe('construction', () => {
     expect(() => new SeaLink({ apiKey: 'sk-line\nbreak' })).not.toThrow(/sk-line/);
     expect(() => new SeaLink({ apiKey: null, baseURL: 'not a url' })).toThrow(/Invalid baseURL/);
     expect(() => new SeaLink({ apiKey: null, baseURL: 'ftp://host/v1' })).toThrow(/http or https/);
+    expect(() => new SeaLink({ apiKey: null, baseURL: 'http://host/v1?key=1' })).toThrow(/query or fragment/);
     expect(() => new SeaLink({ apiKey: null, timeout: 0 })).toThrow(/Invalid timeout/);
     expect(() => new SeaLink({ apiKey: null, timeout: Number.NaN })).toThrow(/Invalid timeout/);
     expect(() => new SeaLink({ apiKey: null, maxRetries: -1 })).toThrow(/Invalid maxRetries/);

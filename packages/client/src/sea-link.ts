@@ -63,6 +63,8 @@ interface ApiCall<T> {
 export class SeaLink {
   /** The API's base URL, with its version path and no trailing slash. */
   readonly baseURL: string;
+  readonly #origin: string;
+  readonly #basePath: string;
   /** The time limit of one try, in milliseconds. */
   readonly timeout: number;
   /** How many times a failed call is retried. */
@@ -73,6 +75,8 @@ export class SeaLink {
   readonly #apiKey: string | null;
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
+  /** The headers every request starts from. */
+  readonly #baseHeaders: Record<string, string>;
   readonly #defaultHeaders: HeadersInit | undefined;
   readonly #logger: SeaLinkLogger | undefined;
   readonly #maxDocumentsByModel = new Map<string, Promise<number>>();
@@ -84,12 +88,17 @@ export class SeaLink {
   constructor(options: ClientOptions = {}) {
     this.#apiKey = resolveApiKey(options.apiKey);
     this.baseURL = resolveBaseUrl(options.baseURL ?? readEnvironment('SEALINK_BASE_URL') ?? PUBLIC_BASE_URL);
+    const parsedBaseUrl = new URL(this.baseURL);
+    this.#origin = parsedBaseUrl.origin;
+    this.#basePath = parsedBaseUrl.pathname.replace(/\/+$/, '');
     this.timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT_MS);
     this.maxRetries = checkMaxRetries(options.maxRetries ?? DEFAULT_MAX_RETRIES);
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher =
       options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 });
     this.#defaultHeaders = options.defaultHeaders;
+    this.#baseHeaders = { accept: 'application/json', 'user-agent': USER_AGENT };
+    if (this.#apiKey !== null) this.#baseHeaders.authorization = `Bearer ${this.#apiKey}`;
     this.#logger = options.logger;
     this.models = new Models((path, schema, schemaName, requestOptions) =>
       this.#send({ method: 'GET', path, schema, schemaName, options: requestOptions }),
@@ -182,6 +191,7 @@ export class SeaLink {
     const maxRetries = checkMaxRetries(options.maxRetries ?? this.maxRetries);
     const timeoutMs = checkTimeout(options.timeout ?? this.timeout);
     const url = `${this.baseURL}${call.path}`;
+    const path = `${this.#basePath}${call.path}`;
     const body = call.body === undefined ? undefined : JSON.stringify(call.body);
     const idempotencyKey =
       call.method === 'POST'
@@ -193,7 +203,8 @@ export class SeaLink {
       let answer: AttemptAnswer;
       try {
         answer = await sendAttempt({
-          url,
+          origin: this.#origin,
+          path,
           method: call.method,
           headers: requestHeaders,
           body,
@@ -221,9 +232,8 @@ export class SeaLink {
     idempotencyKey: string | undefined,
     extra: HeadersInit | undefined,
   ): Record<string, string> {
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': USER_AGENT };
+    const headers: Record<string, string> = { ...this.#baseHeaders };
     if (hasBody) headers['content-type'] = 'application/json';
-    if (this.#apiKey !== null) headers.authorization = `Bearer ${this.#apiKey}`;
     if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
     headers[RETRY_COUNT_HEADER] = String(retriesDone);
     applyHeaders(headers, this.#defaultHeaders);
@@ -253,21 +263,12 @@ export class SeaLink {
   }
 
   #parse<T extends object>(call: ApiCall<T>, answer: AttemptAnswer): WithRequestId<T> {
-    const requestId = rawHeaderValue(answer.rawHeaders, 'x-request-id');
-    const fail = (message: string, cause?: unknown): InvalidResponseError =>
-      new InvalidResponseError({
-        message: `The answer to ${call.method} ${call.path} (status ${answer.status}) ${message}`,
-        status: answer.status,
-        headers: toHeaders(answer.rawHeaders),
-        body: answer.text,
-        cause,
-      });
-    if (answer.text === '') throw fail('has an empty body; expected JSON.');
+    if (answer.text === '') throw invalidResponse(call, answer, 'has an empty body; expected JSON.');
     let json: unknown;
     try {
       json = JSON.parse(answer.text);
     } catch (error) {
-      throw fail(`is not valid JSON: ${(error as Error).message}`, error);
+      throw invalidResponse(call, answer, `is not valid JSON: ${(error as Error).message}`, error);
     }
     const parsed = call.schema.safeParse(json);
     if (!parsed.success) {
@@ -275,10 +276,25 @@ export class SeaLink {
         .slice(0, 5)
         .map((issue) => `${formatJsonPath(issue.path) || '(root)'}: ${issue.message}`)
         .join('; ');
-      throw fail(`does not match the API contract's ${call.schemaName}: ${issues}`);
+      throw invalidResponse(call, answer, `does not match the API contract's ${call.schemaName}: ${issues}`);
     }
-    return withRequestId(parsed.data, requestId);
+    return withRequestId(parsed.data, rawHeaderValue(answer.rawHeaders, 'x-request-id'));
   }
+}
+
+function invalidResponse(
+  call: ApiCall<unknown>,
+  answer: AttemptAnswer,
+  problem: string,
+  cause?: unknown,
+): InvalidResponseError {
+  return new InvalidResponseError({
+    message: `The answer to ${call.method} ${call.path} (status ${answer.status}) ${problem}`,
+    status: answer.status,
+    headers: toHeaders(answer.rawHeaders),
+    body: answer.text,
+    cause,
+  });
 }
 
 /** Settles as `promise` does, or rejects with `APIUserAbortError` as soon as `signal` aborts. */
@@ -331,6 +347,11 @@ function resolveBaseUrl(baseURL: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new SeaLinkError(`Invalid baseURL ${JSON.stringify(baseURL)}: expected an http or https URL.`);
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new SeaLinkError(
+      `Invalid baseURL ${JSON.stringify(baseURL)}: it may not have a query or fragment.`,
+    );
   }
   if (url.username !== '' || url.password !== '') {
     throw new SeaLinkError('Invalid baseURL: credentials in the URL are not supported; use apiKey.');
