@@ -1,8 +1,9 @@
 /**
  * Throughput, startup time and memory of the mock server against Stoplight Prism 5.16 (`prism mock`)
- * on the contract's OpenAPI spec: both run as child processes, get the same request (the API page's
- * example) at the same concurrency for the same bounded time, one after the other in one run; the ratio
- * is printed. Numbers are noisy on a shared machine; compare the ratio, not the absolute values.
+ * on the contract's OpenAPI spec: both run as child processes and get the same request (the API page's
+ * example) at the same concurrency for the same bounded time, in alternating rounds within one run, so
+ * that a busy machine slows both alike; the median of the per-round ratios is printed. Numbers are noisy
+ * on a shared machine: compare the ratio, not the absolute values.
  *
  * The load comes from wrk (a Debian package; CI installs it), a C load generator whose own CPU use is
  * small next to the servers', so the ratio measures the servers and not the generator.
@@ -21,8 +22,9 @@ import { promisify } from 'node:util';
 import { EXAMPLE_RERANK_REQUEST } from '@sealink/rerank-contract';
 
 const CONNECTIONS = 16;
-const DURATION_SECONDS = 5;
-const WARMUP_SECONDS = 1;
+const DURATION_SECONDS = 3;
+const WARMUP_SECONDS = 2;
+const ROUNDS = 3;
 const READY_TIMEOUT_MS = 60_000;
 
 const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
@@ -114,15 +116,15 @@ async function load(url: string, seconds: number): Promise<LoadResult> {
   };
 }
 
-async function measure(target: Target) {
-  await load(target.url, WARMUP_SECONDS);
-  const result = await load(target.url, DURATION_SECONDS);
-  const pid = target.child.pid;
-  const rss = pid === undefined ? Number.NaN : rssBytes(pid);
+function stop(target: Target): Promise<unknown> {
   target.child.kill('SIGTERM');
-  await once(target.child, 'exit');
-  return { ...result, rss };
+  return once(target.child, 'exit');
 }
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
 
 if (!existsSync(WRK)) {
   console.error('The bench needs wrk: apt-get install wrk');
@@ -140,47 +142,83 @@ const inProcess = JSON.parse(
 
 const mockPort = await freePort();
 const mock = await spawnTarget('mock', process.execPath, [mockBin, '--port', String(mockPort)], mockPort);
-const mockResult = await measure(mock);
-
 const prismPort = await freePort();
-let prismResult: Awaited<ReturnType<typeof measure>> | undefined;
-let prismReadyMs = Number.NaN;
+let prism: Target | undefined;
 let prismFailure: string | undefined;
 try {
-  const prism = await spawnTarget(
+  prism = await spawnTarget(
     'prism',
     prismBin,
     ['mock', '--host', '127.0.0.1', '--port', String(prismPort), specPath],
     prismPort,
   );
-  prismReadyMs = prism.readyMs;
-  prismResult = await measure(prism);
 } catch (error) {
   prismFailure = (error as Error).message;
 }
 
+await load(mock.url, WARMUP_SECONDS);
+if (prism !== undefined) await load(prism.url, WARMUP_SECONDS);
+const mockRounds: LoadResult[] = [];
+const prismRounds: LoadResult[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  mockRounds.push(await load(mock.url, DURATION_SECONDS));
+  if (prism !== undefined) prismRounds.push(await load(prism.url, DURATION_SECONDS));
+}
+const mockRss = mock.child.pid === undefined ? Number.NaN : rssBytes(mock.child.pid);
+const prismRss = prism?.child.pid === undefined ? Number.NaN : rssBytes(prism.child.pid);
+await stop(mock);
+if (prism !== undefined) await stop(prism);
+
+const rates = (rounds: LoadResult[]) => rounds.map((result) => result.requestsPerSecond);
+const ratios = prismRounds.map(
+  (result, round) => (mockRounds[round]?.requestsPerSecond ?? Number.NaN) / result.requestsPerSecond,
+);
+const sum = (rounds: LoadResult[], pick: (result: LoadResult) => number) =>
+  rounds.reduce((total, result) => total + pick(result), 0);
+
 const line = (label: string, mockValue: string, prismValue: string) =>
   console.log(`${label.padEnd(34)} ${mockValue.padStart(14)} ${prismValue.padStart(14)}`);
 console.log(
-  `\nPOST /v1/rerank (the API page example), ${CONNECTIONS} connections, ${DURATION_SECONDS} s after ${WARMUP_SECONDS} s warm-up, Node ${process.version}\n`,
+  `\nPOST /v1/rerank (the API page example), ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${DURATION_SECONDS} s after ${WARMUP_SECONDS} s warm-up each, wrk, Node ${process.version}\n`,
 );
 line('', 'mock', 'prism 5.16');
 line(
-  'requests/s',
-  mockResult.requestsPerSecond.toFixed(0),
-  prismResult?.requestsPerSecond.toFixed(0) ?? 'n/a',
+  'requests/s, median of rounds',
+  median(rates(mockRounds)).toFixed(0),
+  prism === undefined ? 'n/a' : median(rates(prismRounds)).toFixed(0),
 );
-line('p99 latency', mockResult.latencyP99, prismResult?.latencyP99 ?? 'n/a');
-line('non-2xx answers', String(mockResult.non2xx), String(prismResult?.non2xx ?? 'n/a'));
-line('socket errors', mockResult.socketErrors, prismResult?.socketErrors ?? 'n/a');
-line('spawn to first answer (ms)', mock.readyMs.toFixed(0), prismReadyMs.toFixed(0));
-line('RSS after load', mib(mockResult.rss), prismResult === undefined ? 'n/a' : mib(prismResult.rss));
+line(
+  'requests/s, each round',
+  rates(mockRounds)
+    .map((rate) => rate.toFixed(0))
+    .join(' '),
+  rates(prismRounds)
+    .map((rate) => rate.toFixed(0))
+    .join(' '),
+);
+line(
+  'p99 latency, last round',
+  mockRounds.at(-1)?.latencyP99 ?? 'n/a',
+  prismRounds.at(-1)?.latencyP99 ?? 'n/a',
+);
+line(
+  'non-2xx answers',
+  String(sum(mockRounds, (result) => result.non2xx)),
+  String(sum(prismRounds, (result) => result.non2xx)),
+);
+line(
+  'socket errors, last round',
+  mockRounds.at(-1)?.socketErrors ?? 'n/a',
+  prismRounds.at(-1)?.socketErrors ?? 'n/a',
+);
+line('spawn to first answer (ms)', mock.readyMs.toFixed(0), prism?.readyMs.toFixed(0) ?? 'n/a');
+line('RSS after load', mib(mockRss), prism === undefined ? 'n/a' : mib(prismRss));
 console.log(
   `\nIn process: startMockServer() to listening ${inProcess.startMs.toFixed(1)} ms; RSS ${mib(inProcess.rssDeltaBytes)} and heap ${mib(inProcess.heapDeltaBytes)} more after it (the package's import under tsx took ${inProcess.importMs.toFixed(0)} ms; RSS then ${mib(inProcess.rssBytes)}, tsx's loader thread included)`,
 );
-if (prismResult !== undefined) {
+if (prism !== undefined) {
   console.log(
-    `Throughput ratio mock / prism: ${(mockResult.requestsPerSecond / prismResult.requestsPerSecond).toFixed(1)}x`,
+    `Throughput ratio mock / prism: ${median(ratios).toFixed(1)}x (median; rounds: ${ratios.map((ratio) => `${ratio.toFixed(1)}x`).join(', ')})`,
   );
 } else {
   console.log(`Prism could not be measured: ${prismFailure}`);
