@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { MockEngineOptions } from '@sealink/rerank-mock-server';
@@ -214,8 +215,12 @@ export async function runUpstreamScalingBenchmark(): Promise<UpstreamScalingBenc
 }
 
 function printResult(result: UpstreamScalingBenchResult): void {
+  const [load] = loadavg();
   console.log(
-    `\nUpstream scaling: one ${LARGE_REQUEST_DOCUMENTS}-document request through the gateway, mock TEI replicas at ${PER_DOCUMENT_MS} ms/document, max batch ${MAX_BATCH}`,
+    `\nMachine: ${availableParallelism()} cores, load average ${load?.toFixed(1)} (latencies stretch when it exceeds the cores)`,
+  );
+  console.log(
+    `Upstream scaling: one ${LARGE_REQUEST_DOCUMENTS}-document request through the gateway, mock TEI replicas at ${PER_DOCUMENT_MS} ms/document, max batch ${MAX_BATCH}`,
   );
   console.table(
     REPLICA_COUNTS.map((count) => ({
