@@ -130,6 +130,14 @@ describe('UpstreamBackend against each mock engine', () => {
 });
 
 describe('scatter-gather', () => {
+  it('answers an empty call without calling the upstream', async () => {
+    await using engine = await startMockEngine({ dialect: 'tei' });
+    await using backend = createDisposableBackend({ type: 'tei', baseUrls: [engine.url], model: 'm' });
+    const result = await backend.doScore({ query: 'q', documents: [] });
+    expect(result.scores).toHaveLength(0);
+    expect(engine.requests).toHaveLength(0);
+  });
+
   it('splits a large call into sub-batches across replicas and merges them to what one call gives', async () => {
     await using one = await startMockEngine({ dialect: 'tei', maxBatch: 1000 });
     await using first = await startMockEngine({ dialect: 'tei', maxBatch: 32 });

@@ -255,6 +255,8 @@ export class UpstreamBackend implements ScoringBackendV1 {
     }
     if (!this.#loaded) this.#pool.startHealthChecks();
     const warnings: ScoringWarning[] = [];
+    if (options.documents.length === 0)
+      return { scores: new Float64Array(0), usage: { tokens: 0 }, warnings };
     const request = this.#prepare(options, warnings);
     const callerSignal = options.abortSignal ?? NEVER_ABORTED;
     const deadline = AbortSignal.timeout(this.#deadlineMs);
