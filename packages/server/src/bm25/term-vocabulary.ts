@@ -333,12 +333,15 @@ export class TermVocabulary {
             }
           }
           end = fullEnd;
-        }
-        index = end;
-        if (index < length) {
-          const after = text.charCodeAt(index);
-          if (after === APOSTROPHE || after === RIGHT_SINGLE_QUOTATION_MARK)
-            index = skipPossessive(text, index);
+          index = end;
+          if (index < length) {
+            const after = text.charCodeAt(index);
+            if (after === APOSTROPHE || after === RIGHT_SINGLE_QUOTATION_MARK)
+              index = skipPossessive(text, index);
+          }
+        } else {
+          // The run ended at an ASCII separator (or the end of the text): go on after it.
+          index = end < length ? end + 1 : end;
         }
         const tokenLength = end - start;
         if (lookupFilter !== undefined && asciiOnly) {
