@@ -1,7 +1,9 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { ErrorResponse, EXAMPLE_RERANK_REQUEST, ModelList, RerankResponse } from '@sealink/rerank-contract';
 import { request } from 'undici';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createMockApp } from './create-mock-app.js';
 import { MockConnectionResetError } from './mock-connection-reset-error.js';
 import { startMockServer } from './start-mock-server.js';
@@ -205,6 +207,25 @@ describe('startMockServer over a socket', () => {
     expect(answer.statusCode).toBe(413);
     const body = ErrorResponse.parse(await answer.body.json());
     expect(body.error).toMatchObject({ type: 'request_too_large', code: 'body_too_large' });
+  });
+
+  it('lets a client go away in the middle of its body without an error or a crash', async () => {
+    await using mock = await startMockServer();
+    const errors = vi.spyOn(console, 'error');
+    const socket = connect(mock.port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(
+      'POST /v1/rerank HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"model":',
+    );
+    await vi.waitFor(() => expect(mock.requests).toHaveLength(1));
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const after = await request(`${mock.url}/healthz`);
+    expect(after.statusCode).toBe(200);
+    await after.body.dump();
+    expect(mock.requests[0]?.status).toBeUndefined();
+    expect(errors).not.toHaveBeenCalled();
+    errors.mockRestore();
   });
 
   it('refuses a declared Content-Length over the limit with 413', async () => {

@@ -318,6 +318,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     }
     const bytes = new TextEncoder().encode(text);
     const headers: Record<string, string> = {
+      ...CORS_HEADERS,
       'content-type': normal.headers.get('content-type') ?? 'application/json',
       'content-length': String(bytes.byteLength),
       'x-request-id': requestId,
@@ -450,6 +451,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
 
   app.onError((error, c) => {
     if (error instanceof MockConnectionResetError) throw error;
+    // The client went away (for example in the middle of its body): there is no one left to answer.
+    if (nodeBindings(c.env)?.incoming.socket.destroyed === true) return RESPONSE_ALREADY_SENT;
     console.error('[sealink-rerank-mock] unexpected error:', error);
     const answer = createErrorResponse(
       {

@@ -160,6 +160,8 @@ describe.each([{ overrideGlobalObjects: false }, { overrideGlobalObjects: true }
       expect(chunks.length).toBeGreaterThan(3);
       const text = Buffer.concat(chunks).toString('utf8');
       expect(Number(answer.headers['content-length'])).toBe(Buffer.byteLength(text));
+      expect(answer.headers['access-control-allow-origin']).toBe('*');
+      expect(answer.headers['x-request-id']).toBe(mock.requests[0]?.requestId);
       expect(checkRerankResponse(rerankBody, JSON.parse(text))).toEqual([]);
     });
 
