@@ -2,7 +2,6 @@ export { breakContract } from './break-contract.js';
 export { createMockApp, type MockApp, type MockControls, type MockEnv } from './create-mock-app.js';
 export type { MockEngineOptions, MockQwen3Mode } from './engines/mock-engine-options.js';
 export { type MockEngine, startMockEngine } from './engines/start-mock-engine.js';
-export { type Exchange, findContractViolations } from './find-contract-violations.js';
 export { countTokens, lexicalScore, tokenize } from './lexical-score.js';
 export { MockConnectionResetError } from './mock-connection-reset-error.js';
 export {
