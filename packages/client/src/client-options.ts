@@ -12,7 +12,7 @@ export interface SeaLinkLogger {
 }
 
 /** Headers to add to requests; a `null` value removes a header the client would send. */
-export type HeadersInit = Record<string, string | null | undefined>;
+export type HeaderOverrides = Record<string, string | null | undefined>;
 
 /** Options of the {@link SeaLink} client. */
 export interface ClientOptions {
@@ -40,7 +40,7 @@ export interface ClientOptions {
    */
   dispatcher?: Dispatcher | undefined;
   /** Headers sent with every request. */
-  defaultHeaders?: HeadersInit | undefined;
+  defaultHeaders?: HeaderOverrides | undefined;
   /** Where to log requests and retries; nothing is logged by default. */
   logger?: SeaLinkLogger | undefined;
 }
@@ -54,7 +54,7 @@ export interface RequestOptions {
   /** How many times the call is retried. */
   maxRetries?: number | undefined;
   /** Extra headers; a `null` value removes a header the client would send. */
-  headers?: HeadersInit | undefined;
+  headers?: HeaderOverrides | undefined;
   /**
    * The `Idempotency-Key` sent with every try of a POST, so that a server can recognise retries of one
    * call. A fresh random key per call by default.

@@ -11,7 +11,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { APIConnectionError } from './api-connection-error.js';
 import { createApiError } from './api-error.js';
 import { APIUserAbortError } from './api-user-abort-error.js';
-import type { ClientOptions, HeadersInit, RequestOptions, SeaLinkLogger } from './client-options.js';
+import type { ClientOptions, HeaderOverrides, RequestOptions, SeaLinkLogger } from './client-options.js';
 import { InvalidResponseError } from './invalid-response-error.js';
 import { Models } from './models.js';
 import { applyHeaders } from './request-headers.js';
@@ -77,7 +77,7 @@ export class SeaLink {
   readonly #ownsDispatcher: boolean;
   /** The headers every request starts from. */
   readonly #baseHeaders: Record<string, string>;
-  readonly #defaultHeaders: HeadersInit | undefined;
+  readonly #defaultHeaders: HeaderOverrides | undefined;
   readonly #logger: SeaLinkLogger | undefined;
   readonly #maxDocumentsByModel = new Map<string, Promise<number>>();
 
@@ -230,7 +230,7 @@ export class SeaLink {
     retriesDone: number,
     hasBody: boolean,
     idempotencyKey: string | undefined,
-    extra: HeadersInit | undefined,
+    extra: HeaderOverrides | undefined,
   ): Record<string, string> {
     const headers: Record<string, string> = { ...this.#baseHeaders };
     if (hasBody) headers['content-type'] = 'application/json';
