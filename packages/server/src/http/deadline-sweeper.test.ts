@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { DeadlineSweeper } from './deadline-sweeper.js';
+import { RequestDeadlineError } from './request-abort-reasons.js';
+import { RequestDeadline } from './request-deadline.js';
+
+describe('RequestDeadline on a DeadlineSweeper', () => {
+  it('rejects whenAborted and aborts a signal read before or after the deadline', async () => {
+    const sweeper = new DeadlineSweeper(5);
+    const early = new RequestDeadline(20, sweeper, () => new AbortController().signal);
+    const signal = early.signal;
+    await expect(early.whenAborted).rejects.toBeInstanceOf(RequestDeadlineError);
+    expect(signal.aborted).toBe(true);
+    expect(early.reason).toBeInstanceOf(RequestDeadlineError);
+    const late = new RequestDeadline(10, sweeper, () => new AbortController().signal);
+    await expect(late.whenAborted).rejects.toThrow('10 ms');
+    expect(late.signal.aborted).toBe(true);
+  });
+
+  it('does not fire once disposed, and follows the client signal once read', async () => {
+    const sweeper = new DeadlineSweeper(5);
+    const disposed = new RequestDeadline(10, sweeper, () => new AbortController().signal);
+    disposed[Symbol.dispose]();
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(disposed.reason).toBeUndefined();
+    const client = new AbortController();
+    const followed = new RequestDeadline(60_000, sweeper, () => client.signal);
+    const signal = followed.signal;
+    client.abort();
+    expect(signal.aborted).toBe(true);
+    expect((followed.reason as Error).name).toBe('ClientDisconnectedError');
+    await expect(followed.whenAborted).rejects.toThrow(/closed the connection/);
+    followed[Symbol.dispose]();
+  });
+});

@@ -1,0 +1,73 @@
+import { MAX_DOCUMENTS } from '@sealink/rerank-contract';
+import { describe, expect, it } from 'vitest';
+import { ConstantScoreBackend } from '../testing/constant-score-backend.js';
+import { ScriptedBackend } from '../testing/scripted-backend.js';
+import { ModelRegistrationError, ModelRegistry } from './model-registry.js';
+
+describe('ModelRegistry', () => {
+  it('caps max documents at the contract limit and lists models in registration order', () => {
+    const registry = new ModelRegistry([
+      { id: 'b', backend: new ConstantScoreBackend(), maxDocuments: 5 },
+      { id: 'a', backend: new ConstantScoreBackend(), maxDocuments: 50_000 },
+    ]);
+    expect(registry.ids()).toEqual(['b', 'a']);
+    expect(registry.get('b')?.maxDocuments).toBe(5);
+    expect(registry.get('a')?.maxDocuments).toBe(MAX_DOCUMENTS);
+    expect(registry.list().map((model) => model.max_documents)).toEqual([5, MAX_DOCUMENTS]);
+    expect(registry.get('missing')).toBeUndefined();
+  });
+
+  it('refuses duplicate ids and limits that are not positive integers', () => {
+    const backend = new ConstantScoreBackend();
+    expect(
+      () =>
+        new ModelRegistry([
+          { id: 'x', backend },
+          { id: 'x', backend },
+        ]),
+    ).toThrow(ModelRegistrationError);
+    expect(() => new ModelRegistry([{ id: 'x', backend, maxDocuments: 0 }])).toThrow(/positive integer/);
+    expect(() => new ModelRegistry([{ id: '', backend }])).toThrow(/empty/);
+    expect(
+      () =>
+        new ModelRegistry([
+          { id: 'x', backend: new ConstantScoreBackend({ limits: { maxDocumentsPerCall: 0 } }) },
+        ]),
+    ).toThrow(/maxDocumentsPerCall/);
+  });
+
+  it('is ready only once every backend is loaded and ready, and not after close', async () => {
+    let release: () => void = () => {};
+    const loading = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow = new ScriptedBackend({ load: () => loading });
+    const registry = new ModelRegistry([
+      { id: 'slow', backend: slow },
+      { id: 'instant', backend: new ConstantScoreBackend() },
+    ]);
+    expect(registry.isReady()).toBe(false);
+    expect(registry.loadState('slow')).toBe('pending');
+    const loaded = registry.load();
+    expect(registry.loadState('slow')).toBe('loading');
+    expect(registry.isModelReady('instant')).toBe(true);
+    release();
+    await loaded;
+    expect(registry.isReady()).toBe(true);
+    await registry.close();
+    await registry.close();
+    expect(slow.closeCount).toBe(1);
+    expect(registry.isReady()).toBe(false);
+  });
+
+  it('reports the models that failed to load and keeps the others', async () => {
+    const registry = new ModelRegistry([
+      { id: 'broken', backend: new ScriptedBackend({ load: () => Promise.reject(new Error('no weights')) }) },
+      { id: 'fine', backend: new ScriptedBackend({ load: () => Promise.resolve() }) },
+    ]);
+    await expect(registry.load()).rejects.toThrow(AggregateError);
+    expect(registry.loadState('broken')).toBe('failed');
+    expect(registry.isModelReady('fine')).toBe(true);
+    expect(registry.isReady()).toBe(false);
+  });
+});
