@@ -226,7 +226,7 @@ describe('startMockEngine', () => {
               expect(scores[index]).toBeCloseTo(lexicalScore(query, text), 9);
           },
         ),
-        { numRuns: 25 },
+        { numRuns: 15 },
       );
     },
   );
@@ -244,7 +244,7 @@ describe('startMockEngine', () => {
           expect(answer.status).toBeLessThan(500);
           expect(info.dialect.describeError(answer.json)).toBeDefined();
         }),
-        { numRuns: 40 },
+        { numRuns: 25 },
       );
     },
   );
