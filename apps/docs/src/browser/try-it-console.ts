@@ -102,7 +102,14 @@ async function send(endpoint: string, body: RerankRequestBody, apiKey: string): 
   element(IDS.responseRequestId).textContent =
     response.headers.get('x-request-id') ?? '(not exposed to the page)';
   showHeaders(response.headers);
-  const text = await response.text();
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    showError(`The connection broke while the answer was arriving (${reason}).`);
+    return;
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
