@@ -148,8 +148,8 @@ describe.each([{ overrideGlobalObjects: false }, { overrideGlobalObjects: true }
       expect(answer.statusCode).toBe(200);
       expect(checkRerankResponse(rerankBody, await answer.body.json())).toEqual([]);
       expect(mock.requests[0]?.delayMs).toBe(150);
-    // A lower bound only (a delay never ends early), so a slow machine cannot make it fail.
-    expect(waited).toBeGreaterThanOrEqual(145);
+      // A lower bound only (a delay never ends early), so a slow machine cannot make it fail.
+      expect(waited).toBeGreaterThanOrEqual(145);
     });
 
     it('dribbles the body in several chunks for a body latency fault, and the joined body is the normal answer', async () => {
