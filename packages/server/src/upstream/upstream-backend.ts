@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import type { NormalizedRerankRequest } from '@sealink/rerank-contract';
+import { MAX_DOCUMENTS, type NormalizedRerankRequest } from '@sealink/rerank-contract';
 import {
   DialectResponseError,
   detectDegenerateScores,
@@ -120,9 +120,13 @@ function parseRetryAfter(value: string | string[] | undefined): number | undefin
  * `upstream_error`, 504 `timeout_error`, 503 `overloaded_error` with a retry hint.
  */
 export class UpstreamBackend implements ScoringBackendV1 {
+  /** The scoring backend specification this class implements. */
   readonly specificationVersion = 'v1';
+  /** `upstream.` and the configured type, for example `upstream.tei`. */
   readonly provider: string;
+  /** The model name the upstream knows. */
   readonly modelId: string;
+  /** Up to the contract's maximum per call (the backend splits by itself), the configured context length, and whether an instruction reaches the model. */
   readonly limits: ScoringBackendLimits;
   /** The engine's routes and capabilities. */
   readonly engine: UpstreamEngine;
@@ -184,7 +188,7 @@ export class UpstreamBackend implements ScoringBackendV1 {
     });
     this.limits = {
       // The backend scatters large calls itself, across replicas, so the server may send it everything at once.
-      maxDocumentsPerCall: 1000,
+      maxDocumentsPerCall: MAX_DOCUMENTS,
       contextLength: options.contextLength ?? 8192,
       supportsInstruction: this.#promptTemplate === 'qwen3' || this.engine.acceptsInstruction,
     };
