@@ -3,10 +3,10 @@ import { ErrorTypeSchema } from './error-types.js';
 
 /** The body of every error answer. */
 export const ErrorResponse = z
-  .strictObject({
+  .object({
     /** The error. */
     error: z
-      .strictObject({
+      .object({
         /** The kind of error; it fixes the HTTP status (see the error table). */
         type: ErrorTypeSchema,
         /** A stable, machine-readable code, in snake case, for example `unknown_field` or `model_not_found`. */

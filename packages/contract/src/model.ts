@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** A model the server serves, with its limits. */
 export const Model = z
-  .strictObject({
+  .object({
     /** The customer-visible model id, used as `model` in rerank requests. */
     id: z.string().meta({ description: 'The customer-visible model id.', examples: ['qwen3-rerank'] }),
     /** Always `model`. */
@@ -53,7 +53,7 @@ export type Model = z.infer<typeof Model>;
 
 /** The body of `GET /v1/models`. */
 export const ModelList = z
-  .strictObject({
+  .object({
     /** Always `list`. */
     object: z.literal('list').meta({ description: 'Always "list".' }),
     /** The models. */

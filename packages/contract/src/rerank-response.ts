@@ -2,12 +2,12 @@ import { z } from 'zod';
 
 /** One ranked document. */
 export const RerankResult = z
-  .strictObject({
+  .object({
     /** The position of the document in the request's `documents`. */
     index: z.int().min(0).meta({ description: "The position of the document in the request's documents." }),
     /** The document, present unless the request set `return_documents: false`. */
     document: z
-      .strictObject({
+      .object({
         /** The text of the document, as sent. */
         text: z.string().meta({ description: 'The text of the document, as sent.' }),
       })
@@ -25,7 +25,7 @@ export type RerankResult = z.infer<typeof RerankResult>;
 
 /** Token usage of one rerank request. */
 export const RerankUsage = z
-  .strictObject({
+  .object({
     /** The tokens the backend counted for the query and documents; some backends estimate it. */
     total_tokens: z.int().min(0).meta({
       description: 'Tokens counted for the query and documents. Backends without a tokenizer estimate it.',
@@ -36,9 +36,12 @@ export const RerankUsage = z
 /** Token usage of one rerank request. */
 export type RerankUsage = z.infer<typeof RerankUsage>;
 
-/** The body of a successful `POST /v1/rerank`. */
+/**
+ * The body of a successful `POST /v1/rerank`. Response schemas accept and drop unknown fields, so the API
+ * can add fields without breaking released clients; request schemas reject them.
+ */
 export const RerankResponse = z
-  .strictObject({
+  .object({
     /** The id of this ranking: `rerank-` followed by hexadecimal digits. */
     id: z
       .string()
