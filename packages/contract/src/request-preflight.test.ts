@@ -11,7 +11,8 @@ import {
 describe('request preflight', () => {
   it('keeps safe request ids and drops the rest', () => {
     expect(sanitizeRequestId(' abc-123_x.y:z ')).toBe('abc-123_x.y:z');
-    for (const unsafe of ['', 'a b', 'x\ny', 'ä', 'a'.repeat(129), '<script>']) expect(sanitizeRequestId(unsafe)).toBeUndefined();
+    for (const unsafe of ['', 'a b', 'x\ny', 'ä', 'a'.repeat(129), '<script>'])
+      expect(sanitizeRequestId(unsafe)).toBeUndefined();
     expect(createRequestId()).toMatch(/^req_[0-9a-f]{20}$/);
   });
 
@@ -29,7 +30,8 @@ describe('request preflight', () => {
     expect(parseJsonBody('{"a":1}', 'r')).toEqual({ success: true, value: { a: 1 } });
     const broken = parseJsonBody('{"a":', 'r');
     expect(broken.success).toBe(false);
-    if (!broken.success) expect(broken.error.body.error).toMatchObject({ code: 'invalid_json', request_id: 'r' });
+    if (!broken.success)
+      expect(broken.error.body.error).toMatchObject({ code: 'invalid_json', request_id: 'r' });
     const empty = parseJsonBody('  ', 'r');
     expect(!empty.success && empty.error.body.error.message).toContain('the body is empty');
   });
