@@ -29,6 +29,8 @@ const FNV_PRIME = 0x01000193;
 const APOSTROPHE = 0x27;
 const RIGHT_SINGLE_QUOTATION_MARK = 0x2019;
 const NO_TERM = -1;
+/** The number of two-letter prefixes of the lookup filter (128 × 128 ASCII codes). */
+const PREFIX_COUNT = 128 * 128;
 
 /**
  * {@link ASCII_WORD_FOLD} widened to every UTF-16 code unit (0 above ASCII), so the scanner's innermost
@@ -175,13 +177,18 @@ export class TermVocabulary {
   constructor(options: TermVocabularyOptions) {
     this.#analysis = { stopWords: options.stopWords, stemming: options.stemming };
     this.#maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
-    this.#stopWordFilter = new Uint8Array(128 * 128);
+    this.#stopWordFilter = new Uint8Array(2 * PREFIX_COUNT);
     if (options.stopWords) {
       for (const word of ENGLISH_STOP_WORDS) {
         const prefix = word.charCodeAt(0) * 128 + (word.length > 1 ? word.charCodeAt(1) : 0);
-        // Bits 1 to 7 hold stop word lengths; a longer stop word marks its prefix for every length (bit 0).
-        const bit = word.length <= 7 ? 1 << word.length : 1;
-        this.#stopWordFilter[prefix] = (this.#stopWordFilter[prefix] as number) | bit;
+        if (word.length <= 7) {
+          // Bits 1 to 7 hold stop word lengths.
+          this.#stopWordFilter[prefix] = (this.#stopWordFilter[prefix] as number) | (1 << word.length);
+        } else {
+          // A longer stop word is looked up like a possible query term, whatever its third letter.
+          this.#stopWordFilter[prefix] = (this.#stopWordFilter[prefix] as number) | 1;
+          this.#stopWordFilter[PREFIX_COUNT + prefix] = 0xff;
+        }
       }
     }
   }
@@ -281,10 +288,17 @@ export class TermVocabulary {
       if (term.length < 3 || second >= 128) {
         for (let prefix = first * 128; prefix < first * 128 + 128; prefix++) {
           filter[prefix] = (filter[prefix] as number) | 1;
+          filter[PREFIX_COUNT + prefix] = 0xff;
         }
-      } else {
-        filter[first * 128 + second] = (filter[first * 128 + second] as number) | 1;
+        continue;
       }
+      const prefix = first * 128 + second;
+      filter[prefix] = (filter[prefix] as number) | 1;
+      const third = term.charCodeAt(2);
+      // A stem of four letters or more keeps the word's first three; a shorter one may end in a rewritten
+      // letter ("cry" gives "cri"), so it matches any third letter.
+      const thirdBits = term.length >= 4 && third < 128 ? 1 << (third & 7) : 0xff;
+      filter[PREFIX_COUNT + prefix] = (filter[PREFIX_COUNT + prefix] as number) | thirdBits;
     }
     return filter;
   }
@@ -350,8 +364,15 @@ export class TermVocabulary {
             second = text.charCodeAt(start + 1);
             if (second !== APOSTROPHE) second = fold[second] as number;
           }
-          const filterEntry = lookupFilter[folded * 128 + second] as number;
-          if ((filterEntry & 1) === 0) {
+          const prefix = folded * 128 + second;
+          const filterEntry = lookupFilter[prefix] as number;
+          let possibleQueryTerm = (filterEntry & 1) !== 0;
+          if (possibleQueryTerm && tokenLength > 2) {
+            let third = text.charCodeAt(start + 2);
+            if (third !== APOSTROPHE) third = fold[third] as number;
+            possibleQueryTerm = ((lookupFilter[PREFIX_COUNT + prefix] as number) & (1 << (third & 7))) !== 0;
+          }
+          if (!possibleQueryTerm) {
             // Not a query term. A stop word is read and dropped; anything else is only counted.
             tokens++;
             if (
