@@ -80,6 +80,7 @@ describe('buildSite', () => {
       agent: { disabled: true },
       mcp: { disabled: true },
       showDeveloperTools: 'never',
+      authentication: { preferredSecurityScheme: 'bearerAuth' },
     });
     expect(configuration).not.toHaveProperty('proxyUrl');
   });

@@ -1,4 +1,4 @@
-import type { createOpenApiDocument } from '@sealink/rerank-contract';
+import { BEARER_SECURITY_SCHEME, type createOpenApiDocument } from '@sealink/rerank-contract';
 
 /** An OpenAPI 3.1 document, as the contract generates it. */
 export type OpenApiDocument = ReturnType<typeof createOpenApiDocument>;
@@ -37,6 +37,8 @@ export interface ScalarConfiguration {
   favicon: string;
   /** The title of the document. */
   title: string;
+  /** Scalar's client starts with the API's bearer scheme selected, so a key is all a user enters. */
+  authentication: { preferredSecurityScheme: string };
   /** The spec has a `Models` tag (its model routes), so its component schemas are listed as `Schemas`. */
   modelsSectionLabel: 'Schemas';
 }
@@ -65,6 +67,7 @@ export function createScalarConfiguration(document: OpenApiDocument): ScalarConf
     customCss: `.scalar-app { --scalar-custom-header-height: ${SITE_HEADER_HEIGHT_PX}px; --scalar-font: var(--site-font); --scalar-font-code: var(--site-font-code); }`,
     favicon: './assets/favicon.svg',
     title: document.info.title,
+    authentication: { preferredSecurityScheme: BEARER_SECURITY_SCHEME },
     modelsSectionLabel: 'Schemas',
   };
 }
