@@ -94,6 +94,21 @@ writeFileSync(
   ].join('\n'),
 );
 
+/** CPU time a process has used so far (user + system), in milliseconds, from /proc (clock ticks of 10 ms). */
+function cpuMilliseconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** One round of load against a target, with the CPU time the target spent on it. */
+async function measuredRound(target: Target): Promise<LoadResult & { cpuMsPerThousand: number }> {
+  const pid = target.child.pid ?? 0;
+  const cpuBefore = cpuMilliseconds(pid);
+  const result = await load(target.url, DURATION_SECONDS);
+  const cpuMs = cpuMilliseconds(pid) - cpuBefore;
+  return { ...result, cpuMsPerThousand: (cpuMs / (result.requestsPerSecond * DURATION_SECONDS)) * 1000 };
+}
+
 interface LoadResult {
   requestsPerSecond: number;
   latencyP99: string;
@@ -158,11 +173,12 @@ try {
 
 await load(mock.url, WARMUP_SECONDS);
 if (prism !== undefined) await load(prism.url, WARMUP_SECONDS);
-const mockRounds: LoadResult[] = [];
-const prismRounds: LoadResult[] = [];
+type Round = Awaited<ReturnType<typeof measuredRound>>;
+const mockRounds: Round[] = [];
+const prismRounds: Round[] = [];
 for (let round = 0; round < ROUNDS; round++) {
-  mockRounds.push(await load(mock.url, DURATION_SECONDS));
-  if (prism !== undefined) prismRounds.push(await load(prism.url, DURATION_SECONDS));
+  mockRounds.push(await measuredRound(mock));
+  if (prism !== undefined) prismRounds.push(await measuredRound(prism));
 }
 const mockRss = mock.child.pid === undefined ? Number.NaN : rssBytes(mock.child.pid);
 const prismRss = prism?.child.pid === undefined ? Number.NaN : rssBytes(prism.child.pid);
@@ -197,6 +213,11 @@ line(
     .join(' '),
 );
 line(
+  'CPU ms per 1000 requests, median',
+  median(mockRounds.map((round) => round.cpuMsPerThousand)).toFixed(0),
+  prism === undefined ? 'n/a' : median(prismRounds.map((round) => round.cpuMsPerThousand)).toFixed(0),
+);
+line(
   'p99 latency, last round',
   mockRounds.at(-1)?.latencyP99 ?? 'n/a',
   prismRounds.at(-1)?.latencyP99 ?? 'n/a',
@@ -219,6 +240,12 @@ console.log(
 if (prism !== undefined) {
   console.log(
     `Throughput ratio mock / prism: ${median(ratios).toFixed(1)}x (median; rounds: ${ratios.map((ratio) => `${ratio.toFixed(1)}x`).join(', ')})`,
+  );
+  const cpuRatios = prismRounds.map(
+    (round, index) => round.cpuMsPerThousand / (mockRounds[index]?.cpuMsPerThousand ?? Number.NaN),
+  );
+  console.log(
+    `CPU per request, prism / mock: ${median(cpuRatios).toFixed(1)}x (median; rounds: ${cpuRatios.map((ratio) => `${ratio.toFixed(1)}x`).join(', ')}); on a busy machine this is the steadier measure`,
   );
 } else {
   console.log(`Prism could not be measured: ${prismFailure}`);
