@@ -71,6 +71,11 @@ const test = base.extend<{ docs: DocsUnderTest }>({
         blockedRequests.push(url);
         return route.abort('blockedbyclient');
       });
+      await browser.context.routeWebSocket(/.*/, (webSocket) => {
+        if (staysLocal(webSocket.url().replace(/^ws/, 'http'))) return webSocket.connectToServer();
+        blockedRequests.push(webSocket.url());
+        return webSocket.close();
+      });
       browser.context.on('request', (request) => {
         if (!staysLocal(request.url()) && !blockedRequests.includes(request.url())) {
           blockedRequests.push(request.url());
