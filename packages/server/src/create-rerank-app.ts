@@ -290,13 +290,12 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     // One deadline for the whole request, body read included; the client going away aborts the backend.
     const deadline = new RequestDeadline(requestTimeoutMs, sweeper, () => c.req.raw.signal);
     try {
-      const body = await Promise.race([
+      const body = await deadline.race(
         readRequestBody(c.env?.incoming ?? c.req.raw.body, {
           maxBytes: maxBodyBytes,
           contentLength: requestHeader(c, 'content-length'),
         }),
-        deadline.whenAborted,
-      ]);
+      );
       if (body.status === 'too_large') {
         // The rest of the body is not read: close the connection instead of draining it.
         return errorResponse(record, bodyTooLargeError(maxBodyBytes, requestId), { connection: 'close' });

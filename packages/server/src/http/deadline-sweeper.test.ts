@@ -8,11 +8,12 @@ describe('RequestDeadline on a DeadlineSweeper', () => {
     const sweeper = new DeadlineSweeper(5);
     const early = new RequestDeadline(20, sweeper, () => new AbortController().signal);
     const signal = early.signal;
-    await expect(early.whenAborted).rejects.toBeInstanceOf(RequestDeadlineError);
+    await expect(early.race(new Promise(() => {}))).rejects.toBeInstanceOf(RequestDeadlineError);
     expect(signal.aborted).toBe(true);
     expect(early.reason).toBeInstanceOf(RequestDeadlineError);
     const late = new RequestDeadline(10, sweeper, () => new AbortController().signal);
-    await expect(late.whenAborted).rejects.toThrow('10 ms');
+    await expect(late.race(new Promise(() => {}))).rejects.toThrow('10 ms');
+    await expect(late.race(Promise.resolve(1))).rejects.toThrow('10 ms');
     expect(late.signal.aborted).toBe(true);
   });
 
@@ -24,11 +25,13 @@ describe('RequestDeadline on a DeadlineSweeper', () => {
     expect(disposed.reason).toBeUndefined();
     const client = new AbortController();
     const followed = new RequestDeadline(60_000, sweeper, () => client.signal);
+    expect(await followed.race(Promise.resolve('done'))).toBe('done');
+    const pending = followed.race(new Promise(() => {}));
     const signal = followed.signal;
     client.abort();
     expect(signal.aborted).toBe(true);
     expect((followed.reason as Error).name).toBe('ClientDisconnectedError');
-    await expect(followed.whenAborted).rejects.toThrow(/closed the connection/);
+    await expect(pending).rejects.toThrow(/closed the connection/);
     followed[Symbol.dispose]();
   });
 });

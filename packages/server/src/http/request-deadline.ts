@@ -3,18 +3,19 @@ import type { DeadlineSweeper, SweptDeadline } from './deadline-sweeper.js';
 import { ClientDisconnectedError, RequestDeadlineError } from './request-abort-reasons.js';
 
 /**
- * One request's abort: its deadline rejects `whenAborted` (which the server races against the body read
- * and the backend, so work that ignores its signal cannot hold the answer) and aborts `signal`; the client
- * going away aborts `signal` too.
+ * One request's abort: its deadline rejects every pending {@link race} (the server races the body read
+ * and the backend against it, so work that ignores its signal cannot hold the answer) and aborts `signal`;
+ * the client going away does the same.
  *
  * Built for the hot path, where it runs once per request: the deadline is watched by a shared
  * {@link DeadlineSweeper} rather than a timer of its own, and the `AbortSignal` (and the watch on the
  * client's connection) is only set up when a backend reads `signal`; creating an `AbortSignal` costs
- * more than the rest of the request's bookkeeping together.
+ * more than the rest of the request's bookkeeping together. A race keeps its rejecter only while it is
+ * pending: a promise that stayed pending for the request's life and collected reactions would keep every
+ * result it was raced against reachable from wherever the deadline lives, and the young generation's
+ * garbage collector would then promote whole requests to the old generation.
  */
 export class RequestDeadline implements ScoringAbort, SweptDeadline, Disposable {
-  /** Rejects with a {@link RequestDeadlineError} at the deadline. */
-  readonly whenAborted: Promise<never>;
   /** When the deadline passes, in `performance.now()` milliseconds. */
   readonly expiresAt: number;
   readonly #timeoutMs: number;
@@ -23,7 +24,7 @@ export class RequestDeadline implements ScoringAbort, SweptDeadline, Disposable 
   #controller: AbortController | undefined;
   #watchedClientSignal: AbortSignal | undefined;
   #reason: Error | undefined;
-  #reject: (reason: unknown) => void = () => {};
+  readonly #pendingRejects = new Set<(reason: unknown) => void>();
 
   /**
    * @param timeoutMs the deadline, from now.
@@ -36,10 +37,6 @@ export class RequestDeadline implements ScoringAbort, SweptDeadline, Disposable 
     this.#sweeper = sweeper;
     this.#clientSignal = clientSignal;
     this.expiresAt = performance.now() + timeoutMs;
-    this.whenAborted = new Promise<never>((_, reject) => {
-      this.#reject = reject;
-    });
-    this.whenAborted.catch(() => {});
     sweeper.add(this);
   }
 
@@ -61,6 +58,24 @@ export class RequestDeadline implements ScoringAbort, SweptDeadline, Disposable 
     return this.#controller.signal;
   }
 
+  /** Settles like `work`, or rejects with the abort reason as soon as the request is aborted. */
+  race<T>(work: PromiseLike<T>): Promise<T> {
+    if (this.#reason !== undefined) return Promise.reject(this.#reason);
+    return new Promise<T>((resolve, reject) => {
+      this.#pendingRejects.add(reject);
+      work.then(
+        (value) => {
+          this.#pendingRejects.delete(reject);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.#pendingRejects.delete(reject);
+          reject(error);
+        },
+      );
+    });
+  }
+
   /** The abort reason, once aborted. */
   get reason(): Error | undefined {
     return this.#reason;
@@ -79,7 +94,8 @@ export class RequestDeadline implements ScoringAbort, SweptDeadline, Disposable 
     if (this.#reason !== undefined) return;
     this.#reason = reason;
     this.#controller?.abort(reason);
-    this.#reject(reason);
+    for (const reject of this.#pendingRejects) reject(reason);
+    this.#pendingRejects.clear();
   }
 
   /** Stops watching the deadline and the client; call it once the request is answered. */

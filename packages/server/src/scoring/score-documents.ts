@@ -15,24 +15,6 @@ export interface ScoreDocumentsInput {
   abort: ScoringAbort;
 }
 
-/** How a scoring request is aborted: a signal for the backend, and a promise for the server's own race. */
-export interface ScoringAbort {
-  /** The signal backends get; read lazily, only when a backend call is made. */
-  readonly signal: AbortSignal;
-  /** Rejects with the abort reason once aborted, so a backend that ignores its signal cannot hold the answer. */
-  readonly whenAborted: Promise<never>;
-}
-
-/** A {@link ScoringAbort} that follows an `AbortSignal`. */
-export function scoringAbortFromSignal(signal: AbortSignal): ScoringAbort {
-  const whenAborted = new Promise<never>((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
-  whenAborted.catch(() => {});
-  return { signal, whenAborted };
-}
-
 /** The merged outcome of every backend call of one request. */
 export interface ScoredDocuments {
   /** One score in [0, 1] per document, in request order. */
@@ -41,6 +23,41 @@ export interface ScoredDocuments {
   tokens: number;
   /** The warnings of every call. */
   warnings: ScoringWarning[];
+}
+
+/** How a scoring request is aborted: a signal for the backend, and a race for the server's own wait. */
+export interface ScoringAbort {
+  /** The signal backends get; read lazily, only when a backend reads it. */
+  readonly signal: AbortSignal;
+  /**
+   * Settles like `work`, or rejects with the abort reason as soon as the request is aborted, so work that
+   * ignores its signal cannot hold the answer. Holds no reference to `work` once it has settled.
+   */
+  race<T>(work: PromiseLike<T>): Promise<T>;
+}
+
+/** A {@link ScoringAbort} that follows an `AbortSignal`. */
+export function scoringAbortFromSignal(signal: AbortSignal): ScoringAbort {
+  return {
+    signal,
+    race<T>(work: PromiseLike<T>): Promise<T> {
+      if (signal.aborted) return Promise.reject(signal.reason);
+      return new Promise<T>((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        work.then(
+          (value) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+          },
+          (error: unknown) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+          },
+        );
+      });
+    },
+  };
 }
 
 /** The error thrown when a backend breaks the scoring specification (wrong count, score outside [0, 1]). */
@@ -83,7 +100,7 @@ export async function scoreDocuments(
     };
     if (instruction !== undefined) call.instruction = instruction;
     if (input.maxTokensPerDocument !== undefined) call.maxTokensPerDocument = input.maxTokensPerDocument;
-    const result = await Promise.race([backend.doScore(call), abort.whenAborted]);
+    const result = await abort.race(backend.doScore(call));
     if (result.scores.length !== documents.length) {
       throw new BackendContractError(
         `backend ${backend.provider} returned ${result.scores.length} scores for ${documents.length} documents`,
