@@ -26,7 +26,7 @@ export function normalizeApiBaseUrl(input: string): ApiBaseUrlParse {
     return { ok: false, message: `'${trimmed}' is not a URL; enter one such as http://127.0.0.1:8080.` };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { ok: false, message: `The URL must start with http:// or https://, not ${url.protocol}//.` };
+    return { ok: false, message: `The URL must start with http:// or https://: '${trimmed}' does not.` };
   }
   if (url.search !== '' || url.hash !== '') {
     return { ok: false, message: 'The base URL may not have a query string or a # fragment.' };
