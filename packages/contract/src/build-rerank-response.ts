@@ -1,3 +1,4 @@
+import { randomHex } from './random-hex.js';
 import type { RerankResponse, RerankResult } from './rerank-response.js';
 
 /** What a rerank response is built from. */
@@ -20,11 +21,7 @@ export interface BuildRerankResponseOptions {
 
 /** A fresh response id: `rerank-` and 24 random hexadecimal digits. */
 export function createRerankId(): string {
-  const bytes = new Uint8Array(12);
-  globalThis.crypto.getRandomValues(bytes);
-  let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
-  return `rerank-${hex}`;
+  return `rerank-${randomHex(12)}`;
 }
 
 /**

@@ -1,6 +1,6 @@
-import { documentText } from '../normalize-rerank-request.js';
-import type { RerankRequest } from '../rerank-request.js';
-import { RerankResponse } from '../rerank-response.js';
+import { documentText } from './normalize-rerank-request.js';
+import type { RerankRequest } from './rerank-request.js';
+import { RerankResponse } from './rerank-response.js';
 
 /**
  * Every way a response breaks the contract's invariants for the request it answers: shape, length

@@ -3,6 +3,7 @@ export {
   buildRerankResponse,
   createRerankId,
 } from './build-rerank-response.js';
+export { checkRerankResponse } from './check-rerank-response.js';
 export {
   type CodeSample,
   EXAMPLE_RERANK_REQUEST,

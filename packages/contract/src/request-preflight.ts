@@ -1,14 +1,11 @@
 import { createErrorResponse, type ErrorAnswer } from './create-error-response.js';
+import { randomHex } from './random-hex.js';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** A fresh request id: `req_` and 20 random hexadecimal digits. */
 export function createRequestId(): string {
-  const bytes = new Uint8Array(10);
-  globalThis.crypto.getRandomValues(bytes);
-  let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
-  return `req_${hex}`;
+  return `req_${randomHex(10)}`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import {
+  checkRerankResponse,
   ERROR_TYPES,
   ErrorResponse,
   isJsonContentType,
@@ -10,7 +11,6 @@ import {
   retrieveModelRoute,
   validateRerankRequest,
 } from '@sealink/rerank-contract';
-import { checkRerankResponse } from '@sealink/rerank-contract/testing';
 import type { z } from 'zod';
 
 /** One request and the answer a server gave to it. */

@@ -1,3 +1,4 @@
+export { checkRerankResponse } from '../check-rerank-response.js';
 export {
   documentArbitrary,
   type InvalidRerankRequest,
@@ -9,4 +10,3 @@ export {
   textArbitrary,
 } from './arbitraries.js';
 export { BAD_INPUT_CASES, type BadInputCase } from './bad-input-cases.js';
-export { checkRerankResponse } from './check-rerank-response.js';
