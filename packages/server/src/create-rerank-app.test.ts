@@ -338,7 +338,7 @@ describe('createRerankApp in process', () => {
   it('answers 404 for an unknown route and 405 with Allow for a wrong method', async () => {
     const { app } = makeApp();
     await expectError(
-      await app.request('/v2/rerank', { headers: AUTH }),
+      await app.request('/v9/rerank', { headers: AUTH }),
       404,
       'not_found_error',
       'route_not_found',
