@@ -15,18 +15,23 @@ import {
   parseJsonBody,
   routeNotFoundError,
   sanitizeRequestId,
-  validateRerankRequest,
 } from '@sealink/rerank-contract';
 import { type Context, Hono } from 'hono';
 import type { NotFoundHandler } from 'hono/types';
 import { type Logger, pino } from 'pino';
 import { ApiKeyVerifier } from './auth/api-key-verifier.js';
 import { ScoringError } from './backend/scoring-error.js';
-import { allowedMethodsOf, OPERATIONAL_ROUTES, PUBLIC_API_ROUTES } from './http/api-routes.js';
+import {
+  allowedMethodsOf,
+  COMPATIBILITY_ROUTES,
+  OPERATIONAL_ROUTES,
+  PUBLIC_API_ROUTES,
+} from './http/api-routes.js';
 import { DeadlineSweeper } from './http/deadline-sweeper.js';
 import { RequestBodyAbortedError, readRequestBody } from './http/read-request-body.js';
 import { ClientDisconnectedError, RequestDeadlineError } from './http/request-abort-reasons.js';
 import { RequestDeadline } from './http/request-deadline.js';
+import { dialectRerankCodec, NATIVE_RERANK_CODEC, type RerankRouteCodec } from './http/rerank-route-codec.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import type { ModelRegistry } from './registry/model-registry.js';
 import { scoreDocuments } from './scoring/score-documents.js';
@@ -72,6 +77,11 @@ export interface RerankAppOptions {
   modelHints?: Readonly<Record<string, string>> | undefined;
   /** The `servers` of `GET /openapi.json`; the server itself (`/`) by default. */
   openApiServers?: { url: string; description?: string }[] | undefined;
+  /**
+   * The model of compatibility requests that name none (TEI's `POST /rerank`); the first registered
+   * model by default.
+   */
+  defaultModel?: string | undefined;
 }
 
 /** The Hono environment of the rerank app: Node's request and response when served by `@hono/node-server`. */
@@ -84,6 +94,11 @@ export interface RerankAppEnv {
 export type RerankApp = Hono<RerankAppEnv>;
 
 type RerankContext = Context<RerankAppEnv>;
+
+/** The paths of the operational routes, logged at debug level. */
+const OPERATIONAL_PATHS: ReadonlySet<string> = new Set(
+  Object.values(OPERATIONAL_ROUTES).map((route) => route.path),
+);
 
 /** What one request's log line and metrics say, filled in as the request is handled. */
 interface RequestRecord {
@@ -209,7 +224,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     const { route, model } = record;
     const latencySeconds = (performance.now() - started) / 1000;
     metrics.recordRequest(route, model, status, latencySeconds);
-    const isOperational = route !== 'unmatched' && !route.startsWith('/v1/');
+    const isOperational = route !== 'unmatched' && OPERATIONAL_PATHS.has(route);
     const level = status >= 500 && status !== 503 ? 'error' : isOperational ? 'debug' : 'info';
     if (logger.isLevelEnabled(level)) {
       logger[level]({
@@ -281,146 +296,163 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   let openApiText: string | undefined;
   const modelList: ModelList = { object: 'list', data: [...registry.list()] };
 
-  const handleRerank = async (c: RerankContext, record: RequestRecord): Promise<Response> => {
-    const { requestId } = record;
-    if (!isAuthorized(c)) return errorResponse(record, authenticationError(requestId));
-    const contentTypeError = checkJsonContentType(requestHeader(c, 'content-type'), requestId);
-    if (contentTypeError !== undefined) return errorResponse(record, contentTypeError);
+  /** The rerank handler of one route: its codec reads the request and writes the answer in the route's shape. */
+  const rerankHandler =
+    (codec: RerankRouteCodec) =>
+    async (c: RerankContext, record: RequestRecord): Promise<Response> => {
+      const { requestId } = record;
+      if (!isAuthorized(c)) return errorResponse(record, authenticationError(requestId));
+      const contentTypeError = checkJsonContentType(requestHeader(c, 'content-type'), requestId);
+      if (contentTypeError !== undefined) return errorResponse(record, contentTypeError);
 
-    // One deadline for the whole request, body read included; the client going away aborts the backend.
-    const deadline = new RequestDeadline(requestTimeoutMs, sweeper, () => c.req.raw.signal);
-    try {
-      const body = await deadline.race(
-        readRequestBody(c.env?.incoming ?? c.req.raw.body, {
-          maxBytes: maxBodyBytes,
-          contentLength: requestHeader(c, 'content-length'),
-        }),
-      );
-      if (body.status === 'too_large') {
-        // The rest of the body is not read: close the connection instead of draining it.
-        return errorResponse(record, bodyTooLargeError(maxBodyBytes, requestId), { connection: 'close' });
-      }
-      const parsed = parseJsonBody(body.text, requestId);
-      if (!parsed.success) return errorResponse(record, parsed.error);
-      const validation = validateRerankRequest(parsed.value, requestId);
-      if (!validation.success) return errorResponse(record, validation.error);
-      const request = validation.request;
-      record.documentCount = request.documents.length;
-      const model = registry.get(request.model);
-      if (model === undefined) {
-        return errorResponse(
-          record,
-          modelNotFoundError(request.model, registry.ids(), requestId, modelHints[request.model]),
-        );
-      }
-      record.model = model.id;
-      if (request.documents.length > model.maxDocuments) {
-        return errorResponse(
-          record,
-          createErrorResponse(
-            {
-              type: 'invalid_request_error',
-              code: 'too_many_documents',
-              message: `The model '${model.id}' takes at most ${model.maxDocuments} documents per request; the request has ${request.documents.length}.`,
-              param: 'documents',
-            },
-            requestId,
-          ),
-        );
-      }
-      if (!registry.isModelReady(model.id)) {
-        return errorResponse(
-          record,
-          createErrorResponse(
-            {
-              type: 'overloaded_error',
-              code: 'model_not_ready',
-              message: `The model '${model.id}' is not ready yet (loading or unavailable); retry shortly.`,
-            },
-            requestId,
-          ),
-          { 'retry-after': retryAfter },
-        );
-      }
-      const backendStarted = performance.now();
-      let scored: Awaited<ReturnType<typeof scoreDocuments>>;
+      // One deadline for the whole request, body read included; the client going away aborts the backend.
+      const deadline = new RequestDeadline(requestTimeoutMs, sweeper, () => c.req.raw.signal);
       try {
-        scored = await scoreDocuments(model, {
-          query: request.query,
-          documents: request.documents,
-          instruction: request.instruction,
-          maxTokensPerDocument: request.maxTokensPerDocument,
-          abort: deadline,
-        });
-      } catch (error) {
-        const outcome = deadline.reason === undefined ? 'error' : 'aborted';
+        const body = await deadline.race(
+          readRequestBody(c.env?.incoming ?? c.req.raw.body, {
+            maxBytes: maxBodyBytes,
+            contentLength: requestHeader(c, 'content-length'),
+          }),
+        );
+        if (body.status === 'too_large') {
+          // The rest of the body is not read: close the connection instead of draining it.
+          return errorResponse(record, bodyTooLargeError(maxBodyBytes, requestId), { connection: 'close' });
+        }
+        const parsed = parseJsonBody(body.text, requestId);
+        if (!parsed.success) return errorResponse(record, parsed.error);
+        const validation = codec.decode(parsed.value, requestId);
+        if (!validation.success) return errorResponse(record, validation.error);
+        const request = validation.request;
+        record.documentCount = request.documents.length;
+        const model = registry.get(request.model);
+        if (model === undefined) {
+          return errorResponse(
+            record,
+            modelNotFoundError(request.model, registry.ids(), requestId, modelHints[request.model]),
+          );
+        }
+        record.model = model.id;
+        if (request.documents.length > model.maxDocuments) {
+          return errorResponse(
+            record,
+            createErrorResponse(
+              {
+                type: 'invalid_request_error',
+                code: 'too_many_documents',
+                message: `The model '${model.id}' takes at most ${model.maxDocuments} documents per request; the request has ${request.documents.length}.`,
+                param: 'documents',
+              },
+              requestId,
+            ),
+          );
+        }
+        if (!registry.isModelReady(model.id)) {
+          return errorResponse(
+            record,
+            createErrorResponse(
+              {
+                type: 'overloaded_error',
+                code: 'model_not_ready',
+                message: `The model '${model.id}' is not ready yet (loading or unavailable); retry shortly.`,
+              },
+              requestId,
+            ),
+            { 'retry-after': retryAfter },
+          );
+        }
+        const backendStarted = performance.now();
+        let scored: Awaited<ReturnType<typeof scoreDocuments>>;
+        try {
+          scored = await scoreDocuments(model, {
+            query: request.query,
+            documents: request.documents,
+            instruction: request.instruction,
+            maxTokensPerDocument: request.maxTokensPerDocument,
+            abort: deadline,
+          });
+        } catch (error) {
+          const outcome = deadline.reason === undefined ? 'error' : 'aborted';
+          metrics.backendDuration.observe(
+            { model: model.id, outcome },
+            (performance.now() - backendStarted) / 1000,
+          );
+          throw error;
+        }
         metrics.backendDuration.observe(
-          { model: model.id, outcome },
+          { model: model.id, outcome: 'ok' },
           (performance.now() - backendStarted) / 1000,
         );
-        throw error;
-      }
-      metrics.backendDuration.observe(
-        { model: model.id, outcome: 'ok' },
-        (performance.now() - backendStarted) / 1000,
-      );
-      metrics.documentsScored.inc({ model: model.id }, request.documents.length);
-      if (scored.warnings.length > 0 && logger.isLevelEnabled('debug')) {
-        logger.debug(
-          { request_id: requestId, model: model.id, warnings: scored.warnings },
-          'backend warnings',
-        );
-      }
-      const response = buildRerankResponse({
-        model: request.model,
-        documents: request.documents,
-        scores: scored.scores,
-        topN: request.topN,
-        returnDocuments: request.returnDocuments,
-        totalTokens: scored.tokens,
-      });
-      return respond(record, 200, JSON.stringify(response));
-    } catch (error) {
-      const reason = deadline.reason;
-      if (reason instanceof ClientDisconnectedError || error instanceof RequestBodyAbortedError) {
-        return clientClosedResponse();
-      }
-      if (reason instanceof RequestDeadlineError) {
-        return errorResponse(
-          record,
-          createErrorResponse(
-            {
-              type: 'timeout_error',
-              code: 'request_timeout',
-              message: `The request did not finish within the server's deadline of ${requestTimeoutMs} ms.`,
-            },
-            requestId,
-          ),
-        );
-      }
-      if (error instanceof ScoringError) {
-        if (error.type === 'internal_error' || error.type === 'upstream_error') {
-          logger.warn({ request_id: requestId, model: record.model, err: error }, 'backend failed');
+        metrics.documentsScored.inc({ model: model.id }, request.documents.length);
+        if (scored.warnings.length > 0 && logger.isLevelEnabled('debug')) {
+          logger.debug(
+            { request_id: requestId, model: model.id, warnings: scored.warnings },
+            'backend warnings',
+          );
         }
-        const headers: Record<string, string> =
-          error.retryAfterSeconds === undefined
-            ? {}
-            : { 'retry-after': String(Math.ceil(error.retryAfterSeconds)) };
-        return errorResponse(
-          record,
-          createErrorResponse({ type: error.type, code: error.code, message: error.message }, requestId),
-          headers,
-        );
+        const response = buildRerankResponse({
+          model: request.model,
+          documents: request.documents,
+          scores: scored.scores,
+          topN: request.topN,
+          returnDocuments: request.returnDocuments,
+          totalTokens: scored.tokens,
+        });
+        return respond(record, 200, JSON.stringify(validation.encode(response)));
+      } catch (error) {
+        const reason = deadline.reason;
+        if (reason instanceof ClientDisconnectedError || error instanceof RequestBodyAbortedError) {
+          return clientClosedResponse();
+        }
+        if (reason instanceof RequestDeadlineError) {
+          return errorResponse(
+            record,
+            createErrorResponse(
+              {
+                type: 'timeout_error',
+                code: 'request_timeout',
+                message: `The request did not finish within the server's deadline of ${requestTimeoutMs} ms.`,
+              },
+              requestId,
+            ),
+          );
+        }
+        if (error instanceof ScoringError) {
+          if (error.type === 'internal_error' || error.type === 'upstream_error') {
+            logger.warn({ request_id: requestId, model: record.model, err: error }, 'backend failed');
+          }
+          const headers: Record<string, string> =
+            error.retryAfterSeconds === undefined
+              ? {}
+              : { 'retry-after': String(Math.ceil(error.retryAfterSeconds)) };
+          return errorResponse(
+            record,
+            createErrorResponse({ type: error.type, code: error.code, message: error.message }, requestId),
+            headers,
+          );
+        }
+        throw error;
+      } finally {
+        deadline[Symbol.dispose]();
       }
-      throw error;
-    } finally {
-      deadline[Symbol.dispose]();
-    }
-  };
+    };
 
   const app = new Hono<RerankAppEnv>();
 
-  app.post(PUBLIC_API_ROUTES.rerank.honoPath, recorded(PUBLIC_API_ROUTES.rerank.path, handleRerank));
+  app.post(
+    PUBLIC_API_ROUTES.rerank.honoPath,
+    recorded(PUBLIC_API_ROUTES.rerank.path, rerankHandler(NATIVE_RERANK_CODEC)),
+  );
+  // Compatibility routes, so that Cohere and TEI clients switch by changing only their base URL.
+  const defaultModel = options.defaultModel ?? registry.ids()[0] ?? '';
+  for (const [route, dialect] of [
+    [COMPATIBILITY_ROUTES.cohereRerank, 'cohere-v2'],
+    [COMPATIBILITY_ROUTES.teiRerank, 'tei'],
+  ] as const) {
+    app.post(
+      route.honoPath,
+      recorded(route.path, rerankHandler(dialectRerankCodec(route.path, dialect, defaultModel))),
+    );
+  }
 
   app.get(
     PUBLIC_API_ROUTES.listModels.honoPath,

@@ -37,10 +37,22 @@ export const OPERATIONAL_ROUTES = {
   metrics: served('get', '/metrics'),
 } as const;
 
+/**
+ * The compatibility routes: providers' rerank shapes served by the same registry, so existing clients
+ * switch by changing only their base URL. Not part of the public API spec.
+ */
+export const COMPATIBILITY_ROUTES = {
+  /** Cohere v2's `POST /v2/rerank`. */
+  cohereRerank: served('post', '/v2/rerank'),
+  /** HuggingFace TEI's `POST /rerank`. */
+  teiRerank: served('post', '/rerank'),
+} as const;
+
 /** Every route the server answers. */
 export const SERVED_ROUTES: readonly ServedRoute[] = [
   ...Object.values(PUBLIC_API_ROUTES),
   ...Object.values(OPERATIONAL_ROUTES),
+  ...Object.values(COMPATIBILITY_ROUTES),
 ];
 
 const routeMatchers = SERVED_ROUTES.map((route) => ({

@@ -1,0 +1,89 @@
+import {
+  type ErrorAnswer,
+  type NormalizedRerankRequest,
+  type RerankRequestValidation,
+  type RerankResponse,
+  validateRerankRequest,
+  zodErrorToErrorResponse,
+} from '@sealink/rerank-contract';
+import { DIALECTS, type DialectName, dialectResponseInputOf } from '@sealink/rerank-contract/dialects';
+import { PUBLIC_API_ROUTES } from './api-routes.js';
+
+/** A rerank request read from a route's wire format, with how to answer it in that format. */
+export type DecodedRerankRequest =
+  | {
+      success: true;
+      /** The request in the contract's terms. */
+      request: NormalizedRerankRequest;
+      /** The contract's response in the route's wire format. */
+      encode(response: RerankResponse): unknown;
+    }
+  | { success: false; error: ErrorAnswer };
+
+/** How one rerank route reads requests and writes answers: ours, or a provider's shape. */
+export interface RerankRouteCodec {
+  /** The route's path, also its `route` label in metrics and logs. */
+  readonly path: string;
+  /** Validates a parsed JSON body: the request, or the contract's 400 answer. */
+  decode(body: unknown, requestId: string): DecodedRerankRequest;
+}
+
+const asIs = (response: RerankResponse): unknown => response;
+
+/** `POST /v1/rerank`: the contract's own request and response. */
+export const NATIVE_RERANK_CODEC: RerankRouteCodec = {
+  path: PUBLIC_API_ROUTES.rerank.path,
+  decode(body, requestId) {
+    const validation: RerankRequestValidation = validateRerankRequest(body, requestId);
+    return validation.success ? { success: true, request: validation.request, encode: asIs } : validation;
+  },
+};
+
+/** The contract's request body for a canonical request, so the contract's one validator checks its limits. */
+function toContractBody(request: NormalizedRerankRequest): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    model: request.model,
+    query: request.query,
+    documents: request.documents,
+    top_n: request.topN,
+    return_documents: request.returnDocuments,
+  };
+  if (request.instruction !== undefined) body.instruction = request.instruction;
+  if (request.maxTokensPerDocument !== undefined) body.max_tokens_per_doc = request.maxTokensPerDocument;
+  return body;
+}
+
+/**
+ * A compatibility route in a provider's shape (for example Cohere v2's `POST /v2/rerank` or TEI's
+ * `POST /rerank`), served by the same registry: the body is checked against the dialect's schema,
+ * turned into the contract's request and checked against the contract's limits, and the contract's
+ * answer is written back in the dialect's shape. Requests without a model (TEI's) use `defaultModel`.
+ * Errors keep the contract's error shape, with the status each provider's SDK maps to its error classes.
+ */
+export function dialectRerankCodec(path: string, name: DialectName, defaultModel: string): RerankRouteCodec {
+  const { dialect } = DIALECTS[name];
+  return {
+    path,
+    decode(body, requestId) {
+      const parsed = dialect.request.safeParse(body);
+      if (!parsed.success) {
+        return { success: false, error: zodErrorToErrorResponse(parsed.error, { requestId, input: body }) };
+      }
+      const canonical = dialect.fromRequest(parsed.data, { defaultModel });
+      const validation = validateRerankRequest(toContractBody(canonical), requestId);
+      if (!validation.success) return validation;
+      // TEI's raw_scores asks for logits; every other field of the answer follows the request.
+      const rawScores = (body as { raw_scores?: unknown }).raw_scores === true;
+      const mapping = rawScores ? DIALECTS[name].rawScoreMapping : undefined;
+      return {
+        success: true,
+        request: validation.request,
+        encode: (response) =>
+          dialect.toResponse({
+            ...dialectResponseInputOf(response),
+            ...(mapping === undefined ? {} : { scoreMapping: mapping }),
+          }),
+      };
+    },
+  };
+}
