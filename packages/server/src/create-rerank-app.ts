@@ -296,151 +296,153 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   let openApiText: string | undefined;
   const modelList: ModelList = { object: 'list', data: [...registry.list()] };
 
-  /** The rerank handler of one route: its codec reads the request and writes the answer in the route's shape. */
-  const rerankHandler =
-    (codec: RerankRouteCodec) =>
-    async (c: RerankContext, record: RequestRecord): Promise<Response> => {
-      const { requestId } = record;
-      if (!isAuthorized(c)) return errorResponse(record, authenticationError(requestId));
-      const contentTypeError = checkJsonContentType(requestHeader(c, 'content-type'), requestId);
-      if (contentTypeError !== undefined) return errorResponse(record, contentTypeError);
+  /** Handles a rerank request on one route: the route's codec reads the request and writes the answer in its shape. */
+  const handleRerank = async (
+    c: RerankContext,
+    record: RequestRecord,
+    codec: RerankRouteCodec,
+  ): Promise<Response> => {
+    const { requestId } = record;
+    if (!isAuthorized(c)) return errorResponse(record, authenticationError(requestId));
+    const contentTypeError = checkJsonContentType(requestHeader(c, 'content-type'), requestId);
+    if (contentTypeError !== undefined) return errorResponse(record, contentTypeError);
 
-      // One deadline for the whole request, body read included; the client going away aborts the backend.
-      const deadline = new RequestDeadline(requestTimeoutMs, sweeper, () => c.req.raw.signal);
-      try {
-        const body = await deadline.race(
-          readRequestBody(c.env?.incoming ?? c.req.raw.body, {
-            maxBytes: maxBodyBytes,
-            contentLength: requestHeader(c, 'content-length'),
-          }),
+    // One deadline for the whole request, body read included; the client going away aborts the backend.
+    const deadline = new RequestDeadline(requestTimeoutMs, sweeper, () => c.req.raw.signal);
+    try {
+      const body = await deadline.race(
+        readRequestBody(c.env?.incoming ?? c.req.raw.body, {
+          maxBytes: maxBodyBytes,
+          contentLength: requestHeader(c, 'content-length'),
+        }),
+      );
+      if (body.status === 'too_large') {
+        // The rest of the body is not read: close the connection instead of draining it.
+        return errorResponse(record, bodyTooLargeError(maxBodyBytes, requestId), { connection: 'close' });
+      }
+      const parsed = parseJsonBody(body.text, requestId);
+      if (!parsed.success) return errorResponse(record, parsed.error);
+      const validation = codec.decode(parsed.value, requestId);
+      if (!validation.success) return errorResponse(record, validation.error);
+      const request = validation.request;
+      record.documentCount = request.documents.length;
+      const model = registry.get(request.model);
+      if (model === undefined) {
+        return errorResponse(
+          record,
+          modelNotFoundError(request.model, registry.ids(), requestId, modelHints[request.model]),
         );
-        if (body.status === 'too_large') {
-          // The rest of the body is not read: close the connection instead of draining it.
-          return errorResponse(record, bodyTooLargeError(maxBodyBytes, requestId), { connection: 'close' });
-        }
-        const parsed = parseJsonBody(body.text, requestId);
-        if (!parsed.success) return errorResponse(record, parsed.error);
-        const validation = codec.decode(parsed.value, requestId);
-        if (!validation.success) return errorResponse(record, validation.error);
-        const request = validation.request;
-        record.documentCount = request.documents.length;
-        const model = registry.get(request.model);
-        if (model === undefined) {
-          return errorResponse(
-            record,
-            modelNotFoundError(request.model, registry.ids(), requestId, modelHints[request.model]),
-          );
-        }
-        record.model = model.id;
-        if (request.documents.length > model.maxDocuments) {
-          return errorResponse(
-            record,
-            createErrorResponse(
-              {
-                type: 'invalid_request_error',
-                code: 'too_many_documents',
-                message: `The model '${model.id}' takes at most ${model.maxDocuments} documents per request; the request has ${request.documents.length}.`,
-                param: 'documents',
-              },
-              requestId,
-            ),
-          );
-        }
-        if (!registry.isModelReady(model.id)) {
-          return errorResponse(
-            record,
-            createErrorResponse(
-              {
-                type: 'overloaded_error',
-                code: 'model_not_ready',
-                message: `The model '${model.id}' is not ready yet (loading or unavailable); retry shortly.`,
-              },
-              requestId,
-            ),
-            { 'retry-after': retryAfter },
-          );
-        }
-        const backendStarted = performance.now();
-        let scored: Awaited<ReturnType<typeof scoreDocuments>>;
-        try {
-          scored = await scoreDocuments(model, {
-            query: request.query,
-            documents: request.documents,
-            instruction: request.instruction,
-            maxTokensPerDocument: request.maxTokensPerDocument,
-            abort: deadline,
-          });
-        } catch (error) {
-          const outcome = deadline.reason === undefined ? 'error' : 'aborted';
-          metrics.backendDuration.observe(
-            { model: model.id, outcome },
-            (performance.now() - backendStarted) / 1000,
-          );
-          throw error;
-        }
+      }
+      record.model = model.id;
+      if (request.documents.length > model.maxDocuments) {
+        return errorResponse(
+          record,
+          createErrorResponse(
+            {
+              type: 'invalid_request_error',
+              code: 'too_many_documents',
+              message: `The model '${model.id}' takes at most ${model.maxDocuments} documents per request; the request has ${request.documents.length}.`,
+              param: 'documents',
+            },
+            requestId,
+          ),
+        );
+      }
+      if (!registry.isModelReady(model.id)) {
+        return errorResponse(
+          record,
+          createErrorResponse(
+            {
+              type: 'overloaded_error',
+              code: 'model_not_ready',
+              message: `The model '${model.id}' is not ready yet (loading or unavailable); retry shortly.`,
+            },
+            requestId,
+          ),
+          { 'retry-after': retryAfter },
+        );
+      }
+      const backendStarted = performance.now();
+      let scored: Awaited<ReturnType<typeof scoreDocuments>>;
+      try {
+        scored = await scoreDocuments(model, {
+          query: request.query,
+          documents: request.documents,
+          instruction: request.instruction,
+          maxTokensPerDocument: request.maxTokensPerDocument,
+          abort: deadline,
+        });
+      } catch (error) {
+        const outcome = deadline.reason === undefined ? 'error' : 'aborted';
         metrics.backendDuration.observe(
-          { model: model.id, outcome: 'ok' },
+          { model: model.id, outcome },
           (performance.now() - backendStarted) / 1000,
         );
-        metrics.documentsScored.inc({ model: model.id }, request.documents.length);
-        if (scored.warnings.length > 0 && logger.isLevelEnabled('debug')) {
-          logger.debug(
-            { request_id: requestId, model: model.id, warnings: scored.warnings },
-            'backend warnings',
-          );
-        }
-        const response = buildRerankResponse({
-          model: request.model,
-          documents: request.documents,
-          scores: scored.scores,
-          topN: request.topN,
-          returnDocuments: request.returnDocuments,
-          totalTokens: scored.tokens,
-        });
-        return respond(record, 200, JSON.stringify(validation.encode(response)));
-      } catch (error) {
-        const reason = deadline.reason;
-        if (reason instanceof ClientDisconnectedError || error instanceof RequestBodyAbortedError) {
-          return clientClosedResponse();
-        }
-        if (reason instanceof RequestDeadlineError) {
-          return errorResponse(
-            record,
-            createErrorResponse(
-              {
-                type: 'timeout_error',
-                code: 'request_timeout',
-                message: `The request did not finish within the server's deadline of ${requestTimeoutMs} ms.`,
-              },
-              requestId,
-            ),
-          );
-        }
-        if (error instanceof ScoringError) {
-          if (error.type === 'internal_error' || error.type === 'upstream_error') {
-            logger.warn({ request_id: requestId, model: record.model, err: error }, 'backend failed');
-          }
-          const headers: Record<string, string> =
-            error.retryAfterSeconds === undefined
-              ? {}
-              : { 'retry-after': String(Math.ceil(error.retryAfterSeconds)) };
-          return errorResponse(
-            record,
-            createErrorResponse({ type: error.type, code: error.code, message: error.message }, requestId),
-            headers,
-          );
-        }
         throw error;
-      } finally {
-        deadline[Symbol.dispose]();
       }
-    };
+      metrics.backendDuration.observe(
+        { model: model.id, outcome: 'ok' },
+        (performance.now() - backendStarted) / 1000,
+      );
+      metrics.documentsScored.inc({ model: model.id }, request.documents.length);
+      if (scored.warnings.length > 0 && logger.isLevelEnabled('debug')) {
+        logger.debug(
+          { request_id: requestId, model: model.id, warnings: scored.warnings },
+          'backend warnings',
+        );
+      }
+      const response = buildRerankResponse({
+        model: request.model,
+        documents: request.documents,
+        scores: scored.scores,
+        topN: request.topN,
+        returnDocuments: request.returnDocuments,
+        totalTokens: scored.tokens,
+      });
+      return respond(record, 200, JSON.stringify(validation.encode(response)));
+    } catch (error) {
+      const reason = deadline.reason;
+      if (reason instanceof ClientDisconnectedError || error instanceof RequestBodyAbortedError) {
+        return clientClosedResponse();
+      }
+      if (reason instanceof RequestDeadlineError) {
+        return errorResponse(
+          record,
+          createErrorResponse(
+            {
+              type: 'timeout_error',
+              code: 'request_timeout',
+              message: `The request did not finish within the server's deadline of ${requestTimeoutMs} ms.`,
+            },
+            requestId,
+          ),
+        );
+      }
+      if (error instanceof ScoringError) {
+        if (error.type === 'internal_error' || error.type === 'upstream_error') {
+          logger.warn({ request_id: requestId, model: record.model, err: error }, 'backend failed');
+        }
+        const headers: Record<string, string> =
+          error.retryAfterSeconds === undefined
+            ? {}
+            : { 'retry-after': String(Math.ceil(error.retryAfterSeconds)) };
+        return errorResponse(
+          record,
+          createErrorResponse({ type: error.type, code: error.code, message: error.message }, requestId),
+          headers,
+        );
+      }
+      throw error;
+    } finally {
+      deadline[Symbol.dispose]();
+    }
+  };
 
   const app = new Hono<RerankAppEnv>();
 
   app.post(
     PUBLIC_API_ROUTES.rerank.honoPath,
-    recorded(PUBLIC_API_ROUTES.rerank.path, rerankHandler(NATIVE_RERANK_CODEC)),
+    recorded(PUBLIC_API_ROUTES.rerank.path, (c, record) => handleRerank(c, record, NATIVE_RERANK_CODEC)),
   );
   // Compatibility routes, so that Cohere and TEI clients switch by changing only their base URL.
   const defaultModel = options.defaultModel ?? registry.ids()[0] ?? '';
@@ -448,9 +450,10 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     [COMPATIBILITY_ROUTES.cohereRerank, 'cohere-v2'],
     [COMPATIBILITY_ROUTES.teiRerank, 'tei'],
   ] as const) {
+    const codec = dialectRerankCodec(route.path, dialect, defaultModel);
     app.post(
       route.honoPath,
-      recorded(route.path, rerankHandler(dialectRerankCodec(route.path, dialect, defaultModel))),
+      recorded(route.path, (c, record) => handleRerank(c, record, codec)),
     );
   }
 
