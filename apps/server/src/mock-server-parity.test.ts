@@ -4,7 +4,7 @@ import { Bm25Backend, createRerankApp, ModelRegistry } from '@sealink/rerank-ser
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMockApp } from './create-mock-app.js';
+import { createMockApp } from '@sealink/rerank-mock-server';
 
 const API_KEY = 'sk-differential-0123456789';
 const MODELS = ['qwen3-rerank', 'bm25'];
