@@ -1,4 +1,9 @@
-import { Bm25Backend, type Bm25BackendOptions, type ScoringBackend } from '@sealink/rerank-server';
+import {
+  Bm25Backend,
+  type Bm25BackendOptions,
+  createUpstreamBackendFromConfig,
+  type ScoringBackend,
+} from '@sealink/rerank-server';
 import type { BackendConfig } from '../config/model-config.js';
 
 /** The options without the keys a configuration leaves undefined. */
@@ -18,5 +23,8 @@ export function createBackend(config: BackendConfig): ScoringBackend {
       const options: Bm25BackendOptions = definedOptions(config.options);
       return new Bm25Backend(options);
     }
+    default:
+      // Every other type is an upstream engine or provider; its API key comes from the environment.
+      return createUpstreamBackendFromConfig(config);
   }
 }

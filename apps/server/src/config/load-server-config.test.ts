@@ -118,7 +118,10 @@ describe('loadServerConfig', () => {
   });
 
   it('names the model and field of a bad models file', () => {
-    const unknownType = tempFile('m1.json', JSON.stringify([{ id: 'x', backend: { type: 'tei' } }]));
+    const unknownType = tempFile(
+      'm1.json',
+      JSON.stringify([{ id: 'x', backend: { type: 'no-such-engine' } }]),
+    );
     expect(configError(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: unknownType } }))).toMatch(
       /models file .*m1\.json: \[0\]\.backend\.type/,
     );

@@ -1,4 +1,5 @@
 import { MAX_DOCUMENTS, MAX_INSTRUCTION_LENGTH, MAX_MODEL_ID_LENGTH } from '@sealink/rerank-contract';
+import { UpstreamBackendConfig } from '@sealink/rerank-server';
 import { z } from 'zod';
 
 /** The options of the embedded BM25 backend, as `Bm25Backend` takes them. */
@@ -43,11 +44,13 @@ export const Bm25BackendConfig = z
   .meta({ description: 'The embedded Okapi BM25 backend.' });
 
 /**
- * The backend of a model, told apart by `type`. Only `bm25` exists today; upstream inference engines and
- * local models join this union as new members, so existing configuration files stay valid.
+ * The backend of a model, told apart by `type`: the embedded `bm25`, or an upstream inference engine or
+ * hosted rerank API (`tei`, `vllm`, `vllm-score`, `infinity`, `llama-cpp`, `cohere`, `jina`, `voyage`,
+ * `dashscope`, ...; see `UpstreamBackendConfig`). New kinds join this union as new members, so existing
+ * configuration files stay valid.
  */
 export const BackendConfig = z
-  .discriminatedUnion('type', [Bm25BackendConfig])
+  .discriminatedUnion('type', [Bm25BackendConfig, UpstreamBackendConfig])
   .meta({ description: 'The backend that scores for a model, by type.' });
 
 /** The backend of a model. */
