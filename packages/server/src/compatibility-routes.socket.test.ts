@@ -135,6 +135,19 @@ describe('compatibility routes', () => {
     expect(missing.json).toMatchObject({ error: { type: 'invalid_request_error', param: 'texts' } });
   });
 
+  it('answers another method on a compatibility route with 405 and Allow: POST', async () => {
+    await using server = await startServer();
+    for (const path of ['/v2/rerank', '/rerank']) {
+      const response = await request(`${server.url}${path}`, {
+        headers: { authorization: `Bearer ${API_KEY}` },
+      });
+      const body = await response.body.json();
+      expect(response.statusCode).toBe(405);
+      expect(response.headers.allow).toBe('POST');
+      expect(ErrorResponse.safeParse(body).success).toBe(true);
+    }
+  });
+
   it('keeps every invariant for random valid Cohere v2 requests: same scores as /v1/rerank', async () => {
     await using server = await startServer();
     await fc.assert(
