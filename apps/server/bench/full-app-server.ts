@@ -10,8 +10,8 @@ await registry.load();
 const app = createRerankApp({
   registry,
   auth: { apiKeys: [BENCH_API_KEY] },
-  // Every request logs its line at info to a file stream, written as it comes like the CLI's stdout.
-  logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true })),
+  // Every request logs its line at info, through the same asynchronous destination as the CLI's stdout.
+  logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false })),
   metrics: new ServerMetrics({ processMetrics: true }),
 });
 const server = await serveRerankApp(app);

@@ -1,6 +1,7 @@
 // Server overhead: the full app against a raw node:http handler doing the same JSON work, same request
-// (20 documents of about 200 characters, top_n 5), 50 connections. Each server runs in its own child
-// process pinned to core 0; wrk runs pinned to core 1. Runs alternate A/B twice, 5 s each after a warm-up,
+// (20 documents of about 200 characters, top_n 5), 50 connections. Both servers are built to plain
+// JavaScript with the deployable app's build settings and run under `node` as production does (not tsx).
+// Each runs in its own child process pinned to core 0; wrk runs pinned to core 1. Runs alternate A/B twice, 5 s each after a warm-up,
 // and the ratio of requests per second is printed. Goal: the app reaches at least 0.8 of raw node:http.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { BENCH_API_KEY, BENCH_REQUEST_BODY } from './bench-request.js';
+import { buildBenchServers } from './build-bench-servers.js';
 
 const run = promisify(execFile);
 
@@ -51,10 +53,11 @@ interface StartedServer {
   url: string;
 }
 
-const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-
 async function startPinned(script: string): Promise<StartedServer> {
-  const child = spawn('taskset', ['-c', '0', process.execPath, '--import', 'tsx', here(script)], {
+  // SEALINK_BENCH_CPU_PROF_DIR=<folder> writes a V8 CPU profile of each server there when it exits.
+  const profileDirectory = process.env.SEALINK_BENCH_CPU_PROF_DIR;
+  const profile = profileDirectory === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDirectory];
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...profile, script], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, NODE_ENV: 'production' },
   });
@@ -149,8 +152,9 @@ export async function runServerOverheadBenchmark(
       `wrk.headers["Authorization"] = "Bearer ${BENCH_API_KEY}"`,
     ].join('\n'),
   );
-  const app = await startPinned('./full-app-server.ts');
-  const raw = await startPinned('./raw-node-server.ts');
+  const built = await buildBenchServers();
+  const app = await startPinned(built.app);
+  const raw = await startPinned(built.raw);
   const result: ServerOverheadResult = { app: [], raw: [], ratio: 0, cpuRatio: 0 };
   try {
     // Warm-up: let both JITs settle before measuring.
