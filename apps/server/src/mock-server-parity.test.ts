@@ -1,10 +1,10 @@
 import { ErrorResponse } from '@sealink/rerank-contract';
 import { invalidRerankRequestArbitrary, junkBodyArbitrary } from '@sealink/rerank-contract/testing';
+import { createMockApp } from '@sealink/rerank-mock-server';
 import { Bm25Backend, createRerankApp, ModelRegistry } from '@sealink/rerank-server';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMockApp } from '@sealink/rerank-mock-server';
 
 const API_KEY = 'sk-differential-0123456789';
 const MODELS = ['qwen3-rerank', 'bm25'];
