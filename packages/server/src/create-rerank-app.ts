@@ -219,11 +219,10 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   };
 
   const finish = (c: RerankContext, record: RequestRecord, started: number, response: Response): Response => {
-    metrics.inFlightRequests.dec();
     const { status } = response;
     const { route, model } = record;
     const latencySeconds = (performance.now() - started) / 1000;
-    metrics.recordRequest(route, model, status, latencySeconds);
+    metrics.requestFinished(route, model, status, latencySeconds);
     const isOperational = route !== 'unmatched' && OPERATIONAL_PATHS.has(route);
     const level = status >= 500 && status !== 503 ? 'error' : isOperational ? 'debug' : 'info';
     if (logger.isLevelEnabled(level)) {
@@ -260,7 +259,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
         model: '',
         documentCount: 0,
       };
-      metrics.inFlightRequests.inc();
+      metrics.requestStarted();
       if (drainSignal?.aborted === true && drainingAnswers(record.route)) {
         const answer = createErrorResponse(
           {
@@ -374,17 +373,11 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
         });
       } catch (error) {
         const outcome = deadline.reason === undefined ? 'error' : 'aborted';
-        metrics.backendDuration.observe(
-          { model: model.id, outcome },
-          (performance.now() - backendStarted) / 1000,
-        );
+        metrics.recordBackendCall(model.id, outcome, (performance.now() - backendStarted) / 1000);
         throw error;
       }
-      metrics.backendDuration.observe(
-        { model: model.id, outcome: 'ok' },
-        (performance.now() - backendStarted) / 1000,
-      );
-      metrics.documentsScored.inc({ model: model.id }, request.documents.length);
+      metrics.recordBackendCall(model.id, 'ok', (performance.now() - backendStarted) / 1000);
+      metrics.countDocuments(model.id, request.documents.length);
       if (scored.warnings.length > 0 && logger.isLevelEnabled('debug')) {
         logger.debug(
           { request_id: requestId, model: model.id, warnings: scored.warnings },
@@ -544,7 +537,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       model: '',
       documentCount: 0,
     };
-    metrics.inFlightRequests.inc();
+    metrics.requestStarted();
     return finish(c, record, performance.now(), internalError(record, error));
   });
 

@@ -47,4 +47,25 @@ describe('ApiKeyVerifier', () => {
       }),
     );
   });
+
+  it('answers a repeated header as the first time, whatever the order, past the cache size', () => {
+    const verifier = new ApiKeyVerifier({ apiKeys: ['key-one', 'key-two'] });
+    const header = fc.oneof(
+      fc.constantFrom('Bearer key-one', 'Bearer key-two', 'Bearer key-three', 'Bearer key-on', 'key-one'),
+      // Many distinct accepted spellings of the same keys, to overflow the remembered headers.
+      fc
+        .tuple(fc.constantFrom('Bearer', 'bearer', 'BEARER'), fc.integer({ min: 1, max: 200 }), fc.boolean())
+        .map(([scheme, spaces, second]) => `${scheme}${' '.repeat(spaces)}key-${second ? 'two' : 'one'}`),
+    );
+    fc.assert(
+      fc.property(fc.array(header, { maxLength: 400 }), (headers) => {
+        for (const value of headers) {
+          const expected = new ApiKeyVerifier({ apiKeys: ['key-one', 'key-two'] }).verify(value);
+          expect(verifier.verify(value)).toBe(expected);
+          expect(verifier.verify(value)).toBe(/^bearer +key-(one|two)$/i.test(value));
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
 });
