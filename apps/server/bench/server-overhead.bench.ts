@@ -1,12 +1,13 @@
 // Server overhead: the full app against a raw node:http handler doing the same JSON work, same request
 // (20 documents of about 200 characters, top_n 5), 50 connections. Both servers are built to plain
 // JavaScript with the deployable app's build settings and run under `node` as production does (not tsx).
-// Each runs in its own child process pinned to core 0; wrk runs pinned to core 1. Runs alternate A/B twice, 5 s each after a warm-up,
-// and the ratio of requests per second is printed. Goal: the app reaches at least 0.8 of raw node:http.
+// Each runs in its own child process pinned to core 0; wrk runs pinned to core 1. Runs alternate A/B six
+// times, 3 s each after a warm-up; the ratios of the totals and the medians of the paired rounds are
+// printed, with the load average. Goal: the app reaches at least 0.8 of raw node:http.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -17,9 +18,9 @@ const run = promisify(execFile);
 
 /** Settings of {@link runServerOverheadBenchmark}. */
 export interface ServerOverheadOptions {
-  /** Seconds per measured run; 5 by default. */
+  /** Seconds per measured run; 3 by default. */
   seconds?: number;
-  /** A/B rounds; 2 by default. */
+  /** A/B rounds; 6 by default (many short paired runs: neighbours on a shared machine come and go). */
   rounds?: number;
   /** Open connections; 50 by default. */
   connections?: number;
@@ -46,6 +47,10 @@ export interface ServerOverheadResult {
    * neighbours on a shared machine disturb less than wall-clock throughput.
    */
   cpuRatio: number;
+  /** The median over rounds of app over raw requests per second within a round (paired runs back to back). */
+  medianRatio: number;
+  /** The median over rounds of raw over app CPU time per request within a round. */
+  medianCpuRatio: number;
 }
 
 interface StartedServer {
@@ -138,8 +143,8 @@ async function wrk(
 export async function runServerOverheadBenchmark(
   options: ServerOverheadOptions = {},
 ): Promise<ServerOverheadResult> {
-  const seconds = options.seconds ?? 5;
-  const rounds = options.rounds ?? 2;
+  const seconds = options.seconds ?? 3;
+  const rounds = options.rounds ?? 6;
   const connections = options.connections ?? 50;
   const directory = mkdtempSync(join(tmpdir(), 'sealink-bench-'));
   const script = join(directory, 'rerank.lua');
@@ -155,7 +160,14 @@ export async function runServerOverheadBenchmark(
   const built = await buildBenchServers();
   const app = await startPinned(built.app);
   const raw = await startPinned(built.raw);
-  const result: ServerOverheadResult = { app: [], raw: [], ratio: 0, cpuRatio: 0 };
+  const result: ServerOverheadResult = {
+    app: [],
+    raw: [],
+    ratio: 0,
+    cpuRatio: 0,
+    medianRatio: 0,
+    medianCpuRatio: 0,
+  };
   try {
     // Warm-up: let both JITs settle before measuring.
     await wrk(app.url, script, 2, connections);
@@ -171,6 +183,19 @@ export async function runServerOverheadBenchmark(
   result.ratio = sum(result.app, 'requestsPerSecond') / sum(result.raw, 'requestsPerSecond');
   result.cpuRatio =
     sum(result.raw, 'cpuMicrosecondsPerRequest') / sum(result.app, 'cpuMicrosecondsPerRequest');
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  };
+  result.medianRatio = median(
+    result.app.map((run, round) => run.requestsPerSecond / result.raw[round]!.requestsPerSecond),
+  );
+  result.medianCpuRatio = median(
+    result.app.map(
+      (run, round) => result.raw[round]!.cpuMicrosecondsPerRequest / run.cpuMicrosecondsPerRequest,
+    ),
+  );
   const describe = (run: LoadRun) =>
     `${run.requestsPerSecond.toFixed(0)} req/s, ${run.cpuMicrosecondsPerRequest.toFixed(1)} us CPU/req`;
   console.log(
@@ -185,6 +210,11 @@ export async function runServerOverheadBenchmark(
   }
   console.log(
     `  ratio app / raw node:http: ${result.ratio.toFixed(3)} in req/s (goal >= 0.8: ${result.ratio >= 0.8 ? 'met' : 'NOT met'}), ${result.cpuRatio.toFixed(3)} in CPU per request`,
+  );
+  console.log(
+    `  median of the paired rounds: ${result.medianRatio.toFixed(3)} in req/s, ${result.medianCpuRatio.toFixed(3)} in CPU per request; load average ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' ')}`,
   );
   return result;
 }
