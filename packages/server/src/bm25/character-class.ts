@@ -45,6 +45,14 @@ function createAsciiWordFold(): Uint8Array {
   return fold;
 }
 
+/**
+ * {@link ASCII_WORD_FOLD} widened to every UTF-16 code unit (0 above ASCII), so a scanner's innermost loop
+ * needs one table read per character and no range check. 64 KB, of which only the first 128 bytes are read
+ * often.
+ */
+export const CODE_UNIT_WORD_FOLD: Uint8Array = new Uint8Array(0x10000);
+CODE_UNIT_WORD_FOLD.set(ASCII_WORD_FOLD);
+
 /** Classes of the Basic Multilingual Plane, filled lazily (0 = not classified yet). */
 const basicPlaneClasses = new Uint8Array(0x10000);
 /** Classes of the supplementary planes met so far. */

@@ -1,4 +1,12 @@
-import { ASCII_WORD_FOLD, CharacterClass, characterClassAt, codePointWidthAt } from './character-class.js';
+import { isAsciiStopWordAt, isPackableStopWord, MAX_PACKED_STOP_WORD_LENGTH } from './ascii-stop-words.js';
+import {
+  ASCII_WORD_FOLD,
+  CharacterClass,
+  CODE_UNIT_WORD_FOLD,
+  characterClassAt,
+  codePointWidthAt,
+} from './character-class.js';
+import { CodeUnitBuffer } from './code-unit-buffer.js';
 import {
   analyzeEnglishWord,
   ENGLISH_STOP_WORDS,
@@ -32,13 +40,6 @@ const NO_TERM = -1;
 /** The number of two-letter prefixes of the lookup filter (128 × 128 ASCII codes). */
 const PREFIX_COUNT = 128 * 128;
 
-/**
- * {@link ASCII_WORD_FOLD} widened to every UTF-16 code unit (0 above ASCII), so the scanner's innermost
- * loop needs one table read per character and no range check. 64 KB, of which only the first 128 bytes
- * are read often.
- */
-const CODE_UNIT_WORD_FOLD = new Uint8Array(0x10000);
-CODE_UNIT_WORD_FOLD.set(ASCII_WORD_FOLD);
 const DEFAULT_MAX_ENTRIES = 262_144;
 
 /** Hashes a string the way the scanner hashes a token's folded characters (32-bit FNV-1a). */
@@ -55,45 +56,13 @@ function normalizeToken(token: string): string {
 }
 
 /** Whether the token at `start` (all ASCII letters, digits or `'`) equals `key` once lower-cased. */
-function matchesFoldedAscii(key: string, text: string, start: number): boolean {
+function matchesFoldedAscii(key: string, units: Uint16Array, start: number): boolean {
   for (let offset = 0; offset < key.length; offset++) {
-    const code = text.charCodeAt(start + offset);
+    const code = units[start + offset] as number;
     const folded = code === APOSTROPHE ? APOSTROPHE : (ASCII_WORD_FOLD[code] as number);
     if (folded !== key.charCodeAt(offset)) return false;
   }
   return true;
-}
-
-/** The English stop words in a small open-addressing table (fits the CPU's first-level cache). */
-const STOP_WORD_SLOTS = new Int16Array(512);
-const STOP_WORD_KEYS: string[] = [...ENGLISH_STOP_WORDS];
-const STOP_WORD_HASHES = new Int32Array(STOP_WORD_KEYS.length);
-STOP_WORD_KEYS.forEach((word, index) => {
-  const hash = hashText(word);
-  STOP_WORD_HASHES[index] = hash;
-  let slot = hash & (STOP_WORD_SLOTS.length - 1);
-  while (STOP_WORD_SLOTS[slot] !== 0) slot = (slot + 1) & (STOP_WORD_SLOTS.length - 1);
-  STOP_WORD_SLOTS[slot] = index + 1;
-});
-
-/** Whether the ASCII token `text[start, end)`, lower-cased, is an English stop word. */
-function isAsciiStopWord(text: string, start: number, end: number): boolean {
-  let hash = FNV_OFFSET;
-  for (let position = start; position < end; position++) {
-    const character = text.charCodeAt(position);
-    hash = Math.imul(
-      hash ^ (character === APOSTROPHE ? APOSTROPHE : (ASCII_WORD_FOLD[character] as number)),
-      FNV_PRIME,
-    );
-  }
-  const mask = STOP_WORD_SLOTS.length - 1;
-  for (let slot = hash & mask; STOP_WORD_SLOTS[slot] !== 0; slot = (slot + 1) & mask) {
-    const index = (STOP_WORD_SLOTS[slot] as number) - 1;
-    if (STOP_WORD_HASHES[index] !== hash) continue;
-    const word = STOP_WORD_KEYS[index] as string;
-    if (word.length === end - start && matchesFoldedAscii(word, text, start)) return true;
-  }
-  return false;
 }
 
 function isWordOrJoiner(text: string, index: number): boolean {
@@ -171,6 +140,7 @@ export class TermVocabulary {
   #termSlots: Int32Array = new Int32Array(1 << 11);
   #lastMark = 0;
   readonly #stopWordFilter: Uint8Array;
+  readonly #codeUnits = new CodeUnitBuffer();
   /** Increases each time the table is cleared; term ids of an older generation are meaningless. */
   generation = 0;
 
@@ -181,11 +151,11 @@ export class TermVocabulary {
     if (options.stopWords) {
       for (const word of ENGLISH_STOP_WORDS) {
         const prefix = word.charCodeAt(0) * 128 + (word.length > 1 ? word.charCodeAt(1) : 0);
-        if (word.length <= 7) {
-          // Bits 1 to 7 hold stop word lengths.
+        if (isPackableStopWord(word)) {
+          // Bits 1 to 7 hold the lengths of the stop words with this prefix.
           this.#stopWordFilter[prefix] = (this.#stopWordFilter[prefix] as number) | (1 << word.length);
-        } else {
-          // A longer stop word is looked up like a possible query term, whatever its third letter.
+        } else if (prefix < PREFIX_COUNT) {
+          // Another stop word (none with today's list) is looked up like a possible query term.
           this.#stopWordFilter[prefix] = (this.#stopWordFilter[prefix] as number) | 1;
           this.#stopWordFilter[PREFIX_COUNT + prefix] = 0xff;
         }
@@ -271,7 +241,8 @@ export class TermVocabulary {
    * A filter for {@link TermVocabulary.scan} that lets it skip the table lookup of every token that can be
    * neither a stop word nor one of `queryTerms`. Indexed by the token's first two lower-cased ASCII codes
    * (`first * 128 + second`, second 0 for a one-letter token): bit 0 marks a possible query term, bit n (1 to 7) a
-   * stop word of length n with that prefix (stop words are ASCII; a longer one sets bit 0). 16 KB, so it
+   * stop word of length n with that prefix (a stop word that is not one to seven letters a to z sets bit 0).
+   * 16 KB, so it
    * stays in the CPU's first-level cache.
    *
    * Sound because Porter stemming keeps a word's first two letters whenever the stem has three letters or
@@ -311,15 +282,15 @@ export class TermVocabulary {
    */
   scan(text: string, maxTokens: number, output: TokenBuffer, lookupFilter?: Uint8Array): number {
     const length = text.length;
-    const fold = ASCII_WORD_FOLD;
-    const wideFold = CODE_UNIT_WORD_FOLD;
+    const units = this.#codeUnits.load(text);
+    const fold = CODE_UNIT_WORD_FOLD;
     let termIds = output.termIds;
     let kept = 0;
     let unlisted = 0;
     let tokens = 0;
     let index = 0;
     while (index < length && tokens < maxTokens) {
-      const code = text.charCodeAt(index);
+      const code = units[index] as number;
       let termId: number;
       if (code < 128) {
         const folded = fold[code] as number;
@@ -328,20 +299,16 @@ export class TermVocabulary {
           continue;
         }
         const start = index;
-        // The common case inline: a run of ASCII letters and digits.
+        // The common case inline: a run of ASCII letters and digits. The 0 after the text ends it.
         let end = start + 1;
-        let next = 0;
-        while (end < length) {
-          next = text.charCodeAt(end);
-          if (wideFold[next] !== 0) end++;
-          else break;
-        }
+        while (fold[units[end] as number] !== 0) end++;
+        const next = units[end] as number;
         let asciiOnly = true;
-        if (end < length && (next === APOSTROPHE || next >= 128)) {
+        if (next === APOSTROPHE || next >= 128) {
           // An apostrophe or a non-ASCII character may continue the token.
           const fullEnd = asciiTokenEnd(text, end);
           for (let position = end; position < fullEnd; position++) {
-            if (text.charCodeAt(position) >= 128) {
+            if ((units[position] as number) >= 128) {
               asciiOnly = false;
               break;
             }
@@ -349,26 +316,26 @@ export class TermVocabulary {
           end = fullEnd;
           index = end;
           if (index < length) {
-            const after = text.charCodeAt(index);
+            const after = units[index] as number;
             if (after === APOSTROPHE || after === RIGHT_SINGLE_QUOTATION_MARK)
               index = skipPossessive(text, index);
           }
         } else {
           // The run ended at an ASCII separator (or the end of the text): go on after it.
-          index = end < length ? end + 1 : end;
+          index = end + 1;
         }
         const tokenLength = end - start;
         if (lookupFilter !== undefined && asciiOnly) {
           let second = 0;
           if (tokenLength > 1) {
-            second = text.charCodeAt(start + 1);
+            second = units[start + 1] as number;
             if (second !== APOSTROPHE) second = fold[second] as number;
           }
           const prefix = folded * 128 + second;
           const filterEntry = lookupFilter[prefix] as number;
           let possibleQueryTerm = (filterEntry & 1) !== 0;
           if (possibleQueryTerm && tokenLength > 2) {
-            let third = text.charCodeAt(start + 2);
+            let third = units[start + 2] as number;
             if (third !== APOSTROPHE) third = fold[third] as number;
             possibleQueryTerm = ((lookupFilter[PREFIX_COUNT + prefix] as number) & (1 << (third & 7))) !== 0;
           }
@@ -376,9 +343,9 @@ export class TermVocabulary {
             // Not a query term. A stop word is read and dropped; anything else is only counted.
             tokens++;
             if (
-              tokenLength > 7 ||
+              tokenLength > MAX_PACKED_STOP_WORD_LENGTH ||
               (filterEntry & (1 << tokenLength)) === 0 ||
-              !isAsciiStopWord(text, start, end)
+              !isAsciiStopWordAt(units, start, end)
             ) {
               unlisted++;
             }
@@ -388,13 +355,13 @@ export class TermVocabulary {
         if (asciiOnly) {
           let hash = FNV_OFFSET;
           for (let position = start; position < end; position++) {
-            const character = text.charCodeAt(position);
+            const character = units[position] as number;
             hash = Math.imul(
               hash ^ (character === APOSTROPHE ? APOSTROPHE : (fold[character] as number)),
               FNV_PRIME,
             );
           }
-          termId = this.#findAscii(text, start, end, hash);
+          termId = this.#findAscii(text, units, start, end, hash);
         } else {
           termId = this.#findNormalized(normalizeToken(text.slice(start, end)));
         }
@@ -409,8 +376,8 @@ export class TermVocabulary {
         index += width;
         if (characterClass === CharacterClass.word) {
           while (index < length) {
-            const next = text.charCodeAt(index);
-            if (next < 128 ? ASCII_WORD_FOLD[next] === 0 : !isWordOrJoiner(text, index)) break;
+            const next = units[index] as number;
+            if (next < 128 ? fold[next] === 0 : !isWordOrJoiner(text, index)) break;
             index += codePointWidthAt(text, index);
           }
         }
@@ -431,7 +398,7 @@ export class TermVocabulary {
     return tokens;
   }
 
-  #findAscii(text: string, start: number, end: number, hash: number): number {
+  #findAscii(text: string, units: Uint16Array, start: number, end: number, hash: number): number {
     const length = end - start;
     const slots = this.#slots;
     const mask = this.#mask;
@@ -442,7 +409,7 @@ export class TermVocabulary {
       const entry = stored - 1;
       if (this.#entryHashes[entry] === hash) {
         const key = this.#keys[entry] as string;
-        if (key.length === length && matchesFoldedAscii(key, text, start))
+        if (key.length === length && matchesFoldedAscii(key, units, start))
           return this.#entryTerms[entry] as number;
       }
       slot = (slot + 1) & mask;
