@@ -299,9 +299,14 @@ export class TermVocabulary {
           continue;
         }
         const start = index;
-        // The common case inline: a run of ASCII letters and digits. The 0 after the text ends it.
+        // The common case inline: a run of ASCII letters and digits, tested by range (no table read). The 0
+        // after the text ends it.
         let end = start + 1;
-        while (fold[units[end] as number] !== 0) end++;
+        for (;;) {
+          const unit = units[end] as number;
+          if (((unit | 0x20) - 97) >>> 0 < 26 || (unit - 48) >>> 0 < 10) end++;
+          else break;
+        }
         const next = units[end] as number;
         let asciiOnly = true;
         if (next === APOSTROPHE || next >= 128) {
