@@ -5,9 +5,6 @@ export function digestApiKey(apiKey: string): string {
   return hash('sha256', apiKey, 'hex');
 }
 
-/** How many accepted `Authorization` header values {@link ApiKeyVerifier} remembers before it starts over. */
-const ACCEPTED_HEADER_CACHE_SIZE = 256;
-
 const BEARER_PATTERN = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 const DIGEST_PATTERN = /^[0-9a-f]{64}$/;
 
@@ -24,15 +21,11 @@ export interface ApiKeyVerifierOptions {
  * digests and compared with `crypto.timingSafeEqual` against every stored digest (no early exit), so
  * neither the comparison time nor memory reveals a key.
  *
- * A header value that has matched once, by that digest comparison, is remembered (at most 256 of them,
- * forgotten all at once when full), so a client's repeated requests skip the hashing. Only accepted
- * values are remembered: a wrong or unknown key is hashed and compared every time, and cannot fill the
- * cache. The cost is that recently accepted header values stay in memory, as the requests that carried
- * them already did.
+ * Every request is hashed and compared; accepted header values are deliberately not cached, because a
+ * cache would keep keys in clear text and a string lookup on attacker-supplied values is not constant-time.
  */
 export class ApiKeyVerifier {
   readonly #digests: Buffer[];
-  readonly #acceptedHeaders = new Set<string>();
 
   /** @throws TypeError when a key is empty or a digest is not 64 hexadecimal digits. */
   constructor(options: ApiKeyVerifierOptions) {
@@ -60,7 +53,6 @@ export class ApiKeyVerifier {
   /** Whether an `Authorization` header carries one of the keys; `false` for a missing or malformed header. */
   verify(authorizationHeader: string | null | undefined): boolean {
     if (authorizationHeader === null || authorizationHeader === undefined) return false;
-    if (this.#acceptedHeaders.has(authorizationHeader)) return true;
     const match = BEARER_PATTERN.exec(authorizationHeader);
     if (match === null) return false;
     // One-shot `crypto.hash` (Node 20.12+): several times cheaper than `createHash().update().digest()`.
@@ -68,10 +60,6 @@ export class ApiKeyVerifier {
     let matched = false;
     for (const digest of this.#digests) {
       if (timingSafeEqual(presented, digest)) matched = true;
-    }
-    if (matched) {
-      if (this.#acceptedHeaders.size >= ACCEPTED_HEADER_CACHE_SIZE) this.#acceptedHeaders.clear();
-      this.#acceptedHeaders.add(authorizationHeader);
     }
     return matched;
   }
