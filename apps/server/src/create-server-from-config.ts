@@ -2,11 +2,13 @@ import {
   createRerankApp,
   DEFAULT_MODEL_HINTS,
   ModelRegistry,
+  RequestRateLimiter,
   type RerankApp,
   type RerankServer,
   ServerMetrics,
   serveRerankApp,
 } from '@sealink/rerank-server';
+import { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import { createBackend } from './backends/create-backend.js';
 import type { ModelConfig } from './config/model-config.js';
@@ -73,7 +75,27 @@ export function createServerFromConfig(
   const drain = new AbortController();
   const authDisabled =
     config.auth_disabled || (config.api_keys.length === 0 && config.api_key_digests.length === 0);
+  const redis =
+    config.redis_url === undefined
+      ? undefined
+      : new Redis(config.redis_url, {
+          enableOfflineQueue: false,
+          lazyConnect: true,
+          maxRetriesPerRequest: 1,
+        });
+  redis?.on('error', (error: Error) =>
+    logger.warn({ err: error.message }, 'redis unreachable; rate limits count in memory'),
+  );
+  const rateLimiter =
+    config.rate_limit_requests === undefined
+      ? undefined
+      : new RequestRateLimiter({
+          requests: config.rate_limit_requests,
+          windowSeconds: config.rate_limit_window_seconds,
+          ...(redis === undefined ? {} : { redis }),
+        });
   const app = createRerankApp({
+    rateLimiter,
     registry,
     auth: authDisabled
       ? { disabled: true }
@@ -102,6 +124,14 @@ export function createServerFromConfig(
         onDrainStart: () => drain.abort(),
       });
       logger.info({ url: running.url, models: registry.ids() }, 'listening');
+      if (redis !== undefined) {
+        await redis.connect().catch((error: Error) => {
+          logger.warn(
+            { err: error.message },
+            'cannot reach redis at start; rate limits count in memory until it is back',
+          );
+        });
+      }
       await registry.load();
       logger.info({ models: registry.ids() }, 'models loaded');
       return running;
@@ -115,6 +145,7 @@ export function createServerFromConfig(
           if (!drained) logger.warn('the drain deadline passed; open requests were cut');
         }
         await registry.close();
+        redis?.disconnect();
         logger.info('stopped');
         logger.flush();
       })();

@@ -19,7 +19,7 @@ import {
 import { type Context, Hono } from 'hono';
 import type { NotFoundHandler } from 'hono/types';
 import { type Logger, pino } from 'pino';
-import { ApiKeyVerifier } from './auth/api-key-verifier.js';
+import { ApiKeyVerifier, digestApiKey } from './auth/api-key-verifier.js';
 import { ScoringError } from './backend/scoring-error.js';
 import {
   allowedMethodsOf,
@@ -33,6 +33,7 @@ import { ClientDisconnectedError, RequestDeadlineError } from './http/request-ab
 import { RequestDeadline } from './http/request-deadline.js';
 import { dialectRerankCodec, NATIVE_RERANK_CODEC, type RerankRouteCodec } from './http/rerank-route-codec.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
+import { type RequestRateLimiter, rateLimitHeaders } from './rate-limit/request-rate-limiter.js';
 import type { ModelRegistry } from './registry/model-registry.js';
 import { scoreDocuments } from './scoring/score-documents.js';
 
@@ -82,6 +83,12 @@ export interface RerankAppOptions {
    * model by default.
    */
   defaultModel?: string | undefined;
+  /**
+   * A per-key request budget for the rerank routes (`RequestRateLimiter`, in memory or shared through Redis).
+   * The key is a digest of the `Authorization` header, or the client address when auth is off. Over the
+   * budget: 429 `rate_limit_error` with `Retry-After` and `x-ratelimit-*` headers. Off by default.
+   */
+  rateLimiter?: RequestRateLimiter | undefined;
 }
 
 /** The Hono environment of the rerank app: Node's request and response when served by `@hono/node-server`. */
@@ -203,6 +210,32 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   const isAuthorized = (c: RerankContext): boolean =>
     verifier === undefined || verifier.verify(requestHeader(c, 'authorization'));
 
+  const { rateLimiter } = options;
+  /** The 429 answer when the caller is over its budget; `undefined` when it may go on (or no limiter is set). */
+  const rateLimitRefusal = async (c: RerankContext, record: RequestRecord): Promise<Response | undefined> => {
+    if (rateLimiter === undefined) return undefined;
+    const authorization = verifier === undefined ? undefined : requestHeader(c, 'authorization');
+    const key =
+      authorization === undefined
+        ? `address:${c.env?.incoming?.socket.remoteAddress ?? 'unknown'}`
+        : `key:${digestApiKey(authorization).slice(0, 32)}`;
+    const decision = await rateLimiter.consume(key);
+    if (decision.allowed) return undefined;
+    const headers = rateLimitHeaders(decision);
+    return errorResponse(
+      record,
+      createErrorResponse(
+        {
+          type: 'rate_limit_error',
+          code: 'rate_limited',
+          message: `Too many requests: at most ${decision.limit} in this window; retry after ${headers['retry-after']} seconds.`,
+        },
+        record.requestId,
+      ),
+      headers,
+    );
+  };
+
   const internalError = (record: RequestRecord, error: unknown): Response => {
     logger.error({ request_id: record.requestId, err: error }, 'unexpected error');
     return errorResponse(
@@ -303,6 +336,8 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   ): Promise<Response> => {
     const { requestId } = record;
     if (!isAuthorized(c)) return errorResponse(record, authenticationError(requestId));
+    const refusal = await rateLimitRefusal(c, record);
+    if (refusal !== undefined) return refusal;
     const contentTypeError = checkJsonContentType(requestHeader(c, 'content-type'), requestId);
     if (contentTypeError !== undefined) return errorResponse(record, contentTypeError);
 

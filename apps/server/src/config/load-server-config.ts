@@ -24,6 +24,8 @@ export interface LoadServerConfigOptions {
 const LIST_SETTINGS = new Set(['api_keys', 'api_key_digests']);
 const BOOLEAN_SETTINGS = new Set(['auth_disabled', 'process_metrics']);
 const INTEGER_SETTINGS = new Set([
+  'rate_limit_requests',
+  'rate_limit_window_seconds',
   'port',
   'max_body_bytes',
   'request_timeout_ms',

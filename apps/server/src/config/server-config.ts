@@ -123,6 +123,33 @@ export const ServerConfig = z
       default: '5',
       description: 'The `Retry-After` sent with 503 answers while draining or while a model loads.',
     }),
+    rate_limit_requests: setting('rate_limit_requests', z.int().min(1).optional(), {
+      env: 'SEALINK_RATE_LIMIT_REQUESTS',
+      type: 'integer',
+      default: '',
+      description:
+        'The requests each API key (or client address, with auth off) may make to the rerank routes per window; over it, 429 `rate_limit_error` with `Retry-After`. Unset: no rate limit.',
+    }),
+    rate_limit_window_seconds: setting('rate_limit_window_seconds', z.int().min(1).max(86_400).default(60), {
+      env: 'SEALINK_RATE_LIMIT_WINDOW_SECONDS',
+      type: 'integer (seconds)',
+      default: '60',
+      description: 'The length of the rate-limit window.',
+    }),
+    redis_url: setting(
+      'redis_url',
+      z
+        .string()
+        .regex(/^rediss?:\/\//, { error: 'must be a redis:// or rediss:// URL' })
+        .optional(),
+      {
+        env: 'SEALINK_REDIS_URL',
+        type: 'URL',
+        default: '',
+        description:
+          'A Redis server (`redis://host:6379/0`) that holds the rate-limit counters, so every server replica shares one budget per key. Unset: each process counts in memory. While Redis is unreachable, counting falls back to memory.',
+      },
+    ),
     log_level: setting(
       'log_level',
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -4,6 +4,7 @@ export {
   type TemporaryBeirFolder,
   writeBeirFolder,
 } from '../evaluation/write-beir-folder.js';
+export { type RedisServerHandle, startRedisServer } from '../rate-limit/start-redis-server.js';
 export { type CapturedLogger, captureLogger } from './capture-logger.js';
 export { ConstantScoreBackend, type ConstantScoreBackendOptions } from './constant-score-backend.js';
 export {

@@ -1,0 +1,66 @@
+import { ErrorResponse } from '@sealink/rerank-contract';
+import { startRedisServer } from '@sealink/rerank-server/testing';
+import { pino } from 'pino';
+import { request } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadServerConfig } from './config/load-server-config.js';
+import { createServerFromConfig } from './create-server-from-config.js';
+
+const KEY = 'sk-config-rate-0123456789';
+const BODY = JSON.stringify({ model: 'bm25', query: 'api gateway', documents: ['an api gateway', 'bread'] });
+
+describe('rate limits from the configuration', () => {
+  it('reads SEALINK_RATE_LIMIT_* and SEALINK_REDIS_URL, and rejects a bad URL naming the variable', () => {
+    const config = loadServerConfig({
+      env: {
+        SEALINK_RATE_LIMIT_REQUESTS: '3',
+        SEALINK_RATE_LIMIT_WINDOW_SECONDS: '10',
+        SEALINK_REDIS_URL: 'redis://127.0.0.1:6390/0',
+      },
+    });
+    expect(config).toMatchObject({
+      rate_limit_requests: 3,
+      rate_limit_window_seconds: 10,
+      redis_url: 'redis://127.0.0.1:6390/0',
+    });
+    expect(loadServerConfig({ env: {} }).rate_limit_requests).toBeUndefined();
+    expect(() => loadServerConfig({ env: { SEALINK_REDIS_URL: 'http://x' } })).toThrow(ConfigError);
+    expect(() => loadServerConfig({ env: { SEALINK_REDIS_URL: 'http://x' } })).toThrow(/SEALINK_REDIS_URL/);
+    expect(() => loadServerConfig({ env: { SEALINK_RATE_LIMIT_REQUESTS: '0' } })).toThrow(
+      /SEALINK_RATE_LIMIT_REQUESTS/,
+    );
+  });
+
+  it('two configured servers sharing a real Redis refuse the key past its budget with 429', async () => {
+    await using redisServer = await startRedisServer();
+    const env = {
+      SEALINK_API_KEYS: KEY,
+      SEALINK_RATE_LIMIT_REQUESTS: '3',
+      SEALINK_REDIS_URL: `redis://127.0.0.1:${redisServer.port}/0`,
+      PORT: '0',
+    };
+    const servers = [0, 1].map(() =>
+      createServerFromConfig(loadServerConfig({ env }), { logger: pino({ level: 'silent' }) }),
+    );
+    const running = await Promise.all(servers.map((server) => server.start()));
+    try {
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 6; attempt++) {
+        const answer = await request(`${running[attempt % 2]!.url}/v1/rerank`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+          body: BODY,
+        });
+        statuses.push(answer.statusCode);
+        const text = await answer.body.text();
+        if (answer.statusCode === 429) {
+          expect(ErrorResponse.parse(JSON.parse(text)).error.type).toBe('rate_limit_error');
+          expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        }
+      }
+      expect(statuses).toEqual([200, 200, 200, 429, 429, 429]);
+    } finally {
+      await Promise.all(servers.map((server) => server.stop()));
+    }
+  });
+});

@@ -1,0 +1,76 @@
+import { ErrorResponse } from '@sealink/rerank-contract';
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { createRerankApp } from '../create-rerank-app.js';
+import { ModelRegistry } from '../registry/model-registry.js';
+import { captureLogger } from '../testing/capture-logger.js';
+import { ConstantScoreBackend } from '../testing/constant-score-backend.js';
+import { RequestRateLimiter } from './request-rate-limiter.js';
+import { startRedisServer } from './start-redis-server.js';
+
+const KEYS = ['sk-rate-one-0123456789', 'sk-rate-two-0123456789'];
+const BODY = JSON.stringify({ model: 'm', query: 'api gateway', documents: ['an api gateway', 'bread'] });
+
+function makeApp(rateLimiter: RequestRateLimiter) {
+  const registry = new ModelRegistry([{ id: 'm', backend: new ConstantScoreBackend() }]);
+  return createRerankApp({ registry, auth: { apiKeys: KEYS }, logger: captureLogger().logger, rateLimiter });
+}
+
+async function rerank(app: ReturnType<typeof makeApp>, key: string): Promise<Response> {
+  return await app.request('/v1/rerank', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: BODY,
+  });
+}
+
+describe('rate-limited rerank routes', () => {
+  it('answer 429 rate_limit_error with Retry-After and x-ratelimit headers once a key is over its budget', async () => {
+    const app = makeApp(new RequestRateLimiter({ requests: 2, windowSeconds: 60 }));
+    const statuses = [];
+    for (let attempt = 0; attempt < 3; attempt++) statuses.push((await rerank(app, KEYS[0]!)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    const refused = await rerank(app, KEYS[0]!);
+    expect(refused.status).toBe(429);
+    const { error } = ErrorResponse.parse(await refused.json());
+    expect(error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limited' });
+    expect(error.request_id).toBe(refused.headers.get('x-request-id'));
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(refused.headers.get('x-ratelimit-limit-requests')).toBe('2');
+    expect(refused.headers.get('x-ratelimit-remaining-requests')).toBe('0');
+    // Another key has its own budget; a wrong key is refused by auth before it costs any budget.
+    expect((await rerank(app, KEYS[1]!)).status).toBe(200);
+    expect((await rerank(app, 'sk-wrong')).status).toBe(401);
+  });
+
+  it('share one budget between two server replicas through a real Redis', async () => {
+    await using redisServer = await startRedisServer();
+    const clients = [0, 1].map(
+      () =>
+        new Redis({
+          port: redisServer.port,
+          host: '127.0.0.1',
+          enableOfflineQueue: false,
+          lazyConnect: true,
+        }),
+    );
+    await Promise.all(clients.map((client) => client.connect()));
+    try {
+      const replicas = clients.map((redis) =>
+        makeApp(new RequestRateLimiter({ requests: 5, windowSeconds: 60, redis })),
+      );
+      const statuses = await Promise.all(
+        Array.from({ length: 12 }, (_, attempt) =>
+          rerank(replicas[attempt % 2]!, KEYS[0]!).then((r) => r.status),
+        ),
+      );
+      expect(statuses.filter((status) => status === 200)).toHaveLength(5);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(7);
+      const stored = await clients[0]!.keys('sealink:rl:key:*');
+      expect(stored).toHaveLength(1);
+      expect(stored[0]).not.toContain(KEYS[0]);
+    } finally {
+      for (const client of clients) client.disconnect();
+    }
+  });
+});
