@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpBindings } from '@hono/node-server';
 import {
   authenticationError,
@@ -28,6 +29,7 @@ import {
   PUBLIC_API_ROUTES,
 } from './http/api-routes.js';
 import { DeadlineSweeper } from './http/deadline-sweeper.js';
+import { discardUnreadBody } from './http/discard-unread-body.js';
 import { RequestBodyAbortedError, readRequestBody } from './http/read-request-body.js';
 import { ClientDisconnectedError, RequestDeadlineError } from './http/request-abort-reasons.js';
 import { RequestDeadline } from './http/request-deadline.js';
@@ -36,6 +38,7 @@ import { ServerMetrics } from './metrics/server-metrics.js';
 import { type RequestRateLimiter, rateLimitHeaders } from './rate-limit/request-rate-limiter.js';
 import type { ModelRegistry } from './registry/model-registry.js';
 import { scoreDocuments } from './scoring/score-documents.js';
+import { registerNodeRoutes } from './serve/node-routes.js';
 
 /** Hints for model ids that a server commonly lacks, sent with their 404. */
 export const DEFAULT_MODEL_HINTS: Readonly<Record<string, string>> = {
@@ -119,49 +122,125 @@ interface RequestRecord {
   documentCount: number;
 }
 
-/** A route handler: the request, and the record it fills in for the log line and metrics. */
-type RecordedHandler = (c: RerankContext, record: RequestRecord) => Response | Promise<Response>;
-
 /**
- * A request header. On Node it reads the headers Node already parsed (`IncomingMessage.headers`):
- * going through `c.req.header` would build a web `Headers` object per request for the same answer.
+ * A request as the runtime-neutral handlers see it, whether it came through Hono (in-process
+ * `app.request`, other runtimes, or Node through `@hono/node-server`) or straight from `node:http`.
  */
-function requestHeader(c: RerankContext, name: string): string | undefined {
-  const incoming = c.env?.incoming;
-  if (incoming === undefined) return c.req.header(name);
+interface RequestInput {
+  /** The HTTP method. */
+  readonly method: string;
+  /** A request header by lower-case name; repeated headers joined with `, `. */
+  header(name: string): string | undefined;
+  /** Where the body comes from: Node's request when served on Node, a web stream otherwise. */
+  readonly body: IncomingMessage | ReadableStream<Uint8Array> | null;
+  /** The client's address, when known. */
+  readonly remoteAddress: string | undefined;
+  /** Gives the signal that aborts when the client disconnects; called at most once, and only when needed. */
+  clientSignal(): AbortSignal;
+}
+
+/** An answer before it is written: status, plain-object headers and body (`null` for none). */
+interface PlainAnswer {
+  /** The HTTP status. */
+  readonly status: number;
+  /** The response headers, lower-case names. */
+  readonly headers: Record<string, string>;
+  /** The body text, or `null`. */
+  readonly body: string | null;
+}
+
+/** A route handler: the request, and the record it fills in for the log line and metrics. */
+type RecordedHandler = (
+  c: RerankContext,
+  record: RequestRecord,
+  input: RequestInput,
+) => PlainAnswer | Promise<PlainAnswer>;
+
+/** A header of Node's already parsed request headers, without building a web `Headers` object. */
+function nodeHeader(incoming: IncomingMessage, name: string): string | undefined {
   const value = incoming.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /**
- * A response with plain-object headers, `X-Request-Id` always among them. Built directly rather than with
- * `c.json` and `c.header`, which create a web `Headers` object per response; with plain headers,
- * `@hono/node-server` writes the answer straight to Node's response.
+ * The request of a Hono context. On Node it reads the headers Node already parsed
+ * (`IncomingMessage.headers`): going through `c.req.header` would build a web `Headers` object per
+ * request for the same answer.
  */
+function honoRequestInput(c: RerankContext): RequestInput {
+  const incoming = c.env?.incoming;
+  return {
+    method: c.req.method,
+    header: incoming === undefined ? (name) => c.req.header(name) : (name) => nodeHeader(incoming, name),
+    body: incoming ?? c.req.raw.body,
+    remoteAddress: incoming?.socket.remoteAddress,
+    clientSignal: () => c.req.raw.signal,
+  };
+}
+
+/** The request of Node's `IncomingMessage`, served straight from `node:http`. */
+function nodeRequestInput(incoming: IncomingMessage, outgoing: ServerResponse): RequestInput {
+  return {
+    method: incoming.method ?? 'POST',
+    header: (name) => nodeHeader(incoming, name),
+    body: incoming,
+    remoteAddress: incoming.socket.remoteAddress,
+    clientSignal: () => {
+      const controller = new AbortController();
+      const abort = () => controller.abort(new Error('Client connection prematurely closed.'));
+      if (incoming.socket.destroyed && !outgoing.writableFinished) abort();
+      else {
+        outgoing.once('close', () => {
+          if (!outgoing.writableFinished || incoming.errored !== null) abort();
+        });
+      }
+      return controller.signal;
+    },
+  };
+}
+
+/** The web `Response` of an answer, for Hono. */
+function toResponse(answer: PlainAnswer): Response {
+  return new Response(answer.body, { status: answer.status, headers: answer.headers });
+}
+
+/**
+ * Writes an answer to Node's response, one `writeHead` and one `end`, then throws away what the answer
+ * left unread of the request body (within bounds) so the connection can carry the next request.
+ */
+function writeAnswer(incoming: IncomingMessage, outgoing: ServerResponse, answer: PlainAnswer): void {
+  if (outgoing.headersSent || outgoing.destroyed) return;
+  outgoing.writeHead(answer.status, answer.headers);
+  outgoing.end(answer.body ?? undefined);
+  if (!incoming.readableEnded) outgoing.once('finish', () => discardUnreadBody(incoming));
+}
+
+/** An answer with `X-Request-Id` always among its headers. */
 function respond(
   record: RequestRecord,
   status: number,
   body: string,
   headers: Record<string, string> = {},
   contentType = 'application/json',
-): Response {
-  return new Response(body, {
+): PlainAnswer {
+  return {
     status,
     headers: { 'content-type': contentType, 'x-request-id': record.requestId, ...headers },
-  });
+    body,
+  };
 }
 
 function errorResponse(
   record: RequestRecord,
   answer: ErrorAnswer,
   headers: Record<string, string> = {},
-): Response {
+): PlainAnswer {
   return respond(record, answer.status, JSON.stringify(answer.body), headers);
 }
 
 /** Status 499 (as nginx logs it): the client closed the connection; nobody reads this answer. */
-function clientClosedResponse(): Response {
-  return new Response(null, { status: 499 });
+function clientClosedResponse(): PlainAnswer {
+  return { status: 499, headers: {}, body: null };
 }
 
 /**
@@ -207,17 +286,20 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       );
     }
   }
-  const isAuthorized = (c: RerankContext): boolean =>
-    verifier === undefined || verifier.verify(requestHeader(c, 'authorization'));
+  const isAuthorized = (input: RequestInput): boolean =>
+    verifier === undefined || verifier.verify(input.header('authorization'));
 
   const { rateLimiter } = options;
   /** The 429 answer when the caller is over its budget; `undefined` when it may go on (or no limiter is set). */
-  const rateLimitRefusal = async (c: RerankContext, record: RequestRecord): Promise<Response | undefined> => {
+  const rateLimitRefusal = async (
+    input: RequestInput,
+    record: RequestRecord,
+  ): Promise<PlainAnswer | undefined> => {
     if (rateLimiter === undefined) return undefined;
-    const authorization = verifier === undefined ? undefined : requestHeader(c, 'authorization');
+    const authorization = verifier === undefined ? undefined : input.header('authorization');
     const key =
       authorization === undefined
-        ? `address:${c.env?.incoming?.socket.remoteAddress ?? 'unknown'}`
+        ? `address:${input.remoteAddress ?? 'unknown'}`
         : `key:${digestApiKey(authorization).slice(0, 32)}`;
     const decision = await rateLimiter.consume(key);
     if (decision.allowed) return undefined;
@@ -236,7 +318,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     );
   };
 
-  const internalError = (record: RequestRecord, error: unknown): Response => {
+  const internalError = (record: RequestRecord, error: unknown): PlainAnswer => {
     logger.error({ request_id: record.requestId, err: error }, 'unexpected error');
     return errorResponse(
       record,
@@ -251,7 +333,12 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     );
   };
 
-  const finish = (c: RerankContext, record: RequestRecord, started: number, response: Response): Response => {
+  const finish = (
+    method: string,
+    record: RequestRecord,
+    started: number,
+    response: PlainAnswer,
+  ): PlainAnswer => {
     const { status } = response;
     const { route, model } = record;
     const latencySeconds = (performance.now() - started) / 1000;
@@ -261,7 +348,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     if (logger.isLevelEnabled(level)) {
       logger[level]({
         request_id: record.requestId,
-        method: c.req.method,
+        method,
         route,
         status,
         latency_ms: Math.round(latencySeconds * 1e6) / 1e3,
@@ -278,51 +365,71 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     route !== OPERATIONAL_ROUTES.metrics.path;
 
   /**
-   * Wraps a handler with what every request shares: request id, drain answer, in-flight gauge, metrics,
+   * Runs a handler with what every request shares: request id, drain answer, in-flight gauge, metrics,
    * log line, and a 500 for anything thrown. A plain function rather than Hono middleware, which would
-   * add an async layer per request.
+   * add an async layer per request; runtime-neutral, so that Hono's routes and the `node:http` routes of
+   * `serveRerankApp` share it.
    */
-  const recorded =
-    (route: string | ((c: RerankContext) => string), handler: RecordedHandler) =>
-    (c: RerankContext): Response | Promise<Response> => {
-      const started = performance.now();
-      const record: RequestRecord = {
-        requestId: sanitizeRequestId(requestHeader(c, 'x-request-id')) ?? createRequestId(),
-        route: typeof route === 'string' ? route : route(c),
-        model: '',
-        documentCount: 0,
-      };
-      metrics.requestStarted();
-      if (drainSignal?.aborted === true && drainingAnswers(record.route)) {
-        const answer = createErrorResponse(
-          {
-            type: 'overloaded_error',
-            code: 'server_draining',
-            message:
-              'The server is shutting down; retry the request, another replica or this one after a restart will take it.',
-          },
-          record.requestId,
-        );
-        return finish(
-          c,
+  const runRecorded = <T>(
+    route: string,
+    input: RequestInput,
+    handler: (record: RequestRecord) => PlainAnswer | Promise<PlainAnswer>,
+    deliver: (answer: PlainAnswer) => T,
+  ): T | Promise<T> => {
+    const started = performance.now();
+    const record: RequestRecord = {
+      requestId: sanitizeRequestId(input.header('x-request-id')) ?? createRequestId(),
+      route,
+      model: '',
+      documentCount: 0,
+    };
+    const { method } = input;
+    metrics.requestStarted();
+    if (drainSignal?.aborted === true && drainingAnswers(record.route)) {
+      const answer = createErrorResponse(
+        {
+          type: 'overloaded_error',
+          code: 'server_draining',
+          message:
+            'The server is shutting down; retry the request, another replica or this one after a restart will take it.',
+        },
+        record.requestId,
+      );
+      return deliver(
+        finish(
+          method,
           record,
           started,
           errorResponse(record, answer, { 'retry-after': retryAfter, connection: 'close' }),
-        );
-      }
-      let result: Response | Promise<Response>;
-      try {
-        result = handler(c, record);
-      } catch (error) {
-        result = internalError(record, error);
-      }
-      if (result instanceof Promise) {
-        return result.then(
-          (response) => finish(c, record, started, response),
-          (error: unknown) => finish(c, record, started, internalError(record, error)),
-        );
-      }
-      return finish(c, record, started, result);
+        ),
+      );
+    }
+    let result: PlainAnswer | Promise<PlainAnswer>;
+    try {
+      result = handler(record);
+    } catch (error) {
+      result = internalError(record, error);
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (response) => deliver(finish(method, record, started, response)),
+        (error: unknown) => deliver(finish(method, record, started, internalError(record, error))),
+      );
+    }
+    return deliver(finish(method, record, started, result));
+  };
+
+  /** A Hono handler that runs `handler` through {@link runRecorded}. */
+  const recorded =
+    (route: string | ((c: RerankContext) => string), handler: RecordedHandler) =>
+    (c: RerankContext): Response | Promise<Response> => {
+      const input = honoRequestInput(c);
+      return runRecorded(
+        typeof route === 'string' ? route : route(c),
+        input,
+        (record) => handler(c, record, input),
+        toResponse,
+      );
     };
 
   let openApiText: string | undefined;
@@ -330,24 +437,24 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
 
   /** Handles a rerank request on one route: the route's codec reads the request and writes the answer in its shape. */
   const handleRerank = async (
-    c: RerankContext,
+    input: RequestInput,
     record: RequestRecord,
     codec: RerankRouteCodec,
-  ): Promise<Response> => {
+  ): Promise<PlainAnswer> => {
     const { requestId } = record;
-    if (!isAuthorized(c)) return errorResponse(record, authenticationError(requestId));
-    const refusal = await rateLimitRefusal(c, record);
+    if (!isAuthorized(input)) return errorResponse(record, authenticationError(requestId));
+    const refusal = await rateLimitRefusal(input, record);
     if (refusal !== undefined) return refusal;
-    const contentTypeError = checkJsonContentType(requestHeader(c, 'content-type'), requestId);
+    const contentTypeError = checkJsonContentType(input.header('content-type'), requestId);
     if (contentTypeError !== undefined) return errorResponse(record, contentTypeError);
 
     // One deadline for the whole request, body read included; the client going away aborts the backend.
-    const deadline = new RequestDeadline(requestTimeoutMs, sweeper, () => c.req.raw.signal);
+    const deadline = new RequestDeadline(requestTimeoutMs, sweeper, () => input.clientSignal());
     try {
       const body = await deadline.race(
-        readRequestBody(c.env?.incoming ?? c.req.raw.body, {
+        readRequestBody(input.body, {
           maxBytes: maxBodyBytes,
-          contentLength: requestHeader(c, 'content-length'),
+          contentLength: input.header('content-length'),
         }),
       );
       if (body.status === 'too_large') {
@@ -468,36 +575,52 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
 
   const app = new Hono<RerankAppEnv>();
 
-  app.post(
-    PUBLIC_API_ROUTES.rerank.honoPath,
-    recorded(PUBLIC_API_ROUTES.rerank.path, (c, record) => handleRerank(c, record, NATIVE_RERANK_CODEC)),
-  );
-  // Compatibility routes, so that Cohere and TEI clients switch by changing only their base URL.
+  // The native route, and compatibility routes so that Cohere and TEI clients switch by changing only
+  // their base URL. Each is served by Hono, and straight from `node:http` by `serveRerankApp`.
   const defaultModel = options.defaultModel ?? registry.ids()[0] ?? '';
-  for (const [route, dialect] of [
-    [COMPATIBILITY_ROUTES.cohereRerank, 'cohere-v2'],
-    [COMPATIBILITY_ROUTES.teiRerank, 'tei'],
-  ] as const) {
-    const codec = dialectRerankCodec(route.path, dialect, defaultModel);
+  const rerankRoutes = [
+    { route: PUBLIC_API_ROUTES.rerank, codec: NATIVE_RERANK_CODEC },
+    ...(
+      [
+        [COMPATIBILITY_ROUTES.cohereRerank, 'cohere-v2'],
+        [COMPATIBILITY_ROUTES.teiRerank, 'tei'],
+      ] as const
+    ).map(([route, dialect]) => ({ route, codec: dialectRerankCodec(route.path, dialect, defaultModel) })),
+  ];
+  const nodeRoutes = new Map<string, (incoming: IncomingMessage, outgoing: ServerResponse) => void>();
+  for (const { route, codec } of rerankRoutes) {
     app.post(
       route.honoPath,
-      recorded(route.path, (c, record) => handleRerank(c, record, codec)),
+      recorded(route.path, (_c, record, input) => handleRerank(input, record, codec)),
     );
+    nodeRoutes.set(route.path, (incoming, outgoing) => {
+      const input = nodeRequestInput(incoming, outgoing);
+      const written = runRecorded(
+        route.path,
+        input,
+        (record) => handleRerank(input, record, codec),
+        (answer) => writeAnswer(incoming, outgoing, answer),
+      );
+      if (written instanceof Promise) {
+        written.catch((error: unknown) => outgoing.destroy(error instanceof Error ? error : undefined));
+      }
+    });
   }
+  registerNodeRoutes(app, { method: 'POST', handlers: nodeRoutes });
 
   app.get(
     PUBLIC_API_ROUTES.listModels.honoPath,
-    recorded(PUBLIC_API_ROUTES.listModels.path, (c, record) => {
-      if (!isAuthorized(c)) return errorResponse(record, authenticationError(record.requestId));
+    recorded(PUBLIC_API_ROUTES.listModels.path, (_c, record, input) => {
+      if (!isAuthorized(input)) return errorResponse(record, authenticationError(record.requestId));
       return respond(record, 200, JSON.stringify(modelList));
     }),
   );
 
   app.get(
     PUBLIC_API_ROUTES.retrieveModel.honoPath,
-    recorded(PUBLIC_API_ROUTES.retrieveModel.path, (c, record) => {
+    recorded(PUBLIC_API_ROUTES.retrieveModel.path, (c, record, input) => {
       const { requestId } = record;
-      if (!isAuthorized(c)) return errorResponse(record, authenticationError(requestId));
+      if (!isAuthorized(input)) return errorResponse(record, authenticationError(requestId));
       const id = c.req.param('model') ?? '';
       const model = registry.get(id);
       if (model === undefined) {
@@ -573,7 +696,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       documentCount: 0,
     };
     metrics.requestStarted();
-    return finish(c, record, performance.now(), internalError(record, error));
+    return toResponse(finish(c.req.method, record, performance.now(), internalError(record, error)));
   });
 
   return app;

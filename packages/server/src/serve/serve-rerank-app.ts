@@ -1,8 +1,9 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Env } from 'hono/types';
+import { nodeRouteOf } from './node-routes.js';
 
 /** Options of {@link serveRerankApp}. */
 export interface ServeRerankAppOptions {
@@ -38,13 +39,23 @@ export interface RerankServer extends AsyncDisposable {
 
 const DRAIN_POLL_MS = 50;
 
-/** Serves a Hono app on Node's HTTP server with `@hono/node-server`, resolving once it listens. */
+/**
+ * Serves a Hono app on Node's HTTP server, resolving once it listens. Routes the app registered with
+ * `registerNodeRoutes` (the rerank routes of `createRerankApp`) are answered straight from `node:http`;
+ * every other request goes to the app through `@hono/node-server`.
+ */
 export async function serveRerankApp<E extends Env>(
   app: Hono<E>,
   options: ServeRerankAppOptions = {},
 ): Promise<RerankServer> {
   const hostname = options.hostname ?? '127.0.0.1';
-  const server = serve({ fetch: app.fetch, hostname, port: options.port ?? 0 }) as Server;
+  const honoListener = getRequestListener(app.fetch, { hostname });
+  const server = createServer((incoming, outgoing) => {
+    const nodeRoute = nodeRouteOf(app, incoming);
+    if (nodeRoute === undefined) void honoListener(incoming, outgoing);
+    else nodeRoute(incoming, outgoing);
+  });
+  server.listen(options.port ?? 0, hostname);
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => reject(error);
     server.once('error', onError);
