@@ -25,6 +25,17 @@ const FASTAPI_STATUS: Record<EngineErrorKind, number> = {
   internal: 500,
 };
 
+/** vLLM (`/v1/rerank` and `/score` alike): every validation problem 400, an unknown model 404, 503 while it cannot take more. */
+const VLLM_STATUS: Record<EngineErrorKind, number> = {
+  ...FASTAPI_STATUS,
+  'invalid-json': 400,
+  'invalid-body': 400,
+  'too-many-documents': 400,
+  'input-too-long': 400,
+  'model-not-found': 404,
+  overloaded: 503,
+};
+
 /** The status of each kind, per engine, as the engine itself answers. */
 const STATUS_BY_DIALECT: Record<DialectName, Record<EngineErrorKind, number>> = {
   // text-embeddings-inference: axum's JSON extractor gives 400/422; validation (batch size, input length) 413; queue full 429.
@@ -35,25 +46,8 @@ const STATUS_BY_DIALECT: Record<DialectName, Record<EngineErrorKind, number>> = 
     'input-too-long': 413,
     'model-not-found': 422,
   },
-  // vLLM answers every validation problem with 400 and an unknown model with 404; 503 while it cannot take more.
-  'vllm-rerank': {
-    ...FASTAPI_STATUS,
-    'invalid-json': 400,
-    'invalid-body': 400,
-    'too-many-documents': 400,
-    'input-too-long': 400,
-    'model-not-found': 404,
-    overloaded: 503,
-  },
-  'vllm-score': {
-    ...FASTAPI_STATUS,
-    'invalid-json': 400,
-    'invalid-body': 400,
-    'too-many-documents': 400,
-    'input-too-long': 400,
-    'model-not-found': 404,
-    overloaded: 503,
-  },
+  'vllm-rerank': VLLM_STATUS,
+  'vllm-score': VLLM_STATUS,
   infinity: { ...FASTAPI_STATUS, 'too-many-documents': 422, 'model-not-found': 400, overloaded: 503 },
   'llama-cpp': {
     ...FASTAPI_STATUS,
