@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EXAMPLE_RERANK_REQUEST } from '@sealink/rerank-contract';
 import { build } from 'tsdown';
 import { describe, expect, it } from 'vitest';
 import { appBuildConfig } from '../app-build-config.ts';
@@ -56,16 +57,7 @@ describe('the built CLI', () => {
     const response = await fetch(`${server.url}/v1/rerank`, {
       method: 'POST',
       headers: { authorization: 'Bearer sk-built-0123456789', 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: 'bm25',
-        query: 'best API gateway for Qwen models',
-        documents: [
-          'SeaLink exposes one rerank API with customer-visible model IDs.',
-          'A sourdough starter needs regular feeding.',
-          'Rerank models improve retrieval quality for RAG.',
-        ],
-        top_n: 2,
-      }),
+      body: JSON.stringify({ ...EXAMPLE_RERANK_REQUEST, model: 'bm25' }),
     });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { model: string; results: { index: number }[] };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXAMPLE_RERANK_REQUEST } from './code-samples.js';
 import {
   MAX_DOCUMENT_LENGTH,
   MAX_DOCUMENTS,
@@ -109,18 +110,7 @@ export const RerankRequest = z
   .meta({
     id: 'RerankRequest',
     description: 'Rank candidate documents against a query.',
-    examples: [
-      {
-        model: 'qwen3-rerank',
-        query: 'best API gateway for Qwen models',
-        documents: [
-          'SeaLink exposes one rerank API with customer-visible model IDs.',
-          'A sourdough starter needs regular feeding.',
-          'Rerank models improve retrieval quality for RAG.',
-        ],
-        top_n: 2,
-      },
-    ],
+    examples: [EXAMPLE_RERANK_REQUEST],
   });
 
 /** The body of `POST /v1/rerank`, as sent. */
