@@ -400,30 +400,34 @@ export class UpstreamBackend implements ScoringBackendV1 {
     signal: AbortSignal,
   ): Promise<AttemptOutcome> {
     let outcome: AttemptOutcome;
+    // A timer of our own bounds the attempt: undici's headersTimeout/bodyTimeout run on coarse timers that
+    // fired a 150 ms limit only after about 1 s, which kept a slow replica's attempts far too long.
+    const attempt = new AbortController();
+    const attemptTimer = setTimeout(() => attempt.abort(), this.#timeoutMs);
     try {
       const response = await replica.pool.request({
         method: 'POST',
         path: `${replica.pathPrefix}${this.engine.path}`,
         headers: this.#headers,
         body,
-        signal,
-        // undici's own timers bound the attempt: cheaper than an AbortSignal pair per sub-request.
-        headersTimeout: this.#timeoutMs,
-        bodyTimeout: this.#timeoutMs,
+        signal: AbortSignal.any([signal, attempt.signal]),
       });
       const text = await response.body.text();
       outcome = this.#readAnswer(response.statusCode, response.headers['retry-after'], text, documentCount);
     } catch (error) {
       if (signal.aborted) {
+        clearTimeout(attemptTimer);
         replica.breaker.recordNeutral();
         this.#pool.release(replica);
         throw signal.reason;
       }
       const message = this.#redact(error instanceof Error ? error.message : String(error));
-      outcome = isUndiciTimeout(error)
-        ? { ok: false, failure: { kind: 'timeout', message: `no answer within ${this.#timeoutMs} ms` } }
-        : { ok: false, failure: { kind: 'connection', message } };
+      outcome =
+        attempt.signal.aborted || isUndiciTimeout(error)
+          ? { ok: false, failure: { kind: 'timeout', message: `no answer within ${this.#timeoutMs} ms` } }
+          : { ok: false, failure: { kind: 'connection', message } };
     }
+    clearTimeout(attemptTimer);
     this.#pool.release(replica);
     if (outcome.ok || !isRetryableFailure(outcome.failure)) replica.breaker.recordSuccess();
     else replica.breaker.recordFailure();
