@@ -1,4 +1,5 @@
 import {
+  createLogDestination,
   createRerankApp,
   DEFAULT_MODEL_HINTS,
   ModelRegistry,
@@ -68,8 +69,7 @@ export function createServerFromConfig(
   config: ServerConfig,
   options: CreateServerFromConfigOptions = {},
 ): ConfiguredServer {
-  const logger =
-    options.logger ?? pino({ level: config.log_level }, pino.destination({ dest: 1, sync: false }));
+  const logger = options.logger ?? pino({ level: config.log_level }, createLogDestination(1));
   const registry = createModelRegistry(config.models);
   const metrics = new ServerMetrics({ processMetrics: config.process_metrics });
   const drain = new AbortController();

@@ -21,6 +21,8 @@ export function sanitizeRequestId(header: string | null | undefined): string | u
 /** Whether a `Content-Type` header names JSON: `application/json` or any `+json` type, any parameters. */
 export function isJsonContentType(header: string | null | undefined): boolean {
   if (header === null || header === undefined) return false;
+  // What nearly every client sends, answered without splitting or lower-casing a copy of the header.
+  if (header === 'application/json') return true;
   const mediaType = header.split(';', 1)[0]!.trim().toLowerCase();
   return (
     mediaType === 'application/json' || (mediaType.startsWith('application/') && mediaType.endsWith('+json'))

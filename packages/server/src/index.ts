@@ -66,6 +66,12 @@ export {
 } from './http/read-request-body.js';
 export { ClientDisconnectedError, RequestDeadlineError } from './http/request-abort-reasons.js';
 export { RequestDeadline } from './http/request-deadline.js';
+export {
+  createLogDestination,
+  LineBatchingDestination,
+  type LineBatchingOptions,
+  type LineBatchTarget,
+} from './logging/line-batching-destination.js';
 export { ServerMetrics, type ServerMetricsOptions } from './metrics/server-metrics.js';
 export {
   type RateLimitDecision,

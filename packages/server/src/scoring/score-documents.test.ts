@@ -25,7 +25,7 @@ describe('scoreDocuments', () => {
             documents,
             abort: scoringAbortFromSignal(new AbortController().signal),
           });
-          expect([...result.scores]).toEqual(
+          expect(Array.from(result.scores)).toEqual(
             documents.map((document) => wordOverlapScore('api gateway', document)),
           );
           expect(backend.calls.every((call) => call.documents.length <= perCall)).toBe(true);
