@@ -135,8 +135,11 @@ interface RequestInput {
   readonly body: IncomingMessage | ReadableStream<Uint8Array> | null;
   /** The client's address, when known. */
   readonly remoteAddress: string | undefined;
-  /** Gives the signal that aborts when the client disconnects; called at most once, and only when needed. */
-  clientSignal(): AbortSignal;
+  /**
+   * Calls `onGone` once if the client disconnects before its answer is sent (at once when it already
+   * has); the returned function stops watching. Called at most once, and only when a backend needs it.
+   */
+  watchClient(onGone: () => void): () => void;
 }
 
 /** An answer before it is written: status, plain-object headers and body (`null` for none). */
@@ -174,7 +177,15 @@ function honoRequestInput(c: RerankContext): RequestInput {
     header: incoming === undefined ? (name) => c.req.header(name) : (name) => nodeHeader(incoming, name),
     body: incoming ?? c.req.raw.body,
     remoteAddress: incoming?.socket.remoteAddress,
-    clientSignal: () => c.req.raw.signal,
+    watchClient: (onGone) => {
+      const signal = c.req.raw.signal;
+      if (signal.aborted) {
+        onGone();
+        return () => {};
+      }
+      signal.addEventListener('abort', onGone, { once: true });
+      return () => signal.removeEventListener('abort', onGone);
+    },
   };
 }
 
@@ -185,16 +196,18 @@ function nodeRequestInput(incoming: IncomingMessage, outgoing: ServerResponse): 
     header: (name) => nodeHeader(incoming, name),
     body: incoming,
     remoteAddress: incoming.socket.remoteAddress,
-    clientSignal: () => {
-      const controller = new AbortController();
-      const abort = () => controller.abort(new Error('Client connection prematurely closed.'));
-      if (incoming.socket.destroyed && !outgoing.writableFinished) abort();
-      else {
-        outgoing.once('close', () => {
-          if (!outgoing.writableFinished || incoming.errored !== null) abort();
-        });
+    // A listener on the response rather than an AbortSignal of its own: creating an AbortSignal costs
+    // about 6 microseconds on Node 20.
+    watchClient: (onGone) => {
+      if (incoming.socket.destroyed && !outgoing.writableFinished) {
+        onGone();
+        return () => {};
       }
-      return controller.signal;
+      const onClose = () => {
+        if (!outgoing.writableFinished || incoming.errored !== null) onGone();
+      };
+      outgoing.once('close', onClose);
+      return () => outgoing.off('close', onClose);
     },
   };
 }
@@ -465,7 +478,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     if (contentTypeError !== undefined) return errorResponse(record, contentTypeError);
 
     // One deadline for the whole request, body read included; the client going away aborts the backend.
-    const deadline = new RequestDeadline(requestTimeoutMs, sweeper, () => input.clientSignal());
+    const deadline = new RequestDeadline(requestTimeoutMs, sweeper, input.watchClient);
     try {
       const body = await deadline.race(
         readRequestBody(input.body, {

@@ -20,22 +20,22 @@ export class RequestDeadline implements ScoringAbort, SweptDeadline, Disposable 
   readonly expiresAt: number;
   readonly #timeoutMs: number;
   readonly #sweeper: DeadlineSweeper;
-  readonly #clientSignal: () => AbortSignal;
+  readonly #watchClient: (onGone: () => void) => () => void;
   #controller: AbortController | undefined;
-  #watchedClientSignal: AbortSignal | undefined;
+  #stopWatchingClient: (() => void) | undefined;
   #reason: Error | undefined;
   readonly #pendingRejects = new Set<(reason: unknown) => void>();
 
   /**
    * @param timeoutMs the deadline, from now.
    * @param sweeper the app's sweeper, which calls {@link expire} when the deadline passes.
-   * @param clientSignal gives the signal that aborts when the client disconnects; read only when a
-   * backend reads {@link signal}.
+   * @param watchClient calls its callback if the client disconnects, and returns what stops watching;
+   * called only when a backend reads {@link signal}.
    */
-  constructor(timeoutMs: number, sweeper: DeadlineSweeper, clientSignal: () => AbortSignal) {
+  constructor(timeoutMs: number, sweeper: DeadlineSweeper, watchClient: (onGone: () => void) => () => void) {
     this.#timeoutMs = timeoutMs;
     this.#sweeper = sweeper;
-    this.#clientSignal = clientSignal;
+    this.#watchClient = watchClient;
     this.expiresAt = performance.now() + timeoutMs;
     sweeper.add(this);
   }
@@ -45,12 +45,7 @@ export class RequestDeadline implements ScoringAbort, SweptDeadline, Disposable 
     if (this.#controller === undefined) {
       this.#controller = new AbortController();
       if (this.#reason === undefined) {
-        const client = this.#clientSignal();
-        if (client.aborted) this.#onClientAbort();
-        else {
-          client.addEventListener('abort', this.#onClientAbort, { once: true });
-          this.#watchedClientSignal = client;
-        }
+        this.#stopWatchingClient = this.#watchClient(this.#onClientAbort);
       } else {
         this.#controller.abort(this.#reason);
       }
@@ -101,6 +96,6 @@ export class RequestDeadline implements ScoringAbort, SweptDeadline, Disposable 
   /** Stops watching the deadline and the client; call it once the request is answered. */
   [Symbol.dispose](): void {
     this.#sweeper.delete(this);
-    this.#watchedClientSignal?.removeEventListener('abort', this.#onClientAbort);
+    this.#stopWatchingClient?.();
   }
 }

@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { MAX_DOCUMENTS, type NormalizedRerankRequest } from '@sealink/rerank-contract';
 import {
   DialectResponseError,
@@ -19,8 +18,10 @@ import type {
 } from '../backend/scoring-backend-v1.js';
 import { ScoringError } from '../backend/scoring-error.js';
 import type { CircuitBreakerOptions } from './circuit-breaker.js';
+import { postToReplica } from './post-to-replica.js';
 import { ReplicaPool } from './replica-pool.js';
 import { type DocumentBatch, splitIntoBatches } from './split-into-batches.js';
+import { UpstreamAbort } from './upstream-abort.js';
 import { UpstreamConformanceError } from './upstream-conformance-error.js';
 import { type UpstreamEngine, type UpstreamType, upstreamEngine } from './upstream-engines.js';
 import {
@@ -262,10 +263,9 @@ export class UpstreamBackend implements ScoringBackendV1 {
     const request = this.#prepare(options, warnings);
     const callerSignal = options.abortSignal;
     if (callerSignal?.aborted === true) throw this.#abortError(callerSignal.reason);
-    // One controller stops every sub-request: on the caller's abort, the deadline, or a failed sub-batch.
-    // Plain listeners and one timer, since AbortSignal.any and AbortSignal.timeout cost about 0.1 ms per call on Node 20.
-    const scatter = new AbortController();
-    const { signal } = scatter;
+    // One abort stops every sub-request: on the caller's abort, the deadline, or a failed sub-batch.
+    // Plain listeners and one timer (see UpstreamAbort for why no AbortController or AbortSignal.any).
+    const scatter = new UpstreamAbort();
     let callerAborted = false;
     const onCallerAbort = () => {
       callerAborted = true;
@@ -278,8 +278,8 @@ export class UpstreamBackend implements ScoringBackendV1 {
       scatter.abort(new DOMException('the upstream deadline passed', 'TimeoutError'));
     }, this.#deadlineMs);
     const batches = splitIntoBatches(request.documents, this.#maxBatch);
-    // Every in-flight sub-request listens on the signal; that many listeners is expected, not a leak.
-    setMaxListeners(batches.length + 10, signal);
+    // Every in-flight sub-request listens on the scatter; that many listeners is expected, not a leak.
+    scatter.setMaxListeners(batches.length + 10);
     const scores = new Float64Array(options.documents.length);
     let reportedTokens = 0;
     let everyBatchReported = true;
@@ -287,7 +287,7 @@ export class UpstreamBackend implements ScoringBackendV1 {
       await Promise.all(
         batches.map(async (batch) => {
           try {
-            const result = await this.#scoreBatch(request, batch, signal);
+            const result = await this.#scoreBatch(request, batch, scatter);
             scores.set(result.scores, batch.start);
             if (result.tokens === undefined) everyBatchReported = false;
             else reportedTokens += result.tokens;
@@ -358,7 +358,7 @@ export class UpstreamBackend implements ScoringBackendV1 {
   async #scoreBatch(
     request: NormalizedRerankRequest,
     batch: DocumentBatch,
-    signal: AbortSignal,
+    signal: UpstreamAbort,
   ): Promise<BatchScores> {
     const subRequest: NormalizedRerankRequest = {
       ...request,
@@ -397,37 +397,38 @@ export class UpstreamBackend implements ScoringBackendV1 {
     replica: UpstreamReplica,
     body: string,
     documentCount: number,
-    signal: AbortSignal,
+    signal: UpstreamAbort,
   ): Promise<AttemptOutcome> {
     let outcome: AttemptOutcome;
     // A timer of our own bounds the attempt: undici's headersTimeout/bodyTimeout run on coarse timers that
-    // fired a 150 ms limit only after about 1 s, which kept a slow replica's attempts far too long.
-    const attempt = new AbortController();
-    const attemptTimer = setTimeout(() => attempt.abort(), this.#timeoutMs);
+    // fired a 150 ms limit only after about 1 s, which kept a slow replica's attempts far too long. The
+    // attempt also follows the scatter, so a failed sibling or the deadline stops it.
+    const attempt = new UpstreamAbort();
+    const attemptTimer = setTimeout(() => attempt.abort(new Error('attempt timed out')), this.#timeoutMs);
+    const stopFollowing = attempt.follow(signal);
     try {
-      const response = await replica.pool.request({
-        method: 'POST',
-        path: `${replica.pathPrefix}${this.engine.path}`,
-        headers: this.#headers,
-        body,
-        signal: AbortSignal.any([signal, attempt.signal]),
-      });
-      const text = await response.body.text();
-      outcome = this.#readAnswer(response.statusCode, response.headers['retry-after'], text, documentCount);
+      const answer = await postToReplica(
+        replica.pool,
+        { path: `${replica.pathPrefix}${this.engine.path}`, headers: this.#headers, body },
+        attempt,
+      );
+      outcome = this.#readAnswer(answer.status, answer.headers['retry-after'], answer.text, documentCount);
     } catch (error) {
       if (signal.aborted) {
         clearTimeout(attemptTimer);
+        stopFollowing();
         replica.breaker.recordNeutral();
         this.#pool.release(replica);
         throw signal.reason;
       }
       const message = this.#redact(error instanceof Error ? error.message : String(error));
       outcome =
-        attempt.signal.aborted || isUndiciTimeout(error)
+        attempt.aborted || isUndiciTimeout(error)
           ? { ok: false, failure: { kind: 'timeout', message: `no answer within ${this.#timeoutMs} ms` } }
           : { ok: false, failure: { kind: 'connection', message } };
     }
     clearTimeout(attemptTimer);
+    stopFollowing();
     this.#pool.release(replica);
     if (outcome.ok || !isRetryableFailure(outcome.failure)) replica.breaker.recordSuccess();
     else replica.breaker.recordFailure();
