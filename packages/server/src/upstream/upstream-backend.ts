@@ -280,23 +280,33 @@ export class UpstreamBackend implements ScoringBackendV1 {
     const batches = splitIntoBatches(request.documents, this.#maxBatch);
     // Every in-flight sub-request listens on the scatter; that many listeners is expected, not a leak.
     scatter.setMaxListeners(batches.length + 10);
-    const scores = new Float64Array(options.documents.length);
+    let scores: ArrayLike<number>;
     let reportedTokens = 0;
     let everyBatchReported = true;
     try {
-      await Promise.all(
-        batches.map(async (batch) => {
-          try {
-            const result = await this.#scoreBatch(request, batch, scatter);
-            scores.set(result.scores, batch.start);
-            if (result.tokens === undefined) everyBatchReported = false;
-            else reportedTokens += result.tokens;
-          } catch (error) {
-            scatter.abort(error);
-            throw error;
-          }
-        }),
-      );
+      if (batches.length === 1) {
+        // One sub-request (the common case): no gathering.
+        const result = await this.#scoreBatch(request, batches[0]!, scatter);
+        scores = result.scores;
+        reportedTokens = result.tokens ?? 0;
+        everyBatchReported = result.tokens !== undefined;
+      } else {
+        const gathered = new Float64Array(options.documents.length);
+        scores = gathered;
+        await Promise.all(
+          batches.map(async (batch) => {
+            try {
+              const result = await this.#scoreBatch(request, batch, scatter);
+              gathered.set(result.scores, batch.start);
+              if (result.tokens === undefined) everyBatchReported = false;
+              else reportedTokens += result.tokens;
+            } catch (error) {
+              scatter.abort(error);
+              throw error;
+            }
+          }),
+        );
+      }
     } catch (error) {
       if (callerAborted) throw this.#abortError(callerSignal?.reason);
       if (deadlinePassed) {
