@@ -18,8 +18,8 @@ function recordingTarget() {
     get flushes() {
       return flushes;
     },
-    write(batch: string) {
-      batches.push(batch);
+    write(batch: Buffer) {
+      batches.push(batch.toString('utf8'));
     },
     flush(callback: (error?: Error | null) => void) {
       flushes++;
