@@ -30,6 +30,7 @@ import {
 } from './http/api-routes.js';
 import { DeadlineSweeper } from './http/deadline-sweeper.js';
 import { discardUnreadBody } from './http/discard-unread-body.js';
+import { rawHeaderValue } from './http/raw-header-value.js';
 import { RequestBodyAbortedError, readRequestBody } from './http/read-request-body.js';
 import { ClientDisconnectedError, RequestDeadlineError } from './http/request-abort-reasons.js';
 import { RequestDeadline } from './http/request-deadline.js';
@@ -159,22 +160,15 @@ type RecordedHandler = (
   input: RequestInput,
 ) => PlainAnswer | Promise<PlainAnswer>;
 
-/** A header of Node's already parsed request headers, without building a web `Headers` object. */
-function nodeHeader(incoming: IncomingMessage, name: string): string | undefined {
-  const value = incoming.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
 /**
- * The request of a Hono context. On Node it reads the headers Node already parsed
- * (`IncomingMessage.headers`): going through `c.req.header` would build a web `Headers` object per
- * request for the same answer.
+ * The request of a Hono context. On Node it reads Node's raw request headers (`rawHeaderValue`):
+ * going through `c.req.header` would build a web `Headers` object per request for the same answer.
  */
 function honoRequestInput(c: RerankContext): RequestInput {
   const incoming = c.env?.incoming;
   return {
     method: c.req.method,
-    header: incoming === undefined ? (name) => c.req.header(name) : (name) => nodeHeader(incoming, name),
+    header: incoming === undefined ? (name) => c.req.header(name) : (name) => rawHeaderValue(incoming, name),
     body: incoming ?? c.req.raw.body,
     remoteAddress: incoming?.socket.remoteAddress,
     watchClient: (onGone) => {
@@ -193,7 +187,7 @@ function honoRequestInput(c: RerankContext): RequestInput {
 function nodeRequestInput(incoming: IncomingMessage, outgoing: ServerResponse): RequestInput {
   return {
     method: incoming.method ?? 'POST',
-    header: (name) => nodeHeader(incoming, name),
+    header: (name) => rawHeaderValue(incoming, name),
     body: incoming,
     remoteAddress: incoming.socket.remoteAddress,
     // A listener on the response rather than an AbortSignal of its own: creating an AbortSignal costs
