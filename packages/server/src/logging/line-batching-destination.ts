@@ -18,7 +18,7 @@ export interface LineBatchTarget {
 export interface LineBatchingOptions {
   /** The longest a line waits before it is handed over, in milliseconds; 20 by default. */
   maxDelayMs?: number | undefined;
-  /** Pending characters that make a batch go at once, without waiting; 16,384 by default. */
+  /** Pending characters that make a batch go at once, without waiting; 262,144 (256 KiB) by default. */
   maxBatchLength?: number | undefined;
 }
 
@@ -52,7 +52,7 @@ export class LineBatchingDestination {
   constructor(target: LineBatchTarget, options: LineBatchingOptions = {}) {
     this.#target = target;
     this.#maxDelayMs = options.maxDelayMs ?? 20;
-    this.#maxBatchLength = options.maxBatchLength ?? 16_384;
+    this.#maxBatchLength = options.maxBatchLength ?? 262_144;
     if (flushedAtExit.size === 0) process.once('exit', flushAtExit);
     flushedAtExit.add(this.#exitReference);
   }
@@ -127,7 +127,9 @@ function flushAtExit(): void {
  */
 export function createLogDestination(destination: number | string): LineBatchingDestination {
   const fd = typeof destination === 'number' ? destination : openSync(destination, 'a');
-  const sonic = pino.destination({ dest: fd, sync: false, contentMode: 'buffer' });
+  // One write per batch: sonic-boom's default `maxWrite` (16 KiB) would cut a batch into several writes,
+  // each a round trip through libuv's thread pool that costs the event loop far more than its bytes.
+  const sonic = pino.destination({ dest: fd, sync: false, contentMode: 'buffer', maxWrite: 1_048_576 });
   return new LineBatchingDestination({
     // In its buffer content mode sonic-boom's `write` takes a Buffer; its type declares only strings.
     write: (batch) => sonic.write(batch as unknown as string),
