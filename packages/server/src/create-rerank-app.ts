@@ -346,13 +346,21 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
    * The keys are bounded: Node's parser admits only known methods, routes are the app's own patterns or
    * `unmatched`, and models are registered ids; the cap is a second guard.
    */
-  const requestLoggers = new Map<string, Logger>();
+  const requestLoggers = new Map<string, Map<string, Map<string, Logger>>>();
+  let requestLoggerCount = 0;
   const requestLogger = (method: string, route: string, model: string): Logger => {
-    const key = `${method} ${route} ${model}`;
-    let child = requestLoggers.get(key);
+    // Nested maps keyed by the strings as they are (no key built per request).
+    let byRoute = requestLoggers.get(method);
+    if (byRoute === undefined) requestLoggers.set(method, (byRoute = new Map()));
+    let byModel = byRoute.get(route);
+    if (byModel === undefined) byRoute.set(route, (byModel = new Map()));
+    let child = byModel.get(model);
     if (child === undefined) {
       child = logger.child(model === '' ? { method, route } : { method, route, model });
-      if (requestLoggers.size < 1024) requestLoggers.set(key, child);
+      if (requestLoggerCount < 1024) {
+        byModel.set(model, child);
+        requestLoggerCount++;
+      }
     }
     return child;
   };

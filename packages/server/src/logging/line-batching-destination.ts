@@ -16,7 +16,7 @@ export interface LineBatchTarget {
 
 /** Options of {@link LineBatchingDestination}. */
 export interface LineBatchingOptions {
-  /** The longest a line waits before it is handed over, in milliseconds; 20 by default. */
+  /** The longest a line waits before it is handed over, in milliseconds; 100 by default. */
   maxDelayMs?: number | undefined;
   /** Pending characters that make a batch go at once, without waiting; 262,144 (256 KiB) by default. */
   maxBatchLength?: number | undefined;
@@ -25,7 +25,7 @@ export interface LineBatchingOptions {
 /**
  * A pino destination that collects log lines and hands them to its target in batches: when
  * `maxBatchLength` characters are pending, or `maxDelayMs` after the first pending line, whichever comes
- * first. A line reaches the target at most 20 ms late by default, and in the order it was logged.
+ * first. A line reaches the target at most 100 ms late by default, and in the order it was logged.
  *
  * Why not give pino its `pino.destination()` (sonic-boom) directly: in asynchronous mode sonic-boom
  * starts a write to the file descriptor (`fs.write` on libuv's thread pool) as soon as the previous one
@@ -51,7 +51,7 @@ export class LineBatchingDestination {
 
   constructor(target: LineBatchTarget, options: LineBatchingOptions = {}) {
     this.#target = target;
-    this.#maxDelayMs = options.maxDelayMs ?? 20;
+    this.#maxDelayMs = options.maxDelayMs ?? 100;
     this.#maxBatchLength = options.maxBatchLength ?? 262_144;
     if (flushedAtExit.size === 0) process.once('exit', flushAtExit);
     flushedAtExit.add(this.#exitReference);
