@@ -1,9 +1,9 @@
 // Server overhead: the full app against a raw node:http handler doing the same JSON work, same request
 // (20 documents of about 200 characters, top_n 5), 50 connections. Both servers are built to plain
 // JavaScript with the deployable app's build settings and run under `node` as production does (not tsx).
-// Each runs in its own child process pinned to core 0; wrk runs pinned to core 1. Runs alternate A/B six
-// times, 3 s each after a warm-up; the ratios of the totals and the medians of the paired rounds are
-// printed, with the load average. Goal: the app reaches at least 0.8 of raw node:http.
+// Each runs in its own child process pinned to core 0; wrk runs pinned to core 1. Six paired rounds of 3 s
+// each after a warm-up, in alternating order (A/B, then B/A); the ratios of the totals and the medians of
+// the paired rounds are printed, with the load average. Goal: the app reaches at least 0.8 of raw node:http.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -172,9 +172,16 @@ export async function runServerOverheadBenchmark(
     // Warm-up: let both JITs settle before measuring.
     await wrk(app.url, script, 2, connections);
     await wrk(raw.url, script, 2, connections);
+    // Counterbalanced (app first in even rounds, raw first in odd ones), so that a machine slowing down or
+    // speeding up during a round does not favour the side that always runs first.
     for (let round = 0; round < rounds; round++) {
-      result.app.push(await measure(app, script, seconds, connections));
-      result.raw.push(await measure(raw, script, seconds, connections));
+      if (round % 2 === 0) {
+        result.app.push(await measure(app, script, seconds, connections));
+        result.raw.push(await measure(raw, script, seconds, connections));
+      } else {
+        result.raw.push(await measure(raw, script, seconds, connections));
+        result.app.push(await measure(app, script, seconds, connections));
+      }
     }
   } finally {
     await Promise.all([stop(app), stop(raw)]);
