@@ -351,9 +351,15 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   const requestLogger = (method: string, route: string, model: string): Logger => {
     // Nested maps keyed by the strings as they are (no key built per request).
     let byRoute = requestLoggers.get(method);
-    if (byRoute === undefined) requestLoggers.set(method, (byRoute = new Map()));
+    if (byRoute === undefined) {
+      byRoute = new Map();
+      requestLoggers.set(method, byRoute);
+    }
     let byModel = byRoute.get(route);
-    if (byModel === undefined) byRoute.set(route, (byModel = new Map()));
+    if (byModel === undefined) {
+      byModel = new Map();
+      byRoute.set(route, byModel);
+    }
     let child = byModel.get(model);
     if (child === undefined) {
       child = logger.child(model === '' ? { method, route } : { method, route, model });
