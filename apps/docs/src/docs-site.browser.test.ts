@@ -177,9 +177,10 @@ describe('the docs site in Chromium', { timeout: 25_000 }, () => {
     const status = page.locator(`#${ids.responseStatus}`);
     await expect.poll(() => status.getAttribute('data-status'), { timeout: WAIT_MS }).toBe('200');
     await expect(status.textContent()).resolves.toBe('200 OK');
-    const body = JSON.parse(
-      (await page.locator(`#${ids.responseBody}`).textContent()) ?? '',
-    ) as RerankResponse;
+    // The status shows as soon as the headers arrive; the body and results once the body is read.
+    const bodyText = page.locator(`#${ids.responseBody}`);
+    await expect.poll(() => bodyText.textContent(), { timeout: WAIT_MS }).not.toBe('');
+    const body = JSON.parse((await bodyText.textContent()) ?? '') as RerankResponse;
     expect(body.model).toBe(EXAMPLE_RERANK_REQUEST.model);
     expect(body.results).toHaveLength(EXAMPLE_RERANK_REQUEST.top_n);
 
@@ -224,9 +225,10 @@ describe('the docs site in Chromium', { timeout: 25_000 }, () => {
     await page.locator(`#${ids.send}`).click();
     const status = page.locator(`#${ids.responseStatus}`);
     await expect.poll(() => status.getAttribute('data-status'), { timeout: WAIT_MS }).toBe('404');
-    await expect(page.locator(`#${ids.responseError}`).textContent()).resolves.toMatch(
-      /^not_found_error: .*no-such-model.*\(param: model\)$/,
-    );
+    // The status shows as soon as the headers arrive; the error text once the body is read.
+    await expect
+      .poll(() => page.locator(`#${ids.responseError}`).textContent(), { timeout: WAIT_MS })
+      .toMatch(/^not_found_error: .*no-such-model.*\(param: model\)$/);
     await expect(page.locator(`#${ids.responseResults} tr`).count()).resolves.toBe(0);
     await page.close();
   });
