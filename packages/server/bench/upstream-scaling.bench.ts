@@ -60,20 +60,9 @@ const documentsOf = (count: number): string[] =>
       `Document ${index}: ${index % 3 === 0 ? 'sourdough starter feeding schedule' : 'market news'} and filler text ${index}.`,
   );
 
-/** A gateway (createRerankApp + model registry + upstream backend) in front of `engines`, on a real socket. */
-async function startGateway(engines: readonly WorkerEngine[]) {
-  const backend = new UpstreamBackend({
-    type: 'tei',
-    baseUrls: engines.map((engine) => engine.url),
-    model: 'bench-model',
-    maxBatch: MAX_BATCH,
-    healthCheck: false,
-  });
-  const registry = new ModelRegistry([{ id: 'qwen3-rerank', backend }]);
-  await registry.load();
-  const app = createRerankApp({ registry, auth: { apiKeys: [API_KEY] }, logger: pino({ level: 'silent' }) });
-  const server = await serveRerankApp(app);
-  const client = new Pool(server.url, { connections: 4 });
+/** A client that sends our API's rerank request to `baseUrl` and reads the whole answer; `name` is for errors. */
+function nativeRerankClient(baseUrl: string, name: string) {
+  const client = new Pool(baseUrl, { connections: 4 });
   return {
     /** Sends one rerank request and resolves when the whole answer is read. */
     async rerank(documents: readonly string[]): Promise<void> {
@@ -89,8 +78,28 @@ async function startGateway(engines: readonly WorkerEngine[]) {
         }),
       });
       const text = await response.body.text();
-      if (response.statusCode !== 200) throw new Error(`gateway answered ${response.statusCode}: ${text}`);
+      if (response.statusCode !== 200) throw new Error(`${name} answered ${response.statusCode}: ${text}`);
     },
+    close: () => client.close(),
+  };
+}
+
+/** A gateway (createRerankApp + model registry + upstream backend) in front of `engines`, on a real socket. */
+async function startGateway(engines: readonly WorkerEngine[]) {
+  const backend = new UpstreamBackend({
+    type: 'tei',
+    baseUrls: engines.map((engine) => engine.url),
+    model: 'bench-model',
+    maxBatch: MAX_BATCH,
+    healthCheck: false,
+  });
+  const registry = new ModelRegistry([{ id: 'qwen3-rerank', backend }]);
+  await registry.load();
+  const app = createRerankApp({ registry, auth: { apiKeys: [API_KEY] }, logger: pino({ level: 'silent' }) });
+  const server = await serveRerankApp(app);
+  const client = nativeRerankClient(server.url, 'gateway');
+  return {
+    rerank: client.rerank,
     async [Symbol.asyncDispose]() {
       await client.close();
       await server.close();
@@ -159,18 +168,12 @@ async function startBareProxy(engine: WorkerEngine) {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const client = new Pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { connections: 4 });
+  const client = nativeRerankClient(
+    `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    'bare proxy',
+  );
   return {
-    async rerank(documents: readonly string[]): Promise<void> {
-      const response = await client.request({
-        method: 'POST',
-        path: '/v1/rerank',
-        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'qwen3-rerank', query: 'sourdough starter feeding', documents }),
-      });
-      const text = await response.body.text();
-      if (response.statusCode !== 200) throw new Error(`bare proxy answered ${response.statusCode}: ${text}`);
-    },
+    rerank: client.rerank,
     async [Symbol.asyncDispose]() {
       await client.close();
       await upstream.close();
