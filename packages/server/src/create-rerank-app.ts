@@ -346,27 +346,13 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
    * The keys are bounded: Node's parser admits only known methods, routes are the app's own patterns or
    * `unmatched`, and models are registered ids; the cap is a second guard.
    */
-  const requestLoggers = new Map<string, Map<string, Map<string, Logger>>>();
-  let requestLoggerCount = 0;
+  const requestLoggers = new Map<string, Logger>();
   const requestLogger = (method: string, route: string, model: string): Logger => {
-    // Nested maps keyed by the strings as they are (no key built per request).
-    let byRoute = requestLoggers.get(method);
-    if (byRoute === undefined) {
-      byRoute = new Map();
-      requestLoggers.set(method, byRoute);
-    }
-    let byModel = byRoute.get(route);
-    if (byModel === undefined) {
-      byModel = new Map();
-      byRoute.set(route, byModel);
-    }
-    let child = byModel.get(model);
+    const key = `${method} ${route} ${model}`;
+    let child = requestLoggers.get(key);
     if (child === undefined) {
       child = logger.child(model === '' ? { method, route } : { method, route, model });
-      if (requestLoggerCount < 1024) {
-        byModel.set(model, child);
-        requestLoggerCount++;
-      }
+      if (requestLoggers.size < 1024) requestLoggers.set(key, child);
     }
     return child;
   };
