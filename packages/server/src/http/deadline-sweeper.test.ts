@@ -45,3 +45,65 @@ describe('RequestDeadline on a DeadlineSweeper', () => {
     expect(watching).toBe(false);
   });
 });
+
+describe('RequestDeadline races', () => {
+  it('rejects every race pending at once when the client goes, and none that settled before', async () => {
+    const sweeper = new DeadlineSweeper(5);
+    let clientGone: (() => void) | undefined;
+    const deadline = new RequestDeadline(60_000, sweeper, (onGone) => {
+      clientGone = onGone;
+      return () => {};
+    });
+    expect(await deadline.race(Promise.resolve('first'))).toBe('first');
+    const pending = [1, 2, 3].map(() => deadline.race(new Promise(() => {})));
+    const settled = deadline.race(Promise.resolve('second'));
+    expect(await settled).toBe('second');
+    void deadline.signal;
+    clientGone?.();
+    for (const race of pending) await expect(race).rejects.toThrow(/closed the connection/);
+    deadline[Symbol.dispose]();
+  });
+});
+
+describe('DeadlineSweeper', () => {
+  it('expires exactly the open deadlines that passed, whatever order they were added and removed in', async () => {
+    const sweeper = new DeadlineSweeper(5);
+    const expired: number[] = [];
+    const now = performance.now();
+    const entries = Array.from({ length: 12 }, (_, index) =>
+      sweeper.add({
+        // Even ones are already due; odd ones are far away.
+        expiresAt: index % 2 === 0 ? now - 1 : now + 60_000,
+        expire: () => expired.push(index),
+      }),
+    );
+    expect(sweeper.size).toBe(12);
+    // Removed before the sweep: 0 and 4 (due) and 3 (not due); removing twice does nothing.
+    for (const index of [4, 0, 3, 4]) entries[index]!.remove();
+    expect(sweeper.size).toBe(9);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(expired.sort((a, b) => a - b)).toEqual([2, 6, 8, 10]);
+    expect(sweeper.size).toBe(5);
+    for (const entry of entries) entry.remove();
+    expect(sweeper.size).toBe(0);
+  });
+
+  it('lets an expiring deadline remove others that are open', async () => {
+    const sweeper = new DeadlineSweeper(5);
+    const now = performance.now();
+    const expired: string[] = [];
+    const later = sweeper.add({ expiresAt: now + 60_000, expire: () => expired.push('later') });
+    sweeper.add({
+      expiresAt: now - 1,
+      expire: () => {
+        expired.push('due');
+        later.remove();
+      },
+    });
+    const alsoDue = sweeper.add({ expiresAt: now - 1, expire: () => expired.push('also due') });
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(expired).toEqual(['due', 'also due']);
+    expect(sweeper.size).toBe(0);
+    alsoDue.remove();
+  });
+});

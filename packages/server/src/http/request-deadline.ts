@@ -1,5 +1,5 @@
 import type { ScoringAbort } from '../scoring/score-documents.js';
-import type { DeadlineSweeper, SweptDeadline } from './deadline-sweeper.js';
+import type { DeadlineSweeper, SweepEntry, SweptDeadline } from './deadline-sweeper.js';
 import { ClientDisconnectedError, RequestDeadlineError } from './request-abort-reasons.js';
 
 /**
@@ -19,12 +19,15 @@ export class RequestDeadline implements ScoringAbort, SweptDeadline, Disposable 
   /** When the deadline passes, in `performance.now()` milliseconds. */
   readonly expiresAt: number;
   readonly #timeoutMs: number;
-  readonly #sweeper: DeadlineSweeper;
+  readonly #sweepEntry: SweepEntry;
   readonly #watchClient: (onGone: () => void) => () => void;
   #controller: AbortController | undefined;
   #stopWatchingClient: (() => void) | undefined;
   #reason: Error | undefined;
-  readonly #pendingRejects = new Set<(reason: unknown) => void>();
+  /** The pending race's rejecter (a request races one thing at a time: its body, then its backend). */
+  #pendingReject: ((reason: unknown) => void) | undefined;
+  /** Rejecters of further races pending at the same time, when there are any. */
+  #morePendingRejects: Set<(reason: unknown) => void> | undefined;
 
   /**
    * @param timeoutMs the deadline, from now.
@@ -34,10 +37,9 @@ export class RequestDeadline implements ScoringAbort, SweptDeadline, Disposable 
    */
   constructor(timeoutMs: number, sweeper: DeadlineSweeper, watchClient: (onGone: () => void) => () => void) {
     this.#timeoutMs = timeoutMs;
-    this.#sweeper = sweeper;
     this.#watchClient = watchClient;
     this.expiresAt = performance.now() + timeoutMs;
-    sweeper.add(this);
+    this.#sweepEntry = sweeper.add(this);
   }
 
   /** Aborts at the deadline or when the client disconnects; give it to backends. Set up on first read. */
@@ -45,7 +47,7 @@ export class RequestDeadline implements ScoringAbort, SweptDeadline, Disposable 
     if (this.#controller === undefined) {
       this.#controller = new AbortController();
       if (this.#reason === undefined) {
-        this.#stopWatchingClient = this.#watchClient(this.#onClientAbort);
+        this.#stopWatchingClient = this.#watchClient(() => this.#abort(new ClientDisconnectedError()));
       } else {
         this.#controller.abort(this.#reason);
       }
@@ -57,18 +59,32 @@ export class RequestDeadline implements ScoringAbort, SweptDeadline, Disposable 
   race<T>(work: PromiseLike<T>): Promise<T> {
     if (this.#reason !== undefined) return Promise.reject(this.#reason);
     return new Promise<T>((resolve, reject) => {
-      this.#pendingRejects.add(reject);
+      this.#addPendingReject(reject);
       work.then(
         (value) => {
-          this.#pendingRejects.delete(reject);
+          this.#deletePendingReject(reject);
           resolve(value);
         },
         (error: unknown) => {
-          this.#pendingRejects.delete(reject);
+          this.#deletePendingReject(reject);
           reject(error);
         },
       );
     });
+  }
+
+  #addPendingReject(reject: (reason: unknown) => void): void {
+    if (this.#pendingReject === undefined) {
+      this.#pendingReject = reject;
+      return;
+    }
+    this.#morePendingRejects ??= new Set();
+    this.#morePendingRejects.add(reject);
+  }
+
+  #deletePendingReject(reject: (reason: unknown) => void): void {
+    if (this.#pendingReject === reject) this.#pendingReject = undefined;
+    else this.#morePendingRejects?.delete(reject);
   }
 
   /** The abort reason, once aborted. */
@@ -81,21 +97,21 @@ export class RequestDeadline implements ScoringAbort, SweptDeadline, Disposable 
     this.#abort(new RequestDeadlineError(this.#timeoutMs));
   }
 
-  readonly #onClientAbort = (): void => {
-    this.#abort(new ClientDisconnectedError());
-  };
-
   #abort(reason: Error): void {
     if (this.#reason !== undefined) return;
     this.#reason = reason;
     this.#controller?.abort(reason);
-    for (const reject of this.#pendingRejects) reject(reason);
-    this.#pendingRejects.clear();
+    const pendingReject = this.#pendingReject;
+    const morePendingRejects = this.#morePendingRejects;
+    this.#pendingReject = undefined;
+    this.#morePendingRejects = undefined;
+    pendingReject?.(reason);
+    if (morePendingRejects !== undefined) for (const reject of morePendingRejects) reject(reason);
   }
 
   /** Stops watching the deadline and the client; call it once the request is answered. */
   [Symbol.dispose](): void {
-    this.#sweeper.delete(this);
+    this.#sweepEntry.remove();
     this.#stopWatchingClient?.();
   }
 }

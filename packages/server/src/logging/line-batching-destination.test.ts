@@ -45,17 +45,43 @@ describe('LineBatchingDestination', () => {
     destination.close();
   });
 
-  it('writes at once when the pending lines reach the batch length', () => {
+  it('writes at once when a batch is full, and first when the next line would not fit', () => {
     const target = recordingTarget();
-    const destination = new LineBatchingDestination(target, { maxDelayMs: 60_000, maxBatchLength: 10 });
+    const destination = new LineBatchingDestination(target, { maxDelayMs: 60_000, maxBatchBytes: 12 });
     destination.write('12345\n');
     expect(target.batches).toEqual([]);
     destination.write('67890\n');
     expect(target.batches).toEqual(['12345\n67890\n']);
     destination.write('next\n');
-    expect(target.batches).toHaveLength(1);
-    destination.close();
+    // 'é' is two bytes in UTF-8: 5 + 8 bytes do not fit in 12, so 'next' goes first.
+    destination.write('éééé\n');
     expect(target.batches).toEqual(['12345\n67890\n', 'next\n']);
+    destination.close();
+    expect(target.batches).toEqual(['12345\n67890\n', 'next\n', 'éééé\n']);
+  });
+
+  it('hands a line longer than a batch over on its own, after the lines before it', () => {
+    const target = recordingTarget();
+    const destination = new LineBatchingDestination(target, { maxDelayMs: 60_000, maxBatchBytes: 8 });
+    destination.write('a\n');
+    destination.write(`${'€'.repeat(5)}\n`);
+    destination.write('b\n');
+    destination.close();
+    expect(target.batches).toEqual(['a\n', `${'€'.repeat(5)}\n`, 'b\n']);
+  });
+
+  it('gives its target a batch it may keep: later lines do not change it', () => {
+    const kept: Buffer[] = [];
+    const destination = new LineBatchingDestination(
+      { write: (batch) => kept.push(batch) },
+      { maxDelayMs: 60_000 },
+    );
+    destination.write('first\n');
+    destination.flushSync();
+    destination.write('SECOND\n');
+    destination.flushSync();
+    expect(kept.map((batch) => batch.toString('utf8'))).toEqual(['first\n', 'SECOND\n']);
+    destination.close();
   });
 
   it('hands pending lines over on flush and flushSync, and passes them on to the target', async () => {
