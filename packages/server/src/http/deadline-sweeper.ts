@@ -8,28 +8,46 @@ export interface SweptDeadline {
 
 /** A deadline's place among a {@link DeadlineSweeper}'s open deadlines; {@link remove} stops watching it. */
 export class SweepEntry {
-  /** The deadline watched. */
+  /** The deadline watched; `undefined` only for a sweeper's own ring head. */
   readonly deadline: SweptDeadline | undefined;
-  /** @internal the neighbours in the sweeper's ring; `undefined` once removed. */
-  previous: SweepEntry | undefined;
-  /** @internal */
-  next: SweepEntry | undefined;
+  /** The neighbours in the sweeper's ring, the entry itself when alone, `undefined` once removed. */
+  #previous: SweepEntry | undefined;
+  #next: SweepEntry | undefined;
 
-  /** @internal entries are made by {@link DeadlineSweeper.add} (and the sweeper's own ring head). */
+  /** Entries are made by {@link DeadlineSweeper.add}. */
   constructor(deadline: SweptDeadline | undefined) {
     this.deadline = deadline;
-    this.previous = this;
-    this.next = this;
+    this.#previous = this;
+    this.#next = this;
+  }
+
+  /** The entry after this one in its ring; `undefined` once removed. */
+  get next(): SweepEntry | undefined {
+    return this.#next;
+  }
+
+  /**
+   * Links this entry into `anchor`'s ring, just before `anchor`.
+   * @throws Error when this entry is already in a ring with others.
+   */
+  insertBefore(anchor: SweepEntry): void {
+    if (this.#next !== this && this.#next !== undefined) throw new Error('the entry is already in a ring');
+    const last = anchor.#previous!;
+    this.#previous = last;
+    this.#next = anchor;
+    last.#next = this;
+    anchor.#previous = this;
   }
 
   /** Stops watching the deadline (at once, in constant time); removing twice does nothing. */
   remove(): void {
-    const { previous, next } = this;
+    const previous = this.#previous;
+    const next = this.#next;
     if (previous === undefined || next === undefined) return;
-    previous.next = next;
-    next.previous = previous;
-    this.previous = undefined;
-    this.next = undefined;
+    previous.#next = next;
+    next.#previous = previous;
+    this.#previous = undefined;
+    this.#next = undefined;
   }
 }
 
@@ -54,12 +72,7 @@ export class DeadlineSweeper {
   /** Starts watching a deadline; the entry's `remove` stops it. */
   add(deadline: SweptDeadline): SweepEntry {
     const entry = new SweepEntry(deadline);
-    const head = this.#head;
-    const last = head.previous!;
-    entry.previous = last;
-    entry.next = head;
-    last.next = entry;
-    head.previous = entry;
+    entry.insertBefore(this.#head);
     if (this.#timer === undefined) {
       this.#timer = setInterval(() => this.#sweep(), this.#intervalMs);
       this.#timer.unref();
