@@ -174,13 +174,11 @@ export async function runServerOverheadBenchmark(
     await wrk(raw.url, script, 2, connections);
     // Counterbalanced (app first in even rounds, raw first in odd ones), so that a machine slowing down or
     // speeding up during a round does not favour the side that always runs first.
+    const appSide = { server: app, runs: result.app };
+    const rawSide = { server: raw, runs: result.raw };
     for (let round = 0; round < rounds; round++) {
-      if (round % 2 === 0) {
-        result.app.push(await measure(app, script, seconds, connections));
-        result.raw.push(await measure(raw, script, seconds, connections));
-      } else {
-        result.raw.push(await measure(raw, script, seconds, connections));
-        result.app.push(await measure(app, script, seconds, connections));
+      for (const side of round % 2 === 0 ? [appSide, rawSide] : [rawSide, appSide]) {
+        side.runs.push(await measure(side.server, script, seconds, connections));
       }
     }
   } finally {
