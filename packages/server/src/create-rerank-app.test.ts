@@ -351,6 +351,36 @@ describe('createRerankApp in process', () => {
     await expectError(deleteModel, 405, 'method_not_allowed');
   });
 
+  it('labels 405s with the route pattern, never the raw path, so ids in paths add no series', async () => {
+    const { app, captured } = makeApp();
+    const ids = ['id-7f3a9c1e', 'id-0b2d4e6f'];
+    for (const id of ids) {
+      await expectError(
+        await app.request(`/v1/models/${id}`, { method: 'POST', headers: AUTH }),
+        405,
+        'method_not_allowed',
+      );
+    }
+    const text = await (await app.request('/metrics')).text();
+    const series = text
+      .split('\n')
+      .filter(
+        (line) => line.startsWith('sealink_rerank_http_requests_total{') && line.includes('/v1/models/'),
+      );
+    expect(series).toEqual([
+      'sealink_rerank_http_requests_total{route="/v1/models/{model}",model="",status="405"} 2',
+    ]);
+    expect(text).toContain(
+      'sealink_rerank_http_request_duration_seconds_count{route="/v1/models/{model}",model="",status="405"} 2',
+    );
+    for (const id of ids) expect(text).not.toContain(id);
+    const routes = captured
+      .records()
+      .filter((record) => record.status === 405)
+      .map((record) => record.route);
+    expect(routes).toEqual(['/v1/models/{model}', '/v1/models/{model}']);
+  });
+
   it('serves the contract spec, health, readiness and metrics without a key', async () => {
     let ready = false;
     const backend = new ScriptedBackend({ ready: () => ready });

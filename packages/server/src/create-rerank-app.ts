@@ -27,6 +27,7 @@ import {
   COMPATIBILITY_ROUTES,
   OPERATIONAL_ROUTES,
   PUBLIC_API_ROUTES,
+  routePatternOf,
 } from './http/api-routes.js';
 import { DeadlineSweeper } from './http/deadline-sweeper.js';
 import { discardUnreadBody } from './http/discard-unread-body.js';
@@ -115,7 +116,7 @@ const OPERATIONAL_PATHS: ReadonlySet<string> = new Set(
 interface RequestRecord {
   /** The request id, sanitised from `X-Request-Id` or generated. */
   readonly requestId: string;
-  /** The route pattern that answered; `unmatched` for 404s and 405s. */
+  /** The route pattern that answered (for a 405, the pattern of the path's route); `unmatched` for 404s. */
   readonly route: string;
   /** The registered model the request used; empty otherwise. */
   model: string;
@@ -696,7 +697,8 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   );
 
   const notFound: NotFoundHandler<RerankAppEnv> = recorded(
-    (c) => (allowedMethodsOf(c.req.path).length > 0 ? c.req.path : 'unmatched'),
+    // The route's pattern, never the raw path: a 405 on `/v1/models/<id>` must not add a series per id.
+    (c) => routePatternOf(c.req.path) ?? 'unmatched',
     (c, record) => {
       const { method, path } = c.req;
       const allowed = allowedMethodsOf(path);

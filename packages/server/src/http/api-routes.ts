@@ -61,6 +61,18 @@ const routeMatchers = SERVED_ROUTES.map((route) => ({
 }));
 
 /**
+ * The spec path of the route that serves `path`, whatever its method (`/v1/models/{model}` for
+ * `/v1/models/abc`), or `undefined` when no route has this path. A bounded `route` label for metrics
+ * and logs: a 405 names the route's pattern, never the raw path, whose ids are chosen by the client.
+ */
+export function routePatternOf(path: string): string | undefined {
+  for (const { route, pattern } of routeMatchers) {
+    if (pattern.test(path)) return route.path;
+  }
+  return undefined;
+}
+
+/**
  * The methods a path is served with (`GET` routes also answer `HEAD`), or an empty list when no route
  * has this path: the difference between a 405 and a 404.
  */
