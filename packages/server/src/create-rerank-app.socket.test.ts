@@ -86,6 +86,17 @@ function parseRawResponse(raw: string) {
   return { status: Number(statusLine.split(' ')[1]), headers, body };
 }
 
+/** Checks the answer to a request Node's parser rejected: 400, the contract error body, its request id, closed. */
+function expectMalformedHttpAnswer(response: ReturnType<typeof parseRawResponse>, code: string) {
+  expect(response.status).toBe(400);
+  expect(response.headers.get('content-type')).toBe('application/json');
+  expect(response.headers.get('connection')).toBe('close');
+  const requestId = response.headers.get('x-request-id');
+  expect(requestId).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
+  const { error } = ErrorResponse.parse(JSON.parse(response.body));
+  expect(error).toMatchObject({ type: 'invalid_request_error', code, request_id: requestId });
+}
+
 describe('createRerankApp over a real socket', () => {
   it('shared bad-input table', async () => {
     await using server = await startServer();
@@ -185,14 +196,37 @@ describe('createRerankApp over a real socket', () => {
     );
     expect(cut.status).toBe(400);
     expect(JSON.parse(cut.body).error.code).toBe('invalid_json');
-    // The bytes after the declared length are a broken next request: Node's parser rejects them with a 400
-    // and closes the connection; nothing past the declared length reaches the app, nothing crashes.
-    const lied = parseRawResponse(await rawExchange(server.port, [head + big]));
-    expect(lied.status).toBe(400);
-    if (lied.body !== '') expect(ErrorResponse.safeParse(JSON.parse(lied.body)).success).toBe(true);
+    // The bytes after the declared length are a broken next request: Node's parser rejects them, and the
+    // server answers 400 with the contract's error body and closes the connection; nothing past the
+    // declared length reaches the app, nothing crashes.
+    const liedRaw = await rawExchange(server.port, [head + big]);
+    expect(liedRaw.match(/^HTTP\/1\.1 /gm)).toHaveLength(1);
+    expectMalformedHttpAnswer(parseRawResponse(liedRaw), 'malformed_http');
     expect(server.backend.calls).toHaveLength(0);
     const after = await fetch(`${server.url}/healthz`);
     expect(after.status).toBe(200);
+  });
+
+  it('answers a request line Node cannot parse with the contract error body and a request id', async () => {
+    await using server = await startServer();
+    for (const requestLine of [
+      'GARBAGE\r\n\r\n',
+      'GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n',
+      '\x00\x01\x02 / HTTP/1.1\r\n\r\n',
+    ]) {
+      const raw = await rawExchange(server.port, [requestLine]);
+      expectMalformedHttpAnswer(parseRawResponse(raw), 'malformed_http');
+    }
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it('answers headers over the size limit with the contract error body and a request id', async () => {
+    await using server = await startServer();
+    const raw = await rawExchange(server.port, [
+      `GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${API_KEY}\r\nX-Padding: ${'p'.repeat(20_000)}\r\n\r\n`,
+    ]);
+    expectMalformedHttpAnswer(parseRawResponse(raw), 'headers_too_large');
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 
   it('answers 504 at the deadline when the declared Content-Length is longer than the body sent', async () => {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Env } from 'hono/types';
+import { answerClientError } from './answer-client-error.js';
 import { nodeRouteOf } from './node-routes.js';
 
 /** Options of {@link serveRerankApp}. */
@@ -42,7 +43,9 @@ const DRAIN_POLL_MS = 50;
 /**
  * Serves a Hono app on Node's HTTP server, resolving once it listens. Routes the app registered with
  * `registerNodeRoutes` (the rerank routes of `createRerankApp`) are answered straight from `node:http`;
- * every other request goes to the app through `@hono/node-server`.
+ * every other request goes to the app through `@hono/node-server`. Requests Node's own parser rejects (a
+ * broken request line, oversized headers, a request not received in time) are answered with the contract's
+ * error body by {@link answerClientError}.
  */
 export async function serveRerankApp<E extends Env>(
   app: Hono<E>,
@@ -55,6 +58,8 @@ export async function serveRerankApp<E extends Env>(
     if (nodeRoute === undefined) void honoListener(incoming, outgoing);
     else nodeRoute(incoming, outgoing);
   });
+  // Requests Node's parser rejects get the contract's error body too, not Node's bare status line.
+  server.on('clientError', answerClientError);
   server.listen(options.port ?? 0, hostname);
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => reject(error);

@@ -1,0 +1,148 @@
+import { createServer, type RequestListener, type ServerOptions } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { ErrorResponse } from '@sealink/rerank-contract';
+import { describe, expect, it } from 'vitest';
+import { answerClientError, clientErrorResponse } from './answer-client-error.js';
+
+/** A Node HTTP server on 127.0.0.1 port 0 that answers parser errors with {@link answerClientError}. */
+async function startServer(options: ServerOptions, listener: RequestListener) {
+  const server = createServer(options, listener);
+  server.on('clientError', answerClientError);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(server, {
+    port,
+    async [Symbol.asyncDispose]() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  });
+}
+
+/** Writes `first`, then `then.send` once `then.when` accepts what came back; resolves with all received until close. */
+function rawExchange(
+  port: number,
+  first: string,
+  then?: { when: (received: string) => boolean; send: string },
+) {
+  return new Promise<string>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    let sent = false;
+    socket.on('data', (data) => {
+      received += data.toString('latin1');
+      if (then !== undefined && !sent && then.when(received)) {
+        sent = true;
+        socket.write(then.send);
+      }
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNRESET' || error.code === 'EPIPE') resolve(received);
+      else reject(error);
+    });
+    socket.on('close', () => resolve(received));
+    socket.on('connect', () => socket.write(first));
+    socket.setTimeout(5000, () => {
+      socket.destroy();
+      reject(new Error(`no close within 5 s; received ${JSON.stringify(received)}`));
+    });
+  });
+}
+
+function parseAnswer(raw: string) {
+  const split = raw.indexOf('\r\n\r\n');
+  const [statusLine = '', ...lines] = raw.slice(0, split).split('\r\n');
+  const headers = new Map(
+    lines.map((line) => [
+      line.slice(0, line.indexOf(':')).toLowerCase(),
+      line.slice(line.indexOf(':') + 1).trim(),
+    ]),
+  );
+  return { statusLine, headers, body: raw.slice(split + 4) };
+}
+
+const codedError = (code: string) => Object.assign(new Error(code), { code });
+
+describe('clientErrorResponse', () => {
+  it('is a complete HTTP/1.1 answer with the contract error body, its request id and an exact length', () => {
+    const answer = parseAnswer(clientErrorResponse(codedError('HPE_INVALID_METHOD'), 'req_abc'));
+    expect(answer.statusLine).toBe('HTTP/1.1 400 Bad Request');
+    expect(answer.headers.get('content-type')).toBe('application/json');
+    expect(answer.headers.get('x-request-id')).toBe('req_abc');
+    expect(answer.headers.get('connection')).toBe('close');
+    expect(Number(answer.headers.get('content-length'))).toBe(Buffer.byteLength(answer.body));
+    expect(ErrorResponse.parse(JSON.parse(answer.body)).error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'malformed_http',
+      request_id: 'req_abc',
+    });
+  });
+
+  it('names header overflows, timeouts and chunk extension overflows by their own codes', () => {
+    const codeOf = (error: Error) => {
+      const answer = parseAnswer(clientErrorResponse(error, 'r'));
+      return { status: answer.statusLine, code: JSON.parse(answer.body).error.code };
+    };
+    expect(codeOf(codedError('HPE_HEADER_OVERFLOW'))).toEqual({
+      status: 'HTTP/1.1 400 Bad Request',
+      code: 'headers_too_large',
+    });
+    expect(codeOf(codedError('ERR_HTTP_REQUEST_TIMEOUT'))).toEqual({
+      status: 'HTTP/1.1 400 Bad Request',
+      code: 'request_receive_timeout',
+    });
+    expect(codeOf(codedError('HPE_CHUNK_EXTENSIONS_OVERFLOW'))).toEqual({
+      status: 'HTTP/1.1 413 Payload Too Large',
+      code: 'chunk_extensions_too_large',
+    });
+    expect(codeOf(new Error('no code'))).toEqual({
+      status: 'HTTP/1.1 400 Bad Request',
+      code: 'malformed_http',
+    });
+  });
+
+  it('generates a fresh request id per answer', () => {
+    const idOf = (raw: string) => parseAnswer(raw).headers.get('x-request-id');
+    const first = idOf(clientErrorResponse(new Error('x')));
+    expect(first).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
+    expect(idOf(clientErrorResponse(new Error('x')))).not.toBe(first);
+  });
+});
+
+describe('answerClientError', () => {
+  it('only destroys a socket whose peer reset it, writing nothing', () => {
+    const socket = new PassThrough();
+    answerClientError(codedError('ECONNRESET'), socket);
+    expect(socket.destroyed).toBe(true);
+    expect(socket.read()).toBeNull();
+  });
+
+  it('answers a request not received in time with the contract error body over a real socket', async () => {
+    await using server = await startServer(
+      { headersTimeout: 100, requestTimeout: 100, connectionsCheckingInterval: 20 },
+      (_request, response) => response.end('unexpected'),
+    );
+    // The headers never end: Node's request timeout fires.
+    const answer = parseAnswer(await rawExchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\n'));
+    expect(answer.statusLine).toBe('HTTP/1.1 400 Bad Request');
+    const { error } = ErrorResponse.parse(JSON.parse(answer.body));
+    expect(error.code).toBe('request_receive_timeout');
+    expect(error.request_id).toBe(answer.headers.get('x-request-id'));
+  });
+
+  it('writes no raw answer into a response that has already started, and closes the connection', async () => {
+    await using server = await startServer({}, (_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.write('partial ');
+      // Never ended: the garbage that follows on this connection finds this response in flight.
+    });
+    const raw = await rawExchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', {
+      when: (received) => received.includes('partial '),
+      send: 'GARBAGE\r\n\r\n',
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(raw.match(/HTTP\/1\.1 /g)).toHaveLength(1);
+    expect(raw).not.toContain('malformed_http');
+  });
+});

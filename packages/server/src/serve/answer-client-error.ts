@@ -1,0 +1,97 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createErrorResponse, createRequestId, type ErrorDescription } from '@sealink/rerank-contract';
+
+/**
+ * Where Node's HTTP server keeps the response in flight on a socket. Node's own default `clientError`
+ * answer reads this slot to decide whether a raw answer can still be written; there is no public API
+ * for it.
+ */
+interface HttpServerSocket {
+  _httpMessage?: { readonly headersSent?: boolean } | null;
+}
+
+/** How long a socket answered by {@link answerClientError} may take to flush its answer before it is cut. */
+const CLOSE_GRACE_MS = 5000;
+
+/** An error of Node's HTTP parser or server, with the code that names what went wrong. */
+interface CodedError extends Error {
+  code?: unknown;
+}
+
+/**
+ * The contract's answer to a request Node's parser rejected before the app saw it. The contract's
+ * error type fixes the status and it has none for 408 or 431, so a header overflow and a request not
+ * received in time are 400 `invalid_request_error` with their own codes; an overflowing chunk
+ * extension is 413 `request_too_large`, as Node answers it.
+ */
+export function describeClientError(error: Error): ErrorDescription {
+  switch ((error as CodedError).code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return {
+        type: 'invalid_request_error',
+        code: 'headers_too_large',
+        message:
+          'The request line and headers are larger than the server accepts; send fewer or shorter headers.',
+      };
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return {
+        type: 'request_too_large',
+        code: 'chunk_extensions_too_large',
+        message: 'The chunk extensions of the chunked request body are larger than the server accepts.',
+      };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return {
+        type: 'invalid_request_error',
+        code: 'request_receive_timeout',
+        message:
+          'The request was not received in full within the time the server allows; the connection is closed.',
+      };
+    default:
+      return {
+        type: 'invalid_request_error',
+        code: 'malformed_http',
+        message: 'The request is not valid HTTP/1.1 and could not be parsed; the connection is closed.',
+      };
+  }
+}
+
+/**
+ * The raw HTTP/1.1 answer for a parser error: the contract's error body with a new request id, in
+ * `X-Request-Id` and in the body, and `Connection: close`.
+ */
+export function clientErrorResponse(error: Error, requestId: string = createRequestId()): string {
+  const answer = createErrorResponse(describeClientError(error), requestId);
+  const body = JSON.stringify(answer.body);
+  return (
+    `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}\r\n` +
+    'Content-Type: application/json\r\n' +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+    `X-Request-Id: ${requestId}\r\n` +
+    'Connection: close\r\n' +
+    '\r\n' +
+    body
+  );
+}
+
+/**
+ * A `clientError` listener for Node's HTTP server (see https://nodejs.org/api/http.html#event-clienterror):
+ * answers a request that Node's parser rejected (a broken request line, bytes after a lying
+ * `Content-Length`, headers over the size limit, a request not received in time) with the contract's
+ * error body instead of Node's bare status line, then closes the connection. When the peer is gone, or
+ * a response on this socket has already started (a raw answer would corrupt it), it only destroys the
+ * socket, as Node's default does.
+ */
+export function answerClientError(error: Error, socket: Duplex): void {
+  const inFlight = (socket as Duplex & HttpServerSocket)._httpMessage;
+  if ((error as CodedError).code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent === true) {
+    socket.destroy();
+    return;
+  }
+  // `end` flushes the answer first; the server's sockets allow half-open connections, so close it fully,
+  // and at the latest after a grace period, should the peer never read the answer.
+  const grace = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
+  grace.unref();
+  socket.once('close', () => clearTimeout(grace));
+  socket.end(clientErrorResponse(error), () => socket.destroy());
+}
