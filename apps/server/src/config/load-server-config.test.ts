@@ -147,6 +147,88 @@ describe('loadServerConfig', () => {
     ).toMatch(/at least one model/);
   });
 
+  it('never echoes an API key from the file: names the setting and says only the shape of the value', () => {
+    const key = 'sk-live-abc';
+    const asString = tempFile('keys-string.json', JSON.stringify({ api_keys: key }));
+    const message = configError(() => loadServerConfig({ env: {}, configPath: asString }));
+    expect(message).toMatch(/^Invalid configuration: api_keys in .*keys-string\.json: /);
+    expect(message).toContain('(got a string of 11 characters)');
+    expect(message).not.toContain(key);
+    expect(message).not.toContain('sk-live');
+
+    const withSpace = tempFile('keys-space.json', JSON.stringify({ api_keys: ['ok-key', 'sk-live abc'] }));
+    const spaced = configError(() => loadServerConfig({ env: {}, configPath: withSpace }));
+    expect(spaced).toMatch(/api_keys in .*keys-space\.json: an API key must not contain white space/);
+    expect(spaced).toContain('(got a string of 11 characters)');
+    expect(spaced).not.toContain('sk-live');
+
+    const asNumber = tempFile('keys-number.json', JSON.stringify({ api_keys: [123456789] }));
+    const numeric = configError(() => loadServerConfig({ env: {}, configPath: asNumber }));
+    expect(numeric).toContain('(got a number)');
+    expect(numeric).not.toContain('123456789');
+
+    const digests = tempFile('digests.json', JSON.stringify({ api_key_digests: 'sk-live-abc, sk-live-def' }));
+    const digestMessage = configError(() => loadServerConfig({ env: {}, configPath: digests }));
+    expect(digestMessage).toMatch(/api_key_digests in .*digests\.json: .*\(got a string of 24 characters\)/);
+    expect(digestMessage).not.toContain('sk-live');
+  });
+
+  it('never echoes an API key from SEALINK_API_KEYS', () => {
+    const message = configError(() =>
+      loadServerConfig({ env: { SEALINK_API_KEYS: 'good-key, sk-live abc-123 ,other' } }),
+    );
+    expect(message).toBe(
+      'Invalid configuration: SEALINK_API_KEYS: an API key must not contain white space (got a string of 15 characters).',
+    );
+    expect(message).not.toContain('sk-live');
+    expect(message).not.toContain('good-key');
+    const digest = configError(() => loadServerConfig({ env: { SEALINK_API_KEY_DIGESTS: 'sk-live-abc' } }));
+    expect(digest).toBe(
+      'Invalid configuration: SEALINK_API_KEY_DIGESTS: a key digest must be 64 hexadecimal digits (SHA-256) (got a string of 11 characters).',
+    );
+  });
+
+  it('hides secrets inside a rejected object, an api_key_env holding a key and credentials in a base URL', () => {
+    const unknownKey = tempFile('unknown-key.json', JSON.stringify({ api_keys: ['sk-live-abc'], prot: 1 }));
+    const unknown = configError(() => loadServerConfig({ env: {}, configPath: unknownKey }));
+    expect(unknown).toMatch(/prot/);
+    expect(unknown).toContain('"api_keys":"<hidden: a list of 1 item>"');
+    expect(unknown).not.toContain('sk-live');
+
+    const upstream = (backend: Record<string, unknown>) =>
+      tempFile(
+        'models.json',
+        JSON.stringify([
+          { id: 'up', backend: { type: 'tei', model: 'm', base_urls: ['http://tei:8080'], ...backend } },
+        ]),
+      );
+    const keyInEnvName = configError(() =>
+      loadServerConfig({ env: { SEALINK_MODELS_FILE: upstream({ api_key_env: 'sk-live-abc' }) } }),
+    );
+    expect(keyInEnvName).toMatch(
+      /\[0\]\.backend\.api_key_env: api_key_env must name an environment variable/,
+    );
+    expect(keyInEnvName).toContain('(got a string of 11 characters)');
+    expect(keyInEnvName).not.toContain('sk-live');
+
+    const credentials = configError(() =>
+      loadServerConfig({
+        env: { SEALINK_MODELS_FILE: upstream({ base_urls: ['https://user:sk-live@abc@tei:8080/v1'] }) },
+      }),
+    );
+    expect(credentials).toMatch(/\[0\]\.backend\.base_urls\[0\]: a base URL must not carry credentials/);
+    expect(credentials).toContain('(got "https://***@tei:8080/v1")');
+    expect(credentials).not.toContain('sk-live');
+  });
+
+  it('never echoes the text of a configuration file that is not valid JSON', () => {
+    const broken = tempFile('broken-keys.json', '{"api_keys": sk-live-abc}');
+    const message = configError(() => loadServerConfig({ env: {}, configPath: broken }));
+    expect(message).toMatch(/broken-keys\.json is not valid JSON: Unexpected token/);
+    expect(message).not.toContain('sk-live');
+    expect(message).not.toContain('api_keys');
+  });
+
   it('refuses to run without keys in production unless auth is explicitly off', () => {
     expect(configError(() => loadServerConfig({ env: { NODE_ENV: 'production' } }))).toMatch(
       /SEALINK_API_KEYS: no API key is set/,

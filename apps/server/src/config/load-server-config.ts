@@ -62,13 +62,62 @@ function readJsonFile(path: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`The ${what} ${path} is not valid JSON: ${(error as Error).message}.`);
+    throw new ConfigError(
+      `The ${what} ${path} is not valid JSON: ${withoutSourceExcerpt((error as Error).message)}.`,
+    );
   }
 }
 
-function describeValue(value: unknown): string {
+/**
+ * A `JSON.parse` error message without the excerpt of the source V8 quotes in some of them
+ * (`Unexpected token 's', ..."pi_keys": sk-live-ab"... is not valid JSON`), which may hold an API key.
+ */
+function withoutSourceExcerpt(message: string): string {
+  return message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
+}
+
+/**
+ * Setting and field names whose values are secret or may hold one by mistake: `api_keys`,
+ * `api_key_digests`, an upstream's `api_key_env`, any `api_key`, `apiKey`, `secret`, `password` or
+ * `credentials`. Their values never appear in a message.
+ */
+const SECRET_NAME = /api_?keys?|secret|passw(?:or)?d|credential/i;
+
+function isSecretPath(path: readonly PropertyKey[]): boolean {
+  return path.some((segment) => typeof segment === 'string' && SECRET_NAME.test(segment));
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** The shape of a value without its content: `a string of 11 characters`, `a list of 2 items`. */
+function describeShape(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `a string of ${plural(value.length, 'character', 'characters')}`;
+  if (Array.isArray(value)) return `a list of ${plural(value.length, 'item', 'items')}`;
+  if (typeof value === 'object') return `an object with ${plural(Object.keys(value).length, 'key', 'keys')}`;
+  return `a ${typeof value}`;
+}
+
+/** A URL with its user name and password (if any) replaced by `***`; other strings as they are. */
+function withoutUrlCredentials(text: string): string {
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/gi, '$1***@');
+}
+
+/**
+ * The rejected value for a message: its shape only when it is or lies under a secret setting, else
+ * its JSON with any secret field hidden and URL credentials masked, cut to 60 characters.
+ */
+function describeValue(value: unknown, path: readonly PropertyKey[]): string {
+  if (isSecretPath(path)) return describeShape(value);
+  if (value === undefined) return 'nothing';
+  const text =
+    JSON.stringify(value, (key, item: unknown) => {
+      if (SECRET_NAME.test(key)) return `<hidden: ${describeShape(item)}>`;
+      return typeof item === 'string' ? withoutUrlCredentials(item) : item;
+    }) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -126,7 +175,7 @@ export function loadServerConfig(options: LoadServerConfigOptions): ServerConfig
     const where = key === 'models' && rest.length > 0 ? `${source} ${formatJsonPath(rest)}` : source;
     const label = where === '' ? 'the configuration' : where;
     throw new ConfigError(
-      `Invalid configuration: ${label}: ${issue.message} (got ${describeValue(valueAt(raw, issue.path))}).`,
+      `Invalid configuration: ${label}: ${issue.message} (got ${describeValue(valueAt(raw, issue.path), issue.path)}).`,
     );
   }
   const config = parsed.data;

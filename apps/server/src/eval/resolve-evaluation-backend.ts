@@ -9,15 +9,22 @@ export interface ResolveEvaluationBackendOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** A server configuration file. */
   configPath?: string | undefined;
-  /** For BM25 models: how many documents to keep analysed across queries (the corpus size). */
-  documentCacheSize?: number | undefined;
+  /**
+   * How many documents each query ranks (the corpus size). A BM25 model keeps that many analysed across
+   * queries and takes that many in one call, so the whole corpus is scored with one set of document
+   * frequencies.
+   */
+  corpusSize?: number | undefined;
 }
 
 /**
  * The backend of a model id, looked up in the server's model registry as the server would build it from
  * the same environment and configuration file (by default: the embedded `bm25` model). A BM25 model gets a
- * document cache as large as the corpus, so each corpus document is analysed once for all queries; its
- * scores are the same as without. Throws an {@link EvaluationUsageError} naming the known ids otherwise.
+ * document cache as large as the corpus, so each corpus document is analysed once for all queries (its
+ * scores are the same as without), and a per-call limit of at least the corpus size, whatever its
+ * configured `maxDocumentsPerCall`: BM25's document frequencies are those of the documents of one call, so
+ * scoring the corpus in slices would give each slice its own IDF and the evaluation would no longer be full
+ * retrieval. Throws an {@link EvaluationUsageError} naming the known ids otherwise.
  */
 export function resolveEvaluationBackend(
   modelId: string,
@@ -33,9 +40,12 @@ export function resolveEvaluationBackend(
     const settings = Object.fromEntries(
       Object.entries(model.backend.options ?? {}).filter(([, value]) => value !== undefined),
     ) as Bm25BackendOptions;
+    const { corpusSize } = options;
+    if (corpusSize === undefined) return new Bm25Backend(settings);
     return new Bm25Backend({
       ...settings,
-      ...(options.documentCacheSize === undefined ? {} : { documentCacheSize: options.documentCacheSize }),
+      documentCacheSize: corpusSize,
+      maxDocumentsPerCall: Math.max(1, corpusSize, settings.maxDocumentsPerCall ?? 0),
     });
   }
   return createBackend(model.backend);

@@ -1,8 +1,18 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { captureLogger, SMALL_BEIR_FOLDER, writeBeirFolder } from '@sealink/rerank-server/testing';
+import { MAX_DOCUMENTS } from '@sealink/rerank-contract';
+import { startMockEngine } from '@sealink/rerank-mock-server';
+import { Bm25Backend, type EvaluationScorer, evaluateRanking, readBeirDataset } from '@sealink/rerank-server';
+import {
+  type BeirFolderContent,
+  captureLogger,
+  SMALL_BEIR_FOLDER,
+  writeBeirFolder,
+} from '@sealink/rerank-server/testing';
 import { describe, expect, it } from 'vitest';
 import { loadServerConfig } from '../config/load-server-config.js';
 import { createServerFromConfig } from '../create-server-from-config.js';
@@ -12,8 +22,55 @@ import { runEvaluation } from './run-evaluation.js';
 
 const API_KEY = 'sk-eval-test-key';
 const APP_FOLDER = fileURLToPath(new URL('../../', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const SCIFACT_FOLDER = fileURLToPath(new URL('../../../../../shared/data/scifact', import.meta.url));
 const quiet = { isTTY: false, write: () => true };
+
+/** A non-terminal progress output that keeps what was written (the notes). */
+function recordingOutput() {
+  const written: string[] = [];
+  return { written, output: { isTTY: false, write: (text: string) => written.push(text) } };
+}
+
+function modelsFile(models: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'sealink-eval-models-')), 'models.json');
+  writeFileSync(path, JSON.stringify(models));
+  return path;
+}
+
+/**
+ * 15 documents in three slices of 5 where slicing changes the ranking: over the whole corpus "zebra"
+ * (5 documents) is rarer than "apple" (6), so z0 ranks first for "zebra apple"; in slices of 5, "zebra" is
+ * in every document of the first slice while "apple" is in one document of the second, so a1 would.
+ */
+const SLICE_SENSITIVE_FOLDER: BeirFolderContent = {
+  corpus: [
+    { _id: 'z0', text: 'zebra zebra grass plains' },
+    ...Array.from({ length: 4 }, (_, index) => ({
+      _id: `z${index + 1}`,
+      text: `zebra grass plains savanna${index}`,
+    })),
+    { _id: 'a1', text: 'apple orchard harvest autumn' },
+    ...Array.from({ length: 4 }, (_, index) => ({
+      _id: `r${index}`,
+      text: `river stone bridge valley${index}`,
+    })),
+    ...Array.from({ length: 5 }, (_, index) => ({
+      _id: `p${index}`,
+      text: `apple pie kitchen oven${index}`,
+    })),
+  ],
+  queries: [{ _id: 'q', text: 'zebra apple' }],
+  qrels: { test: [['q', 'z0', 1]] },
+};
+
+function bm25Scorer(maxDocumentsPerCall: number): EvaluationScorer {
+  const backend = new Bm25Backend({ maxDocumentsPerCall: 100 });
+  return {
+    maxDocumentsPerCall,
+    score: async (query, documents) => (await backend.doScore({ query, documents })).scores,
+  };
+}
 
 function evaluationArguments(overrides: Partial<EvaluationArguments>): EvaluationArguments {
   return {
@@ -73,6 +130,56 @@ describe('runEvaluation', { timeout: 30_000 }, () => {
     });
   });
 
+  it('ranks the whole corpus in one BM25 call (one IDF) even when the model takes fewer per call', async () => {
+    await using folder = await writeBeirFolder(SLICE_SENSITIVE_FOLDER);
+    const env = {
+      SEALINK_MODELS_FILE: modelsFile([
+        { id: 'bm25-small', backend: { type: 'bm25', options: { maxDocumentsPerCall: 5 } } },
+      ]),
+    };
+    const { written, output } = recordingOutput();
+    const report = await runEvaluation(evaluationArguments({ data: folder.path, model: 'bm25-small' }), {
+      env,
+      progress: output,
+    });
+    expect(written).toEqual([]);
+    expect(report).toMatchObject({ 'ndcg@10': 1, 'mrr@10': 1, queries: 1, documents: 15 });
+
+    const dataset = await readBeirDataset(folder.path, { split: 'test' });
+    const oneCall = await evaluateRanking(dataset, bm25Scorer(15));
+    expect(report['ndcg@10']).toBe(oneCall['ndcg@10']);
+    // In slices of 5 (what the configured limit alone would give) z0 is second: the test tells them apart.
+    const sliced = await evaluateRanking(dataset, bm25Scorer(5));
+    expect(sliced['mrr@10']).toBe(0.5);
+  });
+
+  it('notes on stderr when an in-process upstream model takes the corpus in several calls', async () => {
+    await using engine = await startMockEngine({ dialect: 'tei' });
+    const documents = MAX_DOCUMENTS + 1;
+    await using folder = await writeBeirFolder({
+      corpus: Array.from({ length: documents }, (_, index) => ({
+        _id: `d${index}`,
+        text: index === 7 ? 'honey from the nectar of flowers' : `filler text number ${index}`,
+      })),
+      queries: [{ _id: 'q', text: 'honey nectar' }],
+      qrels: { test: [['q', 'd7', 1]] },
+    });
+    const env = {
+      SEALINK_MODELS_FILE: modelsFile([
+        { id: 'tei-model', backend: { type: 'tei', base_urls: [engine.url], model: 'mock' } },
+      ]),
+    };
+    const { written, output } = recordingOutput();
+    const report = await runEvaluation(evaluationArguments({ data: folder.path, model: 'tei-model' }), {
+      env,
+      progress: output,
+    });
+    expect(written).toEqual([
+      `note: tei-model takes ${MAX_DOCUMENTS} documents per call, so the ${documents} documents go in 2 calls per query, each scored on its own, and their scores are compared as they are.\n`,
+    ]);
+    expect(report).toMatchObject({ 'ndcg@10': 1, queries: 1, documents });
+  });
+
   it('refuses a model the registry does not have, naming the ones it has', async () => {
     await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
     const run = runEvaluation(evaluationArguments({ data: folder.path, model: 'nope' }), {
@@ -125,6 +232,25 @@ describe('pnpm eval (the command)', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () =>
       ['documents', 'model', 'mrr@10', 'ndcg@10', 'queries', 'recall@100', 'seconds', 'split'].sort(),
     );
     expect(report).toMatchObject({ 'ndcg@10': 1, queries: 4, documents: 6, model: 'bm25', split: 'test' });
+  });
+
+  it('prints exactly one JSON object on stdout when run as `pnpm eval` from the repository root', async () => {
+    await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
+    // A relative --data is read from where `pnpm eval` runs (the root), not from the app's folder.
+    const { stdout } = await runCli(
+      'pnpm',
+      ['eval', '--data', relative(REPO_ROOT, folder.path), '--split', 'test', '--model', 'bm25'],
+      { cwd: REPO_ROOT },
+    );
+    expect(stdout.endsWith('}\n')).toBe(true);
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(stdout)).toMatchObject({
+      'ndcg@10': 1,
+      queries: 4,
+      documents: 6,
+      model: 'bm25',
+      split: 'test',
+    });
   });
 
   it('exits 1 with one clear line for a missing folder or split', async () => {

@@ -38,7 +38,9 @@ const round = (value: number) => Math.round(value * 100_000) / 100_000;
 
 /**
  * Reads the BEIR folder, ranks the whole corpus for each query with the model (in process, or through the
- * server at `--url`) and returns the report.
+ * server at `--url`) and returns the report. In process, a BM25 model takes the whole corpus in one call
+ * (one set of document frequencies); when a model or the server takes fewer documents per call than the
+ * corpus has, one note on `progress` says so.
  */
 export async function runEvaluation(
   args: EvaluationArguments,
@@ -54,8 +56,16 @@ export async function runEvaluation(
     const backend = resolveEvaluationBackend(args.model, {
       env: options.env,
       configPath: args.config,
-      documentCacheSize: dataset.documents.length,
+      corpusSize: dataset.documents.length,
     });
+    const perCall = backend.limits.maxDocumentsPerCall;
+    if (perCall < dataset.documents.length) {
+      // Never a BM25 model (it takes the whole corpus in one call); an upstream takes MAX_DOCUMENTS.
+      const calls = Math.ceil(dataset.documents.length / Math.max(1, perCall));
+      options.progress.write(
+        `note: ${args.model} takes ${perCall} documents per call, so the ${dataset.documents.length} documents go in ${calls} calls per query, each scored on its own, and their scores are compared as they are.\n`,
+      );
+    }
     await backend.load?.(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal });
     scorer = {
       maxDocumentsPerCall: backend.limits.maxDocumentsPerCall,
