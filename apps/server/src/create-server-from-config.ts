@@ -11,7 +11,7 @@ import {
 } from '@sealink/rerank-server';
 import { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
-import { createBackend } from './backends/create-backend.js';
+import { type BackendDefaults, createBackend } from './backends/create-backend.js';
 import type { ModelConfig } from './config/model-config.js';
 import type { ServerConfig } from './config/server-config.js';
 
@@ -22,12 +22,19 @@ export const APP_MODEL_HINTS: Readonly<Record<string, string>> = {
     "To serve 'qwen3-rerank', register a model with that id and a Qwen3-Reranker backend in the model registry (SEALINK_MODELS_FILE); this server only serves the models listed.",
 };
 
-/** Builds the model registry a configuration describes, with one backend instance per model. */
-export function createModelRegistry(models: readonly ModelConfig[]): ModelRegistry {
+/**
+ * Builds the model registry a configuration describes, with one backend instance per model. `defaults`
+ * carries the server settings backends derive their limits from (the request deadline, which bounds an
+ * upstream backend's attempt timeout and deadline when its configuration leaves them unset).
+ */
+export function createModelRegistry(
+  models: readonly ModelConfig[],
+  defaults: BackendDefaults = {},
+): ModelRegistry {
   return new ModelRegistry(
     models.map((model) => ({
       id: model.id,
-      backend: createBackend(model.backend),
+      backend: createBackend(model.backend, defaults),
       maxDocuments: model.max_documents,
       maxConcurrentCalls: model.max_concurrent_calls,
       defaultInstruction: model.default_instruction,
@@ -70,7 +77,7 @@ export function createServerFromConfig(
   options: CreateServerFromConfigOptions = {},
 ): ConfiguredServer {
   const logger = options.logger ?? pino({ level: config.log_level }, createLogDestination(1));
-  const registry = createModelRegistry(config.models);
+  const registry = createModelRegistry(config.models, { requestTimeoutMs: config.request_timeout_ms });
   const metrics = new ServerMetrics({ processMetrics: config.process_metrics });
   const drain = new AbortController();
   const authDisabled =

@@ -283,11 +283,13 @@ describe('createRerankApp over a real socket', () => {
     });
     const drain = new AbortController();
     const registry = new ModelRegistry([{ id: 'bm25', backend }]);
+    const captured = captureLogger('info');
     const app = createRerankApp({
       registry,
       auth: { apiKeys: [API_KEY] },
-      logger: captureLogger('warn').logger,
+      logger: captured.logger,
       drainSignal: drain.signal,
+      retryAfterSeconds: 7,
     });
     const server = await serveRerankApp(app, { onDrainStart: () => drain.abort() });
     const body = JSON.stringify(VALID);
@@ -303,16 +305,36 @@ describe('createRerankApp over a real socket', () => {
     await expect.poll(() => backend.calls.length).toBe(1);
     const closing = server.close({ drainTimeoutMs: 5000 });
     expect(drain.signal.aborted).toBe(true);
-    // A second request on the open connection, sent while the first is still being scored.
+    // A second request on the open connection, sent while the first is still being scored. The app answers
+    // it at once with the drain answer, which Node holds back until the in-flight answer is written: wait
+    // for the app's log line of that 503 before letting the first request finish, so the order is fixed.
     socket.write(`GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${API_KEY}\r\n\r\n`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect
+      .poll(() =>
+        captured
+          .records()
+          .filter((line) => line.route === '/v1/models')
+          .map((line) => line.status),
+      )
+      .toEqual([503]);
+    expect(received).toBe('');
     release();
     expect(await closing).toBe(true);
     await socketClosed;
     const statuses = [...received.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((match) => Number(match[1]));
-    expect(statuses[0]).toBe(200);
-    // Node closes the connection after the in-flight answer; a request it still reads gets the drain answer.
-    for (const status of statuses.slice(1)) expect(status).toBe(503);
+    // The in-flight request is answered in full, then the request that arrived while draining gets the
+    // drain answer, which closes the connection.
+    expect(statuses).toEqual([200, 503]);
+    const drained = parseRawResponse(received.slice(received.search(/^HTTP\/1\.1 503/m)));
+    expect(drained.headers.get('retry-after')).toBe('7');
+    expect(drained.headers.get('connection')).toBe('close');
+    const { error } = ErrorResponse.parse(JSON.parse(drained.body));
+    expect(error).toMatchObject({
+      type: 'overloaded_error',
+      code: 'server_draining',
+      request_id: drained.headers.get('x-request-id'),
+    });
+    expect(backend.calls).toHaveLength(1);
   });
 
   it('cuts requests that outlive the drain deadline', async () => {

@@ -1,7 +1,7 @@
 import { DEFAULT_MAX_BODY_BYTES } from '@sealink/rerank-contract';
 import { z } from 'zod';
 import type { ConfigReferenceEntry } from './config-reference-entry.js';
-import { DEFAULT_MODELS, ModelsConfig } from './model-config.js';
+import { DEFAULT_MODELS, type ModelConfig, ModelsConfig } from './model-config.js';
 
 /** The configuration reference, filled as the fields below are declared, in the same order. */
 const reference: ConfigReferenceEntry[] = [];
@@ -18,6 +18,36 @@ function setting<T extends z.ZodType>(name: string, schema: T, entry: Omit<Confi
 }
 
 const booleanSetting = z.boolean();
+
+/**
+ * Refuses upstream limits that the server's request deadline makes useless: an attempt timeout that is
+ * not below `request_timeout_ms` (the request ends before a hung replica's attempt is cut, so it is never
+ * retried on another replica) and a deadline above it (it never takes effect). Issues name the field.
+ */
+function checkUpstreamTimeouts(
+  config: { models: readonly ModelConfig[]; request_timeout_ms: number },
+  context: z.RefinementCtx,
+): void {
+  const requestTimeoutMs = config.request_timeout_ms;
+  config.models.forEach((model, index) => {
+    const backend = model.backend;
+    if (backend.type === 'bm25') return;
+    if (backend.timeout_ms !== undefined && backend.timeout_ms >= requestTimeoutMs) {
+      context.addIssue({
+        code: 'custom',
+        path: ['models', index, 'backend', 'timeout_ms'],
+        message: `the attempt timeout must be below request_timeout_ms (${requestTimeoutMs} ms): the request's deadline would end it first, so no attempt on a replica that does not answer could be retried on another replica. Lower it, or leave it out for a third of request_timeout_ms (at most 10000)`,
+      });
+    }
+    if (backend.deadline_ms !== undefined && backend.deadline_ms > requestTimeoutMs) {
+      context.addIssue({
+        code: 'custom',
+        path: ['models', index, 'backend', 'deadline_ms'],
+        message: `the upstream deadline must not exceed request_timeout_ms (${requestTimeoutMs} ms): the request's deadline ends the call first, so it would never take effect. Lower it, or leave it out for request_timeout_ms`,
+      });
+    }
+  });
+}
 
 /**
  * The server's configuration: environment variables over an optional JSON file (`SEALINK_CONFIG=path`
@@ -108,7 +138,7 @@ export const ServerConfig = z
       type: 'integer (milliseconds)',
       default: '30000',
       description:
-        'The deadline of a rerank request, body included; past it the request gets 504 and the backend is aborted.',
+        "The deadline of a rerank request, body included; past it the request gets 504 and the backend is aborted. An upstream model's `deadline_ms` defaults to it and its `timeout_ms` to a third of it (at most 10000), so a replica that does not answer is retried on another in time; larger explicit values are refused.",
     }),
     drain_timeout_ms: setting('drain_timeout_ms', z.int().min(0).max(3_600_000).default(10_000), {
       env: 'SEALINK_DRAIN_TIMEOUT_MS',
@@ -167,6 +197,7 @@ export const ServerConfig = z
       description: 'Also export process metrics (CPU, memory, event loop lag, GC) on `/metrics`.',
     }),
   })
+  .superRefine(checkUpstreamTimeouts)
   .meta({ id: 'ServerConfig', description: 'The configuration of the SeaLink Rerank server.' });
 
 /** The server's configuration, with every default applied. */

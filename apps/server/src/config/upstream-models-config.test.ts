@@ -72,3 +72,95 @@ describe('models served by upstream engines', () => {
     );
   });
 });
+
+/** A TEI model with the given upstream limits (no API key, so building it needs no environment). */
+function teiModel(limits: { timeout_ms?: number; deadline_ms?: number } = {}) {
+  return {
+    id: 'tei-rerank',
+    backend: { type: 'tei', base_urls: ['http://tei-0:8080', 'http://tei-1:8080'], model: 'm', ...limits },
+  };
+}
+
+describe('upstream limits inside the request deadline', () => {
+  it('refuses an attempt timeout not below request_timeout_ms, naming the field and why', () => {
+    const file = modelsFile([{ id: 'bm25', backend: { type: 'bm25' } }, teiModel({ timeout_ms: 30_000 })]);
+    let message = '';
+    try {
+      loadServerConfig({ env: { SEALINK_MODELS_FILE: file } });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    expect(message).toContain(`the models file ${file}: [1].backend.timeout_ms: `);
+    expect(message).toContain('must be below request_timeout_ms (30000 ms)');
+    expect(message).toContain('no attempt on a replica that does not answer could be retried');
+    expect(message).toContain('(got 30000)');
+    // Just below the request deadline is allowed; the deadline set by the environment counts.
+    expect(() =>
+      loadServerConfig({ env: { SEALINK_MODELS_FILE: modelsFile([teiModel({ timeout_ms: 29_999 })]) } }),
+    ).not.toThrow();
+    expect(() =>
+      loadServerConfig({
+        env: {
+          SEALINK_MODELS_FILE: modelsFile([teiModel({ timeout_ms: 5_000 })]),
+          SEALINK_REQUEST_TIMEOUT_MS: '4000',
+        },
+      }),
+    ).toThrow(/\[0\]\.backend\.timeout_ms: the attempt timeout must be below request_timeout_ms \(4000 ms\)/);
+  });
+
+  it('refuses a deadline above request_timeout_ms, since it would never take effect', () => {
+    expect(() =>
+      loadServerConfig({ env: { SEALINK_MODELS_FILE: modelsFile([teiModel({ deadline_ms: 30_001 })]) } }),
+    ).toThrow(
+      /\[0\]\.backend\.deadline_ms: the upstream deadline must not exceed request_timeout_ms \(30000 ms\).*never take effect.*\(got 30001\)/,
+    );
+    expect(() =>
+      loadServerConfig({ env: { SEALINK_MODELS_FILE: modelsFile([teiModel({ deadline_ms: 30_000 })]) } }),
+    ).not.toThrow();
+  });
+
+  it.each([
+    ['the defaults', {}, 30_000, { timeoutMs: 10_000, deadlineMs: 30_000 }],
+    ['a short request deadline', {}, 1_500, { timeoutMs: 500, deadlineMs: 1_500 }],
+    ['a long request deadline', {}, 120_000, { timeoutMs: 10_000, deadlineMs: 120_000 }],
+    ['an explicit attempt timeout', { timeout_ms: 2_000 }, 30_000, { timeoutMs: 2_000, deadlineMs: 30_000 }],
+    [
+      'an explicit, shorter deadline',
+      { deadline_ms: 3_000 },
+      30_000,
+      { timeoutMs: 1_000, deadlineMs: 3_000 },
+    ],
+  ])(
+    'derives the upstream limits from request_timeout_ms with %s',
+    async (_, limits, requestTimeoutMs, expected) => {
+      const config = loadServerConfig({
+        env: {
+          SEALINK_MODELS_FILE: modelsFile([teiModel(limits)]),
+          SEALINK_REQUEST_TIMEOUT_MS: String(requestTimeoutMs),
+        },
+      });
+      const registry = createModelRegistry(config.models, { requestTimeoutMs: config.request_timeout_ms });
+      try {
+        const backend = registry.get('tei-rerank')?.backend as UpstreamBackend;
+        expect({ timeoutMs: backend.timeoutMs, deadlineMs: backend.deadlineMs }).toEqual(expected);
+      } finally {
+        await registry.close();
+      }
+    },
+  );
+
+  it('keeps the backend’s own defaults when no request deadline is given (the evaluation CLI)', async () => {
+    const config = loadServerConfig({ env: { SEALINK_MODELS_FILE: modelsFile([teiModel()]) } });
+    const registry = createModelRegistry(config.models);
+    try {
+      const backend = registry.get('tei-rerank')?.backend as UpstreamBackend;
+      expect({ timeoutMs: backend.timeoutMs, deadlineMs: backend.deadlineMs }).toEqual({
+        timeoutMs: 10_000,
+        deadlineMs: 30_000,
+      });
+    } finally {
+      await registry.close();
+    }
+  });
+});

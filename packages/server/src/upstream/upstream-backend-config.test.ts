@@ -54,6 +54,33 @@ describe('UpstreamBackendConfig', () => {
     expect(parsed.error?.issues.map((issue) => issue.path[0] ?? '')).toContain(path === '' ? '' : path);
   });
 
+  it('fills the timeouts the configuration leaves unset from the defaults given, else the backend’s own', async () => {
+    const base = { type: 'tei', base_urls: ['http://127.0.0.1:1'], model: 'm' } as const;
+    const limits = (backend: { timeoutMs: number; deadlineMs: number }) => [
+      backend.timeoutMs,
+      backend.deadlineMs,
+    ];
+    const cases: Array<
+      [UpstreamBackendConfig, Parameters<typeof createUpstreamBackendFromConfig>[2], number[]]
+    > = [
+      [UpstreamBackendConfig.parse(base), undefined, [10_000, 30_000]],
+      [UpstreamBackendConfig.parse(base), { timeoutMs: 500, deadlineMs: 1_500 }, [500, 1_500]],
+      [
+        UpstreamBackendConfig.parse({ ...base, timeout_ms: 700, deadline_ms: 900 }),
+        { timeoutMs: 500, deadlineMs: 1_500 },
+        [700, 900],
+      ],
+    ];
+    for (const [config, defaults, expected] of cases) {
+      const backend = createUpstreamBackendFromConfig(config, {}, defaults);
+      try {
+        expect(limits(backend)).toEqual(expected);
+      } finally {
+        await backend.close();
+      }
+    }
+  });
+
   it('refuses to build a backend whose key variable is unset, without printing any key', () => {
     const config = UpstreamBackendConfig.parse({
       type: 'cohere',

@@ -43,14 +43,12 @@ export const UpstreamBackendConfig = z
     }),
     timeout_ms: z.int().min(1).max(600_000).optional().meta({
       description:
-        'How long one upstream attempt may wait for its answer before another replica is tried. Default 30000.',
+        "How long one upstream attempt may wait for its answer before another replica is tried. Default 10000; the server uses a third of its request_timeout_ms (or of a lower deadline_ms) when that is less, and refuses a value not below request_timeout_ms (the request's deadline would cut every attempt before it could be retried).",
     }),
-    deadline_ms: z
-      .int()
-      .min(1)
-      .max(600_000)
-      .optional()
-      .meta({ description: 'How long one scoring call may take in all, retries included. Default 60000.' }),
+    deadline_ms: z.int().min(1).max(600_000).optional().meta({
+      description:
+        'How long one scoring call may take in all, retries included. Default 30000; the server uses its request_timeout_ms, and refuses a larger value (it would never take effect).',
+    }),
     max_attempts: z
       .int()
       .min(1)
@@ -114,6 +112,18 @@ export const UpstreamBackendConfig = z
 /** A backend served by an inference engine or hosted rerank API. */
 export type UpstreamBackendConfig = z.infer<typeof UpstreamBackendConfig>;
 
+/**
+ * The attempt timeout and deadline a backend gets where its configuration leaves `timeout_ms` or
+ * `deadline_ms` unset; the server derives them from its own request deadline. Unset here too, the
+ * backend's defaults apply (10 000 and 30 000 ms).
+ */
+export interface UpstreamBackendDefaults {
+  /** The attempt timeout when `timeout_ms` is unset, in ms. */
+  timeoutMs?: number | undefined;
+  /** The whole-call deadline when `deadline_ms` is unset, in ms. */
+  deadlineMs?: number | undefined;
+}
+
 /** The error thrown when an upstream configuration cannot be turned into a backend, such as a missing API key. */
 export class UpstreamConfigError extends Error {
   constructor(message: string) {
@@ -124,12 +134,13 @@ export class UpstreamConfigError extends Error {
 
 /**
  * Creates the backend an upstream configuration describes, reading its API key from the environment
- * variable the configuration names.
+ * variable the configuration names; `defaults` fill the timeouts the configuration leaves unset.
  * @throws UpstreamConfigError when that variable is unset or empty.
  */
 export function createUpstreamBackendFromConfig(
   config: UpstreamBackendConfig,
   environment: Readonly<Record<string, string | undefined>> = process.env,
+  defaults: UpstreamBackendDefaults = {},
 ): UpstreamBackend {
   let apiKey: string | undefined;
   if (config.api_key_env !== undefined) {
@@ -147,8 +158,8 @@ export function createUpstreamBackendFromConfig(
     model: config.model,
     apiKey,
     maxBatch: config.max_batch,
-    timeoutMs: config.timeout_ms,
-    deadlineMs: config.deadline_ms,
+    timeoutMs: config.timeout_ms ?? defaults.timeoutMs,
+    deadlineMs: config.deadline_ms ?? defaults.deadlineMs,
     maxAttempts: config.max_attempts,
     instruction: config.instruction,
     promptTemplate: config.prompt_template,

@@ -55,9 +55,13 @@ export interface UpstreamBackendOptions {
   apiKey?: string | undefined;
   /** The most documents one upstream call carries; defaults to the engine's own default (TEI: 32). */
   maxBatch?: number | undefined;
-  /** How long one upstream attempt may take before it is retried on another replica, in ms. Defaults to 30 000. */
+  /**
+   * How long one upstream attempt may take before it is retried on another replica, in ms. Defaults to
+   * 10 000. Keep it well below the caller's own deadline (the server's `request_timeout_ms`), or an attempt
+   * on a replica that never answers is cut by the caller before it can be retried elsewhere.
+   */
   timeoutMs?: number | undefined;
-  /** How long one `doScore` call may take in all, retries included, in ms. Defaults to 60 000. */
+  /** How long one `doScore` call may take in all, retries included, in ms. Defaults to 30 000. */
   deadlineMs?: number | undefined;
   /** Replicas one sub-request is tried on before it fails. Defaults to 3. */
   maxAttempts?: number | undefined;
@@ -80,6 +84,12 @@ export interface UpstreamBackendOptions {
   /** Active health check timing, or `false` to check passively only. Hosted APIs are never checked actively. */
   healthCheck?: { intervalMs?: number | undefined; timeoutMs?: number | undefined } | false | undefined;
 }
+
+/** The per-attempt timeout of {@link UpstreamBackend} when none is given, in ms. */
+const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000;
+
+/** The whole-call deadline of {@link UpstreamBackend} when none is given, in ms. */
+const DEFAULT_DEADLINE_MS = 30_000;
 
 /** What one sub-request's answer gave. */
 interface BatchScores {
@@ -152,8 +162,8 @@ export class UpstreamBackend implements ScoringBackendV1 {
     if (!Number.isInteger(this.#maxBatch) || this.#maxBatch < 1) {
       throw new TypeError(`maxBatch must be a positive integer, got ${this.#maxBatch}`);
     }
-    this.#timeoutMs = options.timeoutMs ?? 30_000;
-    this.#deadlineMs = options.deadlineMs ?? 60_000;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
+    this.#deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
     this.#maxAttempts = Math.max(1, options.maxAttempts ?? 3);
     this.#instruction = options.instruction;
     this.#promptTemplate = options.promptTemplate ?? 'engine';
@@ -196,6 +206,16 @@ export class UpstreamBackend implements ScoringBackendV1 {
   /** The replicas, for health reporting and tests. */
   get replicas(): readonly UpstreamReplica[] {
     return this.#pool.replicas;
+  }
+
+  /** How long one upstream attempt may take before it is retried on another replica, in ms. */
+  get timeoutMs(): number {
+    return this.#timeoutMs;
+  }
+
+  /** How long one `doScore` call may take in all, retries included, in ms. */
+  get deadlineMs(): number {
+    return this.#deadlineMs;
   }
 
   /**

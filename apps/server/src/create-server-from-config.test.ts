@@ -1,0 +1,69 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startMockEngine } from '@sealink/rerank-mock-server';
+import type { UpstreamBackend } from '@sealink/rerank-server';
+import { pino } from 'pino';
+import { request } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { loadServerConfig } from './config/load-server-config.js';
+import { createServerFromConfig } from './create-server-from-config.js';
+
+function modelsFile(models: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'sealink-server-')), 'models.json');
+  writeFileSync(path, JSON.stringify(models));
+  return path;
+}
+
+describe('a server built from its configuration', () => {
+  it('with the default upstream limits, retries a replica that never answers within the request deadline', async () => {
+    await using hung = await startMockEngine({ dialect: 'tei', latencyMs: 600_000 });
+    await using healthy = await startMockEngine({ dialect: 'tei' });
+    // No timeout_ms or deadline_ms: the server derives them from its 1.5 s request deadline.
+    const config = loadServerConfig({
+      env: {
+        PORT: '0',
+        SEALINK_REQUEST_TIMEOUT_MS: '1500',
+        SEALINK_DRAIN_TIMEOUT_MS: '1000',
+        SEALINK_MODELS_FILE: modelsFile([
+          { id: 'tei-rerank', backend: { type: 'tei', base_urls: [hung.url, healthy.url], model: 'm' } },
+        ]),
+      },
+    });
+    const server = createServerFromConfig(config, { logger: pino({ level: 'silent' }) });
+    try {
+      const running = await server.start();
+      const backend = server.registry.get('tei-rerank')?.backend as UpstreamBackend;
+      expect(backend.timeoutMs).toBeLessThan(config.request_timeout_ms / 2);
+      // Balancing picks the least loaded replica: one phantom request on the healthy one makes every
+      // first attempt go to the hung one (until its circuit opens), so the retry path runs every time.
+      backend.replicas[1]!.outstandingRequests = 1;
+      const statuses: number[] = [];
+      for (let index = 0; index < 6; index++) {
+        const answer = await request(`${running.url}/v1/rerank`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model: 'tei-rerank',
+            query: 'sourdough',
+            documents: ['sourdough', 'stocks'],
+          }),
+          headersTimeout: 5_000,
+          bodyTimeout: 5_000,
+        });
+        const body = (await answer.body.json()) as { results?: unknown[] };
+        statuses.push(answer.statusCode);
+        if (answer.statusCode === 200) expect(body.results).toHaveLength(2);
+      }
+      backend.replicas[1]!.outstandingRequests = 0;
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+      expect(hung.requests.length).toBeGreaterThanOrEqual(1);
+      expect(hung.scoredRequests).toBe(0);
+      expect(healthy.scoredRequests).toBe(6);
+      // Its attempts timed out, so the hung replica's circuit opened and it gets no more traffic.
+      expect(backend.replicas[0]!.breaker.state).toBe('open');
+    } finally {
+      await server.stop();
+    }
+  }, 20_000);
+});
