@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { detectDegenerateScores, RELEVANCE_FIXTURE } from '@sealink/rerank-contract/dialects';
 import { lexicalScore, startMockEngine } from '@sealink/rerank-mock-server';
 import fc from 'fast-check';
@@ -14,6 +16,27 @@ const DOCUMENTS = [
 ];
 const expectedScores = (query: string, documents: readonly string[]) =>
   documents.map((document) => expect.closeTo(lexicalScore(query, document), 6));
+
+/** An HTTP server on 127.0.0.1 answering every POST 200 with `body` and `GET /health` 200: an engine that talks nonsense. */
+async function startRawEngine(body: string): Promise<{ url: string } & AsyncDisposable> {
+  const server = createServer((incoming, outgoing) => {
+    incoming.resume();
+    incoming.once('end', () => {
+      outgoing.writeHead(200, { 'content-type': 'application/json' });
+      outgoing.end(incoming.method === 'GET' ? '{"status":"ok"}' : body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    [Symbol.asyncDispose]: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
 
 describe('UpstreamBackend against each mock engine', () => {
   it.each(UPSTREAM_TYPES)('scores through the %s upstream over a real socket', async (type) => {
@@ -247,6 +270,61 @@ describe('Qwen3-Reranker prompts', () => {
     });
     await right.load();
     expect(right.isReady()).toBe(true);
+  });
+
+  it('fails the load when the engine answers the fixture with raw logits instead of probabilities', async () => {
+    // vLLM's /v1/rerank answers probabilities; an engine serving the model without its activation sends
+    // logits, which are out of [0, 1]: every request would get 502, so start-up must not pass.
+    await using engine = await startMockEngine({ dialect: 'vllm-rerank', rawLogits: true });
+    await using backend = createDisposableBackend({
+      type: 'vllm',
+      baseUrls: [engine.url],
+      model: 'q',
+      verifyOnLoad: true,
+    });
+    const error = await backend.load().then(
+      () => undefined,
+      (rejection: unknown) => rejection,
+    );
+    expect(error).toBeInstanceOf(UpstreamConformanceError);
+    expect((error as UpstreamConformanceError).message).toContain('upstream_invalid_response');
+    expect(engine.scoredRequests).toBe(1);
+  });
+
+  it('fails the load when the engine answers the fixture with a body of the wrong shape', async () => {
+    await using engine = await startRawEngine('{"ranking":"not a list"}');
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [engine.url],
+      model: 'q',
+      verifyOnLoad: true,
+    });
+    await expect(backend.load()).rejects.toThrow(UpstreamConformanceError);
+    await expect(backend.load()).rejects.toThrow(/upstream_invalid_response/);
+  });
+
+  it('fails the load when the engine refuses the fixture with an error status (a wrong API key)', async () => {
+    await using engine = await startMockEngine({ dialect: 'tei', apiKey: 'engine-key' });
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [engine.url],
+      model: 'q',
+      verifyOnLoad: true,
+    });
+    await expect(backend.load()).rejects.toThrow(/upstream_status_error: .*answered 401/);
+  });
+
+  it('does not fail the load when the engine is saturated: that says nothing about the model', async () => {
+    await using engine = await startMockEngine({ dialect: 'tei' });
+    engine.failNext(1_000, 429);
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [engine.url],
+      model: 'q',
+      verifyOnLoad: true,
+    });
+    await backend.load();
+    expect(engine.requests.length).toBeGreaterThan(0);
   });
 
   it('does not fail the load when the upstream cannot be reached: readiness reports it', async () => {

@@ -77,8 +77,10 @@ export interface UpstreamBackendOptions {
   breaker?: CircuitBreakerOptions | undefined;
   /**
    * Whether `load` scores a known relevance fixture and fails with an {@link UpstreamConformanceError}
-   * when the engine ranks it like a broken reranker (a wrong Qwen3 template gives near-constant scores).
-   * An unreachable upstream does not fail the check; readiness reports it. `false` by default.
+   * when the engine ranks it like a broken reranker (a wrong Qwen3 template gives near-constant scores)
+   * or answers it with something other than scores (an error status, raw logits where probabilities are
+   * due, a body of the wrong shape). An unreachable, too slow or saturated upstream does not fail the
+   * check; readiness reports it. `false` by default.
    */
   verifyOnLoad?: boolean | undefined;
   /** Active health check timing, or `false` to check passively only. Hosted APIs are never checked actively. */
@@ -221,7 +223,8 @@ export class UpstreamBackend implements ScoringBackendV1 {
   /**
    * Runs a first round of health checks, then keeps checking in the background; with `verifyOnLoad`,
    * checks that the engine ranks a known fixture sensibly.
-   * @throws UpstreamConformanceError when it ranks the fixture like a broken reranker.
+   * @throws UpstreamConformanceError when it ranks the fixture like a broken reranker or answers it
+   * with no valid scores.
    */
   async load(options: { abortSignal?: AbortSignal } = {}): Promise<void> {
     await this.#pool.checkHealth();
@@ -231,10 +234,12 @@ export class UpstreamBackend implements ScoringBackendV1 {
   }
 
   /**
-   * Scores the contract's relevance fixture and throws when the scores are degenerate. Resolves without
-   * a verdict when the upstream cannot be reached (a {@link ScoringError}), since that says nothing
-   * about the model.
-   * @throws UpstreamConformanceError when the engine ranks the fixture like a broken reranker.
+   * Scores the contract's relevance fixture and throws when the scores are degenerate or the engine
+   * answers with something other than scores. Resolves without a verdict when the upstream cannot be
+   * reached, is too slow or is saturated (503 `overloaded_error` or 504 `timeout_error`), since that says
+   * nothing about the model; readiness reports it.
+   * @throws UpstreamConformanceError when the engine ranks the fixture like a broken reranker, or answers
+   * it with an error status or an invalid body (502 `upstream_error`: raw logits, the wrong shape).
    */
   async verifyRanking(options: { abortSignal?: AbortSignal } = {}): Promise<void> {
     let scores: ArrayLike<number>;
@@ -247,8 +252,11 @@ export class UpstreamBackend implements ScoringBackendV1 {
       });
       scores = result.scores;
     } catch (error) {
-      if (error instanceof ScoringError) return;
-      throw error;
+      if (!(error instanceof ScoringError)) throw error;
+      if (error.type === 'overloaded_error' || error.type === 'timeout_error') return;
+      throw new UpstreamConformanceError(this.provider, [
+        `it answered the fixture with no valid scores (${error.code}: ${error.message})`,
+      ]);
     }
     const report = detectDegenerateScores(scores);
     if (report.degenerate) throw new UpstreamConformanceError(this.provider, report.reasons);
