@@ -1,4 +1,4 @@
-import { MAX_DOCUMENTS } from '../limits.js';
+import { MAX_DOCUMENT_LENGTH, MAX_DOCUMENTS } from '../limits.js';
 
 /** One bad HTTP input and the answer every implementation of the API must give to it. */
 export interface BadInputCase {
@@ -175,6 +175,31 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
     status: 400,
     type: 'invalid_request_error',
     param: 'documents[1]',
+  },
+  {
+    name: 'document too long',
+    method: 'POST',
+    path: '/v1/rerank',
+    headers: json,
+    body: body({ ...valid, documents: ['a gateway', 'd'.repeat(MAX_DOCUMENT_LENGTH + 1)] }),
+    status: 400,
+    type: 'invalid_request_error',
+    code: 'invalid_value',
+    param: 'documents[1]',
+  },
+  {
+    name: 'document object with too long a text',
+    method: 'POST',
+    path: '/v1/rerank',
+    headers: json,
+    body: body({
+      ...valid,
+      documents: [{ text: 'a gateway' }, { text: 'd'.repeat(MAX_DOCUMENT_LENGTH + 1) }],
+    }),
+    status: 400,
+    type: 'invalid_request_error',
+    code: 'invalid_value',
+    param: 'documents[1].text',
   },
   {
     name: 'document object without text',
