@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createOpenApiDocument } from '@sealink/rerank-contract';
+import { DIALECT_NAMES, DIALECTS } from '@sealink/rerank-contract/dialects';
 import { CONFIG_REFERENCE } from '@sealink/rerank-server-app';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_BASE_URL_META_NAME } from './browser/api-base-url.js';
@@ -102,6 +103,16 @@ describe('buildSite', () => {
     expect(server).toContain('<td><code>SEALINK_API_KEYS</code></td>');
     const errors = await page('errors-and-limits.html');
     expect(errors).toContain('<td><code>rate_limit_error</code></td>');
+  });
+
+  it("renders every dialect of the contract's DIALECTS, with its score mapping, in Running the server", async () => {
+    const html = await page('running-the-server.html');
+    const rows = Array.from(html.matchAll(/<tr>([\s\S]*?)<\/tr>/g), (match) => match[1] ?? '');
+    for (const name of DIALECT_NAMES) {
+      const row = rows.find((cells) => cells.trimStart().startsWith(`<td><code>${name}</code> `));
+      expect(row, name).toBeDefined();
+      expect(row, name).toContain(`<td><code>${DIALECTS[name].scoreMapping}</code></td>`);
+    }
   });
 
   it('refuses an API base URL it cannot use', async () => {

@@ -9,6 +9,7 @@ import { API_BASE_URL_META_NAME, normalizeApiBaseUrl } from './browser/api-base-
 import { escapeHtml } from './escape-html.js';
 import { renderConfigReference } from './render-config-reference.js';
 import { renderConsoleContent } from './render-console-page.js';
+import { renderDialectTable } from './render-dialect-table.js';
 import { renderErrorExample, renderErrorTable } from './render-error-table.js';
 import { renderLimitsTable } from './render-limits-table.js';
 import { fillGeneratedSections, renderMarkdown } from './render-markdown.js';
@@ -110,6 +111,7 @@ function generatedSections(configReference: readonly ConfigReferenceEntry[]): Re
     'error-table': renderErrorTable(),
     'limits-table': renderLimitsTable(),
     'config-reference': renderConfigReference(configReference),
+    'dialect-table': renderDialectTable(),
   };
 }
 

@@ -106,7 +106,8 @@ describe('requests on the wire, field by field', () => {
       query: 'best API gateway',
       documents: ['doc a', 'doc b', 'doc c'],
       top_n: 2,
-      truncate_prompt_tokens: 512,
+      // vLLM applies a count to the whole prompt: only "the model's length" (-1) is sent, never 512.
+      truncate_prompt_tokens: -1,
     });
     expect(vllmScoreDialect.toRequest(request, { qwen3RerankerTemplate: true })).toEqual({
       model: 'qwen3-rerank',
@@ -115,8 +116,11 @@ describe('requests on the wire, field by field', () => {
         query: 'best API gateway',
       }),
       text_2: ['doc a', 'doc b', 'doc c'].map(formatQwen3RerankerDocument),
-      truncate_prompt_tokens: 512,
+      truncate_prompt_tokens: -1,
     });
+    const { maxTokensPerDocument: _limit, ...withoutLimit } = request;
+    expect(vllmRerankDialect.toRequest(withoutLimit)).not.toHaveProperty('truncate_prompt_tokens');
+    expect(vllmScoreDialect.toRequest(withoutLimit)).not.toHaveProperty('truncate_prompt_tokens');
   });
 
   it('infinity and llama.cpp', () => {
@@ -363,21 +367,30 @@ describe('requests from the wire', () => {
     });
   });
 
-  it("reads vLLM's top_n 0 and truncate_prompt_tokens -1 as no limit", () => {
-    const body = vllmRerankDialect.request.parse({
-      query: 'q',
-      documents: ['a', 'b', 'c'],
-      top_n: 0,
-      truncate_prompt_tokens: -1,
-    });
-    expect(vllmRerankDialect.fromRequest(body)).toEqual({
-      model: '',
-      query: 'q',
-      documents: ['a', 'b', 'c'],
-      topN: 3,
-      returnDocuments: true,
-    });
-  });
+  it.each([-1, 7])(
+    "reads vLLM's top_n 0 as all and truncate_prompt_tokens %i as no per-document limit",
+    (truncatePromptTokens) => {
+      const body = vllmRerankDialect.request.parse({
+        query: 'q',
+        documents: ['a', 'b', 'c'],
+        top_n: 0,
+        truncate_prompt_tokens: truncatePromptTokens,
+      });
+      expect(vllmRerankDialect.fromRequest(body)).toEqual({
+        model: '',
+        query: 'q',
+        documents: ['a', 'b', 'c'],
+        topN: 3,
+        returnDocuments: true,
+      });
+      const score = vllmScoreDialect.request.parse({
+        text_1: 'q',
+        text_2: ['a'],
+        truncate_prompt_tokens: truncatePromptTokens,
+      });
+      expect(vllmScoreDialect.fromRequest(score).maxTokensPerDocument).toBeUndefined();
+    },
+  );
 
   it('leaves a vLLM query alone unless the query and every document carry the Qwen3 template', () => {
     const query = formatQwen3RerankerQuery({ query: 'q' });

@@ -6,7 +6,7 @@ import { junkBodyArbitrary, rerankRequestArbitrary, textArbitrary } from '../tes
 import { DIALECT_NAMES, type DialectName } from './dialect-name.js';
 import { DialectResponseError } from './dialect-response-error.js';
 import { dialectResponseInputOf } from './dialect-response-input-of.js';
-import { DIALECTS } from './dialects.js';
+import { DIALECTS, type DialectTokenLimit } from './dialects.js';
 import { QWEN3_RERANKER_DEFAULT_INSTRUCTION } from './qwen3-reranker.js';
 import type { DialectRequestOptions } from './rerank-dialect.js';
 import type { ScoreMapping } from './score-mapping.js';
@@ -23,8 +23,11 @@ interface DialectCapabilities {
   answerText: boolean;
   /** The request carries the instruction. */
   instruction: boolean;
-  /** The request carries a per-document token limit. */
-  maxTokens: boolean;
+  /**
+   * What the request does with a per-document token limit: carries the count (`per-document`), asks the
+   * engine to cut to the model's length without the count (`model-length`), or drops it (`none`).
+   */
+  maxTokens: DialectTokenLimit['kind'];
   /** Where the answer keeps its results, and the name of the score field. */
   results: (body: unknown) => Record<string, unknown>[];
   /** The score field of one result. */
@@ -53,7 +56,7 @@ const row = (
   returnDocuments: true,
   answerText: true,
   instruction: false,
-  maxTokens: false,
+  maxTokens: 'none',
   results: at('results'),
   scoreField: 'relevance_score',
   ...capabilities,
@@ -64,25 +67,25 @@ const qwen3Template = { instruction: true, requestOptions: { qwen3RerankerTempla
 const vllmScore = {
   ...withoutDocuments,
   topN: false,
-  maxTokens: true,
+  maxTokens: 'model-length' as const,
   results: at('data'),
   scoreField: 'score',
 };
 
 /** One row per dialect configuration under test; vLLM appears with and without the Qwen3 template. */
 const DIALECT_TEST_TABLE = [
-  row('cohere-v2', { ...withoutDocuments, maxTokens: true }),
+  row('cohere-v2', { ...withoutDocuments, maxTokens: 'per-document' }),
   row('cohere-v1', {}),
   row('jina', {}),
   row('voyage', { results: at('data') }),
   row('dashscope', { instruction: true, results: at('output', 'results') }),
   row('dashscope-compatible', { instruction: true }),
-  row('tei', { model: false, topN: false, results: at(), scoreField: 'score' }),
-  row('vllm-rerank', { returnDocuments: false, maxTokens: true }),
+  row('tei', { model: false, topN: false, maxTokens: 'model-length', results: at(), scoreField: 'score' }),
+  row('vllm-rerank', { returnDocuments: false, maxTokens: 'model-length' }),
   row('vllm-rerank', {
     label: 'vllm-rerank + qwen3 template',
     returnDocuments: false,
-    maxTokens: true,
+    maxTokens: 'model-length',
     ...qwen3Template,
   }),
   row('vllm-score', vllmScore),
@@ -188,9 +191,44 @@ describe.each(DIALECT_TEST_TABLE)('$label', (row) => {
             ? (canonical.instruction ?? QWEN3_RERANKER_DEFAULT_INSTRUCTION)
             : canonical.instruction;
         expect(back.instruction).toBe(expectedInstruction);
-        expect(back.maxTokensPerDocument).toBe(row.maxTokens ? canonical.maxTokensPerDocument : undefined);
+        expect(back.maxTokensPerDocument).toBe(
+          row.maxTokens === 'per-document' ? canonical.maxTokensPerDocument : undefined,
+        );
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it(`handles a per-document token limit as its tokenLimit kind says (${row.maxTokens})`, () => {
+    expect(DIALECTS[row.name].tokenLimit.kind).toBe(row.maxTokens);
+    fc.assert(
+      fc.property(
+        rerankRequestArbitrary({ maxDocuments: 5 }),
+        fc.integer({ min: 1, max: 100_000 }),
+        (request, limit) => {
+          const { maxTokensPerDocument: _drop, ...unlimited } = normalizeRerankRequest(request);
+          const limited = { ...unlimited, maxTokensPerDocument: limit };
+          const other = { ...unlimited, maxTokensPerDocument: limit + 1 };
+          const wire = (canonical: typeof unlimited) =>
+            jsonRoundTrip(dialect.toRequest(canonical, row.requestOptions));
+          switch (row.maxTokens) {
+            case 'per-document':
+              // The count itself goes on the wire.
+              expect(wire(limited)).not.toEqual(wire(other));
+              expect(wire(limited)).not.toEqual(wire(unlimited));
+              break;
+            case 'model-length':
+              // A cut is asked for, but the count never reaches the engine: any count sends the same body.
+              expect(wire(limited)).toEqual(wire(other));
+              expect(wire(limited)).not.toEqual(wire(unlimited));
+              break;
+            case 'none':
+              expect(wire(limited)).toEqual(wire(unlimited));
+              break;
+          }
+        },
+      ),
+      { numRuns: 30 },
     );
   });
 

@@ -13,6 +13,36 @@ import { vllmRerankDialect } from './vllm-rerank.js';
 import { vllmScoreDialect } from './vllm-score.js';
 import { voyageDialect } from './voyage.js';
 
+/**
+ * How a dialect's request carries the public request's `max_tokens_per_doc` (Cohere v2 semantics: each
+ * document is cut to that many tokens, the query and any prompt template untouched).
+ * - `per-document`: the wire format has that exact limit; the count is sent as is.
+ * - `model-length`: the engine can only cut each query-document pair to the model's own length; when a
+ *   request sets a limit the gateway asks for that cut (so an over-long pair is truncated rather than
+ *   refused), never sends the count, and warns that the count is not honoured.
+ * - `none`: nothing in the request carries it; the gateway warns that the upstream truncates (or refuses)
+ *   by the model's context length instead.
+ */
+export type DialectTokenLimit =
+  | {
+      /** An exact per-document limit. */
+      kind: 'per-document';
+      /** The request field that carries the count, for example `max_tokens_per_doc`. */
+      wire: string;
+    }
+  | {
+      /** Truncation to the model's length only; the count is not honoured. */
+      kind: 'model-length';
+      /** What is sent when the request sets a limit, for example `truncate: true`. */
+      wire: string;
+    }
+  | {
+      /** Nothing carries the limit. */
+      kind: 'none';
+      /** What the engine does with over-long input regardless, when worth saying. */
+      note?: string;
+    };
+
 /** What the docs and the model registry need to know about one dialect. */
 export interface DialectInfo {
   /** The dialect's key. */
@@ -33,8 +63,8 @@ export interface DialectInfo {
   defaultMaxBatch: number;
   /** How the request's instruction reaches the model: a field name, the prompt template, or not at all. */
   instruction: string;
-  /** How the request's per-document token limit reaches the engine, or `none`. */
-  tokenLimit: string;
+  /** How the request's per-document token limit reaches the engine; see {@link DialectTokenLimit}. */
+  tokenLimit: DialectTokenLimit;
   /** One sentence on the dialect, for the docs. */
   summary: string;
   /** The converters and schemas. */
@@ -44,8 +74,9 @@ export interface DialectInfo {
 const info = (entry: DialectInfo): DialectInfo => entry;
 
 /**
- * Every provider and engine dialect, with its paths, score mapping and default batch size. The docs
- * render this table; backends take the converters from it by name.
+ * Every provider and engine dialect, with its paths, score mapping, default batch size, instruction and
+ * token-limit handling. The docs site renders this table at build time (`apps/docs`, the dialect table
+ * of "Running the server"); backends take the converters and the token-limit kind from it by name.
  */
 export const DIALECTS: Readonly<Record<DialectName, DialectInfo>> = {
   'cohere-v2': info({
@@ -57,7 +88,7 @@ export const DIALECTS: Readonly<Record<DialectName, DialectInfo>> = {
     scoreMapping: 'identity',
     defaultMaxBatch: 1000,
     instruction: 'none',
-    tokenLimit: 'max_tokens_per_doc',
+    tokenLimit: { kind: 'per-document', wire: 'max_tokens_per_doc' },
     summary:
       'Cohere Rerank v2: string documents, top_n and max_tokens_per_doc; results carry index and relevance_score only.',
     dialect: cohereV2Dialect,
@@ -71,7 +102,7 @@ export const DIALECTS: Readonly<Record<DialectName, DialectInfo>> = {
     scoreMapping: 'identity',
     defaultMaxBatch: 1000,
     instruction: 'none',
-    tokenLimit: 'none',
+    tokenLimit: { kind: 'none' },
     summary:
       'Cohere Rerank v1: like v2 plus return_documents, object documents and max_chunks_per_doc; results carry document.',
     dialect: cohereV1Dialect,
@@ -85,7 +116,7 @@ export const DIALECTS: Readonly<Record<DialectName, DialectInfo>> = {
     scoreMapping: 'identity',
     defaultMaxBatch: 1000,
     instruction: 'none',
-    tokenLimit: 'none',
+    tokenLimit: { kind: 'none' },
     summary:
       'Jina Reranker API: top_n and return_documents (default true); results carry document.text; usage.total_tokens.',
     dialect: jinaDialect,
@@ -99,7 +130,10 @@ export const DIALECTS: Readonly<Record<DialectName, DialectInfo>> = {
     scoreMapping: 'identity',
     defaultMaxBatch: 1000,
     instruction: 'none (rerank-2.5 reads instructions written into the query)',
-    tokenLimit: 'none (truncation: true cuts to the model context)',
+    tokenLimit: {
+      kind: 'none',
+      note: 'truncation: true is always sent: over-long input is cut to the model context',
+    },
     summary: 'Voyage AI rerank: top_k for top_n, truncation, and an OpenAI-style list answer under data.',
     dialect: voyageDialect,
   }),
@@ -112,7 +146,7 @@ export const DIALECTS: Readonly<Record<DialectName, DialectInfo>> = {
     scoreMapping: 'identity',
     defaultMaxBatch: 500,
     instruction: 'parameters.instruct',
-    tokenLimit: 'none',
+    tokenLimit: { kind: 'none' },
     summary:
       'DashScope text-rerank for qwen3-rerank and gte-rerank-v2: input and parameters objects; answers under output.results.',
     dialect: dashScopeDialect,
@@ -126,7 +160,7 @@ export const DIALECTS: Readonly<Record<DialectName, DialectInfo>> = {
     scoreMapping: 'identity',
     defaultMaxBatch: 500,
     instruction: 'instruct',
-    tokenLimit: 'none',
+    tokenLimit: { kind: 'none' },
     summary: "DashScope's OpenAI-compatible rerank: a flat body with instruct; answers under results.",
     dialect: dashScopeCompatibleDialect,
   }),
@@ -140,7 +174,7 @@ export const DIALECTS: Readonly<Record<DialectName, DialectInfo>> = {
     rawScoreMapping: 'sigmoid',
     defaultMaxBatch: 32,
     instruction: 'none',
-    tokenLimit: 'truncate: true (to the model length, not to the given count)',
+    tokenLimit: { kind: 'model-length', wire: 'truncate: true' },
     summary:
       'text-embeddings-inference: texts in, a bare array of {index, score, text?} out; at most --max-client-batch-size (32) texts per call.',
     dialect: teiDialect,
@@ -154,7 +188,7 @@ export const DIALECTS: Readonly<Record<DialectName, DialectInfo>> = {
     scoreMapping: 'identity',
     defaultMaxBatch: 256,
     instruction: 'Qwen3-Reranker prompt template, written on the client side (qwen3RerankerTemplate)',
-    tokenLimit: 'truncate_prompt_tokens (whole pair)',
+    tokenLimit: { kind: 'model-length', wire: 'truncate_prompt_tokens: -1' },
     summary:
       "vLLM's Jina/Cohere-like rerank; for Qwen3-Reranker serve with the Qwen3ForSequenceClassification overrides.",
     dialect: vllmRerankDialect,
@@ -168,7 +202,7 @@ export const DIALECTS: Readonly<Record<DialectName, DialectInfo>> = {
     scoreMapping: 'identity',
     defaultMaxBatch: 256,
     instruction: 'Qwen3-Reranker prompt template, written on the client side (qwen3RerankerTemplate)',
-    tokenLimit: 'truncate_prompt_tokens (whole pair)',
+    tokenLimit: { kind: 'model-length', wire: 'truncate_prompt_tokens: -1' },
     summary: "vLLM's pair scoring: text_1 against a list of text_2; scores in request order under data.",
     dialect: vllmScoreDialect,
   }),
@@ -182,7 +216,7 @@ export const DIALECTS: Readonly<Record<DialectName, DialectInfo>> = {
     rawScoreMapping: 'sigmoid',
     defaultMaxBatch: 2048,
     instruction: 'none',
-    tokenLimit: 'none',
+    tokenLimit: { kind: 'none' },
     summary:
       'michaelfeil/infinity: Cohere-like rerank with return_documents, raw_scores and top_n; at most 2,048 documents.',
     dialect: infinityDialect,
@@ -196,7 +230,7 @@ export const DIALECTS: Readonly<Record<DialectName, DialectInfo>> = {
     scoreMapping: 'sigmoid',
     defaultMaxBatch: 64,
     instruction: "none (the GGUF's rerank template builds the prompt)",
-    tokenLimit: 'none',
+    tokenLimit: { kind: 'none' },
     summary:
       'llama-server --reranking: Jina-like body; relevance_score is the raw logit of the ranking head.',
     dialect: llamaCppDialect,

@@ -45,7 +45,7 @@ export {
 export { DIALECT_NAMES, type DialectName } from './dialect-name.js';
 export { DialectResponseError } from './dialect-response-error.js';
 export { dialectResponseInputOf } from './dialect-response-input-of.js';
-export { DIALECTS, type DialectInfo } from './dialects.js';
+export { DIALECTS, type DialectInfo, type DialectTokenLimit } from './dialects.js';
 export {
   DialectQuery,
   DialectTexts,
@@ -126,6 +126,7 @@ export {
 export { type EngineResult, toEngineScores } from './to-engine-scores.js';
 export { type NormalizedRequestFields, toNormalizedRequest } from './to-normalized-request.js';
 export {
+  VLLM_TRUNCATE_TO_MODEL_LENGTH,
   VllmErrorBody,
   VllmRerankRequest,
   VllmRerankResponse,

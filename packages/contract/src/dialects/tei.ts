@@ -66,7 +66,8 @@ export function describeTeiError(body: unknown): DialectErrorDescription | undef
 /**
  * TEI `POST /rerank`. No model, `top_n`, instruction or per-document token limit: TEI scores every
  * text and sorts them. Scores are probabilities (identity) unless `raw_scores` asks for logits
- * (sigmoid). The gateway sends `truncate: true` only when the request sets a token limit.
+ * (sigmoid). When the request sets a per-document token limit the gateway sends `truncate: true`, which
+ * cuts each query-text pair to the model's length, not to the given count (the count is never sent).
  */
 export const teiDialect: RerankDialect<TeiRerankRequest, TeiRerankResponse> = {
   name: 'tei',

@@ -22,9 +22,19 @@ import { toNormalizedRequest } from './to-normalized-request.js';
 
 /**
  * vLLM's `truncate_prompt_tokens`: keep only the last this-many tokens of each query-document prompt;
- * `-1` means the model's maximum. It limits the whole pair, not the document alone.
+ * `-1` means the model's maximum length, and a count above it is refused (400). It limits the whole
+ * prompt (query, document and any template), not the document alone, so it cannot carry a per-document
+ * limit: the gateway only ever sends `-1` ({@link VLLM_TRUNCATE_TO_MODEL_LENGTH}).
  */
 export const VllmTruncatePromptTokens = z.int().min(-1);
+
+/**
+ * The `truncate_prompt_tokens` the vLLM dialects send when a request sets a per-document token limit:
+ * truncate to the model's maximum length, keeping the end of the prompt, where a Qwen3-Reranker reads its
+ * yes/no answer. A positive count would be applied to the whole prompt and cut into the query and the
+ * template (or be refused above the model's length), so none is ever derived from the per-document limit.
+ */
+export const VLLM_TRUNCATE_TO_MODEL_LENGTH = -1;
 
 /** The body of vLLM's `POST /v1/rerank` (also served at `/rerank` and `/v2/rerank`). */
 export const VllmRerankRequest = z.object({
@@ -124,8 +134,9 @@ export function vllmCanonicalTexts(
 /**
  * vLLM `POST /v1/rerank`. Scores are the model's activation (identity). No instruction field: for
  * Qwen3-Reranker served with the `Qwen3ForSequenceClassification` overrides, `qwen3RerankerTemplate`
- * writes the instruction into the prompt. `truncate_prompt_tokens` carries the token limit, applied to
- * the whole pair. `top_n` is always sent (`0` would mean all).
+ * writes the instruction into the prompt. vLLM has no per-document token limit: a request that sets
+ * one is sent `truncate_prompt_tokens: -1` (truncate to the model's length), and a received
+ * `truncate_prompt_tokens` is not read as one. `top_n` is always sent (`0` would mean all).
  */
 export const vllmRerankDialect: RerankDialect<VllmRerankRequest, VllmRerankResponse> = {
   name: 'vllm-rerank',
@@ -139,7 +150,7 @@ export const vllmRerankDialect: RerankDialect<VllmRerankRequest, VllmRerankRespo
       top_n: request.topN,
     };
     if (request.maxTokensPerDocument !== undefined)
-      body.truncate_prompt_tokens = request.maxTokensPerDocument;
+      body.truncate_prompt_tokens = VLLM_TRUNCATE_TO_MODEL_LENGTH;
     return body;
   },
   fromRequest(request, options = {}) {
@@ -149,10 +160,7 @@ export const vllmRerankDialect: RerankDialect<VllmRerankRequest, VllmRerankRespo
       ...texts,
       topN: request.top_n === 0 ? undefined : request.top_n,
       returnDocuments: true,
-      maxTokensPerDocument:
-        request.truncate_prompt_tokens === undefined || request.truncate_prompt_tokens < 1
-          ? undefined
-          : request.truncate_prompt_tokens,
+      // truncate_prompt_tokens limits the whole prompt, which no canonical field means: not read.
     });
   },
   toResponse(input) {

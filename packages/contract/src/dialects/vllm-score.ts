@@ -7,6 +7,7 @@ import type { RerankDialect } from './rerank-dialect.js';
 import { toEngineScores } from './to-engine-scores.js';
 import { toNormalizedRequest } from './to-normalized-request.js';
 import {
+  VLLM_TRUNCATE_TO_MODEL_LENGTH,
   VllmErrorBody,
   VllmTruncatePromptTokens,
   VllmUsage,
@@ -25,7 +26,7 @@ export const VllmScoreRequest = z.object({
   text_1: DialectQuery,
   /** The documents. */
   text_2: DialectTexts,
-  /** The prompt token limit, for the whole pair; `-1` means the model's maximum. */
+  /** The prompt token limit, for the whole prompt; `-1` means the model's maximum. See {@link VllmTruncatePromptTokens}. */
   truncate_prompt_tokens: VllmTruncatePromptTokens.optional(),
 });
 
@@ -63,7 +64,8 @@ export type VllmScoreResponse = z.infer<typeof VllmScoreResponse>;
 
 /**
  * vLLM `POST /score`: every document scored in request order, no `top_n` and no document text.
- * Scores are the model's activation (identity); `qwen3RerankerTemplate` as for `vllm-rerank`.
+ * Scores are the model's activation (identity); `qwen3RerankerTemplate` and the token limit
+ * (`truncate_prompt_tokens: -1`, never a count) as for `vllm-rerank`.
  */
 export const vllmScoreDialect: RerankDialect<VllmScoreRequest, VllmScoreResponse> = {
   name: 'vllm-score',
@@ -78,7 +80,7 @@ export const vllmScoreDialect: RerankDialect<VllmScoreRequest, VllmScoreResponse
       text_2: documents,
     };
     if (request.maxTokensPerDocument !== undefined)
-      body.truncate_prompt_tokens = request.maxTokensPerDocument;
+      body.truncate_prompt_tokens = VLLM_TRUNCATE_TO_MODEL_LENGTH;
     return body;
   },
   fromRequest(request, options = {}) {
@@ -86,10 +88,7 @@ export const vllmScoreDialect: RerankDialect<VllmScoreRequest, VllmScoreResponse
       model: request.model ?? options.defaultModel ?? '',
       ...vllmCanonicalTexts(request.text_1, request.text_2),
       returnDocuments: false,
-      maxTokensPerDocument:
-        request.truncate_prompt_tokens === undefined || request.truncate_prompt_tokens < 1
-          ? undefined
-          : request.truncate_prompt_tokens,
+      // truncate_prompt_tokens limits the whole prompt, which no canonical field means: not read.
     });
   },
   toResponse(input) {

@@ -34,7 +34,11 @@ export interface MockEngineOptions {
   maxBatch?: number;
   /** The most requests queued or running at once; more are refused as overloaded (TEI: 429). Unlimited by default. */
   maxConcurrentRequests?: number;
-  /** The most tokens (the mock's words) of one query-document pair; longer pairs are refused unless the request truncates. Unlimited by default. */
+  /**
+   * The model's length: the most tokens (the mock's words) of one query-document pair, the Qwen3 template
+   * included. Longer pairs are refused unless the request truncates (vLLM `truncate_prompt_tokens`, TEI
+   * `truncate`, a per-document limit); a vLLM `truncate_prompt_tokens` above it is refused. Unlimited by default.
+   */
   maxInputTokens?: number;
   /** Answer raw logits whatever the request asks, like an engine serving a model without its activation. */
   rawLogits?: boolean;

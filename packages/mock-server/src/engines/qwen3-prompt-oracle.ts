@@ -60,3 +60,14 @@ export function applyModelCardTemplate(
   if (templatedTwice) return undefined;
   return { instruction: instruction ?? MODEL_CARD_DEFAULT_INSTRUCTION, query, document };
 }
+
+/**
+ * The prompt an engine applying the template builds for a pair, split where the document starts, so
+ * that an input limit can cut it as the engine's tokenizer would. Joined, the halves parse back to `parts`.
+ */
+export function modelCardPromptHalves(parts: Qwen3PromptParts): { query: string; document: string } {
+  return {
+    query: `${MODEL_CARD_PREFIX}<Instruct>: ${parts.instruction}\n<Query>: ${parts.query}\n<Document>: `,
+    document: `${parts.document}${MODEL_CARD_SUFFIX}`,
+  };
+}

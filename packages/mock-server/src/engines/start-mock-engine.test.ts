@@ -249,3 +249,116 @@ describe('startMockEngine', () => {
     },
   );
 });
+
+describe('startMockEngine input limits, as each engine truncates', () => {
+  const query = 'sourdough starter';
+  const filler = Array.from({ length: 20 }, (_, index) => `filler${index}`).join(' ');
+  const frontLoaded = `sourdough starter ${filler}`;
+
+  it('vLLM: truncate_prompt_tokens k keeps the last k tokens of the whole prompt, not of the document', async () => {
+    await using engine = await startMockEngine({ dialect: 'vllm-rerank' });
+    const cut = await post(engine.url, '/v1/rerank', {
+      query,
+      documents: [frontLoaded],
+      truncate_prompt_tokens: 10,
+    });
+    expect(cut.status).toBe(200);
+    // The last 10 tokens are filler: the query and the document's matching start are gone.
+    expect(cut.json).toMatchObject({ results: [{ relevance_score: 0 }], usage: { total_tokens: 10 } });
+    const whole = await post(engine.url, '/v1/rerank', { query, documents: [frontLoaded] });
+    expect(whole.json).toMatchObject({
+      results: [{ relevance_score: expect.closeTo(lexicalScore(query, frontLoaded), 6) }],
+    });
+  });
+
+  it('vLLM: -1 truncates to maxInputTokens, a count above it and an over-long prompt without it are 400', async () => {
+    await using engine = await startMockEngine({ dialect: 'vllm-score', maxInputTokens: 8 });
+    const body = { text_1: query, text_2: [frontLoaded] };
+    const refused = await post(engine.url, '/score', body);
+    expect(refused.status).toBe(400);
+    expect(refused.json).toMatchObject({
+      error: { message: expect.stringContaining('maximum context length is 8 tokens') },
+    });
+    const tooLarge = await post(engine.url, '/score', { ...body, truncate_prompt_tokens: 9 });
+    expect(tooLarge.status).toBe(400);
+    expect(tooLarge.json).toMatchObject({
+      error: { message: expect.stringContaining('greater than max_model_len (8)') },
+    });
+    const toModelLength = await post(engine.url, '/score', { ...body, truncate_prompt_tokens: -1 });
+    expect(toModelLength.status).toBe(200);
+    expect(toModelLength.json).toMatchObject({ data: [{ score: 0 }], usage: { total_tokens: 8 } });
+  });
+
+  it('vLLM in Qwen3 mode: a count that cuts into the template gives noise, -1 within the model length does not', async () => {
+    await using engine = await startMockEngine({
+      dialect: 'vllm-score',
+      qwen3: 'expects-formatted',
+      maxInputTokens: 512,
+    });
+    const body = (truncate?: number) => ({
+      text_1: formatQwen3RerankerQuery({ query: RELEVANCE_FIXTURE.query }),
+      text_2: RELEVANCE_FIXTURE.documents.map((document) =>
+        formatQwen3RerankerDocument(`${document} ${filler}`),
+      ),
+      ...(truncate === undefined ? {} : { truncate_prompt_tokens: truncate }),
+    });
+    const scores = async (truncate?: number) => {
+      const answer = await post(engine.url, '/score', body(truncate));
+      expect(answer.status).toBe(200);
+      const parsed = DIALECTS['vllm-score'].dialect.parseResponse(answer.json, {
+        documentCount: RELEVANCE_FIXTURE.documents.length,
+      });
+      return scoresInRequestOrder(parsed.results, RELEVANCE_FIXTURE.documents.length);
+    };
+    expect(detectDegenerateScores(await scores()).degenerate).toBe(false);
+    expect(detectDegenerateScores(await scores(-1)).degenerate).toBe(false);
+    expect(detectDegenerateScores(await scores(40)).degenerate).toBe(true);
+  });
+
+  it('TEI: truncate cuts the pair to maxInputTokens from the right; without it an over-long pair is 413', async () => {
+    await using engine = await startMockEngine({ dialect: 'tei', maxInputTokens: 6 });
+    const refused = await post(engine.url, '/rerank', { query, texts: [`${filler} ${query}`] });
+    expect(refused.status).toBe(413);
+    expect(refused.json).toEqual({
+      error: 'Input validation error: `inputs` must have less than 6 tokens. Given: 24',
+      error_type: 'Validation',
+    });
+    const truncated = await post(engine.url, '/rerank', {
+      query,
+      texts: [frontLoaded, `${filler} ${query}`],
+      truncate: true,
+    });
+    expect(truncated.status).toBe(200);
+    // Right truncation keeps each text's start: the front-loaded document keeps its match, the other loses it.
+    expect(truncated.json).toEqual([
+      { index: 0, score: expect.closeTo(lexicalScore(query, 'sourdough starter filler0 filler1'), 6) },
+      { index: 1, score: 0 },
+    ]);
+    const left = await post(engine.url, '/rerank', {
+      query,
+      texts: [`${filler} ${query}`],
+      truncate: true,
+      truncation_direction: 'Left',
+    });
+    expect(left.json).toEqual([
+      { index: 0, score: expect.closeTo(lexicalScore(query, `filler18 filler19 ${query}`), 6) },
+    ]);
+  });
+
+  it('Cohere v2: max_tokens_per_doc cuts each document, never the query', async () => {
+    await using engine = await startMockEngine({ dialect: 'cohere-v2', maxInputTokens: 6 });
+    const answer = await post(engine.url, '/v2/rerank', {
+      model: 'm',
+      query,
+      documents: [frontLoaded, `${filler} ${query}`],
+      max_tokens_per_doc: 3,
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({
+      results: [
+        { index: 0, relevance_score: expect.closeTo(lexicalScore(query, frontLoaded, 3), 6) },
+        { index: 1, relevance_score: 0 },
+      ],
+    });
+  });
+});

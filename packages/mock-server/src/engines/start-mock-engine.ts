@@ -4,9 +4,14 @@ import { DIALECTS, type DialectName, type RankedScore } from '@sealink/rerank-co
 import { countTokens, type DocumentScore, prepareQuery, scoreDocument } from '../lexical-score.js';
 import { type JournalEntry, RequestJournal, redactHeaders } from '../request-journal.js';
 import { type EngineErrorKind, engineErrorBody, engineErrorStatus } from './engine-error-body.js';
+import { engineInputLimit, type FittedPair, fitToInputLimit } from './engine-input-limit.js';
 import { enginePairTexts } from './engine-pair-texts.js';
 import type { MockEngineOptions } from './mock-engine-options.js';
-import { applyModelCardTemplate, parseModelCardPrompt } from './qwen3-prompt-oracle.js';
+import {
+  applyModelCardTemplate,
+  modelCardPromptHalves,
+  parseModelCardPrompt,
+} from './qwen3-prompt-oracle.js';
 
 /** A running mock engine. Dispose it (`await using`) or call {@link MockEngine.close}. */
 export interface MockEngine extends AsyncDisposable {
@@ -72,9 +77,13 @@ function readBody(incoming: IncomingMessage, maxBytes: number): Promise<string |
 /**
  * Starts a mock inference engine or hosted rerank API on a real socket, speaking one contract dialect
  * with the engine's own routes, limits and error bodies: TEI's 413 above its batch size and 429 when
- * overloaded, vLLM's 400 on too-long input, 401 in each provider's shape on a wrong key. Scores are the
- * mock's pointwise lexical score (answered as logits where the dialect returns raw scores); in Qwen3 mode
- * the engine reads the model card's prompt and gives near-constant scores to any other text.
+ * overloaded, vLLM's 400 on too-long input, 401 in each provider's shape on a wrong key. Over-long input
+ * (`maxInputTokens`) is cut as each engine cuts it: vLLM's `truncate_prompt_tokens` keeps the last
+ * tokens of the whole prompt (`-1`: the model's length; a count above it is a 400), TEI's `truncate`
+ * cuts the pair to the model's length, a per-document limit (Cohere v2) cuts each document. Scores are
+ * the mock's pointwise lexical score (answered as logits where the dialect returns raw scores); in Qwen3
+ * mode the engine reads the model card's prompt and gives near-constant scores to any other text,
+ * including a prompt whose template a truncation cut into.
  *
  * It runs on `node:http` rather than Hono: the upstream benchmark measures the gateway against these
  * engines, so their own per-request CPU must stay far below the gateway's.
@@ -171,31 +180,59 @@ export async function startMockEngine(options: MockEngineOptions): Promise<MockE
       return refuse('overloaded', 'Model is overloaded', entry);
     }
     const pairs = enginePairTexts(name, parsed.data);
-    const truncates = request.maxTokensPerDocument !== undefined;
+    // vLLM's truncate_prompt_tokens, TEI's truncate or a per-document limit: how over-long pairs are read.
+    const inputLimit = engineInputLimit(
+      name,
+      parsed.data,
+      options.maxInputTokens,
+      request.maxTokensPerDocument,
+    );
+    if (inputLimit.kind === 'invalid') return refuse('invalid-body', inputLimit.message, entry);
     const plainQuery = options.qwen3 === undefined ? prepareQuery(request.query) : undefined;
     const scores: number[] = [];
     let totalTokens = 0;
     for (const [index, document] of request.documents.entries()) {
       let relevance: DocumentScore;
+      let fitted: FittedPair | undefined;
       if (plainQuery !== undefined) {
-        relevance = scoreDocument(plainQuery, document, request.maxTokensPerDocument);
+        if (inputLimit.kind !== 'unlimited') fitted = fitToInputLimit(request.query, document, inputLimit);
+        relevance =
+          fitted?.cut === true
+            ? scoreDocument(prepareQuery(fitted.query), fitted.document, request.maxTokensPerDocument)
+            : scoreDocument(plainQuery, document, request.maxTokensPerDocument);
       } else {
         // A pair-scoring engine reads query and document text as one prompt; others build it themselves.
+        const formatted = options.qwen3 === 'expects-formatted' && pairs !== undefined;
+        const built = formatted
+          ? undefined
+          : applyModelCardTemplate(request.query, document, request.instruction);
+        // What the engine tokenizes: the pair as sent, or the prompt it builds (or the raw pair when
+        // the texts were templated already, which it reads as noise anyway).
+        const halves = formatted
+          ? { query: pairs.query, document: pairs.documents[index]! }
+          : built === undefined
+            ? { query: request.query, document }
+            : modelCardPromptHalves(built);
+        if (inputLimit.kind !== 'unlimited')
+          fitted = fitToInputLimit(halves.query, halves.document, inputLimit);
+        // A prompt cut by the input limit is read as cut: with its template head gone, it is noise.
         const prompt =
-          options.qwen3 === 'expects-formatted' && pairs !== undefined
-            ? pairs.query + pairs.documents[index]
-            : undefined;
-        const parts =
-          prompt === undefined
-            ? applyModelCardTemplate(request.query, document, request.instruction)
-            : parseModelCardPrompt(prompt);
+          fitted?.cut === true
+            ? fitted.query + fitted.document
+            : formatted
+              ? pairs.query + pairs.documents[index]
+              : undefined;
+        const parts = prompt === undefined ? built : parseModelCardPrompt(prompt);
         relevance =
           parts === undefined
             ? { score: degenerateScore(prompt ?? document), tokens: countTokens(prompt ?? document) }
             : scoreDocument(prepareQuery(parts.query), parts.document, request.maxTokensPerDocument);
       }
-      if (options.maxInputTokens !== undefined && relevance.tokens > options.maxInputTokens && !truncates) {
-        const message = `This model's maximum context length is ${options.maxInputTokens} tokens. However, you requested ${relevance.tokens} tokens in the input for scoring.`;
+      if (fitted?.refused === true && options.maxInputTokens !== undefined) {
+        const message =
+          name === 'tei'
+            ? `Input validation error: \`inputs\` must have less than ${options.maxInputTokens} tokens. Given: ${fitted.inputTokens}`
+            : `This model's maximum context length is ${options.maxInputTokens} tokens. However, you requested ${fitted.inputTokens} tokens in the input for scoring.`;
         return refuse('input-too-long', message, entry);
       }
       totalTokens += relevance.tokens;

@@ -10,7 +10,11 @@ export interface UpstreamEngine {
   readonly healthPath: string | undefined;
   /** Whether the wire format carries a task instruction field (DashScope's `instruct`). */
   readonly acceptsInstruction: boolean;
-  /** Whether the wire format carries a per-document token limit (Cohere v2, vLLM's prompt limit, TEI's truncation). */
+  /**
+   * Whether the wire format carries an exact per-document token limit (Cohere v2's `max_tokens_per_doc`):
+   * the dialect's `tokenLimit.kind` is `per-document`. Engines that can only truncate to the model's length
+   * (TEI's `truncate`, vLLM's `truncate_prompt_tokens: -1`) do not accept it; see `info.tokenLimit`.
+   */
   readonly acceptsMaxTokensPerDocument: boolean;
 }
 
@@ -43,14 +47,6 @@ export const UPSTREAM_TYPES = Object.keys(UPSTREAM_TYPE_DIALECTS) as [UpstreamTy
 /** The dialects whose request carries the instruction in a field of its own. */
 const INSTRUCTION_FIELD_DIALECTS: ReadonlySet<DialectName> = new Set(['dashscope', 'dashscope-compatible']);
 
-/** The dialects whose request carries a token limit the gateway can map `max_tokens_per_doc` to. */
-const TOKEN_LIMIT_DIALECTS: ReadonlySet<DialectName> = new Set([
-  'cohere-v2',
-  'vllm-rerank',
-  'vllm-score',
-  'tei',
-]);
-
 /** The routes and capabilities of one upstream type. */
 export function upstreamEngine(type: UpstreamType): UpstreamEngine {
   const name: DialectName = UPSTREAM_TYPE_DIALECTS[type];
@@ -61,6 +57,6 @@ export function upstreamEngine(type: UpstreamType): UpstreamEngine {
     // Every self-hosted engine here (TEI, vLLM, Infinity, llama.cpp's server) answers GET /health.
     healthPath: info.kind === 'engine' ? '/health' : undefined,
     acceptsInstruction: INSTRUCTION_FIELD_DIALECTS.has(name),
-    acceptsMaxTokensPerDocument: TOKEN_LIMIT_DIALECTS.has(name),
+    acceptsMaxTokensPerDocument: info.tokenLimit.kind === 'per-document',
   };
 }
