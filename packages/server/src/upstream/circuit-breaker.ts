@@ -85,7 +85,10 @@ export class CircuitBreaker {
     }
   }
 
-  /** Reports that a call passed by {@link tryAcquire} ended without telling anything about the replica (for example aborted by the client). */
+  /**
+   * Reports that a call passed by {@link tryAcquire} ended without telling anything about the replica's
+   * health (for example aborted by the client, or answered 429: busy, not broken).
+   */
   recordNeutral(): void {
     if (this.#trialInFlight) {
       this.#trialInFlight = false;

@@ -36,6 +36,40 @@ describe('ReplicaPool', () => {
     }
   });
 
+  it('skips a replica held back after a 429 until its hold ends, while readiness still counts it', async () => {
+    let clock = 0;
+    const pool = new ReplicaPool({ baseUrls: URLS.slice(0, 2), breaker: { now: () => clock } });
+    try {
+      const [first, second] = pool.replicas;
+      first!.holdBack(2_500);
+      for (let call = 0; call < 4; call++) {
+        const taken = pool.acquire();
+        expect(taken).toBe(second);
+        pool.release(taken!);
+      }
+      expect(pool.isSaturated()).toBe(false);
+      second!.holdBack(1_000);
+      expect(pool.acquire()).toBeUndefined();
+      expect(pool.isSaturated()).toBe(true);
+      expect(pool.hasAvailableReplica()).toBe(true);
+      expect(pool.retryAfterSeconds()).toBe(1);
+      // A shorter hold does not cut a longer one short.
+      first!.holdBack(100);
+      expect(first!.remainingHoldMs).toBe(2_500);
+      clock += 1_000;
+      expect(pool.isSaturated()).toBe(false);
+      expect(pool.acquire()).toBe(second);
+      expect(pool.retryAfterSeconds()).toBe(1);
+      clock += 1_500;
+      expect(first!.remainingHoldMs).toBe(0);
+      expect(pool.acquire()).toBe(first);
+      // Holds count for no breaker: both circuits are untouched.
+      expect(pool.replicas.map((replica) => replica.breaker.state)).toEqual(['closed', 'closed']);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('refuses an empty list and base URLs with credentials or another protocol', () => {
     expect(() => new ReplicaPool({ baseUrls: [] })).toThrow(TypeError);
     expect(() => new ReplicaPool({ baseUrls: ['http://user:pass@127.0.0.1:1'] })).toThrow(/credentials/);

@@ -29,7 +29,8 @@ export interface ReplicaPoolOptions {
 
 /**
  * The replicas of one upstream model, with least-outstanding-requests balancing (ties broken at random),
- * passive health through a circuit breaker per replica, and optional periodic active health checks.
+ * passive health through a circuit breaker per replica, holds on replicas that answered 429 or 503
+ * until their `Retry-After`, and optional periodic active health checks.
  */
 export class ReplicaPool {
   /** The replicas, in configuration order. */
@@ -66,11 +67,12 @@ export class ReplicaPool {
   }
 
   /**
-   * Picks the available replica with the fewest outstanding requests, skipping `exclude`, and claims a
-   * pass from its circuit breaker. Returns `undefined` when no replica may take the request.
+   * Picks the available replica with the fewest outstanding requests, skipping `exclude` and replicas
+   * held back after a 429 or 503, and claims a pass from its circuit breaker. Returns `undefined` when no
+   * replica may take the request.
    */
   acquire(exclude: ReadonlySet<UpstreamReplica> = new Set()): UpstreamReplica | undefined {
-    const candidates = this.replicas.filter((replica) => !exclude.has(replica) && replica.isAvailable());
+    const candidates = this.replicas.filter((replica) => !exclude.has(replica) && replica.canTakeRequest());
     // Shuffle first so that equal loads spread at random, then take the least loaded that the breaker passes.
     for (let index = candidates.length - 1; index > 0; index--) {
       const other = Math.floor(this.#random() * (index + 1));
@@ -91,16 +93,35 @@ export class ReplicaPool {
     replica.outstandingRequests--;
   }
 
-  /** Whether some replica may take a request now. */
+  /**
+   * Whether some replica is up: healthy with a circuit that lets calls pass. A replica held back after a
+   * 429 counts, since it answered (readiness must not flap on a rate limit).
+   */
   hasAvailableReplica(): boolean {
     return this.replicas.some((replica) => replica.isAvailable());
   }
 
-  /** Whole seconds until some replica may take a request again (at least 1), for `Retry-After`. */
+  /** Whether some replica is up but every replica that is up is held back: the upstream is saturated. */
+  isSaturated(): boolean {
+    let up = false;
+    for (const replica of this.replicas) {
+      if (!replica.isAvailable()) continue;
+      if (replica.remainingHoldMs === 0) return false;
+      up = true;
+    }
+    return up;
+  }
+
+  /**
+   * Whole seconds until some replica may take a request again (at least 1), for `Retry-After`: the end
+   * of its circuit's cool-down or of its hold after a 429, or the next health check when it is unhealthy.
+   */
   retryAfterSeconds(): number {
     let soonestMs = Number.POSITIVE_INFINITY;
     for (const replica of this.replicas) {
-      const waitMs = replica.healthy ? replica.breaker.remainingCoolDownMs : this.#healthCheck.intervalMs;
+      const waitMs = replica.healthy
+        ? Math.max(replica.breaker.remainingCoolDownMs, replica.remainingHoldMs)
+        : this.#healthCheck.intervalMs;
       soonestMs = Math.min(soonestMs, waitMs);
     }
     return Math.max(1, Math.ceil(soonestMs / 1000));

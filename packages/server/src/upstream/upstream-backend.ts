@@ -28,6 +28,7 @@ import {
   failureToScoringError,
   isRetryableFailure,
   noReplicaAvailableError,
+  overloadHoldMs,
   type UpstreamFailure,
 } from './upstream-failure.js';
 import type { UpstreamReplica } from './upstream-replica.js';
@@ -115,11 +116,13 @@ function isUndiciTimeout(error: unknown): boolean {
   return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
 }
 
-/** The value of a `Retry-After` header in whole seconds, when it is a number of seconds. */
+/** The value of a `Retry-After` header in whole seconds (at least 1), given as seconds or as an HTTP date. */
 function parseRetryAfter(value: string | string[] | undefined): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (text === undefined || !/^\d+$/.test(text.trim())) return undefined;
-  return Math.max(1, Number.parseInt(text, 10));
+  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (text === undefined || text === '') return undefined;
+  if (/^\d+$/.test(text)) return Math.max(1, Number.parseInt(text, 10));
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(1, Math.ceil((date - Date.now()) / 1000));
 }
 
 /**
@@ -426,11 +429,18 @@ export class UpstreamBackend implements ScoringBackendV1 {
     }
     signal.throwIfAborted();
     const retryAfterSeconds = this.#pool.retryAfterSeconds();
-    if (lastFailure === undefined) throw noReplicaAvailableError(this.provider, retryAfterSeconds);
+    if (lastFailure === undefined) {
+      const why = this.#pool.isSaturated() ? 'saturated' : 'down';
+      throw noReplicaAvailableError(this.provider, retryAfterSeconds, why);
+    }
     throw failureToScoringError(this.provider, lastFailure, retryAfterSeconds);
   }
 
-  /** One POST to one replica; reports the outcome to the replica's circuit breaker. */
+  /**
+   * One POST to one replica; reports the outcome to the replica's circuit breaker. A 429 or 503 is no
+   * breaker failure (the replica answered, it is busy or rate-limited): the replica is held back until its
+   * `Retry-After` instead, so one hosted base URL answering a few 429s does not open its circuit.
+   */
   async #attempt(
     replica: UpstreamReplica,
     body: string,
@@ -469,7 +479,10 @@ export class UpstreamBackend implements ScoringBackendV1 {
     stopFollowing();
     this.#pool.release(replica);
     if (outcome.ok || !isRetryableFailure(outcome.failure)) replica.breaker.recordSuccess();
-    else replica.breaker.recordFailure();
+    else if (outcome.failure.kind === 'overloaded') {
+      replica.breaker.recordNeutral();
+      replica.holdBack(overloadHoldMs(outcome.failure.retryAfterSeconds));
+    } else replica.breaker.recordFailure();
     return outcome;
   }
 

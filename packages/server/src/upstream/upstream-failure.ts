@@ -13,6 +13,21 @@ export type UpstreamFailure =
   /** The replica answered 2xx with a body that is not a valid answer. */
   | { kind: 'invalid-response'; message: string };
 
+/** How long a replica that answered 429 or 503 without a usable `Retry-After` is held back, in ms. */
+export const DEFAULT_OVERLOAD_HOLD_MS = 1_000;
+
+/** The longest a replica is held back after a 429 or 503, whatever its `Retry-After` says, in ms. */
+export const MAX_OVERLOAD_HOLD_MS = 60_000;
+
+/**
+ * How long to keep the balancer off a replica that answered 429 or 503: its `Retry-After`, else 1 s,
+ * at most 60 s (a hosted API asking for an hour must not take the model away for that long).
+ */
+export function overloadHoldMs(retryAfterSeconds: number | undefined): number {
+  if (retryAfterSeconds === undefined) return DEFAULT_OVERLOAD_HOLD_MS;
+  return Math.min(MAX_OVERLOAD_HOLD_MS, retryAfterSeconds * 1000);
+}
+
 /** Whether the request may succeed on another replica after this failure. */
 export function isRetryableFailure(failure: UpstreamFailure): boolean {
   switch (failure.kind) {
@@ -30,7 +45,8 @@ export function isRetryableFailure(failure: UpstreamFailure): boolean {
 /**
  * The contract error for the last failure of a sub-request that no replica could serve:
  * 503 `overloaded_error` when replicas are unreachable or saturated, 504 `timeout_error` when they were
- * too slow, 502 `upstream_error` (with the upstream's status and message) otherwise.
+ * too slow, 502 `upstream_error` (with the upstream's status and message) otherwise. `retryAfterSeconds`
+ * is the pool's (when some replica may take a request again, holds after a 429 included).
  */
 export function failureToScoringError(
   upstream: string,
@@ -50,7 +66,7 @@ export function failureToScoringError(
         type: 'overloaded_error',
         code: 'upstream_overloaded',
         message: `every replica of the ${upstream} upstream is overloaded (it answered ${failure.status}: ${failure.message})`,
-        retryAfterSeconds: failure.retryAfterSeconds ?? retryAfterSeconds,
+        retryAfterSeconds,
       });
     case 'timeout':
       return new ScoringError({
@@ -73,8 +89,23 @@ export function failureToScoringError(
   }
 }
 
-/** The error thrown when no replica may take a request at all: every one is unhealthy or its circuit is open. */
-export function noReplicaAvailableError(upstream: string, retryAfterSeconds: number): ScoringError {
+/**
+ * The error thrown when no replica may take a request at all: every one is unhealthy or its circuit is
+ * open (`down`), or every one that is up is held back after answering 429 or 503 (`saturated`).
+ */
+export function noReplicaAvailableError(
+  upstream: string,
+  retryAfterSeconds: number,
+  why: 'down' | 'saturated' = 'down',
+): ScoringError {
+  if (why === 'saturated') {
+    return new ScoringError({
+      type: 'overloaded_error',
+      code: 'upstream_overloaded',
+      message: `every replica of the ${upstream} upstream asked to slow down (429 or 503); retry after ${retryAfterSeconds} s`,
+      retryAfterSeconds,
+    });
+  }
   return new ScoringError({
     type: 'overloaded_error',
     code: 'upstream_unavailable',

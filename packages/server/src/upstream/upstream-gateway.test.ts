@@ -118,6 +118,60 @@ describe('the gateway serving a model from upstream replicas', () => {
     expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(1);
   });
 
+  it('a single rate-limited upstream: 503 overloaded_error with Retry-After while it says 429, its circuit never opens', async () => {
+    await using engines = await startMockEngines(1);
+    const engine = engines[0]!;
+    engine.failNext(6, 429);
+    let clock = 0;
+    await using gateway = await startGateway({
+      type: 'tei',
+      baseUrls: [engine.url],
+      model: 'm',
+      breaker: { failureThreshold: 5, coolDownMs: 30_000, now: () => clock },
+      healthCheck: false,
+    });
+    // Six 429s in a row, each waited out: more than the breaker's threshold of 5.
+    for (let round = 1; round <= 6; round++) {
+      for (const _ of ['answered by the upstream', 'refused while held back']) {
+        const answer = await gateway.rerank({ query: 'q', documents: ['a'] });
+        expect(answer.status).toBe(503);
+        expect(answer.json).toMatchObject({
+          error: { type: 'overloaded_error', code: 'upstream_overloaded' },
+        });
+        expect(answer.headers['retry-after']).toBe('1');
+      }
+      expect(engine.requests).toHaveLength(round);
+      clock += 1_000;
+    }
+    expect(gateway.backend.replicas[0]!.breaker.state).toBe('closed');
+    const answer = await gateway.rerank({ query: 'q', documents: ['a', 'b'] });
+    expect(answer.status).toBe(200);
+  });
+
+  it('serves every request through the other replica while one answers 429', async () => {
+    await using engines = await startMockEngines(2);
+    engines[0]!.failNext(1_000_000, 429);
+    let clock = 0;
+    await using gateway = await startGateway({
+      type: 'tei',
+      baseUrls: engines.map((engine) => engine.url),
+      model: 'm',
+      breaker: { failureThreshold: 5, now: () => clock },
+      healthCheck: false,
+    });
+    gateway.backend.replicas[1]!.outstandingRequests = 1; // the rate-limited replica is tried first
+    const statuses: number[] = [];
+    for (let request = 0; request < 8; request++) {
+      statuses.push((await gateway.rerank({ query: 'q', documents: ['a', 'b'] })).status);
+      clock += 1_000;
+    }
+    gateway.backend.replicas[1]!.outstandingRequests = 0;
+    expect(statuses).toEqual(Array(8).fill(200));
+    expect(engines[0]!.requests).toHaveLength(8);
+    expect(engines[1]!.scoredRequests).toBe(8);
+    expect(gateway.backend.replicas[0]!.breaker.state).toBe('closed');
+  });
+
   it('answers 502 upstream_error with the engine’s status and message', async () => {
     await using engines = await startMockEngines(1);
     engines[0]!.failNext(5, 500);

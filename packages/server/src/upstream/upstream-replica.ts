@@ -11,11 +11,14 @@ export interface UpstreamReplicaOptions {
   breaker?: CircuitBreakerOptions;
   /** The largest upstream response body read, in bytes. Defaults to 64 MiB. */
   maxResponseBytes?: number;
+  /** The clock of holds ({@link UpstreamReplica.holdBack}), in milliseconds. Defaults to the breaker's clock, else `performance.now`. */
+  now?: () => number;
 }
 
 /**
  * One engine replica behind a model: its keep-alive connection pool, circuit breaker, outstanding work
- * (for least-outstanding balancing) and active health state.
+ * (for least-outstanding balancing), active health state, and a hold while it asked to be left alone
+ * (a 429 or 503 with its `Retry-After`).
  */
 export class UpstreamReplica {
   /** The base URL as configured, without a trailing slash. */
@@ -32,6 +35,9 @@ export class UpstreamReplica {
   healthy = true;
   /** Why the last active health check failed, for logs; `undefined` when healthy. */
   lastHealthProblem: string | undefined;
+  readonly #now: () => number;
+  /** When the current hold ends, on the replica's clock; 0 when there is none. */
+  #heldUntil = 0;
 
   constructor(options: UpstreamReplicaOptions) {
     const url = new URL(options.baseUrl);
@@ -50,10 +56,36 @@ export class UpstreamReplica {
       maxResponseSize: options.maxResponseBytes ?? 64 * 1024 * 1024,
     });
     this.breaker = new CircuitBreaker(options.breaker);
+    this.#now = options.now ?? options.breaker?.now ?? (() => performance.now());
   }
 
-  /** Whether the balancer may send a request here now: healthy and the circuit lets calls pass. */
+  /**
+   * Whether the replica is up: healthy and the circuit lets calls pass. A replica held back after a 429
+   * is still up (readiness counts it), though the balancer skips it until the hold ends.
+   */
   isAvailable(): boolean {
     return this.healthy && this.breaker.canPass();
+  }
+
+  /** Whether the balancer may send a request here now: up ({@link isAvailable}) and not held back. */
+  canTakeRequest(): boolean {
+    return this.isAvailable() && this.remainingHoldMs === 0;
+  }
+
+  /**
+   * Keeps the balancer off this replica for `ms` milliseconds, as it asked by answering 429 or 503 (its
+   * `Retry-After`); a longer hold already running is kept. Not a breaker failure: the replica answered.
+   */
+  holdBack(ms: number): void {
+    this.#heldUntil = Math.max(this.#heldUntil, this.#now() + ms);
+  }
+
+  /** Milliseconds until the current hold ends; 0 when the replica is not held back. */
+  get remainingHoldMs(): number {
+    if (this.#heldUntil === 0) return 0;
+    const remaining = this.#heldUntil - this.#now();
+    if (remaining > 0) return remaining;
+    this.#heldUntil = 0;
+    return 0;
   }
 }

@@ -1,7 +1,43 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
 import { createDisposableBackend, scoringErrorOf, startMockEngines } from './upstream-test-kit.js';
 
 const DOCUMENTS = Array.from({ length: 40 }, (_, index) => `document ${index} on sourdough starter feeding`);
+
+/**
+ * A TEI-like engine on 127.0.0.1 that answers its first `limited` scoring requests 429 with
+ * `Retry-After: retryAfter` (the mock engines send none), then scores every document 0 (a logit).
+ */
+async function startRateLimitedTei(limited: number, retryAfter: string) {
+  let requests = 0;
+  const server = createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.once('end', () => {
+      requests++;
+      if (requests <= limited) {
+        outgoing.writeHead(429, { 'content-type': 'application/json', 'retry-after': retryAfter });
+        outgoing.end('{"error":"Model is overloaded","error_type":"Overloaded"}');
+        return;
+      }
+      const { texts } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { texts: string[] };
+      outgoing.writeHead(200, { 'content-type': 'application/json' });
+      outgoing.end(JSON.stringify(texts.map((_, index) => ({ index, score: 0 }))));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests: () => requests,
+    [Symbol.asyncDispose]: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
 
 describe('replicas', () => {
   it('a replica killed mid-load leaves no failed request while another is healthy', async () => {
@@ -138,6 +174,101 @@ describe('replicas', () => {
     expect(error.type).toBe('overloaded_error');
     expect(error.code).toBe('upstream_overloaded');
     expect(error.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+  });
+
+  it('holds a replica that answers 429 back until its Retry-After instead of opening its circuit', async () => {
+    await using engines = await startMockEngines(1);
+    const engine = engines[0]!;
+    engine.failNext(3, 429);
+    let clock = 0;
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [engine.url],
+      model: 'm',
+      breaker: { failureThreshold: 2, coolDownMs: 30_000, now: () => clock },
+      healthCheck: false,
+    });
+    // Three 429s in a row, more than the breaker's threshold of 2.
+    for (let round = 1; round <= 3; round++) {
+      const answered = await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }));
+      expect(answered).toMatchObject({
+        type: 'overloaded_error',
+        code: 'upstream_overloaded',
+        retryAfterSeconds: 1,
+      });
+      // Held back (1 s without a Retry-After): refused at once, without reaching the engine.
+      const held = await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }));
+      expect(held).toMatchObject({
+        type: 'overloaded_error',
+        code: 'upstream_overloaded',
+        retryAfterSeconds: 1,
+      });
+      expect(engine.requests).toHaveLength(round);
+      expect(backend.isReady()).toBe(true);
+      clock += 1_000;
+    }
+    expect(backend.replicas[0]!.breaker.state).toBe('closed');
+    expect(backend.replicas[0]!.breaker.consecutiveFailures).toBe(0);
+    const result = await backend.doScore({ query: 'q', documents: ['a', 'b'] });
+    expect(result.scores).toHaveLength(2);
+  });
+
+  it.each([
+    ['7', 7],
+    ['3600', 60],
+  ])(
+    'holds the replica for its Retry-After of %s s (at most 60 s) and tells the client so',
+    async (header, seconds) => {
+      await using upstream = await startRateLimitedTei(1, header);
+      let clock = 0;
+      await using backend = createDisposableBackend({
+        type: 'tei',
+        baseUrls: [upstream.url],
+        model: 'm',
+        breaker: { now: () => clock },
+        healthCheck: false,
+      });
+      const error = await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }));
+      expect(error).toMatchObject({ code: 'upstream_overloaded', retryAfterSeconds: seconds });
+      expect(backend.replicas[0]!.remainingHoldMs).toBe(seconds * 1000);
+      clock += seconds * 1000 - 1;
+      expect(
+        (await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }))).retryAfterSeconds,
+      ).toBe(1);
+      expect(upstream.requests()).toBe(1);
+      clock += 1;
+      const result = await backend.doScore({ query: 'q', documents: ['a'] });
+      expect(result.scores).toHaveLength(1);
+      expect(upstream.requests()).toBe(2);
+    },
+  );
+
+  it('serves every request through another replica while one answers 429, and keeps that one’s circuit closed', async () => {
+    await using engines = await startMockEngines(2);
+    const limited = engines[0]!;
+    const steady = engines[1]!;
+    limited.failNext(1_000_000, 429);
+    let clock = 0;
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [limited.url, steady.url],
+      model: 'm',
+      breaker: { failureThreshold: 3, now: () => clock },
+      healthCheck: false,
+    });
+    backend.replicas[1]!.outstandingRequests = 1; // the rate-limited replica is the least loaded, so tried first
+    for (let request = 0; request < 6; request++) {
+      const result = await backend.doScore({ query: 'q', documents: ['a', 'b'] });
+      expect(result.scores).toHaveLength(2);
+      // While held back it is skipped: one 429 per second of the clock, not one per request.
+      const again = await backend.doScore({ query: 'q', documents: ['a'] });
+      expect(again.scores).toHaveLength(1);
+      expect(limited.requests).toHaveLength(request + 1);
+      clock += 1_000;
+    }
+    expect(steady.scoredRequests).toBe(12);
+    expect(backend.replicas[0]!.breaker.state).toBe('closed');
+    backend.replicas[1]!.outstandingRequests = 0;
   });
 
   it('stops sending to a replica whose active health check fails, and takes it back when it passes', async () => {
