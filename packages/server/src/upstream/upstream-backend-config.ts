@@ -65,7 +65,7 @@ export const UpstreamBackendConfig = z
     }),
     verify_on_load: z.boolean().optional().meta({
       description:
-        'Score a known relevance fixture at start and refuse to serve on degenerate scores (a wrong prompt template). Default false.',
+        'Score a known relevance fixture at start and refuse to serve on degenerate scores (a wrong prompt template) or an answer with no valid scores (raw logits, a wrong shape, an error status); an unreachable or saturated upstream does not fail it. Default false.',
     }),
     context_length: z
       .int()

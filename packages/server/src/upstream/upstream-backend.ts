@@ -129,9 +129,15 @@ function parseRetryAfter(value: string | string[] | undefined): number | undefin
  * A scoring backend that forwards to an inference engine or hosted rerank API over HTTP: one generic
  * backend with the wire format chosen by `type` (a contract dialect). It splits large calls into
  * sub-batches sent in parallel across replicas (least outstanding requests first), retries a failed
- * sub-batch on another replica, keeps a circuit breaker per replica, checks replica health actively,
- * and enforces a deadline through `AbortSignal`. Failures surface as {@link ScoringError}s: 502
- * `upstream_error`, 504 `timeout_error`, 503 `overloaded_error` with a retry hint.
+ * sub-batch on another replica, keeps a circuit breaker per replica, holds a replica that answers 429
+ * or 503 back until its `Retry-After`, and checks replica health actively.
+ *
+ * Each attempt is bounded by `timeoutMs` and the whole call by `deadlineMs`, both with timers of its
+ * own that fire an {@link UpstreamAbort} (an `EventEmitter`, cheaper than an `AbortController` per
+ * attempt); the caller's `abortSignal` (client gone, the server's request deadline) aborts the same way.
+ * Scoring POSTs go through undici's `Pool.dispatch` ({@link postToReplica}), not `undici.request`.
+ * Failures surface as {@link ScoringError}s: 502 `upstream_error`, 504 `timeout_error`, 503
+ * `overloaded_error` with a retry hint.
  */
 export class UpstreamBackend implements ScoringBackendV1 {
   /** The scoring backend specification this class implements. */
