@@ -388,13 +388,18 @@ export class UpstreamBackend implements ScoringBackendV1 {
       }
     }
     if (options.maxTokensPerDocument !== undefined) {
-      if (this.engine.acceptsMaxTokensPerDocument)
-        request.maxTokensPerDocument = options.maxTokensPerDocument;
-      else {
+      // Exact per document (Cohere v2), or only "cut to the model's length" (TEI, vLLM): the dialect then
+      // sends `truncate: true` / `truncate_prompt_tokens: -1`, never the count.
+      const tokenLimit = this.engine.info.tokenLimit;
+      if (tokenLimit.kind !== 'none') request.maxTokensPerDocument = options.maxTokensPerDocument;
+      if (!this.engine.acceptsMaxTokensPerDocument) {
         warnings.push({
           type: 'unsupported-setting',
           setting: 'maxTokensPerDocument',
-          details: `the ${this.provider} upstream truncates to the model's context length instead`,
+          details:
+            tokenLimit.kind === 'model-length'
+              ? `the ${this.provider} upstream has no per-document token limit, so the count is not honoured: it truncates each query-document pair to the model's length instead (${tokenLimit.wire})`
+              : `the ${this.provider} upstream truncates to the model's context length instead`,
         });
       }
     }
