@@ -4,6 +4,7 @@ import { detectDegenerateScores, RELEVANCE_FIXTURE } from '@sealink/rerank-contr
 import { lexicalScore, startMockEngine } from '@sealink/rerank-mock-server';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { UpstreamBackendOptions } from './upstream-backend.js';
 import { UpstreamConformanceError } from './upstream-conformance-error.js';
 import { UPSTREAM_TYPE_DIALECTS, UPSTREAM_TYPES } from './upstream-engines.js';
 import { createDisposableBackend, scoringErrorOf } from './upstream-test-kit.js';
@@ -36,6 +37,11 @@ async function startRawEngine(body: string): Promise<{ url: string } & AsyncDisp
         server.closeAllConnections();
       }),
   };
+}
+
+/** A backend of `type` in front of one engine that checks the relevance fixture when it loads. */
+function verifyingBackend(type: UpstreamBackendOptions['type'], url: string) {
+  return createDisposableBackend({ type, baseUrls: [url], model: 'q', verifyOnLoad: true });
 }
 
 describe('UpstreamBackend against each mock engine', () => {
@@ -276,12 +282,7 @@ describe('Qwen3-Reranker prompts', () => {
     // vLLM's /v1/rerank answers probabilities; an engine serving the model without its activation sends
     // logits, which are out of [0, 1]: every request would get 502, so start-up must not pass.
     await using engine = await startMockEngine({ dialect: 'vllm-rerank', rawLogits: true });
-    await using backend = createDisposableBackend({
-      type: 'vllm',
-      baseUrls: [engine.url],
-      model: 'q',
-      verifyOnLoad: true,
-    });
+    await using backend = verifyingBackend('vllm', engine.url);
     const error = await backend.load().then(
       () => undefined,
       (rejection: unknown) => rejection,
@@ -293,36 +294,21 @@ describe('Qwen3-Reranker prompts', () => {
 
   it('fails the load when the engine answers the fixture with a body of the wrong shape', async () => {
     await using engine = await startRawEngine('{"ranking":"not a list"}');
-    await using backend = createDisposableBackend({
-      type: 'tei',
-      baseUrls: [engine.url],
-      model: 'q',
-      verifyOnLoad: true,
-    });
+    await using backend = verifyingBackend('tei', engine.url);
     await expect(backend.load()).rejects.toThrow(UpstreamConformanceError);
     await expect(backend.load()).rejects.toThrow(/upstream_invalid_response/);
   });
 
   it('fails the load when the engine refuses the fixture with an error status (a wrong API key)', async () => {
     await using engine = await startMockEngine({ dialect: 'tei', apiKey: 'engine-key' });
-    await using backend = createDisposableBackend({
-      type: 'tei',
-      baseUrls: [engine.url],
-      model: 'q',
-      verifyOnLoad: true,
-    });
+    await using backend = verifyingBackend('tei', engine.url);
     await expect(backend.load()).rejects.toThrow(/upstream_status_error: .*answered 401/);
   });
 
   it('does not fail the load when the engine is saturated: that says nothing about the model', async () => {
     await using engine = await startMockEngine({ dialect: 'tei' });
     engine.failNext(1_000, 429);
-    await using backend = createDisposableBackend({
-      type: 'tei',
-      baseUrls: [engine.url],
-      model: 'q',
-      verifyOnLoad: true,
-    });
+    await using backend = verifyingBackend('tei', engine.url);
     await backend.load();
     expect(engine.requests.length).toBeGreaterThan(0);
   });
@@ -330,12 +316,7 @@ describe('Qwen3-Reranker prompts', () => {
   it('does not fail the load when the upstream cannot be reached: readiness reports it', async () => {
     const engine = await startMockEngine({ dialect: 'tei' });
     await engine.close();
-    await using backend = createDisposableBackend({
-      type: 'tei',
-      baseUrls: [engine.url],
-      model: 'q',
-      verifyOnLoad: true,
-    });
+    await using backend = verifyingBackend('tei', engine.url);
     await backend.load();
     expect(backend.isReady()).toBe(false);
   });
