@@ -20,7 +20,7 @@ import {
 import { type Context, Hono } from 'hono';
 import type { NotFoundHandler } from 'hono/types';
 import { type Logger, pino } from 'pino';
-import { ApiKeyVerifier, digestApiKey } from './auth/api-key-verifier.js';
+import { ApiKeyVerifier, bearerTokenOf, digestApiKey } from './auth/api-key-verifier.js';
 import { ScoringError } from './backend/scoring-error.js';
 import {
   allowedMethodsOf,
@@ -90,7 +90,7 @@ export interface RerankAppOptions {
   defaultModel?: string | undefined;
   /**
    * A per-key request budget for the rerank routes (`RequestRateLimiter`, in memory or shared through Redis).
-   * The key is a digest of the `Authorization` header, or the client address when auth is off. Over the
+   * The budget is per API key (a digest of the bearer token, however the header spells its scheme), or per client address when auth is off. Over the
    * budget: 429 `rate_limit_error` with `Retry-After` and `x-ratelimit-*` headers. Off by default.
    */
   rateLimiter?: RequestRateLimiter | undefined;
@@ -304,11 +304,12 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     record: RequestRecord,
   ): Promise<PlainAnswer | undefined> => {
     if (rateLimiter === undefined) return undefined;
-    const authorization = verifier === undefined ? undefined : input.header('authorization');
+    // Counted by the key itself, not the header's spelling: `bearer  k` and `Bearer k` share one budget.
+    const token = verifier === undefined ? undefined : bearerTokenOf(input.header('authorization'));
     const key =
-      authorization === undefined
+      token === undefined
         ? `address:${input.remoteAddress ?? 'unknown'}`
-        : `key:${digestApiKey(authorization).slice(0, 32)}`;
+        : `key:${digestApiKey(token).slice(0, 32)}`;
     const decision = await rateLimiter.consume(key);
     if (decision.allowed) return undefined;
     const headers = rateLimitHeaders(decision);

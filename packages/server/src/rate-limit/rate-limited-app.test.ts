@@ -16,10 +16,14 @@ function makeApp(rateLimiter: RequestRateLimiter) {
   return createRerankApp({ registry, auth: { apiKeys: KEYS }, logger: captureLogger().logger, rateLimiter });
 }
 
-async function rerank(app: ReturnType<typeof makeApp>, key: string): Promise<Response> {
+async function rerank(
+  app: ReturnType<typeof makeApp>,
+  key: string,
+  scheme = 'Bearer ',
+): Promise<Response> {
   return await app.request('/v1/rerank', {
     method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    headers: { authorization: `${scheme}${key}`, 'content-type': 'application/json' },
     body: BODY,
   });
 }
@@ -41,6 +45,14 @@ describe('rate-limited rerank routes', () => {
     // Another key has its own budget; a wrong key is refused by auth before it costs any budget.
     expect((await rerank(app, KEYS[1]!)).status).toBe(200);
     expect((await rerank(app, 'sk-wrong')).status).toBe(401);
+  });
+
+  it('count one budget per key however the Authorization header spells its scheme', async () => {
+    const app = makeApp(new RequestRateLimiter({ requests: 3, windowSeconds: 60 }));
+    const spellings = ['Bearer ', 'bearer ', 'BEARER\t', 'Bearer   '];
+    const statuses = [];
+    for (const scheme of spellings) statuses.push((await rerank(app, KEYS[0]!, scheme)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
   });
 
   it('share one budget between two server replicas through a real Redis', async () => {
