@@ -18,13 +18,14 @@ const DOCUMENTS = [
 const expectedScores = (query: string, documents: readonly string[]) =>
   documents.map((document) => expect.closeTo(lexicalScore(query, document), 6));
 
-/** An HTTP server on 127.0.0.1 answering every POST 200 with `body` and `GET /health` 200: an engine that talks nonsense. */
-async function startRawEngine(body: string): Promise<{ url: string } & AsyncDisposable> {
+/** An HTTP server on 127.0.0.1 answering every POST `status` with `body` and `GET /health` 200: an engine that talks nonsense. */
+async function startRawEngine(body: string, status = 200): Promise<{ url: string } & AsyncDisposable> {
   const server = createServer((incoming, outgoing) => {
     incoming.resume();
     incoming.once('end', () => {
-      outgoing.writeHead(200, { 'content-type': 'application/json' });
-      outgoing.end(incoming.method === 'GET' ? '{"status":"ok"}' : body);
+      const isHealthCheck = incoming.method === 'GET';
+      outgoing.writeHead(isHealthCheck ? 200 : status, { 'content-type': 'application/json' });
+      outgoing.end(isHealthCheck ? '{"status":"ok"}' : body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -101,6 +102,18 @@ describe('UpstreamBackend against each mock engine', () => {
     // A 4xx says nothing against the replica: it is not retried and its circuit stays closed.
     expect(engine.requests).toHaveLength(1);
     expect(backend.replicas[0]?.breaker.state).toBe('closed');
+  });
+
+  it('never shows part of its key when an upstream echoes the key across the point where its message is cut', async () => {
+    const apiKey = 'sk-upstream-0123456789abcdefghij';
+    // Plain text (no JSON error to describe), the key straddling the 200-character cut of the message.
+    await using engine = await startRawEngine(`${'x'.repeat(190)}${apiKey} rejected`, 400);
+    await using backend = createDisposableBackend({ type: 'tei', baseUrls: [engine.url], model: 'm', apiKey });
+    const error = await scoringErrorOf(backend.doScore({ query: QUERY, documents: DOCUMENTS }));
+    expect(error.type).toBe('upstream_error');
+    expect(error.message).toContain('400');
+    expect(error.message).toContain('[redacted]');
+    expect(error.message).not.toContain(apiKey.slice(0, 10));
   });
 
   it('turns a too-long input (vLLM 400) into a 502 upstream_error naming the limit', async () => {

@@ -539,7 +539,8 @@ export class UpstreamBackend implements ScoringBackendV1 {
       }
     }
     const described = json === undefined ? undefined : this.#dialect.describeError(json);
-    const message = this.#redact(described?.message ?? (text.slice(0, 200) || 'no message'));
+    // Redacted before it is cut short, so a cut through a key cannot leave part of it in the message.
+    const message = this.#redact(described?.message ?? (text || 'no message'), described === undefined ? 200 : 500);
     if (status === 429 || status === 503) {
       return {
         ok: false,
@@ -549,11 +550,11 @@ export class UpstreamBackend implements ScoringBackendV1 {
     return { ok: false, failure: { kind: 'status', status, message } };
   }
 
-  /** A message with any credential removed and its length bounded, safe to show the client. */
-  #redact(message: string): string {
+  /** A message with any credential removed, then cut to `maxLength` characters: safe to show the client. */
+  #redact(message: string, maxLength = 500): string {
     let safe = message;
     for (const secret of this.#secrets) safe = safe.split(secret).join('[redacted]');
-    return safe.length > 500 ? `${safe.slice(0, 500)}…` : safe;
+    return safe.length > maxLength ? `${safe.slice(0, maxLength)}…` : safe;
   }
 
   /** The error for a call the caller aborted: a deadline becomes a `timeout_error`, anything else passes through. */
