@@ -190,6 +190,23 @@ describe('createRerankApp in process', () => {
     expect(byId.message).toMatch(/registered under that id/);
   });
 
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])(
+    'answers the plain 404 for the unknown model %s, with no hint taken from Object.prototype',
+    async (model) => {
+      const { app } = makeApp();
+      const plain = await expectError(await rerank(app, { ...VALID, model: 'nope' }), 404, 'not_found_error');
+      const error = await expectError(await rerank(app, { ...VALID, model }), 404, 'not_found_error');
+      expect(error.message).toBe(plain.message.replace("'nope'", `'${model}'`));
+      expect(error.message).not.toMatch(/native code|function|\[object/);
+      const byId = await expectError(
+        await app.request(`/v1/models/${model}`, { headers: AUTH }),
+        404,
+        'not_found_error',
+      );
+      expect(byId.message).not.toMatch(/native code|function|\[object/);
+    },
+  );
+
   it('answers 400 with param documents when a request has more documents than the model takes', async () => {
     const registry = new ModelRegistry([
       { id: 'small', backend: new ConstantScoreBackend(), maxDocuments: 2 },

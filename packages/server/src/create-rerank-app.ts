@@ -276,7 +276,10 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const sweeper = new DeadlineSweeper(Math.min(50, Math.max(5, requestTimeoutMs / 10)));
   const retryAfter = String(options.retryAfterSeconds ?? 5);
-  const modelHints = options.modelHints ?? DEFAULT_MODEL_HINTS;
+  const configuredHints = options.modelHints ?? DEFAULT_MODEL_HINTS;
+  /** The hint for an unknown model id; own entries only, so `constructor` or `__proto__` find nothing. */
+  const modelHintOf = (id: string): string | undefined =>
+    Object.hasOwn(configuredHints, id) ? configuredHints[id] : undefined;
   const drainSignal = options.drainSignal;
 
   const authDisabled = 'disabled' in options.auth && options.auth.disabled;
@@ -496,7 +499,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       if (model === undefined) {
         return errorResponse(
           record,
-          modelNotFoundError(request.model, registry.ids(), requestId, modelHints[request.model]),
+          modelNotFoundError(request.model, registry.ids(), requestId, modelHintOf(request.model)),
         );
       }
       record.model = model.id;
@@ -649,7 +652,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       const id = c.req.param('model') ?? '';
       const model = registry.get(id);
       if (model === undefined) {
-        return errorResponse(record, modelNotFoundError(id, registry.ids(), requestId, modelHints[id]));
+        return errorResponse(record, modelNotFoundError(id, registry.ids(), requestId, modelHintOf(id)));
       }
       record.model = model.id;
       return respond(record, 200, JSON.stringify(model.listing));
