@@ -36,8 +36,10 @@ export { API_VERSION, createOpenApiDocument, type OpenApiDocumentOptions } from 
 export {
   authenticationError,
   bodyTooLargeError,
+  checkContentEncoding,
   checkJsonContentType,
   createRequestId,
+  invalidUtf8Error,
   isJsonContentType,
   type JsonBodyParse,
   methodNotAllowedError,

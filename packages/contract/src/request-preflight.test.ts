@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkContentEncoding,
   checkJsonContentType,
   createRequestId,
+  invalidUtf8Error,
   isJsonContentType,
   modelNotFoundError,
   parseJsonBody,
@@ -24,6 +26,42 @@ describe('request preflight', () => {
     expect(isJsonContentType(undefined)).toBe(false);
     expect(checkJsonContentType('text/plain', 'r')?.status).toBe(415);
     expect(checkJsonContentType('application/json', 'r')).toBeUndefined();
+  });
+
+  it('accepts JSON only in UTF-8: another charset parameter is 415 unsupported_charset', () => {
+    for (const utf8 of [
+      'application/json; charset=utf-8',
+      'application/json;charset="UTF-8"',
+      'application/json; CHARSET=utf8',
+    ])
+      expect(checkJsonContentType(utf8, 'r'), utf8).toBeUndefined();
+    for (const [header, charset] of [
+      ['application/json; charset=iso-8859-1', 'iso-8859-1'],
+      ['application/json;charset="UTF-16"', 'utf-16'],
+      ['application/vnd.api+json; version=2; charset=latin1', 'latin1'],
+    ] as const) {
+      const answer = checkJsonContentType(header, 'r');
+      expect(answer?.status, header).toBe(415);
+      expect(answer?.body.error).toMatchObject({ code: 'unsupported_charset', request_id: 'r' });
+      expect(answer?.body.error.message).toContain(`'${charset}'`);
+    }
+  });
+
+  it('refuses any Content-Encoding but identity with 415 unsupported_content_encoding', () => {
+    for (const none of [undefined, null, '', 'identity', ' Identity '])
+      expect(checkContentEncoding(none, 'r')).toBeUndefined();
+    for (const coding of ['gzip', 'br', 'deflate', 'gzip, identity', 'x-junk']) {
+      const answer = checkContentEncoding(coding, 'r');
+      expect(answer?.status, coding).toBe(415);
+      expect(answer?.body.error).toMatchObject({
+        type: 'unsupported_media_type',
+        code: 'unsupported_content_encoding',
+      });
+    }
+    expect(invalidUtf8Error('r')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_utf8', request_id: 'r' } },
+    });
   });
 
   it('parses JSON and says where broken JSON broke', () => {

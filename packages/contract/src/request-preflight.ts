@@ -29,12 +29,38 @@ export function isJsonContentType(header: string | null | undefined): boolean {
   );
 }
 
-/** The 415 answer for a body that is not sent as JSON, or `undefined` when the content type is JSON. */
+const CHARSET_PARAMETER = /;\s*charset\s*=\s*"?([^";\s]*)"?/i;
+
+/**
+ * The `charset` parameter of a `Content-Type` header, lower-cased, when it names one other than UTF-8;
+ * `undefined` when there is none or it is UTF-8 (JSON is UTF-8, RFC 8259 section 8.1).
+ */
+function foreignCharsetOf(header: string): string | undefined {
+  if (!header.includes(';')) return undefined;
+  const charset = CHARSET_PARAMETER.exec(header)?.[1]?.toLowerCase();
+  return charset === undefined || charset === 'utf-8' || charset === 'utf8' ? undefined : charset;
+}
+
+/**
+ * The 415 answer for a body that is not sent as JSON, or as JSON in a charset other than UTF-8;
+ * `undefined` when the content type is JSON in UTF-8 (with or without a `charset` parameter).
+ */
 export function checkJsonContentType(
   header: string | null | undefined,
   requestId: string,
 ): ErrorAnswer | undefined {
-  if (isJsonContentType(header)) return undefined;
+  if (isJsonContentType(header)) {
+    const charset = foreignCharsetOf(header!);
+    if (charset === undefined) return undefined;
+    return createErrorResponse(
+      {
+        type: 'unsupported_media_type',
+        code: 'unsupported_charset',
+        message: `The body was sent in charset '${charset}'; send JSON in UTF-8.`,
+      },
+      requestId,
+    );
+  }
   const sent =
     header === null || header === undefined || header === '' ? 'no Content-Type' : `Content-Type '${header}'`;
   return createErrorResponse(
@@ -42,6 +68,40 @@ export function checkJsonContentType(
       type: 'unsupported_media_type',
       code: 'unsupported_media_type',
       message: `The body was sent with ${sent}; send it as application/json.`,
+    },
+    requestId,
+  );
+}
+
+/**
+ * The 415 answer for a body sent with a `Content-Encoding` (gzip, br, ...), which the API does not
+ * decode (RFC 9110 section 8.4.1); `undefined` when there is none or it is `identity`. Bodies are
+ * small JSON, so compression saves little and would let a small upload grow past the size limit.
+ */
+export function checkContentEncoding(
+  header: string | null | undefined,
+  requestId: string,
+): ErrorAnswer | undefined {
+  if (header === null || header === undefined) return undefined;
+  const coding = header.trim().toLowerCase();
+  if (coding === '' || coding === 'identity') return undefined;
+  return createErrorResponse(
+    {
+      type: 'unsupported_media_type',
+      code: 'unsupported_content_encoding',
+      message: `The body was sent with Content-Encoding '${header.trim()}'; send it uncompressed (no Content-Encoding).`,
+    },
+    requestId,
+  );
+}
+
+/** The 400 answer for a body whose bytes are not valid UTF-8. */
+export function invalidUtf8Error(requestId: string): ErrorAnswer {
+  return createErrorResponse(
+    {
+      type: 'invalid_request_error',
+      code: 'invalid_utf8',
+      message: 'The body is not valid UTF-8; send JSON encoded as UTF-8.',
     },
     requestId,
   );

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { ErrorResponse } from '@sealink/rerank-contract';
 import {
   BAD_INPUT_CASES,
@@ -142,6 +143,41 @@ describe('createRerankApp over a real socket', () => {
     expect(head.status).toBe(200);
   });
 
+  it('refuses compressed bodies and charsets other than UTF-8 with 415, and bytes that are not UTF-8 with 400', async () => {
+    await using server = await startServer();
+    const post = (headers: Record<string, string>, body: Uint8Array<ArrayBuffer> | string) =>
+      fetch(`${server.url}/v1/rerank`, { method: 'POST', headers: { ...JSON_AUTH, ...headers }, body });
+    const expectCode = async (response: Response, status: number, code: string) => {
+      const { error } = ErrorResponse.parse(await response.json());
+      expect({ status: response.status, code: error.code }).toEqual({ status, code });
+      expect(error.request_id).toBe(response.headers.get('x-request-id'));
+    };
+    const json = JSON.stringify(VALID);
+    await expectCode(
+      await post({ 'content-encoding': 'gzip' }, Uint8Array.from(gzipSync(json))),
+      415,
+      'unsupported_content_encoding',
+    );
+    await expectCode(await post({ 'content-encoding': 'br' }, json), 415, 'unsupported_content_encoding');
+    await expectCode(
+      await post({ 'content-type': 'application/json; charset=iso-8859-1' }, json),
+      415,
+      'unsupported_charset',
+    );
+    const latin1 = Uint8Array.from(Buffer.from(JSON.stringify({ ...VALID, query: 'café' }), 'latin1'));
+    await expectCode(await post({}, latin1), 400, 'invalid_utf8');
+    // The same request in UTF-8, declared or not, is ranked.
+    expect(
+      (
+        await post(
+          { 'content-type': 'application/json; charset=UTF-8', 'content-encoding': 'identity' },
+          json,
+        )
+      ).status,
+    ).toBe(200);
+    expect(server.backend.calls).toHaveLength(1);
+  });
+
   it('answers 413 at once for a declared Content-Length over the limit, before the body arrives', async () => {
     await using server = await startServer({ maxBodyBytes: 1000 });
     const raw = await rawExchange(server.port, [
@@ -220,6 +256,46 @@ describe('createRerankApp over a real socket', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 
+  it('answers a target or Host that cannot be made into a URL with the contract error body, never an empty 400', async () => {
+    await using server = await startServer();
+    for (const head of [
+      'GET /healthz HTTP/1.1\r\nHost: bad host\r\n',
+      'GET /v1\\models HTTP/1.1\r\nHost: x\r\n',
+      'OPTIONS * HTTP/1.1\r\nHost: x\r\n',
+      'GET ftp://x/healthz HTTP/1.1\r\nHost: x\r\n',
+    ]) {
+      const response = parseRawResponse(await rawExchange(server.port, [`${head}Connection: close\r\n\r\n`]));
+      expect(response.status, head).toBe(400);
+      const { error } = ErrorResponse.parse(JSON.parse(response.body));
+      expect(error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_request_target' });
+      expect(error.request_id).toBe(response.headers.get('x-request-id'));
+    }
+  });
+
+  it('answers an HTTP/1.1 request without Host 400 in the contract shape, honouring its X-Request-Id', async () => {
+    await using server = await startServer();
+    const response = parseRawResponse(
+      await rawExchange(server.port, ['GET /healthz HTTP/1.1\r\nX-Request-Id: no-host-1\r\n\r\n']),
+    );
+    expectMalformedHttpAnswer(response, 'missing_host');
+    expect(response.headers.get('x-request-id')).toBe('no-host-1');
+    // HTTP/1.0 has no Host requirement.
+    const old = parseRawResponse(await rawExchange(server.port, ['GET /healthz HTTP/1.0\r\n\r\n']));
+    expect(old.status).toBe(200);
+  });
+
+  it('answers a request with an unknown Expect as if it had none, instead of an empty 417', async () => {
+    await using server = await startServer();
+    const body = JSON.stringify(VALID);
+    const response = parseRawResponse(
+      await rawExchange(server.port, [
+        `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nExpect: something-else\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      ]),
+    );
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body).results).toHaveLength(2);
+  });
+
   it('answers headers over the size limit with the contract error body and a request id', async () => {
     await using server = await startServer();
     const raw = await rawExchange(server.port, [
@@ -229,14 +305,13 @@ describe('createRerankApp over a real socket', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 
-  it('answers 504 at the deadline when the declared Content-Length is longer than the body sent', async () => {
+  it('answers 400 request_receive_timeout at the deadline when the body sent is shorter than its Content-Length', async () => {
     await using server = await startServer({ requestTimeoutMs: 100 });
     const raw = await rawExchange(server.port, [
       `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"model":"bm25"`,
     ]);
-    const response = parseRawResponse(raw);
-    expect(response.status).toBe(504);
-    expect(JSON.parse(response.body).error.type).toBe('timeout_error');
+    expectMalformedHttpAnswer(parseRawResponse(raw), 'request_receive_timeout');
+    expect(server.backend.calls).toHaveLength(0);
   });
 
   it('answers 504 at the deadline and aborts the backend', async () => {

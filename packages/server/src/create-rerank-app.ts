@@ -4,12 +4,14 @@ import {
   authenticationError,
   bodyTooLargeError,
   buildRerankResponse,
+  checkContentEncoding,
   checkJsonContentType,
   createErrorResponse,
   createOpenApiDocument,
   createRequestId,
   DEFAULT_MAX_BODY_BYTES,
   type ErrorAnswer,
+  invalidUtf8Error,
   type ModelList,
   methodNotAllowedError,
   modelNotFoundError,
@@ -473,11 +475,14 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       const refusal = await rateLimitRefusal(input, record);
       if (refusal !== undefined) return refusal;
     }
-    const contentTypeError = checkJsonContentType(input.header('content-type'), requestId);
+    const contentTypeError =
+      checkJsonContentType(input.header('content-type'), requestId) ??
+      checkContentEncoding(input.header('content-encoding'), requestId);
     if (contentTypeError !== undefined) return errorResponse(record, contentTypeError);
 
     // One deadline for the whole request, body read included; the client going away aborts the backend.
     const deadline = new RequestDeadline(requestTimeoutMs, sweeper, input.watchClient);
+    let bodyReceived = false;
     try {
       const body = await deadline.race(
         readRequestBody(input.body, {
@@ -485,10 +490,12 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
           contentLength: input.header('content-length'),
         }),
       );
+      bodyReceived = true;
       if (body.status === 'too_large') {
         // The rest of the body is not read: close the connection instead of draining it.
         return errorResponse(record, bodyTooLargeError(maxBodyBytes, requestId), { connection: 'close' });
       }
+      if (body.status === 'invalid_utf8') return errorResponse(record, invalidUtf8Error(requestId));
       const parsed = parseJsonBody(body.text, requestId);
       if (!parsed.success) return errorResponse(record, parsed.error);
       const validation = codec.decode(parsed.value, requestId);
@@ -567,6 +574,22 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       const reason = deadline.reason;
       if (reason instanceof ClientDisconnectedError || error instanceof RequestBodyAbortedError) {
         return clientClosedResponse();
+      }
+      if (reason instanceof RequestDeadlineError && !bodyReceived) {
+        // The client never sent the body it announced (a short `Content-Length`, a stalled upload): its fault,
+        // answered as Node answers a request not received in time; the rest of the body is not waited for.
+        return errorResponse(
+          record,
+          createErrorResponse(
+            {
+              type: 'invalid_request_error',
+              code: 'request_receive_timeout',
+              message: `The request body was not received in full within the server's deadline of ${requestTimeoutMs} ms; the connection is closed.`,
+            },
+            requestId,
+          ),
+          { connection: 'close' },
+        );
       }
       if (reason instanceof RequestDeadlineError) {
         return errorResponse(

@@ -57,4 +57,26 @@ describe('readRequestBody', () => {
     expect(await readRequestBody(stream(), { maxBytes: 5 })).toEqual({ status: 'too_large' });
     expect(await readRequestBody(null, { maxBytes: 5 })).toEqual({ status: 'complete', text: '' });
   });
+
+  it('reports bytes that are not UTF-8 instead of replacing them, from Node and web streams alike', async () => {
+    const invalid = [
+      Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]),
+      Buffer.from('{"q":"caf\xe9"}', 'latin1'),
+      Buffer.from([0xed, 0xa0, 0x80]), // a UTF-16 surrogate encoded as UTF-8
+      Buffer.from('"Straße"').subarray(0, 6), // cut inside a two-byte character
+    ];
+    for (const bytes of invalid) {
+      const stream = incoming();
+      const reading = readRequestBody(stream, { maxBytes: 100 });
+      stream.end(bytes);
+      expect(await reading).toEqual({ status: 'invalid_utf8' });
+      const web = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new Uint8Array(bytes));
+          controller.close();
+        },
+      });
+      expect(await readRequestBody(web, { maxBytes: 100 })).toEqual({ status: 'invalid_utf8' });
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 
 /** The outcome of {@link readRequestBody}. */
@@ -5,8 +6,12 @@ export type RequestBodyRead =
   | {
       /** The body was read whole, within the limit. */
       status: 'complete';
-      /** The body, decoded as UTF-8 (invalid sequences become U+FFFD, which JSON parsing then reports). */
+      /** The body, decoded as UTF-8. */
       text: string;
+    }
+  | {
+      /** The body was read whole, but its bytes are not valid UTF-8 (never silently replaced by U+FFFD). */
+      status: 'invalid_utf8';
     }
   | {
       /** The declared or streamed size went over the limit; reading stopped there. */
@@ -29,7 +34,10 @@ export interface ReadRequestBodyOptions {
   contentLength?: string | undefined;
 }
 
-const decoder = new TextDecoder();
+/** The body's text, or `invalid_utf8` when its bytes are not UTF-8 (checked with simdutf, then decoded). */
+function decodeBody(buffer: Buffer): RequestBodyRead {
+  return isUtf8(buffer) ? { status: 'complete', text: buffer.toString('utf8') } : { status: 'invalid_utf8' };
+}
 
 function declaredTooLarge(contentLength: string | undefined, maxBytes: number): boolean {
   if (contentLength === undefined) return false;
@@ -86,7 +94,7 @@ function readIncomingMessage(
       if (settled) return;
       settled = true;
       const buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
-      resolve({ status: 'complete', text: buffer.toString('utf8') });
+      resolve(decodeBody(buffer));
     });
     incoming.on('error', (error: Error) => {
       if (settled) return;
@@ -127,5 +135,5 @@ async function readWebStream(
   } finally {
     reader.releaseLock();
   }
-  return { status: 'complete', text: decoder.decode(Buffer.concat(chunks, length)) };
+  return decodeBody(Buffer.concat(chunks, length));
 }

@@ -16,11 +16,7 @@ function makeApp(rateLimiter: RequestRateLimiter) {
   return createRerankApp({ registry, auth: { apiKeys: KEYS }, logger: captureLogger().logger, rateLimiter });
 }
 
-async function rerank(
-  app: ReturnType<typeof makeApp>,
-  key: string,
-  scheme = 'Bearer ',
-): Promise<Response> {
+async function rerank(app: ReturnType<typeof makeApp>, key: string, scheme = 'Bearer '): Promise<Response> {
   return await app.request('/v1/rerank', {
     method: 'POST',
     headers: { authorization: `${scheme}${key}`, 'content-type': 'application/json' },

@@ -1,9 +1,10 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Env } from 'hono/types';
 import { answerClientError } from './answer-client-error.js';
+import { answerMissingHost, unroutableRequestResponse } from './answer-unroutable-request.js';
 import { nodeRouteOf } from './node-routes.js';
 
 /** Options of {@link serveRerankApp}. */
@@ -52,14 +53,24 @@ export async function serveRerankApp<E extends Env>(
   options: ServeRerankAppOptions = {},
 ): Promise<RerankServer> {
   const hostname = options.hostname ?? '127.0.0.1';
-  const honoListener = getRequestListener(app.fetch, { hostname });
-  const server = createServer((incoming, outgoing) => {
+  const honoListener = getRequestListener(app.fetch, {
+    hostname,
+    // A target the adapter cannot make into a URL (bad Host, backslash, `OPTIONS *`): the contract's 400.
+    errorHandler: unroutableRequestResponse,
+  });
+  const listener = (incoming: IncomingMessage, outgoing: ServerResponse): void => {
+    if (answerMissingHost(incoming, outgoing)) return;
     const nodeRoute = nodeRouteOf(app, incoming);
     if (nodeRoute === undefined) void honoListener(incoming, outgoing);
     else nodeRoute(incoming, outgoing);
-  });
+  };
+  // Node's own Host check answers an empty 400; `answerMissingHost` answers it in the contract's shape.
+  const server = createServer({ requireHostHeader: false }, listener);
   // Requests Node's parser rejects get the contract's error body too, not Node's bare status line.
   server.on('clientError', answerClientError);
+  // An `Expect` other than `100-continue` may be answered 417 (RFC 9110 section 10.1.1), which Node does
+  // with an empty body; the server instead ignores the expectation it does not know and answers the request.
+  server.on('checkExpectation', listener);
   server.listen(options.port ?? 0, hostname);
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => reject(error);

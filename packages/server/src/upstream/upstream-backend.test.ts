@@ -108,7 +108,12 @@ describe('UpstreamBackend against each mock engine', () => {
     const apiKey = 'sk-upstream-0123456789abcdefghij';
     // Plain text (no JSON error to describe), the key straddling the 200-character cut of the message.
     await using engine = await startRawEngine(`${'x'.repeat(190)}${apiKey} rejected`, 400);
-    await using backend = createDisposableBackend({ type: 'tei', baseUrls: [engine.url], model: 'm', apiKey });
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [engine.url],
+      model: 'm',
+      apiKey,
+    });
     const error = await scoringErrorOf(backend.doScore({ query: QUERY, documents: DOCUMENTS }));
     expect(error.type).toBe('upstream_error');
     expect(error.message).toContain('400');

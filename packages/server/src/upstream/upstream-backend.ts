@@ -540,7 +540,10 @@ export class UpstreamBackend implements ScoringBackendV1 {
     }
     const described = json === undefined ? undefined : this.#dialect.describeError(json);
     // Redacted before it is cut short, so a cut through a key cannot leave part of it in the message.
-    const message = this.#redact(described?.message ?? (text || 'no message'), described === undefined ? 200 : 500);
+    const message = this.#redact(
+      described?.message ?? (text || 'no message'),
+      described === undefined ? 200 : 500,
+    );
     if (status === 429 || status === 503) {
       return {
         ok: false,

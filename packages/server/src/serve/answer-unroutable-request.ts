@@ -1,0 +1,76 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  createErrorResponse,
+  createRequestId,
+  type ErrorDescription,
+  sanitizeRequestId,
+} from '@sealink/rerank-contract';
+
+/**
+ * The description of a request whose target cannot be made into a URL: `@hono/node-server` rejects a
+ * backslash in the path, a malformed `Host`, `OPTIONS *`, an absolute URL of another scheme, with a
+ * `RequestError` whose message names the fault (a fixed text, never the request's own bytes).
+ */
+function unroutableRequestDescription(error: Error): ErrorDescription {
+  const reason = error.message;
+  return {
+    type: 'invalid_request_error',
+    code: 'invalid_request_target',
+    message: `${reason}: the request target or Host header cannot be read as an http URL of this server.`,
+  };
+}
+
+const isRequestError = (error: unknown): error is Error =>
+  error instanceof Error && error.name === 'RequestError';
+
+/**
+ * The `errorHandler` of `@hono/node-server`'s request listener: a request it cannot turn into a web
+ * `Request` gets the contract's 400 error body with a new request id, instead of an empty 400. Any other
+ * error (the app's fetch handler failing, which its own error handler should prevent) is a 500
+ * `internal_error` in the same shape.
+ */
+export function unroutableRequestResponse(error: unknown): Response {
+  const requestId = createRequestId();
+  const answer = createErrorResponse(
+    isRequestError(error)
+      ? unroutableRequestDescription(error)
+      : { type: 'internal_error', code: 'internal_error', message: 'An unexpected error in the server.' },
+    requestId,
+  );
+  return Response.json(answer.body, { status: answer.status, headers: { 'x-request-id': requestId } });
+}
+
+/**
+ * Answers an HTTP/1.1 request without a `Host` header (RFC 9112 section 3.2: a server must answer it
+ * 400) with the contract's error body, honouring a valid `X-Request-Id`, and closes the connection.
+ * Node's own check (`requireHostHeader`) answers with an empty body, so the server turns it off and
+ * calls this instead; returns `false` when the request has a `Host` (or is HTTP/1.0) and goes on.
+ */
+export function answerMissingHost(incoming: IncomingMessage, outgoing: ServerResponse): boolean {
+  if (
+    incoming.headers.host !== undefined ||
+    incoming.httpVersionMajor !== 1 ||
+    incoming.httpVersionMinor === 0
+  ) {
+    return false;
+  }
+  const requestId = sanitizeRequestId(incoming.headers['x-request-id']?.toString()) ?? createRequestId();
+  const answer = createErrorResponse(
+    {
+      type: 'invalid_request_error',
+      code: 'missing_host',
+      message: 'An HTTP/1.1 request must carry a Host header.',
+    },
+    requestId,
+  );
+  const body = JSON.stringify(answer.body);
+  incoming.resume();
+  outgoing.writeHead(answer.status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'x-request-id': requestId,
+    connection: 'close',
+  });
+  outgoing.end(body);
+  return true;
+}
