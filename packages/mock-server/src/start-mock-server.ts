@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
+import { answerClientError } from './answer-client-error.js';
 import { createMockApp, type MockApp, type MockControls } from './create-mock-app.js';
 import type { MockFaults } from './mock-faults.js';
 import type { MockServerOptions } from './mock-options.js';
@@ -40,6 +41,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     fetch: app.fetch,
     overrideGlobalObjects: options.overrideGlobalObjects ?? false,
   }) as Server;
+  // Requests Node's parser rejects get the contract's error body, as from the real server.
+  server.on('clientError', answerClientError);
   server.listen(options.port ?? 0, host);
   try {
     await once(server, 'listening');

@@ -1,0 +1,89 @@
+import { connect } from 'node:net';
+import { ErrorResponse } from '@sealink/rerank-contract';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MockServer, startMockServer } from './start-mock-server.js';
+
+/** Writes raw bytes to the mock and resolves with all it sends back until the connection closes. */
+async function rawExchange(port: number, bytes: string): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  socket.setTimeout(5000, () =>
+    socket.destroy(new Error('the mock did not close the connection within 5 s')),
+  );
+  socket.write(bytes, 'latin1');
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of socket) chunks.push(chunk as Buffer);
+  } catch (error) {
+    // The mock may close while the rest of an oversized request is still being written.
+    if (!['ECONNRESET', 'EPIPE'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+  }
+  return Buffer.concat(chunks).toString('latin1');
+}
+
+/** The status and contract error of a raw answer, after checking its framing and request id. */
+function contractError(raw: string) {
+  const split = raw.indexOf('\r\n\r\n');
+  const head = raw.slice(0, split);
+  const body = raw.slice(split + 4);
+  const header = (name: string) => new RegExp(`^${name}:[ \t]*(.*)$`, 'im').exec(head)?.[1];
+  expect(header('connection')).toBe('close');
+  expect(Number(header('content-length'))).toBe(Buffer.byteLength(body));
+  const { error } = ErrorResponse.parse(JSON.parse(body));
+  expect(error.request_id).toBe(header('x-request-id'));
+  return { status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(head)?.[1]), error };
+}
+
+describe('requests Node’s parser rejects, over a socket', () => {
+  let mock: MockServer;
+  beforeAll(async () => {
+    mock = await startMockServer();
+  });
+  afterAll(async () => {
+    await mock.close();
+  });
+
+  it('answers a malformed request line with 400 malformed_http in the contract shape', async () => {
+    const { status, error } = contractError(await rawExchange(mock.port, 'NOT A REQUEST\r\n\r\n'));
+    expect(status).toBe(400);
+    expect(error).toMatchObject({ type: 'invalid_request_error', code: 'malformed_http' });
+  });
+
+  it('answers headers over the size limit with 400 headers_too_large, as the server does', async () => {
+    const raw = await rawExchange(
+      mock.port,
+      `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`,
+    );
+    const { status, error } = contractError(raw);
+    expect(status).toBe(400);
+    expect(error).toMatchObject({ type: 'invalid_request_error', code: 'headers_too_large' });
+  });
+
+  it('still answers a good request after a bad one on another connection', async () => {
+    await rawExchange(mock.port, 'GARBAGE\r\n\r\n');
+    const answer = await fetch(`${mock.url}/healthz`);
+    expect(answer.status).toBe(200);
+    await answer.arrayBuffer();
+  });
+
+  it('property: a broken request line gets a 4xx in the contract shape with its request id, never a bare status line', async () => {
+    const token = fc.string({
+      minLength: 1,
+      maxLength: 12,
+      unit: fc.constantFrom(...'AZaz09 /:@{}<>"\\\t\x01\x7f'),
+    });
+    const brokenLine = fc
+      .tuple(token, token, fc.constantFrom('HTTP/1.1', 'HTTP/9.9', 'HTTX/1.1', '', 'http/1.1'))
+      .map(([method, target, version]) => `${method} ${target} ${version}`)
+      .filter((line) => !/^[A-Z]+ \/\S* HTTP\/1\.1$/.test(line));
+    await fc.assert(
+      fc.asyncProperty(brokenLine, async (line) => {
+        const raw = await rawExchange(mock.port, `${line}\r\nHost: x\r\n\r\n`);
+        const { status } = contractError(raw);
+        expect(status).toBeGreaterThanOrEqual(400);
+        expect(status).toBeLessThan(500);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
