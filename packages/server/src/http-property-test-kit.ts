@@ -1,0 +1,215 @@
+import { connect } from 'node:net';
+import { ErrorResponse, sanitizeRequestId, statusOfErrorType } from '@sealink/rerank-contract';
+import fc from 'fast-check';
+import { expect } from 'vitest';
+import { createRerankApp, type RerankAppOptions } from './create-rerank-app.js';
+import { ModelRegistry } from './registry/model-registry.js';
+import { serveRerankApp } from './serve/serve-rerank-app.js';
+import { captureLogger } from './testing/capture-logger.js';
+import { ScriptedBackend } from './testing/scripted-backend.js';
+
+/**
+ * Shared pieces of the HTTP property tests (`*.property.test.ts`): a server on 127.0.0.1 port 0, a raw
+ * HTTP/1.1 client that sends any method, path and header as written (fetch and undici refuse or rewrite
+ * some), arbitraries of junk headers, and the check that an answer is the contract's error.
+ */
+
+/** The API key of {@link startPropertyServer}. */
+export const PROPERTY_API_KEY = 'sk-property-test-key';
+
+/** The request ids the contract echoes: what `sanitizeRequestId` keeps. */
+export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The app over a real socket, serving `modelIds` (`bm25` and `other` by default) from scripted backends
+ * that score by word overlap; `await using` closes it.
+ */
+export async function startPropertyServer(
+  modelIds: readonly string[] = ['bm25', 'other'],
+  overrides: Partial<RerankAppOptions> = {},
+) {
+  const registry = new ModelRegistry(modelIds.map((id) => ({ id, backend: new ScriptedBackend() })));
+  const app = createRerankApp({
+    registry,
+    auth: { apiKeys: [PROPERTY_API_KEY] },
+    logger: captureLogger('fatal').logger,
+    ...overrides,
+  });
+  const server = await serveRerankApp(app);
+  return Object.assign(server, { registry });
+}
+
+/** A request as {@link sendRaw} writes it. */
+export interface RawRequest {
+  /** The method token, as written. */
+  method: string;
+  /** The request target, as written. */
+  path: string;
+  /** Header lines in order; `Host`, `Content-Length` and `Connection: close` are added. */
+  headers?: readonly (readonly [string, string])[];
+  /** The body; `Content-Length` is set from it. */
+  body?: string | Uint8Array;
+}
+
+/** A parsed answer; `status` is 0 when the server closed the connection without one. */
+export interface RawAnswer {
+  status: number;
+  /** Header values by lower-case name. */
+  headers: Map<string, string>;
+  /** The body as UTF-8 text. */
+  body: string;
+}
+
+function decodeChunked(data: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset < data.length) {
+    const lineEnd = data.indexOf('\r\n', offset);
+    if (lineEnd === -1) break;
+    const size = Number.parseInt(data.subarray(offset, lineEnd).toString('latin1'), 16);
+    if (!Number.isFinite(size) || size === 0) break;
+    parts.push(data.subarray(lineEnd + 2, lineEnd + 2 + size));
+    offset = lineEnd + 2 + size + 2;
+  }
+  return Buffer.concat(parts);
+}
+
+/** Parses the first final (non-1xx) answer in the bytes a server sent. */
+export function parseRawAnswer(data: Buffer, method: string): RawAnswer {
+  let rest = data;
+  for (;;) {
+    const headEnd = rest.indexOf('\r\n\r\n');
+    if (headEnd === -1) return { status: 0, headers: new Map(), body: '' };
+    const [statusLine = '', ...lines] = rest.subarray(0, headEnd).toString('latin1').split('\r\n');
+    const status = Number(statusLine.split(' ')[1]);
+    const headers = new Map(
+      lines.map((line) => {
+        const colon = line.indexOf(':');
+        return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()] as const;
+      }),
+    );
+    const payload = rest.subarray(headEnd + 4);
+    if (status >= 100 && status < 200) {
+      rest = payload;
+      continue;
+    }
+    let body: Buffer = payload;
+    if (method === 'HEAD' || status === 204 || status === 304) body = Buffer.alloc(0);
+    else if (headers.get('transfer-encoding')?.toLowerCase() === 'chunked') body = decodeChunked(payload);
+    else if (headers.has('content-length')) body = payload.subarray(0, Number(headers.get('content-length')));
+    return { status, headers, body: body.toString('utf8') };
+  }
+}
+
+/** Sends one request on a fresh connection with `Connection: close` and parses the answer. */
+export function sendRaw(port: number, request: RawRequest): Promise<RawAnswer> {
+  const body = request.body === undefined ? undefined : Buffer.from(request.body);
+  let head = `${request.method} ${request.path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`;
+  for (const [name, value] of request.headers ?? []) head += `${name}: ${value}\r\n`;
+  if (body !== undefined) head += `Content-Length: ${body.length}\r\n`;
+  head += 'Connection: close\r\n\r\n';
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const received: Buffer[] = [];
+    const done = () => resolve(parseRawAnswer(Buffer.concat(received), request.method));
+    socket.on('data', (data: Buffer) => received.push(data));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      // The server may close while we still write: what it answered before counts.
+      if (error.code === 'EPIPE' || error.code === 'ECONNRESET') done();
+      else reject(error);
+    });
+    socket.on('close', done);
+    socket.on('connect', () => {
+      socket.write(head, 'latin1');
+      if (body !== undefined) socket.write(body);
+    });
+    socket.setTimeout(5000, () => socket.destroy());
+  });
+}
+
+/** A header value as HTTP/1.1 carries it: visible ASCII, spaces and tabs. */
+export const headerValueArbitrary: fc.Arbitrary<string> = fc
+  .string({ maxLength: 40, unit: 'binary-ascii' })
+  .map((value) => value.replace(/[^\t\x20-\x7e]/g, ''));
+
+/** Header names the property tests set themselves, so that the request stays framed as written. */
+const FRAMING_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection']);
+
+/** A header name: a common one or any token, never one that frames the request. */
+export const headerNameArbitrary: fc.Arbitrary<string> = fc
+  .oneof(
+    fc.constantFrom(
+      'accept',
+      'accept-encoding',
+      'accept-language',
+      'cache-control',
+      'content-encoding',
+      'content-language',
+      'cookie',
+      'expect',
+      'forwarded',
+      'if-none-match',
+      'origin',
+      'pragma',
+      'range',
+      'referer',
+      'te',
+      'upgrade',
+      'user-agent',
+      'x-forwarded-for',
+      'x-forwarded-proto',
+      'x-http-method-override',
+      'x-request-id',
+      'X-Request-ID',
+    ),
+    fc.stringMatching(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,20}$/),
+  )
+  .filter((name) => !FRAMING_HEADERS.has(name.toLowerCase()));
+
+/** Up to four extra headers of any name and value. */
+export const junkHeadersArbitrary: fc.Arbitrary<[string, string][]> = fc.array(
+  fc.tuple(headerNameArbitrary, headerValueArbitrary),
+  { maxLength: 4 },
+);
+
+/** An `X-Request-Id` value: one the contract keeps, or any header value. */
+export const requestIdArbitrary: fc.Arbitrary<string> = fc.oneof(
+  fc.stringMatching(/^[A-Za-z0-9._:-]{1,128}$/),
+  fc.stringMatching(/^[A-Za-z0-9._:-]{1,20}$/).map((id) => ` ${id}\t`),
+  headerValueArbitrary,
+);
+
+/** A method: one Node's parser knows (or a method it rejects, such as a made-up token). */
+export const methodArbitrary: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS') },
+  { weight: 1, arbitrary: fc.constantFrom('TRACE', 'PROPFIND', 'SEARCH', 'PURGE', 'MKCOL', 'LOCK', 'QUERY') },
+  { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,11}$/) },
+);
+
+/**
+ * Checks that an answer is an error in the contract's shape: JSON content type, a body that parses as
+ * `ErrorResponse`, a status that is the one the contract gives its type, and the `X-Request-Id` header in
+ * the body (a HEAD answer has no body, so only its status and request id are checked). Returns the error.
+ */
+export function expectContractError(answer: RawAnswer, method: string) {
+  const requestId = answer.headers.get('x-request-id');
+  expect(requestId).toMatch(REQUEST_ID_PATTERN);
+  if (method === 'HEAD') return undefined;
+  expect(answer.headers.get('content-type')).toMatch(/^application\/json\b/);
+  const parsed = ErrorResponse.safeParse(JSON.parse(answer.body));
+  expect(parsed.success, answer.body).toBe(true);
+  const error = parsed.data!.error;
+  expect(statusOfErrorType(error.type)).toBe(answer.status);
+  expect(error.request_id).toBe(requestId);
+  return error;
+}
+
+/**
+ * The request id an answer from the app must carry for these headers: the one `X-Request-Id` when the
+ * contract keeps it, or `undefined` when the server makes its own (none sent, a value it drops, or the
+ * header sent twice, which Node joins with `, `).
+ */
+export function echoedRequestId(headers: readonly (readonly [string, string])[]): string | undefined {
+  const sent = headers.filter(([name]) => name.toLowerCase() === 'x-request-id');
+  return sent.length === 1 ? sanitizeRequestId(sent[0]![1]) : undefined;
+}
