@@ -257,6 +257,18 @@ describe('startMockServer over a socket', () => {
     expect(statuses).toEqual([200, 401, 200, 401]);
   });
 
+  it('answers GET /readyz with every model ready, and other methods on it with 405', async () => {
+    await using mock = await startMockServer({ models: ['bm25', 'other'] });
+    const ready = await request(`${mock.url}/readyz`);
+    expect(ready.statusCode).toBe(200);
+    expect(ready.headers['x-request-id']).toMatch(/^req_/);
+    expect(await ready.body.json()).toEqual({ status: 'ready', models: { bm25: 'ready', other: 'ready' } });
+    const post = await request(`${mock.url}/readyz`, { method: 'POST' });
+    expect(post.statusCode).toBe(405);
+    expect(post.headers.allow).toBe('GET, HEAD');
+    expect(ErrorResponse.parse(await post.body.json()).error.code).toBe('method_not_allowed');
+  });
+
   it('draws the same random latency from the same seed, and records it in the journal', async () => {
     const delays = async (seed: number) => {
       const app = createMockApp({ seed, latency: { ms: 1, jitterMs: 4 } });

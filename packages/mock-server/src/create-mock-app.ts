@@ -102,6 +102,11 @@ const CORS_HEADERS: Readonly<Record<string, string>> = {
   ].join(', '),
 };
 const CORS_ALLOWED_HEADERS = 'Authorization, Content-Type, X-Request-Id, X-Mock-Fault';
+/**
+ * The largest body of `POST /__mock/faults`. A fault is at most a few hundred bytes and a scenario a few of
+ * them, so 1 MiB (tens of thousands of faults) is plenty; a larger body gets 413 and is not read.
+ */
+const MAX_CONTROL_BODY_BYTES = 1024 * 1024;
 
 function errorJson(c: Context<MockEnv>, answer: ErrorAnswer, headers?: Record<string, string>): Response {
   return c.json(answer.body, answer.status, headers);
@@ -116,6 +121,20 @@ function requestHeader(c: Context<MockEnv>, name: string): string | undefined {
   if (incoming === undefined) return c.req.header(name);
   const value = incoming.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/**
+ * Reads the request body up to `maxBytes` as text, or, past it, makes the contract's 413 answer (with
+ * `Connection: close`, since the rest of the body is left unread).
+ */
+async function readBodyText(
+  c: Context<MockEnv>,
+  maxBytes: number,
+): Promise<{ kind: 'read'; text: string } | { kind: 'too-large'; answer: Response }> {
+  const read = await readLimitedBody(c.req.raw, maxBytes, nodeBindings(c.env)?.incoming);
+  if (read.kind === 'read') return read;
+  const answer = errorJson(c, bodyTooLargeError(maxBytes, c.get('requestId')), { connection: 'close' });
+  return { kind: 'too-large', answer };
 }
 
 function replaceResponse(c: Context<MockEnv>, response: Response): void {
@@ -151,11 +170,15 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const settings = resolveMockAppOptions(options);
   const journal = new RequestJournal(settings.journalLimit);
   const faults = new MockFaults();
-  if (options.faults !== undefined) faults.enqueue(...options.faults);
+  if (options.faults !== undefined) faults.enqueueAll(options.faults);
   const closing = new AbortController();
   const random = xoroshiro128plus(settings.seed);
   const modelList = mockModelList(settings.models, settings.maxDocuments);
   const openApiByOrigin = new Map<string, string>();
+  const readiness = {
+    status: 'ready',
+    models: Object.fromEntries(settings.models.map((id) => [id, 'ready'])),
+  };
   let proxy: Promise<ValidatingProxy> | undefined;
   const proxyOptions = settings.proxy;
   const getProxy =
@@ -214,19 +237,33 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     return new Response(null, { status: 204, headers: preflight });
   });
 
+  /** With `apiKeys`, whether the request carries one of them; always true without. */
+  const isAuthorized = (c: Context<MockEnv>): boolean => {
+    if (settings.apiKeys.size === 0) return true;
+    const key = /^Bearer\s+(\S+)\s*$/i.exec(requestHeader(c, 'authorization') ?? '')?.[1];
+    return key !== undefined && settings.apiKeys.has(key);
+  };
+  const unauthorized = (c: Context<MockEnv>, headers: Record<string, string> = {}): Response =>
+    errorJson(c, authenticationError(c.get('requestId')), { 'www-authenticate': 'Bearer', ...headers });
+
+  // The key is checked first, as the real server does, so a missing or wrong key gets 401 whatever faults
+  // are configured (faults apply only to authenticated requests) and whatever the body's size. The body
+  // of a refused request is still read (within the limit) for the journal.
   app.use('/v1/*', async (c, next) => {
     const requestId = c.get('requestId');
     const entry = c.get('entry');
+    const authorized = isAuthorized(c);
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      const read = await readLimitedBody(c.req.raw, settings.maxBodyBytes, nodeBindings(c.env)?.incoming);
+      const read = await readBodyText(c, settings.maxBodyBytes);
       if (read.kind === 'too-large') {
-        return errorJson(c, bodyTooLargeError(settings.maxBodyBytes, requestId), { connection: 'close' });
+        return authorized ? read.answer : unauthorized(c, { connection: 'close' });
       }
       const json = parseJsonBody(read.text, requestId);
       c.set('bodyText', read.text);
       c.set('jsonBody', json);
       entry.body = json.success ? json.value : read.text === '' ? undefined : read.text;
     }
+    if (!authorized) return unauthorized(c);
     let fault: MockFault | undefined;
     const faultHeader = settings.faultHeader ? requestHeader(c, FAULT_HEADER) : undefined;
     if (faultHeader !== undefined) {
@@ -342,15 +379,6 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     replaceResponse(c, await sendRawAnswer(c.env, answer, closing.signal));
   });
 
-  app.use('/v1/*', async (c, next) => {
-    if (settings.apiKeys.size === 0) return next();
-    const key = /^Bearer\s+(\S+)\s*$/i.exec(requestHeader(c, 'authorization') ?? '')?.[1];
-    if (key === undefined || !settings.apiKeys.has(key)) {
-      return errorJson(c, authenticationError(c.get('requestId')), { 'www-authenticate': 'Bearer' });
-    }
-    return next();
-  });
-
   app.post(RERANK_PATH, (c) => {
     const requestId = c.get('requestId');
     const contentTypeError = checkJsonContentType(requestHeader(c, 'content-type'), requestId);
@@ -389,6 +417,9 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
+  // The real server's readiness probe; the mock's models are always ready.
+  app.get('/readyz', (c) => c.json(readiness));
+
   app.get('/openapi.json', (c) => {
     const origin = new URL(c.req.url).origin;
     let document = openApiByOrigin.get(origin);
@@ -410,10 +441,13 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   });
   app.post('/__mock/faults', async (c) => {
     const requestId = c.get('requestId');
-    const parsed = parseJsonBody(await c.req.text(), requestId);
+    const read = await readBodyText(c, MAX_CONTROL_BODY_BYTES);
+    if (read.kind === 'too-large') return read.answer;
+    const parsed = parseJsonBody(read.text, requestId);
     if (!parsed.success) return errorJson(c, parsed.error);
     try {
-      faults.enqueue(...(Array.isArray(parsed.value) ? parsed.value : [parsed.value]));
+      // Never spread: an array of any length must not overflow the call stack.
+      faults.enqueueAll(Array.isArray(parsed.value) ? parsed.value : [parsed.value]);
     } catch (error) {
       if (!(error instanceof InvalidMockFaultError)) throw error;
       const answer = createErrorResponse(
@@ -434,6 +468,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     [MODELS_PATH, ['GET', 'HEAD']],
     [MODEL_PATH, ['GET', 'HEAD']],
     ['/healthz', ['GET', 'HEAD']],
+    ['/readyz', ['GET', 'HEAD']],
     ['/openapi.json', ['GET', 'HEAD']],
   ];
   for (const [path, methods] of allowedMethods) {

@@ -1,7 +1,9 @@
 import { ErrorResponse, EXAMPLE_RERANK_REQUEST, type RerankRequest } from '@sealink/rerank-contract';
 import { checkRerankResponse } from '@sealink/rerank-contract/testing';
+import fc from 'fast-check';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
+import type { MockFault } from './mock-fault.js';
 import type { MockServerOptions } from './mock-options.js';
 import { startMockServer as startServer } from './start-mock-server.js';
 
@@ -292,3 +294,82 @@ describe.each([{ overrideGlobalObjects: false }, { overrideGlobalObjects: true }
     });
   },
 );
+
+describe('faults apply only to authenticated requests', () => {
+  const wrongAuthorization = fc.oneof(
+    fc.constant(undefined),
+    fc.constantFrom('Bearer wrong-key', 'Bearer', 'Basic dGVzdDp0ZXN0', 'test-key', 'Bearer test-key extra'),
+    fc.string({ maxLength: 30 }).filter((value) => /^[\x21-\x7e ]*$/.test(value) && !/test-key/.test(value)),
+  );
+  const anyFault = fc.constantFrom<MockFault>(
+    { kind: 'error', status: 503 },
+    { kind: 'error', status: 429, retryAfter: '1' },
+    { kind: 'empty' },
+    { kind: 'malformed-json' },
+    { kind: 'contract-violation' },
+    { kind: 'hang' },
+    { kind: 'reset', phase: 'before-headers' },
+    { kind: 'reset', phase: 'mid-body' },
+    { kind: 'latency', ms: 1, phase: 'body' },
+  );
+
+  it('property: a missing or wrong key gets 401 in the contract shape whatever fault is queued, in a rule or in the header', async () => {
+    await using mock = await startServer({ apiKeys: ['test-key'] });
+    await fc.assert(
+      fc.asyncProperty(
+        wrongAuthorization,
+        anyFault,
+        fc.constantFrom('queue', 'rule', 'header'),
+        fc.constantFrom('/v1/rerank', '/v1/models'),
+        async (authorization, fault, how, path) => {
+          mock.clear();
+          if (how === 'queue') mock.faults.enqueue(fault);
+          if (how === 'rule') mock.faults.when({}, fault);
+          const headers: Record<string, string> = { 'content-type': 'application/json' };
+          if (authorization !== undefined) headers.authorization = authorization;
+          if (how === 'header') headers['x-mock-fault'] = JSON.stringify(fault);
+          const answer = await request(`${mock.url}${path}`, {
+            method: path === '/v1/rerank' ? 'POST' : 'GET',
+            headers,
+            body: path === '/v1/rerank' ? JSON.stringify(rerankBody) : null,
+            headersTimeout: 2000,
+          });
+          const text = await answer.body.text();
+          expect(answer.statusCode).toBe(401);
+          const { error } = ErrorResponse.parse(JSON.parse(text));
+          expect(error.request_id).toBe(answer.headers['x-request-id']);
+          expect(mock.requests[0]?.fault).toBeUndefined();
+          // A queued fault is left for the next authenticated request.
+          expect(mock.faults.pending).toHaveLength(how === 'queue' ? 1 : 0);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('leaves a queued fault for the next authenticated request, and journals the refused body', async () => {
+    await using mock = await startServer({ apiKeys: ['test-key'] });
+    mock.faults.enqueue({ kind: 'error', status: 503 });
+    const refused = await postRerank(mock.url, { authorization: 'Bearer nope' });
+    expect(refused.statusCode).toBe(401);
+    expect(ErrorResponse.parse(await refused.body.json()).error.code).toBe('invalid_api_key');
+    const faulted = await postRerank(mock.url, { authorization: 'Bearer test-key' });
+    expect(faulted.statusCode).toBe(503);
+    await faulted.body.dump();
+    expect(mock.requests.map((entry) => [entry.status, entry.fault?.kind])).toEqual([
+      [401, undefined],
+      [503, 'error'],
+    ]);
+    expect(mock.requests[0]?.body).toEqual(rerankBody);
+  });
+
+  it('answers 401 before 413: an unauthenticated body over the limit is refused for its key', async () => {
+    await using mock = await startServer({ apiKeys: ['test-key'], maxBodyBytes: 64 });
+    const refused = await postRerank(mock.url);
+    expect(refused.statusCode).toBe(401);
+    await refused.body.dump();
+    const tooLarge = await postRerank(mock.url, { authorization: 'Bearer test-key' });
+    expect(tooLarge.statusCode).toBe(413);
+    await tooLarge.body.dump();
+  });
+});

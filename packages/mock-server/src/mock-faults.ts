@@ -78,9 +78,9 @@ class FaultRule implements MockFaultRule {
 }
 
 /**
- * The faults a mock applies to the requests on its `/v1/` routes: a queue where each fault applies to one
- * following request, in order (a scenario such as 429, then 503, then a normal answer), and rules that
- * apply to the requests they match. A queued fault goes first; then the oldest matching rule.
+ * The faults a mock applies to the authenticated requests on its `/v1/` routes: a queue where each fault
+ * applies to one following request, in order (a scenario such as 429, then 503, then a normal answer),
+ * and rules that apply to the requests they match. A queued fault goes first; then the oldest matching rule.
  */
 export class MockFaults {
   readonly #queue: MockFault[] = [];
@@ -91,8 +91,17 @@ export class MockFaults {
    * @throws InvalidMockFaultError when one is not a valid fault.
    */
   enqueue(...faults: MockFault[]): void {
-    const checked = faults.map(checkMockFault);
-    this.#queue.push(...checked);
+    this.enqueueAll(faults);
+  }
+
+  /**
+   * Queues a list of faults of any length (spreading a long list into {@link enqueue} overflows the call
+   * stack); each applies to one following request, in order. All or none: when one is invalid, none is queued.
+   * @throws InvalidMockFaultError when one is not a valid fault.
+   */
+  enqueueAll(faults: Iterable<MockFault>): void {
+    const checked = Array.from(faults, (fault) => checkMockFault(fault));
+    for (const fault of checked) this.#queue.push(fault);
   }
 
   /**
