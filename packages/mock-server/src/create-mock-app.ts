@@ -2,11 +2,13 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import {
   authenticationError,
   bodyTooLargeError,
+  checkContentEncoding,
   checkJsonContentType,
   createErrorResponse,
   createOpenApiDocument,
   createRequestId,
   type ErrorAnswer,
+  invalidUtf8Error,
   type JsonBodyParse,
   listModelsRoute,
   methodNotAllowedError,
@@ -130,7 +132,7 @@ function requestHeader(c: Context<MockEnv>, name: string): string | undefined {
 async function readBodyText(
   c: Context<MockEnv>,
   maxBytes: number,
-): Promise<{ kind: 'read'; text: string } | { kind: 'too-large'; answer: Response }> {
+): Promise<{ kind: 'read'; text: string; validUtf8: boolean } | { kind: 'too-large'; answer: Response }> {
   const read = await readLimitedBody(c.req.raw, maxBytes, nodeBindings(c.env)?.incoming);
   if (read.kind === 'read') return read;
   const answer = errorJson(c, bodyTooLargeError(maxBytes, c.get('requestId')), { connection: 'close' });
@@ -258,7 +260,9 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
       if (read.kind === 'too-large') {
         return authorized ? read.answer : unauthorized(c, { connection: 'close' });
       }
-      const json = parseJsonBody(read.text, requestId);
+      const json: JsonBodyParse = read.validUtf8
+        ? parseJsonBody(read.text, requestId)
+        : { success: false, error: invalidUtf8Error(requestId) };
       c.set('bodyText', read.text);
       c.set('jsonBody', json);
       entry.body = json.success ? json.value : read.text === '' ? undefined : read.text;
@@ -381,7 +385,9 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
 
   app.post(RERANK_PATH, (c) => {
     const requestId = c.get('requestId');
-    const contentTypeError = checkJsonContentType(requestHeader(c, 'content-type'), requestId);
+    const contentTypeError =
+      checkJsonContentType(requestHeader(c, 'content-type'), requestId) ??
+      checkContentEncoding(requestHeader(c, 'content-encoding'), requestId);
     if (contentTypeError !== undefined) return errorJson(c, contentTypeError);
     const parsed = c.get('jsonBody') ?? parseJsonBody('', requestId);
     if (!parsed.success) return errorJson(c, parsed.error);

@@ -142,3 +142,16 @@ describe('property: bad input never gives a 5xx', () => {
     );
   });
 });
+
+describe('bodies whose bytes are not UTF-8', () => {
+  it('answers 400 invalid_utf8 like the real server, and journals the text with replacement characters', async () => {
+    const latin1 = Buffer.from(
+      JSON.stringify({ model: DEFAULT_MOCK_MODELS[0], query: 'café', documents: ['a'] }),
+      'latin1',
+    );
+    const answer = await postJson(Uint8Array.from(latin1));
+    expect(answer.status).toBe(400);
+    expect(ErrorResponse.parse(JSON.parse(answer.text)).error.code).toBe('invalid_utf8');
+    expect(mock.requests.at(-1)?.body).toContain('caf\uFFFD');
+  });
+});

@@ -1,16 +1,29 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 
 /** The outcome of {@link readLimitedBody}. */
-export type LimitedBody = { kind: 'read'; text: string } | { kind: 'too-large' };
+export type LimitedBody =
+  | {
+      kind: 'read';
+      /** The body as UTF-8 text; bytes that are not UTF-8 become U+FFFD here, for the journal. */
+      text: string;
+      /** Whether the bytes were valid UTF-8: the API answers `invalid_utf8` when they were not. */
+      validUtf8: boolean;
+    }
+  | { kind: 'too-large' };
 
 const decoder = new TextDecoder();
+
+function decodeBody(bytes: Uint8Array): LimitedBody {
+  return { kind: 'read', text: decoder.decode(bytes), validUtf8: isUtf8(bytes) };
+}
 
 function declaredLength(value: string | null | undefined): number {
   return value === null || value === undefined ? Number.NaN : Number(value);
 }
 
 /**
- * Reads a request body as UTF-8 text (invalid bytes become U+FFFD), up to `maxBytes`. A declared
+ * Reads a request body as UTF-8 text (saying whether its bytes were valid UTF-8), up to `maxBytes`. A declared
  * `Content-Length` over the limit is refused before reading; a body that grows past it while streaming is
  * refused as soon as it does, and the rest is not read.
  *
@@ -28,7 +41,7 @@ export async function readLimitedBody(
 ): Promise<LimitedBody> {
   if (declaredLength(request.headers.get('content-length')) > maxBytes) return { kind: 'too-large' };
   if (incoming !== undefined) return readIncoming(incoming, maxBytes);
-  if (request.body === null) return { kind: 'read', text: '' };
+  if (request.body === null) return { kind: 'read', text: '', validUtf8: true };
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -42,18 +55,18 @@ export async function readLimitedBody(
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return { kind: 'read', text: decoder.decode(chunks[0]) };
+  if (chunks.length === 1) return decodeBody(chunks[0]!);
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return { kind: 'read', text: decoder.decode(bytes) };
+  return decodeBody(bytes);
 }
 
 function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<LimitedBody> {
-  if (incoming.readableEnded) return Promise.resolve({ kind: 'read', text: '' });
+  if (incoming.readableEnded) return Promise.resolve({ kind: 'read', text: '', validUtf8: true });
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -75,10 +88,7 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<Limi
     };
     const onEnd = () => {
       cleanup();
-      resolve({
-        kind: 'read',
-        text: decoder.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)),
-      });
+      resolve(decodeBody(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
     };
     const onError = (error: Error) => {
       cleanup();

@@ -1,8 +1,7 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
-import { answerClientError } from './answer-client-error.js';
+import { getRequestListener } from '@hono/node-server';
+import { createContractHttpServer, unroutableRequestResponse } from '@sealink/rerank-contract/node-http';
 import { createMockApp, type MockApp, type MockControls } from './create-mock-app.js';
 import type { MockFaults } from './mock-faults.js';
 import type { MockServerOptions } from './mock-options.js';
@@ -37,12 +36,14 @@ function formatHost(host: string): string {
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const app = createMockApp(options);
   const host = options.host ?? '127.0.0.1';
-  const server = createAdaptorServer({
-    fetch: app.fetch,
-    overrideGlobalObjects: options.overrideGlobalObjects ?? false,
-  }) as Server;
-  // Requests Node's parser rejects get the contract's error body, as from the real server.
-  server.on('clientError', answerClientError);
+  // Malformed HTTP (parser errors, a target that is not a URL, no Host, CONNECT) gets the contract's error
+  // body, through the same server the real one uses.
+  const server = createContractHttpServer(
+    getRequestListener(app.fetch, {
+      overrideGlobalObjects: options.overrideGlobalObjects ?? false,
+      errorHandler: unroutableRequestResponse,
+    }),
+  );
   server.listen(options.port ?? 0, host);
   try {
     await once(server, 'listening');

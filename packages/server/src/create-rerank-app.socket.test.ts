@@ -272,6 +272,20 @@ describe('createRerankApp over a real socket', () => {
     }
   });
 
+  it('answers CONNECT 405 in the contract shape instead of dropping the connection', async () => {
+    await using server = await startServer();
+    const response = parseRawResponse(
+      await rawExchange(server.port, [
+        'CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\nX-Request-Id: tunnel-1\r\n\r\n',
+      ]),
+    );
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD, POST');
+    const { error } = ErrorResponse.parse(JSON.parse(response.body));
+    expect(error).toMatchObject({ type: 'method_not_allowed', request_id: 'tunnel-1' });
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
   it('answers an HTTP/1.1 request without Host 400 in the contract shape, honouring its X-Request-Id', async () => {
     await using server = await startServer();
     const response = parseRawResponse(

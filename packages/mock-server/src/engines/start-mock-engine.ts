@@ -310,13 +310,16 @@ export async function startMockEngine(options: MockEngineOptions): Promise<MockE
     outgoing.end(body);
   };
 
-  const server = createServer({ keepAliveTimeout: 60_000 }, (incoming, outgoing) => {
+  const listener = (incoming: IncomingMessage, outgoing: ServerResponse): void => {
     handle(incoming, outgoing).catch((error: unknown) => {
       if (error instanceof EngineKilledError || outgoing.destroyed) return;
       if (!outgoing.headersSent) outgoing.writeHead(500, { 'content-type': 'application/json' });
       outgoing.end(JSON.stringify(engineErrorBody(name, 'internal', 500, 'internal error')));
     });
-  });
+  };
+  const server = createServer({ keepAliveTimeout: 60_000 }, listener);
+  // Engines' servers (uvicorn, axum) ignore an `Expect` they do not know; Node would answer an empty 417.
+  server.on('checkExpectation', listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {

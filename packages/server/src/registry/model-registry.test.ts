@@ -28,6 +28,7 @@ describe('ModelRegistry', () => {
     ).toThrow(ModelRegistrationError);
     expect(() => new ModelRegistry([{ id: 'x', backend, maxDocuments: 0 }])).toThrow(/positive integer/);
     expect(() => new ModelRegistry([{ id: '', backend }])).toThrow(/empty/);
+    for (const id of ['.', '..']) expect(() => new ModelRegistry([{ id, backend }])).toThrow(/dot segment/);
     expect(
       () =>
         new ModelRegistry([

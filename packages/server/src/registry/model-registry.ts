@@ -30,12 +30,16 @@ export class ModelRegistry {
   readonly #listing: Model[];
   #closed = false;
 
-  /** @throws ModelRegistrationError on a duplicate id or a limit that is not a positive integer. */
+  /** @throws ModelRegistrationError on an empty, dot-segment or duplicate id, or a limit that is not a positive integer. */
   constructor(registrations: readonly ModelRegistration[]) {
     const defaultCreated = Math.floor(Date.now() / 1000);
     for (const registration of registrations) {
       const { id, backend } = registration;
       if (id.length === 0) throw new ModelRegistrationError('a model id must not be empty');
+      if (id === '.' || id === '..') {
+        // URL parsing resolves `/v1/models/..` away, so `GET /v1/models/{id}` could never reach it.
+        throw new ModelRegistrationError(`the model id '${id}' is a URL dot segment; choose another id`);
+      }
       if (this.#models.has(id)) throw new ModelRegistrationError(`the model id '${id}' is registered twice`);
       const maxDocuments = Math.min(
         MAX_DOCUMENTS,

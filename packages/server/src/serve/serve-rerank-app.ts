@@ -1,10 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
+import { createContractHttpServer, unroutableRequestResponse } from '@sealink/rerank-contract/node-http';
 import type { Hono } from 'hono';
 import type { Env } from 'hono/types';
-import { answerClientError } from './answer-client-error.js';
-import { answerMissingHost, unroutableRequestResponse } from './answer-unroutable-request.js';
 import { nodeRouteOf } from './node-routes.js';
 
 /** Options of {@link serveRerankApp}. */
@@ -44,9 +43,9 @@ const DRAIN_POLL_MS = 50;
 /**
  * Serves a Hono app on Node's HTTP server, resolving once it listens. Routes the app registered with
  * `registerNodeRoutes` (the rerank routes of `createRerankApp`) are answered straight from `node:http`;
- * every other request goes to the app through `@hono/node-server`. Requests Node's own parser rejects (a
- * broken request line, oversized headers, a request not received in time) are answered with the contract's
- * error body by {@link answerClientError}.
+ * every other request goes to the app through `@hono/node-server`. Requests Node's own parser or the
+ * adapter rejects (a broken request line, oversized headers, a target that is not a URL, no `Host`) are
+ * answered with the contract's error body (`createContractHttpServer`, `unroutableRequestResponse`).
  */
 export async function serveRerankApp<E extends Env>(
   app: Hono<E>,
@@ -58,19 +57,13 @@ export async function serveRerankApp<E extends Env>(
     // A target the adapter cannot make into a URL (bad Host, backslash, `OPTIONS *`): the contract's 400.
     errorHandler: unroutableRequestResponse,
   });
-  const listener = (incoming: IncomingMessage, outgoing: ServerResponse): void => {
-    if (answerMissingHost(incoming, outgoing)) return;
+  // Malformed HTTP outside the app (parser errors, no Host, CONNECT, unknown Expect) is answered in the
+  // contract's shape by the contract's server.
+  const server = createContractHttpServer((incoming: IncomingMessage, outgoing: ServerResponse): void => {
     const nodeRoute = nodeRouteOf(app, incoming);
     if (nodeRoute === undefined) void honoListener(incoming, outgoing);
     else nodeRoute(incoming, outgoing);
-  };
-  // Node's own Host check answers an empty 400; `answerMissingHost` answers it in the contract's shape.
-  const server = createServer({ requireHostHeader: false }, listener);
-  // Requests Node's parser rejects get the contract's error body too, not Node's bare status line.
-  server.on('clientError', answerClientError);
-  // An `Expect` other than `100-continue` may be answered 417 (RFC 9110 section 10.1.1), which Node does
-  // with an empty body; the server instead ignores the expectation it does not know and answers the request.
-  server.on('checkExpectation', listener);
+  });
   server.listen(options.port ?? 0, hostname);
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => reject(error);

@@ -1,10 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  createErrorResponse,
-  createRequestId,
-  type ErrorDescription,
-  sanitizeRequestId,
-} from '@sealink/rerank-contract';
+import { createErrorResponse, type ErrorDescription } from '../create-error-response.js';
+import { createRequestId, sanitizeRequestId } from '../request-preflight.js';
 
 /**
  * The description of a request whose target cannot be made into a URL: `@hono/node-server` rejects a

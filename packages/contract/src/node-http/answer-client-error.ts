@@ -1,6 +1,7 @@
-import { STATUS_CODES } from 'node:http';
+import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { createErrorResponse, createRequestId, type ErrorDescription } from '@sealink/rerank-contract';
+import { createErrorResponse, type ErrorAnswer, type ErrorDescription } from '../create-error-response.js';
+import { createRequestId, sanitizeRequestId } from '../request-preflight.js';
 
 /**
  * Where Node's HTTP server keeps the response in flight on a socket. Node's own default `clientError`
@@ -57,21 +58,62 @@ export function describeClientError(error: Error): ErrorDescription {
 }
 
 /**
- * The raw HTTP/1.1 answer for a parser error: the contract's error body with a new request id, in
- * `X-Request-Id` and in the body, and `Connection: close`.
+ * A complete raw HTTP/1.1 answer carrying a contract error: its status, the JSON body, the request id
+ * in `X-Request-Id`, any extra headers, and `Connection: close`. For sockets no `ServerResponse` owns.
  */
-export function clientErrorResponse(error: Error, requestId: string = createRequestId()): string {
-  const answer = createErrorResponse(describeClientError(error), requestId);
+export function rawErrorResponse(
+  answer: ErrorAnswer,
+  requestId: string,
+  headers: Readonly<Record<string, string>> = {},
+): string {
   const body = JSON.stringify(answer.body);
+  let extra = '';
+  for (const [name, value] of Object.entries(headers)) extra += `${name}: ${value}\r\n`;
   return (
     `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}\r\n` +
     'Content-Type: application/json\r\n' +
     `Content-Length: ${Buffer.byteLength(body)}\r\n` +
     `X-Request-Id: ${requestId}\r\n` +
+    extra +
     'Connection: close\r\n' +
     '\r\n' +
     body
   );
+}
+
+/**
+ * The raw HTTP/1.1 answer for a parser error: the contract's error body with a new request id, in
+ * `X-Request-Id` and in the body, and `Connection: close`.
+ */
+export function clientErrorResponse(error: Error, requestId: string = createRequestId()): string {
+  return rawErrorResponse(createErrorResponse(describeClientError(error), requestId), requestId);
+}
+
+/** Sends a raw answer on a socket, then closes it fully, at the latest after a grace period. */
+function endWithRawAnswer(socket: Duplex, raw: string): void {
+  // `end` flushes the answer first; the server's sockets allow half-open connections, so close it fully,
+  // and at the latest after a grace period, should the peer never read the answer.
+  const grace = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
+  grace.unref();
+  socket.once('close', () => clearTimeout(grace));
+  socket.end(raw, () => socket.destroy());
+}
+
+/**
+ * A `connect` listener for Node's HTTP server: the server is not a proxy, so `CONNECT` gets 405
+ * `method_not_allowed` in the contract's shape (Node would otherwise drop the connection unanswered).
+ */
+export function answerConnectRequest(request: IncomingMessage, socket: Duplex): void {
+  const requestId = sanitizeRequestId(request.headers['x-request-id']?.toString()) ?? createRequestId();
+  const answer = createErrorResponse(
+    {
+      type: 'method_not_allowed',
+      code: 'method_not_allowed',
+      message: 'CONNECT is not allowed: this server is not a proxy.',
+    },
+    requestId,
+  );
+  endWithRawAnswer(socket, rawErrorResponse(answer, requestId, { Allow: 'GET, HEAD, POST' }));
 }
 
 /**
@@ -88,10 +130,5 @@ export function answerClientError(error: Error, socket: Duplex): void {
     socket.destroy();
     return;
   }
-  // `end` flushes the answer first; the server's sockets allow half-open connections, so close it fully,
-  // and at the latest after a grace period, should the peer never read the answer.
-  const grace = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
-  grace.unref();
-  socket.once('close', () => clearTimeout(grace));
-  socket.end(clientErrorResponse(error), () => socket.destroy());
+  endWithRawAnswer(socket, clientErrorResponse(error));
 }

@@ -59,6 +59,27 @@ describe('requests Node’s parser rejects, over a socket', () => {
     expect(error).toMatchObject({ type: 'invalid_request_error', code: 'headers_too_large' });
   });
 
+  it('answers what the adapter or Node would answer empty in the contract shape, as the server does', async () => {
+    for (const [request, status, code] of [
+      ['GET /healthz HTTP/1.1\r\nHost: bad host\r\n', 400, 'invalid_request_target'],
+      ['GET /v1\\models HTTP/1.1\r\nHost: x\r\n', 400, 'invalid_request_target'],
+      ['OPTIONS * HTTP/1.1\r\nHost: x\r\n', 400, 'invalid_request_target'],
+      ['GET /healthz HTTP/1.1\r\n', 400, 'missing_host'],
+      ['CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n', 405, 'method_not_allowed'],
+    ] as const) {
+      const answer = contractError(await rawExchange(mock.port, `${request}Connection: close\r\n\r\n`));
+      expect({ request, status: answer.status, code: answer.error.code }).toEqual({ request, status, code });
+    }
+  });
+
+  it('answers a request with an unknown Expect as if it had none, not with an empty 417', async () => {
+    const raw = await rawExchange(
+      mock.port,
+      'GET /healthz HTTP/1.1\r\nHost: x\r\nExpect: something-else\r\nConnection: close\r\n\r\n',
+    );
+    expect(raw).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
   it('still answers a good request after a bad one on another connection', async () => {
     await rawExchange(mock.port, 'GARBAGE\r\n\r\n');
     const answer = await fetch(`${mock.url}/healthz`);

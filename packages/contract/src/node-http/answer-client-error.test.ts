@@ -1,8 +1,8 @@
 import { createServer, type RequestListener, type ServerOptions } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { PassThrough } from 'node:stream';
-import { ErrorResponse } from '@sealink/rerank-contract';
 import { describe, expect, it } from 'vitest';
+import { ErrorResponse } from '../error-response.js';
 import { answerClientError, clientErrorResponse } from './answer-client-error.js';
 
 /** A Node HTTP server on 127.0.0.1 port 0 that answers parser errors with {@link answerClientError}. */

@@ -1,0 +1,25 @@
+import { createServer, type RequestListener, type Server, type ServerOptions } from 'node:http';
+import { answerClientError, answerConnectRequest } from './answer-client-error.js';
+import { answerMissingHost } from './answer-unroutable-request.js';
+
+/**
+ * A `node:http` server whose every answer outside the app is in the contract's shape, so no input gets
+ * Node's bare status line, an empty body or a dropped connection:
+ * - requests Node's parser rejects get {@link answerClientError};
+ * - an HTTP/1.1 request without `Host` gets {@link answerMissingHost} (Node's own check is turned off,
+ *   since it answers an empty 400);
+ * - `CONNECT` gets {@link answerConnectRequest} (405; Node would drop it);
+ * - an `Expect` other than `100-continue` is ignored and the request answered as usual (RFC 9110
+ *   section 10.1.1 allows either; Node would answer an empty 417).
+ * The server and the mock server both serve through it, so they answer malformed HTTP alike.
+ */
+export function createContractHttpServer(listener: RequestListener, options: ServerOptions = {}): Server {
+  const guarded: RequestListener = (incoming, outgoing) => {
+    if (!answerMissingHost(incoming, outgoing)) listener(incoming, outgoing);
+  };
+  const server = createServer({ ...options, requireHostHeader: false }, guarded);
+  server.on('clientError', answerClientError);
+  server.on('connect', answerConnectRequest);
+  server.on('checkExpectation', guarded);
+  return server;
+}

@@ -1,0 +1,9 @@
+export {
+  answerClientError,
+  answerConnectRequest,
+  clientErrorResponse,
+  describeClientError,
+  rawErrorResponse,
+} from './answer-client-error.js';
+export { answerMissingHost, unroutableRequestResponse } from './answer-unroutable-request.js';
+export { createContractHttpServer } from './create-contract-http-server.js';
