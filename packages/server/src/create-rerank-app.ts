@@ -33,7 +33,7 @@ import {
 } from './http/api-routes.js';
 import { DeadlineSweeper } from './http/deadline-sweeper.js';
 import { discardUnreadBody } from './http/discard-unread-body.js';
-import { rawHeaderValue } from './http/raw-header-value.js';
+import { nodeHeaderValue } from './http/node-header-value.js';
 import { RequestBodyAbortedError, readRequestBody } from './http/read-request-body.js';
 import { ClientDisconnectedError, RequestDeadlineError } from './http/request-abort-reasons.js';
 import { RequestDeadline } from './http/request-deadline.js';
@@ -164,14 +164,14 @@ type RecordedHandler = (
 ) => PlainAnswer | Promise<PlainAnswer>;
 
 /**
- * The request of a Hono context. On Node it reads Node's raw request headers (`rawHeaderValue`):
- * going through `c.req.header` would build a web `Headers` object per request for the same answer.
+ * The request of a Hono context. On Node it reads Node's request headers (`nodeHeaderValue`): going
+ * through `c.req.header` would build a web `Headers` object per request for the same answer.
  */
 function honoRequestInput(c: RerankContext): RequestInput {
   const incoming = c.env?.incoming;
   return {
     method: c.req.method,
-    header: incoming === undefined ? (name) => c.req.header(name) : (name) => rawHeaderValue(incoming, name),
+    header: incoming === undefined ? (name) => c.req.header(name) : (name) => nodeHeaderValue(incoming, name),
     body: incoming ?? c.req.raw.body,
     remoteAddress: incoming?.socket.remoteAddress,
     watchClient: (onGone) => {
@@ -190,7 +190,7 @@ function honoRequestInput(c: RerankContext): RequestInput {
 function nodeRequestInput(incoming: IncomingMessage, outgoing: ServerResponse): RequestInput {
   return {
     method: incoming.method ?? 'POST',
-    header: (name) => rawHeaderValue(incoming, name),
+    header: (name) => nodeHeaderValue(incoming, name),
     body: incoming,
     remoteAddress: incoming.socket.remoteAddress,
     // A listener on the response rather than an AbortSignal of its own: creating an AbortSignal costs
