@@ -31,8 +31,9 @@ export interface RetryDelayInput {
 }
 
 /**
- * How long to wait before the next try, in milliseconds: `retry-after-ms`, else `Retry-After` (seconds
- * or an HTTP date) when it asks for 0 to 60 seconds, else exponential backoff from 0.5 s doubling to at
+ * How long to wait before the next try, in milliseconds: `retry-after-ms` (decimal digits), else
+ * `Retry-After` (decimal seconds or an IMF-fixdate HTTP date) when it asks for 0 to 60 seconds; any other
+ * value is ignored, else exponential backoff from 0.5 s doubling to at
  * most 8 s, less up to 25 % jitter so that many clients do not retry in step.
  */
 export function retryDelayMs(input: RetryDelayInput): number {
@@ -43,24 +44,34 @@ export function retryDelayMs(input: RetryDelayInput): number {
   return backoff * (1 - random() * 0.25);
 }
 
+/** `delay-seconds` of RFC 9110 (fractions allowed), and the same digits for `retry-after-ms`. */
+const DECIMAL_PATTERN = /^\d+(?:\.\d+)?$/;
+
+/** An IMF-fixdate, the one HTTP-date form senders must use: `Sun, 06 Nov 1994 08:49:37 GMT`. */
+const IMF_FIXDATE_PATTERN =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
 function serverRetryDelayMs(headers: Headers | undefined, now: () => number): number | undefined {
   if (headers === undefined) return undefined;
-  const milliseconds = parseNonNegativeNumber(headers.get('retry-after-ms'));
+  const milliseconds = parseDecimal(headers.get('retry-after-ms'));
   if (milliseconds !== undefined) return withinServerLimit(milliseconds);
-  const retryAfter = headers.get('retry-after');
-  if (retryAfter === null) return undefined;
-  const seconds = parseNonNegativeNumber(retryAfter);
+  const retryAfter = headers.get('retry-after')?.trim();
+  if (retryAfter === undefined) return undefined;
+  const seconds = parseDecimal(retryAfter);
   if (seconds !== undefined) return withinServerLimit(seconds * 1000);
-  // An HTTP date names its weekday and month; this keeps Date.parse from reading numbers such as "-1".
-  const date = /[a-z]/i.test(retryAfter) ? Date.parse(retryAfter) : Number.NaN;
+  // Only the HTTP-date grammar: Date.parse alone reads junk such as "x 2" as a date in 2001 (no wait).
+  if (!IMF_FIXDATE_PATTERN.test(retryAfter)) return undefined;
+  const date = Date.parse(retryAfter);
   if (Number.isNaN(date)) return undefined;
   return withinServerLimit(Math.max(0, date - now()));
 }
 
-function parseNonNegativeNumber(value: string | null): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const number = Number(value);
-  return Number.isFinite(number) && number >= 0 ? number : undefined;
+/** Plain decimal digits only: `Number` would also read hex (`0x10`), exponents (`1e3`) and signs. */
+function parseDecimal(value: string | null): number | undefined {
+  const text = value?.trim();
+  if (text === undefined || !DECIMAL_PATTERN.test(text)) return undefined;
+  const number = Number(text);
+  return Number.isFinite(number) ? number : undefined;
 }
 
 function withinServerLimit(milliseconds: number): number | undefined {
