@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { formatJsonPath } from '@sealink/rerank-contract';
+import { formatJsonPath, suggestField } from '@sealink/rerank-contract';
 import { CONFIG_REFERENCE, ServerConfig } from './server-config.js';
 
 /** A configuration that cannot be used; its message names the setting and says what is allowed. */
@@ -33,34 +33,64 @@ const INTEGER_SETTINGS = new Set([
   'retry_after_seconds',
 ]);
 
-function fromEnvironment(name: string, value: string): unknown {
+/** Node's file error codes, said in words. */
+const FILE_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  ENOTDIR: 'a part of the path is not a directory',
+};
+
+/**
+ * A setting's value as read from its environment variable, or `undefined` when the variable is unset,
+ * empty or only white space (the same as unset, so `PORT=` or a blank `SEALINK_REDIS_URL` takes the
+ * default). Lists are split on commas, empty items dropped and duplicates removed.
+ * @throws ConfigError for a list variable that holds only commas and white space, which would leave
+ * authentication off although it was meant to be on.
+ */
+function fromEnvironment(name: string, variable: string, value: string): unknown {
+  if (value.trim() === '') return undefined;
   if (LIST_SETTINGS.has(name)) {
-    return value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== '');
+    const items = [
+      ...new Set(
+        value
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item !== ''),
+      ),
+    ];
+    if (items.length === 0) {
+      throw new ConfigError(
+        `Invalid configuration: ${variable}: holds only commas and white space, so no key; unset it to run without authentication.`,
+      );
+    }
+    return items;
   }
   if (BOOLEAN_SETTINGS.has(name)) {
     const normalized = value.trim().toLowerCase();
     if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
-    if (['false', '0', 'no', 'off', ''].includes(normalized)) return false;
+    if (['false', '0', 'no', 'off'].includes(normalized)) return false;
     return value;
   }
   if (INTEGER_SETTINGS.has(name)) return /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
   return value;
 }
 
-function readJsonFile(path: string, what: string): unknown {
+/**
+ * Reads a JSON file (a leading byte order mark is ignored) for the setting `setting` (`--config`,
+ * `SEALINK_MODELS_FILE`...), which the message of a file that cannot be read names.
+ */
+function readJsonFile(path: string, what: string, setting: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(
-      `Cannot read the ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
-    );
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === undefined ? String(error) : `${FILE_ERRORS[code] ?? 'error'} (${code})`;
+    throw new ConfigError(`Invalid configuration: ${setting}: cannot read ${path}: ${reason}.`);
   }
   try {
-    return JSON.parse(text);
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     throw new ConfigError(
       `The ${what} ${path} is not valid JSON: ${withoutSourceExcerpt((error as Error).message)}.`,
@@ -140,12 +170,14 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 export function loadServerConfig(options: LoadServerConfigOptions): ServerConfig {
   const { env } = options;
   const cwd = options.cwd ?? process.cwd();
-  const configPath = options.configPath ?? (env.SEALINK_CONFIG === '' ? undefined : env.SEALINK_CONFIG);
-  const raw: Record<string, unknown> = {};
+  const configPath = options.configPath ?? (env.SEALINK_CONFIG?.trim() ? env.SEALINK_CONFIG : undefined);
+  // No prototype: a `__proto__` key in the file is an own (unknown) key, not the object's prototype.
+  const raw: Record<string, unknown> = Object.create(null);
   /** Where each top-level setting came from, for messages. */
   const origin = new Map<string, string>();
   if (configPath !== undefined) {
-    const file = readJsonFile(resolve(cwd, configPath), 'configuration file');
+    const setting = options.configPath === undefined ? 'SEALINK_CONFIG' : '--config';
+    const file = readJsonFile(resolve(cwd, configPath), 'configuration file', setting);
     if (file === null || typeof file !== 'object' || Array.isArray(file)) {
       throw new ConfigError(`The configuration file ${configPath} must hold a JSON object.`);
     }
@@ -158,11 +190,14 @@ export function loadServerConfig(options: LoadServerConfigOptions): ServerConfig
     if (entry.env === '') continue;
     const value = env[entry.env];
     if (value === undefined) continue;
-    raw[entry.name] = fromEnvironment(entry.name, value);
+    const parsedValue = fromEnvironment(entry.name, entry.env, value);
+    if (parsedValue === undefined) continue;
+    raw[entry.name] = parsedValue;
     origin.set(entry.name, entry.env);
   }
-  if (typeof raw.models_file === 'string') {
-    raw.models = readJsonFile(resolve(cwd, raw.models_file), 'models file');
+  if (typeof raw.models_file === 'string' && raw.models_file.trim() !== '') {
+    const setting = origin.get('models_file') ?? 'models_file';
+    raw.models = readJsonFile(resolve(cwd, raw.models_file), 'models file', setting);
     origin.set('models', `the models file ${raw.models_file}:`);
   }
 
@@ -173,6 +208,18 @@ export function loadServerConfig(options: LoadServerConfigOptions): ServerConfig
     const key = String(top ?? '');
     const source = origin.get(key) ?? key;
     const where = key === 'models' && rest.length > 0 ? `${source} ${formatJsonPath(rest)}` : source;
+    if (issue.code === 'unrecognized_keys') {
+      // Only the names: an unknown key may be a misspelt secret (`api_kyes`), so no value is shown.
+      const label = issue.path.length === 0 ? (configPath ?? 'the configuration') : where;
+      const names = issue.keys.map((name) => `"${name}"`).join(', ');
+      const suggestion =
+        issue.path.length === 0 && issue.keys.length === 1
+          ? suggestField(issue.keys[0]!, Object.keys(ServerConfig.shape))
+          : undefined;
+      throw new ConfigError(
+        `Invalid configuration: ${label}: unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${names}${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}.`,
+      );
+    }
     const label = where === '' ? 'the configuration' : where;
     throw new ConfigError(
       `Invalid configuration: ${label}: ${issue.message} (got ${describeValue(valueAt(raw, issue.path), issue.path)}).`,

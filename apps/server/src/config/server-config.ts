@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { DEFAULT_MAX_BODY_BYTES } from '@sealink/rerank-contract';
 import { z } from 'zod';
 import type { ConfigReferenceEntry } from './config-reference-entry.js';
@@ -18,6 +19,30 @@ function setting<T extends z.ZodType>(name: string, schema: T, entry: Omit<Confi
 }
 
 const booleanSetting = z.boolean();
+
+/** An integer from `min` to `max`; any value outside says so in one message with the range. */
+function integerSetting(min: number, max: number = Number.MAX_SAFE_INTEGER) {
+  const error = `must be an integer from ${min} to ${max}`;
+  return z.int({ error }).min(min, { error }).max(max, { error });
+}
+
+/** A host name by RFC 1123: dot-separated labels of letters, digits and inner hyphens. */
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/**
+ * Whether the server can listen on `host`: an IPv4 or IPv6 address (no brackets), or a host name that is
+ * not a malformed IPv4 address (`999.1.1.1` would only fail at the DNS lookup).
+ */
+function isListenHost(host: string): boolean {
+  if (isIP(host) !== 0) return true;
+  return HOST_NAME.test(host) && !/^[\d.]+$/.test(host);
+}
+
+/** Whether `url` is a `redis://` or `rediss://` URL Node can parse (a bad port is refused here, not later). */
+function isRedisUrl(url: string): boolean {
+  return /^rediss?:\/\//.test(url) && URL.canParse(url);
+}
 
 /**
  * Refuses upstream limits that the server's request deadline makes useless: an attempt timeout that is
@@ -56,19 +81,29 @@ function checkUpstreamTimeouts(
  */
 export const ServerConfig = z
   .strictObject({
-    port: setting('port', z.int().min(0).max(65_535).default(8080), {
+    port: setting('port', integerSetting(0, 65_535).default(8080), {
       env: 'PORT',
       type: 'integer (0-65535)',
       default: '8080',
       description: 'The TCP port to listen on.',
     }),
-    host: setting('host', z.string().min(1).default('127.0.0.1'), {
-      env: 'HOST',
-      type: 'string',
-      default: '127.0.0.1',
-      description:
-        'The address to listen on. The default takes local connections only; use `0.0.0.0` in a container so the port can be published.',
-    }),
+    host: setting(
+      'host',
+      z
+        .string()
+        .refine(isListenHost, {
+          error:
+            'must be an IP address or a host name (such as 0.0.0.0, ::, 127.0.0.1 or localhost), without brackets, scheme, port or spaces',
+        })
+        .default('127.0.0.1'),
+      {
+        env: 'HOST',
+        type: 'string',
+        default: '127.0.0.1',
+        description:
+          'The address to listen on. The default takes local connections only; use `0.0.0.0` in a container so the port can be published.',
+      },
+    ),
     api_keys: setting(
       'api_keys',
       z
@@ -121,11 +156,7 @@ export const ServerConfig = z
     }),
     max_body_bytes: setting(
       'max_body_bytes',
-      z
-        .int()
-        .min(1024)
-        .max(1024 * 1024 * 1024)
-        .default(DEFAULT_MAX_BODY_BYTES),
+      integerSetting(1024, 1024 * 1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
       {
         env: 'SEALINK_MAX_BODY_BYTES',
         type: 'integer (bytes)',
@@ -133,34 +164,34 @@ export const ServerConfig = z
         description: 'The largest request body, enforced while it streams in; larger bodies get 413.',
       },
     ),
-    request_timeout_ms: setting('request_timeout_ms', z.int().min(1).max(3_600_000).default(30_000), {
+    request_timeout_ms: setting('request_timeout_ms', integerSetting(1, 3_600_000).default(30_000), {
       env: 'SEALINK_REQUEST_TIMEOUT_MS',
       type: 'integer (milliseconds)',
       default: '30000',
       description:
         "The deadline of a rerank request, body included; past it the request gets 504 and the backend is aborted. An upstream model's `deadline_ms` defaults to it and its `timeout_ms` to a third of it (at most 10000), so a replica that does not answer is retried on another in time; larger explicit values are refused.",
     }),
-    drain_timeout_ms: setting('drain_timeout_ms', z.int().min(0).max(3_600_000).default(10_000), {
+    drain_timeout_ms: setting('drain_timeout_ms', integerSetting(0, 3_600_000).default(10_000), {
       env: 'SEALINK_DRAIN_TIMEOUT_MS',
       type: 'integer (milliseconds)',
       default: '10000',
       description:
         'On SIGTERM or SIGINT, how long in-flight requests may take to finish before their connections are cut.',
     }),
-    retry_after_seconds: setting('retry_after_seconds', z.int().min(1).max(3600).default(5), {
+    retry_after_seconds: setting('retry_after_seconds', integerSetting(1, 3600).default(5), {
       env: 'SEALINK_RETRY_AFTER_SECONDS',
       type: 'integer (seconds)',
       default: '5',
       description: 'The `Retry-After` sent with 503 answers while draining or while a model loads.',
     }),
-    rate_limit_requests: setting('rate_limit_requests', z.int().min(1).optional(), {
+    rate_limit_requests: setting('rate_limit_requests', integerSetting(1).optional(), {
       env: 'SEALINK_RATE_LIMIT_REQUESTS',
       type: 'integer',
       default: '',
       description:
         'The requests each API key (or client address, with auth off) may make to the rerank routes per window; over it, 429 `rate_limit_error` with `Retry-After`. Unset: no rate limit.',
     }),
-    rate_limit_window_seconds: setting('rate_limit_window_seconds', z.int().min(1).max(86_400).default(60), {
+    rate_limit_window_seconds: setting('rate_limit_window_seconds', integerSetting(1, 86_400).default(60), {
       env: 'SEALINK_RATE_LIMIT_WINDOW_SECONDS',
       type: 'integer (seconds)',
       default: '60',
@@ -170,7 +201,7 @@ export const ServerConfig = z
       'redis_url',
       z
         .string()
-        .regex(/^rediss?:\/\//, { error: 'must be a redis:// or rediss:// URL' })
+        .refine(isRedisUrl, { error: 'must be a redis:// or rediss:// URL such as redis://host:6379/0' })
         .optional(),
       {
         env: 'SEALINK_REDIS_URL',
