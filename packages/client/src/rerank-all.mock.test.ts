@@ -149,6 +149,19 @@ describe('rerankAll against the mock server', () => {
     await expect(pending).rejects.toBeInstanceOf(APIUserAbortError);
   });
 
+  it('an already aborted signal sends no chunk, even with chunkSize (no model lookup first)', async () => {
+    await using mock = await startMockServer();
+    await using client = testClient(mock.url);
+    const controller = new AbortController();
+    controller.abort();
+    const pending = client.rerankAll(
+      { model: 'qwen3-rerank', query: QUERY, documents: makeDocuments(50) },
+      { chunkSize: 10, signal: controller.signal },
+    );
+    await expect(pending).rejects.toBeInstanceOf(APIUserAbortError);
+    expect(mock.requests).toHaveLength(0);
+  });
+
   it("one caller's abort does not end the model lookup that another call shares", async () => {
     await using mock = await startMockServer({ maxDocuments: 10 });
     await using client = testClient(mock.url);

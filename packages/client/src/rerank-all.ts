@@ -78,7 +78,9 @@ export async function rerankAll(
   const controller = new AbortController();
   const { signal } = requestOptions;
   const abortFromCaller = (): void => controller.abort(signal?.reason);
-  signal?.addEventListener('abort', abortFromCaller, { once: true });
+  // An already aborted signal fires no 'abort' event: pass it on at once, or every chunk would be sent.
+  if (signal?.aborted) abortFromCaller();
+  else signal?.addEventListener('abort', abortFromCaller, { once: true });
 
   const answers: RerankChunk[] = [];
   const requestIds: (string | null)[] = new Array(chunks.length).fill(null);
