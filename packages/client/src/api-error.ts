@@ -56,8 +56,26 @@ export class APIError extends SeaLinkError {
 function describeApiError(status: number, error: ErrorDetail | undefined, body: unknown): string {
   if (error !== undefined) return `${status} ${error.type} (${error.code}): ${error.message}`;
   if (body === undefined) return `${status} status code (no body)`;
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const text = summarizeBody(body);
   return `${status} status code: ${text.length > 200 ? `${text.slice(0, 200)}…` : text}`;
+}
+
+/**
+ * One line of text for a body outside the contract: the message of another API's JSON error
+ * (`{"error": {"message"}}`, `{"error": "..."}`, `{"message"}`), the JSON otherwise, and the text of an
+ * HTML page (a proxy's 502) without its markup.
+ */
+function summarizeBody(body: unknown): string {
+  if (typeof body === 'string') {
+    // The start of the page is enough for a message; `[^<>]` keeps the scan linear on any input.
+    const text = body.slice(0, 8192).replace(/<[^<>]*>/g, ' ');
+    return text.replace(/\s+/g, ' ').trim() || JSON.stringify(body.slice(0, 200));
+  }
+  const record = (value: unknown): Record<string, unknown> | undefined =>
+    typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  const nested = record(record(body)?.error)?.message ?? record(body)?.error ?? record(body)?.message;
+  if (typeof nested === 'string' && nested.trim() !== '') return nested.replace(/\s+/g, ' ').trim();
+  return JSON.stringify(body);
 }
 
 /** 400 `invalid_request_error`: the request is malformed or a field is invalid; see `param`. */

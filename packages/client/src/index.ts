@@ -49,4 +49,5 @@ export {
 } from './retry-policy.js';
 export { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, RETRY_COUNT_HEADER, SeaLink, VERSION } from './sea-link.js';
 export { SeaLinkError } from './sea-link-error.js';
+export { MAX_ERROR_BODY_BYTES, MAX_RESPONSE_BYTES } from './send-attempt.js';
 export type { WithRequestId } from './with-request-id.js';

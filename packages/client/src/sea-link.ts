@@ -19,7 +19,13 @@ import { type RerankAllOptions, type RerankAllResponse, rerankAll } from './rera
 import type { ResponseSchema } from './response-schema.js';
 import { retryDelayMs, shouldRetryStatus } from './retry-policy.js';
 import { SeaLinkError } from './sea-link-error.js';
-import { type AttemptAnswer, rawHeaderValue, sendAttempt, toHeaders } from './send-attempt.js';
+import {
+  type AttemptAnswer,
+  MAX_RESPONSE_BYTES,
+  rawHeaderValue,
+  sendAttempt,
+  toHeaders,
+} from './send-attempt.js';
 import { type WithRequestId, withRequestId } from './with-request-id.js';
 
 /** The default time limit of one try, in milliseconds: generous, as large rerank requests take seconds. */
@@ -192,7 +198,7 @@ export class SeaLink {
     const timeoutMs = checkTimeout(options.timeout ?? this.timeout);
     const url = `${this.baseURL}${call.path}`;
     const path = `${this.#basePath}${call.path}`;
-    const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+    const body = call.body === undefined ? undefined : serializeBody(call.body);
     const idempotencyKey =
       call.method === 'POST'
         ? (options.idempotencyKey ?? `sealink-${globalThis.crypto.randomUUID()}`)
@@ -219,7 +225,8 @@ export class SeaLink {
       }
       if (answer.status >= 200 && answer.status < 300) return this.#parse(call, answer);
       const headers = toHeaders(answer.rawHeaders);
-      const apiError = createApiError({ status: answer.status, headers, body: parseErrorBody(answer.text) });
+      const errorBody = parseErrorBody(this.#redact(answer.text));
+      const apiError = createApiError({ status: answer.status, headers, body: errorBody });
       if (retriesDone >= maxRetries || !shouldRetryStatus(answer.status, headers)) throw apiError;
       const delay = retryDelayMs({ headers, retriesDone });
       await this.#wait(delay, call, retriesDone, apiError.message, options.signal);
@@ -262,13 +269,31 @@ export class SeaLink {
     }
   }
 
+  /** The text with every copy of the API key replaced, for answers that echo the request's headers. */
+  #redact(text: string): string {
+    return this.#apiKey !== null && text.includes(this.#apiKey)
+      ? text.replaceAll(this.#apiKey, '[redacted]')
+      : text;
+  }
+
   #parse<T extends object>(call: ApiCall<T>, answer: AttemptAnswer): WithRequestId<T> {
-    if (answer.text === '') throw invalidResponse(call, answer, 'has an empty body; expected JSON.');
+    const invalidResponse = (problem: string, cause?: unknown): InvalidResponseError =>
+      new InvalidResponseError({
+        message: `The answer to ${call.method} ${call.path} (status ${answer.status}) ${problem}`,
+        status: answer.status,
+        headers: toHeaders(answer.rawHeaders),
+        body: this.#redact(answer.text),
+        cause,
+      });
+    if (answer.truncated) {
+      throw invalidResponse(`is larger than the client's limit of ${MAX_RESPONSE_BYTES} bytes.`);
+    }
+    if (answer.text === '') throw invalidResponse('has an empty body; expected JSON.');
     let json: unknown;
     try {
       json = JSON.parse(answer.text);
     } catch (error) {
-      throw invalidResponse(call, answer, `is not valid JSON: ${(error as Error).message}`, error);
+      throw invalidResponse(`is not valid JSON: ${this.#redact((error as Error).message)}`, error);
     }
     const parsed = call.schema.safeParse(json);
     if (!parsed.success) {
@@ -276,25 +301,24 @@ export class SeaLink {
         .slice(0, 5)
         .map((issue) => `${formatJsonPath(issue.path) || '(root)'}: ${issue.message}`)
         .join('; ');
-      throw invalidResponse(call, answer, `does not match the API contract's ${call.schemaName}: ${issues}`);
+      throw invalidResponse(`does not match the API contract's ${call.schemaName}: ${issues}`);
     }
     return withRequestId(parsed.data, rawHeaderValue(answer.rawHeaders, 'x-request-id'));
   }
 }
 
-function invalidResponse(
-  call: ApiCall<unknown>,
-  answer: AttemptAnswer,
-  problem: string,
-  cause?: unknown,
-): InvalidResponseError {
-  return new InvalidResponseError({
-    message: `The answer to ${call.method} ${call.path} (status ${answer.status}) ${problem}`,
-    status: answer.status,
-    headers: toHeaders(answer.rawHeaders),
-    body: answer.text,
-    cause,
-  });
+/** The request body as JSON; params that JSON cannot carry (a BigInt, a cycle) fail as a SeaLinkError. */
+function serializeBody(body: unknown): string {
+  try {
+    return JSON.stringify(body);
+  } catch (error) {
+    throw new SeaLinkError(
+      `Invalid request: the params cannot be sent as JSON: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
 }
 
 /** Settles as `promise` does, or rejects with `APIUserAbortError` as soon as `signal` aborts. */

@@ -32,9 +32,17 @@ export interface AttemptAnswer {
   status: number;
   /** The response headers, as undici gives them; {@link toHeaders} makes a `Headers` of them. */
   rawHeaders: RawHeaders;
-  /** The whole response body as text. */
+  /** The whole response body as text, or its start when {@link AttemptAnswer.truncated}. */
   text: string;
+  /** Whether the body passed its size limit, so that the rest was not read and the request aborted. */
+  truncated: boolean;
 }
+
+/** The largest 2xx response body the client reads, in bytes (64 MiB); a larger one is an error. */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/** How much of an error answer's body (status outside 2xx) the client keeps, in bytes (64 KiB). */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 const UNDICI_TIMEOUT_PHASES: Readonly<Record<string, TimeoutPhase>> = {
   UND_ERR_CONNECT_TIMEOUT: 'connect',
@@ -71,6 +79,8 @@ export function sendAttempt(attempt: Attempt): Promise<AttemptAnswer> {
     let status = 0;
     let rawHeaders: RawHeaders = {};
     const chunks: Buffer[] = [];
+    let bodyBytes = 0;
+    let bodyLimit = MAX_RESPONSE_BYTES;
 
     const settle = (error: Error | undefined, answer?: AttemptAnswer): void => {
       if (settled) return;
@@ -84,6 +94,15 @@ export function sendAttempt(attempt: Attempt): Promise<AttemptAnswer> {
       abortReason = error;
       settle(error);
       controller?.abort(error);
+    };
+    const answer = (truncated: boolean): AttemptAnswer => {
+      const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      return { status, rawHeaders, text, truncated };
+    };
+    // Settles with the start of the body and aborts the rest, which also frees the connection.
+    const stopReading = (): void => {
+      settle(undefined, answer(true));
+      controller?.abort(new SeaLinkError('The response body passed its size limit.'));
     };
     const timer = setTimeout(() => abortWith(new APIConnectionTimeoutError({ phase, timeoutMs })), timeoutMs);
     const abortFromCaller = (): void => abortWith(new APIUserAbortError({ cause: signal?.reason }));
@@ -107,14 +126,23 @@ export function sendAttempt(attempt: Attempt): Promise<AttemptAnswer> {
           phase = 'body';
           status = statusCode;
           rawHeaders = headers;
+          bodyLimit = statusCode >= 200 && statusCode < 300 ? MAX_RESPONSE_BYTES : MAX_ERROR_BODY_BYTES;
+          const declared = Number(rawHeaderValue(headers, 'content-length'));
+          if (bodyLimit === MAX_RESPONSE_BYTES && declared > bodyLimit) stopReading();
         },
         onResponseData(_controller, chunk) {
-          chunks.push(chunk);
+          if (settled) return;
+          const room = bodyLimit - bodyBytes;
+          bodyBytes += chunk.length;
+          if (chunk.length <= room) {
+            chunks.push(chunk);
+            return;
+          }
+          chunks.push(chunk.subarray(0, room));
+          stopReading();
         },
         onResponseEnd() {
-          const text =
-            chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-          settle(undefined, { status, rawHeaders, text });
+          settle(undefined, answer(false));
         },
         onResponseError(_controller, error) {
           settle(transportError(error, phase));
@@ -127,9 +155,14 @@ export function sendAttempt(attempt: Attempt): Promise<AttemptAnswer> {
 /** The client error for an error undici reports. */
 function transportError(error: Error, phase: TimeoutPhase): Error {
   const code = (error as { code?: unknown }).code;
-  if (code === 'UND_ERR_INVALID_ARG') {
-    // A request that cannot be sent at all, such as a header value with a line break: not retried.
-    // undici's message names the header, never its value.
+  if (
+    code === 'UND_ERR_INVALID_ARG' ||
+    code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH' ||
+    code === 'UND_ERR_NOT_SUPPORTED'
+  ) {
+    // A request that cannot be sent at all, such as a header value with a line break, a Content-Length
+    // override that is not the body's length or an Expect header: not retried, as every try would fail
+    // alike. undici's message names the header, never its value.
     return new SeaLinkError(`Invalid request: ${error.message}.`, { cause: error });
   }
   if (code === 'UND_ERR_CLOSED' || code === 'UND_ERR_DESTROYED') {

@@ -1,0 +1,226 @@
+import { createServer, type Socket } from 'node:net';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { APIConnectionError } from './api-connection-error.js';
+import { RateLimitError, UpstreamError } from './api-error.js';
+import { InvalidResponseError } from './invalid-response-error.js';
+import { SeaLink } from './sea-link.js';
+import { SeaLinkError } from './sea-link-error.js';
+import { MAX_ERROR_BODY_BYTES, MAX_RESPONSE_BYTES } from './send-attempt.js';
+import { testClient } from './testing/disposable-client.js';
+import { EXAMPLE_REQUEST, FIXED_RERANK_RESPONSE } from './testing/fixed-rerank-response.js';
+import { sendJson, startScriptedServer } from './testing/start-scripted-server.js';
+
+const caught = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+describe('requests that can never be sent', () => {
+  it('a Content-Length or Expect header override fails at once, without retries', async () => {
+    await using server = await startScriptedServer((_request, response) =>
+      sendJson(response, 200, FIXED_RERANK_RESPONSE),
+    );
+    await using client = testClient(server.url, { maxRetries: 2, logger: undefined });
+    for (const headers of [{ 'content-length': '5' }, { expect: '100-continue' }]) {
+      const started = Date.now();
+      const error = await caught(client.rerank(EXAMPLE_REQUEST, { headers }));
+      expect(error, JSON.stringify(headers)).toBeInstanceOf(SeaLinkError);
+      expect(error, JSON.stringify(headers)).not.toBeInstanceOf(APIConnectionError);
+      expect((error as Error).message).toMatch(/^Invalid request: /);
+      // No backoff waits (0.5 s + 1 s before the fix).
+      expect(Date.now() - started).toBeLessThan(300);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('params JSON cannot carry (BigInt, a cycle) are a SeaLinkError, not a TypeError, and send nothing', async () => {
+    await using server = await startScriptedServer((_request, response) =>
+      sendJson(response, 200, FIXED_RERANK_RESPONSE),
+    );
+    await using client = testClient(server.url);
+    const cyclic: Record<string, unknown> = { text: 'a' };
+    cyclic.self = cyclic;
+    for (const params of [
+      { ...EXAMPLE_REQUEST, top_n: 1n },
+      { ...EXAMPLE_REQUEST, documents: [cyclic] },
+    ]) {
+      const error = await caught(client.rerank(params as never));
+      expect(SeaLinkError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toMatch(/^Invalid request: the params cannot be sent as JSON/);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('large answers', () => {
+  it('a 2xx body that never ends fails once it passes the size limit, well before the timeout', async () => {
+    await using server = await startScriptedServer((_request, response, socket) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_big' });
+      const chunk = Buffer.alloc(1 << 20, 0x20);
+      const write = (): void => {
+        while (!socket.destroyed && response.write(chunk));
+        if (!socket.destroyed) response.once('drain', write);
+      };
+      write();
+    });
+    await using client = testClient(server.url, { timeout: 15_000, maxRetries: 0 });
+    const started = Date.now();
+    const error = (await caught(client.rerank(EXAMPLE_REQUEST))) as InvalidResponseError;
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.message).toMatch(`larger than the client's limit of ${MAX_RESPONSE_BYTES} bytes`);
+    expect(error.request_id).toBe('req_big');
+    expect(error.body.length).toBeLessThanOrEqual(2000);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('a declared Content-Length over the limit fails without reading the body', async () => {
+    await using server = await startScriptedServer((_request, response) => {
+      response.writeHead(200, { 'content-length': String(MAX_RESPONSE_BYTES + 1) });
+      response.write('{');
+    });
+    await using client = testClient(server.url, { timeout: 5_000 });
+    const started = Date.now();
+    const error = await caught(client.rerank(EXAMPLE_REQUEST));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('a huge error body keeps its status class, with the start of the body', async () => {
+    await using server = await startScriptedServer((_request, response) => {
+      response.writeHead(502, { 'content-type': 'text/html' });
+      response.write(`<html><title>Bad Gateway</title>${'x'.repeat(MAX_ERROR_BODY_BYTES)}`);
+    });
+    await using client = testClient(server.url, { timeout: 5_000, maxRetries: 0 });
+    const error = (await caught(client.rerank(EXAMPLE_REQUEST))) as UpstreamError;
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error.status).toBe(502);
+    expect(error.message).toMatch(/^502 status code: Bad Gateway x+…$/);
+    expect((error.body as string).length).toBeLessThanOrEqual(MAX_ERROR_BODY_BYTES);
+  });
+});
+
+describe('error answers outside the contract', () => {
+  it("an nginx HTML 502 is an UpstreamError with the page's text as a one-line message", async () => {
+    const html =
+      '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n' +
+      '<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+    await using server = await startScriptedServer((_request, response) => {
+      response.writeHead(502, { 'content-type': 'text/html', 'x-request-id': 'req_gw' });
+      response.end(html);
+    });
+    await using client = testClient(server.url, { maxRetries: 0 });
+    const error = (await caught(client.rerank(EXAMPLE_REQUEST))) as UpstreamError;
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error.message).toBe('502 status code: 502 Bad Gateway 502 Bad Gateway nginx');
+    expect(error.request_id).toBe('req_gw');
+    expect(error.body).toBe(html);
+  });
+
+  it("a JSON error of another API's shape gives its message", async () => {
+    await using server = await startScriptedServer((_request, response) =>
+      sendJson(response, 429, { error: { message: 'Too many requests', type: 'requests' } }),
+    );
+    await using client = testClient(server.url, { maxRetries: 0 });
+    const error = (await caught(client.rerank(EXAMPLE_REQUEST))) as RateLimitError;
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error.message).toBe('429 status code: Too many requests');
+  });
+
+  it('never repeats the API key that a proxy echoes, in messages, bodies or JSON', async () => {
+    const apiKey = 'sk-live-0123456789abcdef';
+    await using server = await startScriptedServer((request, response) => {
+      const echo = `invalid token ${request.headers.authorization}`;
+      if (request.url.endsWith('/models')) {
+        response.writeHead(200, { 'content-type': 'text/plain' });
+        response.end(echo);
+      } else sendJson(response, 403, { error: { message: echo } });
+    });
+    const client = new SeaLink({ apiKey, baseURL: `${server.url}/v1`, maxRetries: 0 });
+    try {
+      for (const call of [client.rerank(EXAMPLE_REQUEST), client.models.list()]) {
+        const error = (await caught(call)) as SeaLinkError;
+        expect(SeaLinkError.isInstance(error)).toBe(true);
+        const seen = [
+          error.message,
+          String(error),
+          JSON.stringify(error),
+          JSON.stringify((error as { body?: unknown }).body),
+        ];
+        for (const text of seen) expect(text).not.toContain(apiKey);
+        expect(JSON.stringify(error)).toContain('invalid token Bearer [redacted]');
+      }
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('any junk from a raw TCP server (property)', () => {
+  it('ends in a SeaLinkError or a valid answer, never a TypeError or a hang', async () => {
+    let reply: { bytes: Buffer; end: boolean } = { bytes: Buffer.alloc(0), end: true };
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {});
+      socket.once('data', () => {
+        socket.write(reply.bytes);
+        if (reply.end) socket.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await using client = testClient(`http://127.0.0.1:${port}`, { maxRetries: 0, timeout: 400 });
+    const status = fc.integer({ min: 200, max: 599 });
+    const head = fc.tuple(
+      status,
+      fc.array(
+        fc.constantFrom(
+          'Content-Type: application/json',
+          'Content-Type: text/html',
+          'Content-Length: 3',
+          'Content-Length: 100',
+          'Content-Length: -1',
+          'Transfer-Encoding: chunked',
+          'Retry-After: 0',
+          'X-Request-Id: req_junk',
+          'X-Should-Retry: true',
+        ),
+        { maxLength: 4 },
+      ),
+    );
+    const body = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.constantFrom('{}', 'null', '[]', '"x"', '{"error":null}', '{"error":{"type":"nope"}}', '<html>'),
+      fc.constant(JSON.stringify(FIXED_RERANK_RESPONSE)),
+      fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
+    );
+    const response = fc.oneof(
+      fc
+        .tuple(head, body)
+        .map(
+          ([[code, lines], text]) =>
+            `HTTP/1.1 ${code} X\r\n${lines.map((l) => `${l}\r\n`).join('')}\r\n${text}`,
+        ),
+      fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
+    );
+    try {
+      await fc.assert(
+        fc.asyncProperty(response, fc.boolean(), async (raw, end) => {
+          reply = { bytes: Buffer.from(raw, 'latin1'), end };
+          const started = Date.now();
+          const outcome = await caught(client.rerank(EXAMPLE_REQUEST));
+          if (outcome !== undefined) expect(SeaLinkError.isInstance(outcome), String(outcome)).toBe(true);
+          expect(Date.now() - started).toBeLessThan(2_000);
+        }),
+        { numRuns: 100 },
+      );
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
