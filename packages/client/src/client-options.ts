@@ -22,8 +22,8 @@ export interface ClientOptions {
    */
   apiKey?: string | null | undefined;
   /**
-   * The API's base URL, with its version path. Defaults to the `SEALINK_BASE_URL` environment variable,
-   * else `https://test.sealink.io/v1`.
+   * The API's base URL, with its version path; a bare origin such as `https://test.sealink.io` means its
+   * `/v1`. Defaults to the `SEALINK_BASE_URL` environment variable, else `https://test.sealink.io/v1`.
    */
   baseURL?: string | undefined;
   /**

@@ -224,3 +224,24 @@ describe('any junk from a raw TCP server (property)', () => {
     }
   });
 });
+
+describe('baseURL', () => {
+  it('a bare origin means the API at /v1; a path of its own, slashes aside, is kept', async () => {
+    await using server = await startScriptedServer((_request, response) =>
+      sendJson(response, 200, FIXED_RERANK_RESPONSE),
+    );
+    const cases = [
+      [server.url, `${server.url}/v1`, '/v1/rerank'],
+      [`${server.url}/`, `${server.url}/v1`, '/v1/rerank'],
+      [`${server.url}//`, `${server.url}/v1`, '/v1/rerank'],
+      [`${server.url}/v1/`, `${server.url}/v1`, '/v1/rerank'],
+      [`${server.url}/gateway/sealink/v1`, `${server.url}/gateway/sealink/v1`, '/gateway/sealink/v1/rerank'],
+    ] as const;
+    for (const [baseURL, resolved, path] of cases) {
+      await using client = new SeaLink({ apiKey: null, baseURL });
+      expect(client.baseURL, baseURL).toBe(resolved);
+      await client.rerank(EXAMPLE_REQUEST);
+      expect(server.requests.at(-1)?.url, baseURL).toBe(path);
+    }
+  });
+});

@@ -3,6 +3,7 @@ import { inspect } from 'node:util';
 import {
   formatJsonPath,
   PUBLIC_BASE_URL,
+  PUBLIC_SERVER_URL,
   type RerankRequest,
   RerankResponse,
 } from '@sealink/rerank-contract';
@@ -42,6 +43,8 @@ export const VERSION: string = packageJson.version;
 
 const USER_AGENT = `sealink-rerank-client/${VERSION} node/${process.version}`;
 const TOKEN_PATTERN = /^[\x21-\x7e]+$/;
+/** The contract's version path, `/v1`: what a base URL of a bare origin stands for. */
+const VERSION_PATH = PUBLIC_BASE_URL.slice(PUBLIC_SERVER_URL.length);
 
 /** What one request of the client sends. */
 interface ApiCall<T> {
@@ -380,7 +383,9 @@ function resolveBaseUrl(baseURL: string): string {
   if (url.username !== '' || url.password !== '') {
     throw new SeaLinkError('Invalid baseURL: credentials in the URL are not supported; use apiKey.');
   }
-  return baseURL.replace(/\/+$/, '');
+  // A bare origin means the API at its version path: `/rerank` at the root is another API's route.
+  const trimmed = baseURL.replace(/\/+$/, '');
+  return url.pathname.replace(/\/+$/, '') === '' ? `${trimmed}${VERSION_PATH}` : trimmed;
 }
 
 function checkTimeout(timeout: number): number {
