@@ -1,6 +1,7 @@
 import type { ErrorDetail, ErrorType } from '@sealink/rerank-contract';
 import { ErrorResponse } from '@sealink/rerank-contract';
 import { SeaLinkError } from './sea-link-error.js';
+import { requestIdOf } from './with-request-id.js';
 
 /** What an {@link APIError} is made of: one answer of the server with a status outside 2xx. */
 export interface APIErrorInit {
@@ -49,7 +50,7 @@ export class APIError extends SeaLinkError {
     this.type = error?.type;
     this.code = error?.code;
     this.param = error?.param;
-    this.request_id = init.headers.get('x-request-id') ?? error?.request_id ?? null;
+    this.request_id = requestIdOf(init.headers) ?? error?.request_id ?? null;
   }
 }
 

@@ -1,4 +1,5 @@
 import { SeaLinkError } from './sea-link-error.js';
+import { requestIdOf } from './with-request-id.js';
 
 /** What an {@link InvalidResponseError} is made of. */
 export interface InvalidResponseErrorInit {
@@ -33,7 +34,7 @@ export class InvalidResponseError extends SeaLinkError {
     super(init.message, { cause: init.cause });
     this.status = init.status;
     this.headers = init.headers;
-    this.request_id = init.headers.get('x-request-id');
+    this.request_id = requestIdOf(init.headers);
     this.body = init.body.length > 2000 ? init.body.slice(0, 2000) : init.body;
   }
 }

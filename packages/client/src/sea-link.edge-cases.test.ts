@@ -245,3 +245,22 @@ describe('baseURL', () => {
     }
   });
 });
+
+describe('request ids', () => {
+  it('two X-Request-Id headers (a proxy adds its own) give the first id on every path, never "a, b"', async () => {
+    const ids = ['req_first', 'req_second'];
+    await using server = await startScriptedServer((request, response) => {
+      const status = request.url.endsWith('/models') ? 200 : 503;
+      response.setHeader('x-request-id', ids);
+      response.setHeader('content-type', 'application/json');
+      response.writeHead(status);
+      response.end(status === 200 ? '{"object":"nope"}' : '{}');
+    });
+    await using client = testClient(server.url, { maxRetries: 0 });
+    const apiError = (await caught(client.rerank(EXAMPLE_REQUEST))) as { request_id: unknown };
+    const invalid = (await caught(client.models.list())) as { request_id: unknown };
+    expect(apiError.request_id).toBe('req_first');
+    expect(invalid).toBeInstanceOf(InvalidResponseError);
+    expect(invalid.request_id).toBe('req_first');
+  });
+});

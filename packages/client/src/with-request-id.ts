@@ -16,3 +16,12 @@ export function withRequestId<T extends object>(body: T, requestId: string | nul
     configurable: true,
   }) as WithRequestId<T>;
 }
+
+/**
+ * The request id of an answer's `X-Request-Id` header: the first one when a proxy added its own (`Headers`
+ * joins them with commas, which request ids never contain), `null` when there is none.
+ */
+export function requestIdOf(headers: Headers): string | null {
+  const first = headers.get('x-request-id')?.split(',', 1)[0]?.trim();
+  return first === undefined || first === '' ? null : first;
+}
