@@ -1,4 +1,4 @@
-import { NotFoundError, SeaLink } from '@sealink/rerank-client';
+import { APIConnectionError, NotFoundError, SeaLink } from '@sealink/rerank-client';
 import type { EvaluationScorer } from '@sealink/rerank-server';
 import { EvaluationUsageError } from './evaluation-usage-error.js';
 
@@ -10,6 +10,12 @@ export interface UrlEvaluationScorerOptions {
   apiKey: string | null;
   /** The model id on that server. */
   model: string;
+  /**
+   * The time limit of each try of the first request (the model lookup), in ms; 10 000 by default, so a
+   * server that accepts connections but never answers is reported in seconds, not after the client's
+   * minute-long default per try.
+   */
+  lookupTimeoutMs?: number | undefined;
 }
 
 /** An evaluation scorer over HTTP; `close` releases its connections. */
@@ -30,7 +36,8 @@ export function apiBaseUrl(url: string): string {
 /**
  * Ranks through a running server's API with `@sealink/rerank-client`: `rerankAll` sends the corpus in
  * requests of the model's `max_documents` (read from `GET /v1/models/{id}`) and merges the answers. Checks
- * first that the server has the model.
+ * first that the server has the model, within `lookupTimeoutMs` and one retry; a server that is down or
+ * does not answer gives an error starting `cannot reach the server at <url>`.
  */
 export async function createUrlEvaluationScorer(
   options: UrlEvaluationScorerOptions,
@@ -38,11 +45,19 @@ export async function createUrlEvaluationScorer(
   const client = new SeaLink({ apiKey: options.apiKey, baseURL: apiBaseUrl(options.url), maxRetries: 3 });
   let modelMaxDocuments: number;
   try {
-    modelMaxDocuments = (await client.models.retrieve(options.model)).max_documents;
+    modelMaxDocuments = (
+      await client.models.retrieve(options.model, {
+        timeout: options.lookupTimeoutMs ?? 10_000,
+        maxRetries: 1,
+      })
+    ).max_documents;
   } catch (error) {
     await client.close();
     if (error instanceof NotFoundError) {
       throw new EvaluationUsageError(`unknown model "${options.model}" on ${options.url}: ${error.message}`);
+    }
+    if (error instanceof APIConnectionError) {
+      throw new Error(`cannot reach the server at ${options.url}: ${error.message}`, { cause: error });
     }
     throw error;
   }

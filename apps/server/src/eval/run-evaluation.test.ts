@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -274,6 +274,98 @@ describe('pnpm eval (the command)', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () =>
     expect(unknown.stderr).toMatch(
       /^eval: unknown model "nope"; the model registry has: bm25\n\nUsage: pnpm eval/,
     );
+  });
+});
+
+describe('runEvaluation on a bad BEIR folder', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
+  const corpus = [
+    { _id: 'd1', text: 'apple pie' },
+    { _id: 'd2', text: 'zebra grass' },
+  ];
+  const queries = [
+    { _id: 'q1', text: 'apple' },
+    { _id: 'q2', text: 'zebra' },
+  ];
+  const withJudgements = (...test: [string, string, number][]): BeirFolderContent => ({
+    corpus,
+    queries,
+    qrels: { test },
+  });
+  const evaluate = async (content: BeirFolderContent, limit?: number) => {
+    await using folder = await writeBeirFolder(content);
+    return await runEvaluation(evaluationArguments({ data: folder.path, limit }), {
+      env: {},
+      progress: quiet,
+    });
+  };
+
+  it.each([
+    [
+      'a judgement of a corpus id the corpus lacks',
+      withJudgements(['q1', 'd1', 1], ['q1', 'dX', 1]),
+      /qrels\/test\.tsv: judges corpus id "dX" \(for query "q1"\), which corpus\.jsonl does not have$/,
+    ],
+    [
+      'a judgement of a query id queries.jsonl lacks',
+      withJudgements(['q1', 'd1', 1], ['qX', 'd2', 1]),
+      /qrels\/test\.tsv: judges query id "qX", which queries\.jsonl does not have$/,
+    ],
+    [
+      'a split with no judgement',
+      withJudgements(),
+      /qrels\/test\.tsv: the split "test" has no query with a relevant document/,
+    ],
+    [
+      'a split whose judgements are all 0',
+      withJudgements(['q1', 'd1', 0]),
+      /the split "test" has no query with a relevant document/,
+    ],
+    [
+      'an empty corpus',
+      { ...withJudgements(['q1', 'd1', 1]), corpus: [] },
+      /corpus\.jsonl: has no document$/,
+    ],
+    [
+      'a query id twice',
+      { ...withJudgements(['q1', 'd1', 1]), queries: [...queries, { _id: 'q1', text: 'pie' }] },
+      /queries\.jsonl: duplicate query id "q1"$/,
+    ],
+  ] as const)('refuses %s', async (_, content, message) => {
+    await expect(evaluate(content as BeirFolderContent)).rejects.toThrow(message);
+  });
+
+  it('checks the whole split even with --limit', async () => {
+    await expect(evaluate(withJudgements(['q1', 'd1', 1], ['q2', 'dX', 1]), 1)).rejects.toThrow(
+      /judges corpus id "dX"/,
+    );
+    const report = await evaluate(withJudgements(['q1', 'd1', 1], ['q2', 'd2', 1]), 1);
+    expect(report.queries).toBe(1);
+  });
+
+  it('reads files with a byte order mark and CRLF line ends as the plain ones', async () => {
+    await using folder = await writeBeirFolder(withJudgements(['q1', 'd1', 1], ['q2', 'd2', 1]));
+    const plain = await runEvaluation(evaluationArguments({ data: folder.path }), {
+      env: {},
+      progress: quiet,
+    });
+    for (const file of ['corpus.jsonl', 'queries.jsonl', join('qrels', 'test.tsv')]) {
+      const path = join(folder.path, file);
+      writeFileSync(path, `\ufeff${readFileSync(path, 'utf8').replaceAll('\n', '\r\n')}`);
+    }
+    const windows = await runEvaluation(evaluationArguments({ data: folder.path }), {
+      env: {},
+      progress: quiet,
+    });
+    expect({ ...windows, seconds: 0 }).toEqual({ ...plain, seconds: 0 });
+    expect(windows.queries).toBe(2);
+  });
+
+  it('exits 1 with one line and no JSON for a split with nothing to measure', async () => {
+    await using folder = await writeBeirFolder(withJudgements());
+    const run = await cli(['--data', folder.path]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^eval: .*the split "test" has no query with a relevant document[^\n]*\n$/);
   });
 });
 

@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import { type BeirDataset, BeirFormatError } from '@sealink/rerank-server';
+
+/**
+ * Refuses a BEIR folder whose measures would mean nothing, with one message naming the file: an empty
+ * corpus, a split with no query that has a relevant document, a query id twice in `queries.jsonl`, and
+ * judgements of the split that name a corpus id or query id the folder does not have (they would
+ * silently lower recall, or be dropped). `dataset` must be read without a query limit, so that every
+ * judged query with a relevant document is in `dataset.queries`.
+ * @throws BeirFormatError
+ */
+export function checkEvaluationDataset(folder: string, dataset: BeirDataset): void {
+  const corpusPath = join(folder, 'corpus.jsonl');
+  const queriesPath = join(folder, 'queries.jsonl');
+  const judgementsPath = join(folder, 'qrels', `${dataset.split}.tsv`);
+  if (dataset.documents.length === 0) {
+    throw new BeirFormatError(corpusPath, undefined, 'has no document');
+  }
+  const queryIds = new Set<string>();
+  for (const query of dataset.queries) {
+    if (queryIds.has(query.id)) {
+      throw new BeirFormatError(queriesPath, undefined, `duplicate query id "${query.id}"`);
+    }
+    queryIds.add(query.id);
+  }
+  const documentIds = new Set(dataset.documents.map((document) => document.id));
+  for (const [queryId, judgements] of dataset.judgements) {
+    const relevant = [...judgements.values()].some((grade) => grade > 0);
+    // A known query with a relevant document is in `dataset.queries`; one that is not was never read.
+    if (relevant && !queryIds.has(queryId)) {
+      throw new BeirFormatError(
+        judgementsPath,
+        undefined,
+        `judges query id "${queryId}", which queries.jsonl does not have`,
+      );
+    }
+    for (const documentId of judgements.keys()) {
+      if (!documentIds.has(documentId)) {
+        throw new BeirFormatError(
+          judgementsPath,
+          undefined,
+          `judges corpus id "${documentId}" (for query "${queryId}"), which corpus.jsonl does not have`,
+        );
+      }
+    }
+  }
+  if (dataset.queries.length === 0) {
+    throw new BeirFormatError(
+      judgementsPath,
+      undefined,
+      `the split "${dataset.split}" has no query with a relevant document (a score above 0), so there is nothing to measure`,
+    );
+  }
+}
