@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { APIConnectionError } from './api-connection-error.js';
 import { RateLimitError, UpstreamError } from './api-error.js';
+import { APIUserAbortError } from './api-user-abort-error.js';
 import { InvalidResponseError } from './invalid-response-error.js';
 import { SeaLink } from './sea-link.js';
 import { SeaLinkError } from './sea-link-error.js';
@@ -262,5 +263,26 @@ describe('request ids', () => {
     expect(apiError.request_id).toBe('req_first');
     expect(invalid).toBeInstanceOf(InvalidResponseError);
     expect(invalid.request_id).toBe('req_first');
+  });
+});
+
+describe('aborts', () => {
+  it("an abort during the wait between retries ends at once with the caller's reason as the cause", async () => {
+    await using server = await startScriptedServer((_request, response) =>
+      sendJson(response, 503, {}, { 'retry-after': '30' }),
+    );
+    await using client = testClient(server.url);
+    const controller = new AbortController();
+    const pending = caught(client.rerank(EXAMPLE_REQUEST, { signal: controller.signal }));
+    while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const reason = new Error('caller gave up');
+    const aborted = Date.now();
+    controller.abort(reason);
+    const error = (await pending) as APIUserAbortError;
+    expect(error).toBeInstanceOf(APIUserAbortError);
+    expect(error.cause).toBe(reason);
+    expect(Date.now() - aborted).toBeLessThan(100);
+    expect(server.requests).toHaveLength(1);
   });
 });

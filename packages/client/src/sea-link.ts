@@ -268,7 +268,8 @@ export class SeaLink {
     try {
       await sleep(delayMs, undefined, signal === undefined ? undefined : { signal });
     } catch (error) {
-      throw new APIUserAbortError({ cause: error });
+      // The cause is the caller's reason, as for an abort in flight, not the timer's own AbortError.
+      throw new APIUserAbortError({ cause: signal?.reason ?? error });
     }
   }
 
