@@ -1,14 +1,16 @@
 import { createServer, type Socket } from 'node:net';
+import { errorTypeOfStatus } from '@sealink/rerank-contract';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { APIConnectionError } from './api-connection-error.js';
-import { RateLimitError, UpstreamError } from './api-error.js';
+import { APIError, RateLimitError, UnexpectedStatusError, UpstreamError } from './api-error.js';
 import { APIUserAbortError } from './api-user-abort-error.js';
 import { InvalidResponseError } from './invalid-response-error.js';
 import { SeaLink } from './sea-link.js';
 import { SeaLinkError } from './sea-link-error.js';
 import { MAX_ERROR_BODY_BYTES, MAX_RESPONSE_BYTES } from './send-attempt.js';
 import { testClient } from './testing/disposable-client.js';
+import { EXPECTED_ERROR_CLASSES } from './testing/expected-error-classes.js';
 import { EXAMPLE_REQUEST, FIXED_RERANK_RESPONSE } from './testing/fixed-rerank-response.js';
 import { sendJson, startScriptedServer } from './testing/start-scripted-server.js';
 
@@ -284,5 +286,48 @@ describe('aborts', () => {
     expect(error.cause).toBe(reason);
     expect(Date.now() - aborted).toBeLessThan(100);
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('any error answer (property)', () => {
+  it('is the APIError class of its status, with a one-line message that starts with the status', async () => {
+    let answer = { status: 500, body: '', type: 'text/html' };
+    await using server = await startScriptedServer((_request, response) => {
+      response.writeHead(answer.status, { 'content-type': answer.type, 'x-should-retry': 'false' });
+      response.end(answer.body);
+    });
+    await using client = testClient(server.url, { maxRetries: 0 });
+    const body = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.json({ maxDepth: 3 }),
+      fc
+        .tuple(fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }))
+        .map(
+          ([title, text]) => `<html>\n<head><title>${title}</title></head>\n<body>\n${text}\n</body></html>`,
+        ),
+      fc.string({ maxLength: 60 }).map((message) => JSON.stringify({ error: { message } })),
+      fc.string({ maxLength: 60 }).map((message) => JSON.stringify({ message })),
+    );
+    const status = fc.integer({ min: 300, max: 599 }).filter((code) => code !== 304);
+    await fc.assert(
+      fc.asyncProperty(
+        status,
+        body,
+        fc.constantFrom('text/html', 'application/json', 'text/plain'),
+        async (code, text, type) => {
+          answer = { status: code, body: text, type };
+          const error = (await caught(client.rerank(EXAMPLE_REQUEST))) as APIError;
+          expect(error).toBeInstanceOf(APIError);
+          const errorType = errorTypeOfStatus(code);
+          expect(error).toBeInstanceOf(
+            errorType === undefined ? UnexpectedStatusError : EXPECTED_ERROR_CLASSES[errorType],
+          );
+          expect(error.status).toBe(code);
+          expect(error.message.startsWith(`${code} `)).toBe(true);
+          expect(error.message).not.toMatch(/[\r\n]/);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
