@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { connect } from 'node:net';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -60,6 +60,33 @@ async function startCli(env: Record<string, string> = {}): Promise<RunningCli> {
   }
 }
 
+/**
+ * An in-flight rerank request on its own connection: headers and the first 10 bytes of the body sent
+ * now; `finish` sends the rest and resolves with everything the server answered once it closes.
+ */
+async function startInFlightRequest(port: number) {
+  const body = JSON.stringify({ model: 'bm25', query: 'api gateway', documents: ['a gateway', 'bread'] });
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  socket.on('error', () => {}); // a reset when the server is made to exit at once
+  let received = '';
+  socket.on('data', (data) => {
+    received += data.toString();
+  });
+  const closed = once(socket, 'close');
+  socket.write(
+    `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return {
+    async finish(): Promise<string> {
+      socket.write(body.slice(10));
+      await closed;
+      return received;
+    },
+  };
+}
+
 describe('sealink-rerank-server CLI', () => {
   it('exits non-zero with one clear line naming the field for a bad configuration', async () => {
     const run = spawnCli({ PORT: 'not-a-port' });
@@ -105,26 +132,49 @@ describe('sealink-rerank-server CLI', () => {
 
   it('on SIGTERM finishes an in-flight request, refuses new connections, then exits 0', async () => {
     await using cli = await startCli({ SEALINK_DRAIN_TIMEOUT_MS: '10000' });
-    const body = JSON.stringify({ model: 'bm25', query: 'api gateway', documents: ['a gateway', 'bread'] });
-    // An in-flight request: headers and half the body sent before the signal, the rest after.
-    const socket = connect(cli.port, '127.0.0.1');
-    await once(socket, 'connect');
-    let received = '';
-    socket.on('data', (data) => {
-      received += data.toString();
-    });
-    const closed = once(socket, 'close');
-    socket.write(
-      `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // An in-flight request: headers and part of the body sent before the signal, the rest after.
+    const request = await startInFlightRequest(cli.port);
     cli.child.kill('SIGTERM');
     await expect.poll(() => cli.stdout().includes('"msg":"draining"')).toBe(true);
     await expect(fetch(`${cli.url}/healthz`)).rejects.toThrow();
-    socket.write(body.slice(10));
-    await closed;
+    const received = await request.finish();
     expect(received).toMatch(/^HTTP\/1\.1 200 OK/);
     expect(received).toContain('"index":0');
     expect(await cli.exit).toEqual({ code: 0, signal: null });
+  });
+
+  it('keeps draining on a second SIGTERM (in-flight request answered, exit 0); a SIGINT after it exits 1 at once', async () => {
+    await using cli = await startCli({ SEALINK_DRAIN_TIMEOUT_MS: '10000' });
+    const request = await startInFlightRequest(cli.port);
+    cli.child.kill('SIGTERM');
+    await expect.poll(() => cli.stdout().includes('"msg":"draining"')).toBe(true);
+    cli.child.kill('SIGTERM');
+    await expect.poll(() => cli.stdout().includes('still draining')).toBe(true);
+    expect(await request.finish()).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(await cli.exit).toEqual({ code: 0, signal: null });
+
+    await using second = await startCli({ SEALINK_DRAIN_TIMEOUT_MS: '10000' });
+    await startInFlightRequest(second.port);
+    second.child.kill('SIGTERM');
+    await expect.poll(() => second.stdout().includes('"msg":"draining"')).toBe(true);
+    second.child.kill('SIGINT');
+    expect(await second.exit).toEqual({ code: 1, signal: null });
+  });
+
+  it('exits 1 with one line on stderr when the port is taken', async () => {
+    const taken = createServer();
+    taken.listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const run = spawnCli({ PORT: String(port) });
+      expect((await run.exit).code).toBe(1);
+      expect(run.stderr()).toBe(
+        `sealink-rerank-server: cannot listen on 127.0.0.1:${port}: the address is already in use (EADDRINUSE)\n`,
+      );
+      expect(run.stdout()).not.toMatch(/\bat .*node:net/);
+    } finally {
+      taken.close();
+    }
   });
 });

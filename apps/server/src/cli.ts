@@ -19,6 +19,14 @@ function fail(message: string, exitCode: number): never {
   process.exit(exitCode);
 }
 
+/** Why the server cannot listen, by Node's error code. */
+const LISTEN_ERRORS: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'the address is already in use',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'the address is not one of this machine',
+  ENOTFOUND: 'the host name does not resolve',
+};
+
 let configPath: string | undefined;
 try {
   const { values } = parseArgs({
@@ -43,8 +51,17 @@ try {
 }
 
 let exiting = false;
-async function shutDown(signal: string): Promise<void> {
+/**
+ * The first SIGTERM or SIGINT drains and exits 0. Later SIGTERMs (an orchestrator or process manager
+ * sending it again) are logged and the drain goes on; a SIGINT after the first signal (Ctrl-C pressed
+ * again) exits 1 at once.
+ */
+async function shutDown(signal: NodeJS.Signals): Promise<void> {
   if (exiting) {
+    if (signal === 'SIGTERM') {
+      server.logger.warn({ signal }, 'still draining; send SIGINT to exit without waiting');
+      return;
+    }
     server.logger.warn({ signal }, 'second signal: exiting without waiting for the drain');
     server.logger.flush();
     process.exit(1);
@@ -77,11 +94,13 @@ try {
   await server.start();
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;
+  const reason = code === undefined ? undefined : LISTEN_ERRORS[code];
   const message =
-    code === 'EADDRINUSE' || code === 'EACCES'
-      ? `cannot listen on ${server.config.host}:${server.config.port} (${code})`
-      : `cannot start: ${(error as Error).message}`;
-  server.logger.error({ err: error }, message);
+    reason === undefined
+      ? `cannot start: ${(error as Error).message}`
+      : `cannot listen on ${server.config.host}:${server.config.port}: ${reason} (${code})`;
+  // A listen error is a setting or the machine, not a bug: logged without a stack.
+  server.logger.error(reason === undefined ? { err: error } : { code }, message);
   await server.stop().catch(() => {});
   fail(message, 1);
 }
