@@ -1,6 +1,7 @@
 import { createServer, type Socket } from 'node:net';
 import { errorTypeOfStatus } from '@sealink/rerank-contract';
 import fc from 'fast-check';
+import { Dispatcher } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { APIConnectionError } from './api-connection-error.js';
 import { APIError, RateLimitError, UnexpectedStatusError, UpstreamError } from './api-error.js';
@@ -329,5 +330,32 @@ describe('any error answer (property)', () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('a dispatcher that throws', () => {
+  it('fails at once as a SeaLinkError, without retries, and leaves no timer behind', async () => {
+    let calls = 0;
+    class Throwing extends Dispatcher {
+      override dispatch(): boolean {
+        calls++;
+        throw new TypeError('not today');
+      }
+    }
+    const timers = () => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+    const before = timers();
+    const client = new SeaLink({
+      apiKey: null,
+      baseURL: 'http://127.0.0.1:9/v1',
+      dispatcher: new Throwing(),
+      timeout: 60_000,
+    });
+    const error = await caught(client.rerank(EXAMPLE_REQUEST));
+    expect(SeaLinkError.isInstance(error)).toBe(true);
+    expect(error).not.toBeInstanceOf(APIConnectionError);
+    expect((error as Error).message).toMatch(/not today/);
+    expect((error as Error).cause).toBeInstanceOf(TypeError);
+    expect(calls).toBe(1);
+    expect(timers()).toBe(before);
   });
 });

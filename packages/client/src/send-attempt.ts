@@ -108,47 +108,57 @@ export function sendAttempt(attempt: Attempt): Promise<AttemptAnswer> {
     const abortFromCaller = (): void => abortWith(new APIUserAbortError({ cause: signal?.reason }));
     signal?.addEventListener('abort', abortFromCaller, { once: true });
 
-    attempt.dispatcher.dispatch(
-      {
-        origin: attempt.origin,
-        path: attempt.path,
-        method: attempt.method,
-        headers: attempt.headers,
-        body: attempt.body ?? null,
-      },
-      {
-        onRequestStart(requestController) {
-          controller = requestController;
-          if (abortReason !== undefined) requestController.abort(abortReason);
-          else phase = 'headers';
+    try {
+      dispatch();
+    } catch (error) {
+      // undici's own dispatchers report errors to the handler; a dispatcher of the caller's may throw.
+      const message = error instanceof Error ? error.message : String(error);
+      settle(new SeaLinkError(`The dispatcher refused the request: ${message}`, { cause: error }));
+    }
+
+    function dispatch(): void {
+      attempt.dispatcher.dispatch(
+        {
+          origin: attempt.origin,
+          path: attempt.path,
+          method: attempt.method,
+          headers: attempt.headers,
+          body: attempt.body ?? null,
         },
-        onResponseStart(_controller, statusCode, headers) {
-          phase = 'body';
-          status = statusCode;
-          rawHeaders = headers;
-          bodyLimit = statusCode >= 200 && statusCode < 300 ? MAX_RESPONSE_BYTES : MAX_ERROR_BODY_BYTES;
-          const declared = Number(rawHeaderValue(headers, 'content-length'));
-          if (bodyLimit === MAX_RESPONSE_BYTES && declared > bodyLimit) stopReading();
+        {
+          onRequestStart(requestController) {
+            controller = requestController;
+            if (abortReason !== undefined) requestController.abort(abortReason);
+            else phase = 'headers';
+          },
+          onResponseStart(_controller, statusCode, headers) {
+            phase = 'body';
+            status = statusCode;
+            rawHeaders = headers;
+            bodyLimit = statusCode >= 200 && statusCode < 300 ? MAX_RESPONSE_BYTES : MAX_ERROR_BODY_BYTES;
+            const declared = Number(rawHeaderValue(headers, 'content-length'));
+            if (bodyLimit === MAX_RESPONSE_BYTES && declared > bodyLimit) stopReading();
+          },
+          onResponseData(_controller, chunk) {
+            if (settled) return;
+            const room = bodyLimit - bodyBytes;
+            bodyBytes += chunk.length;
+            if (chunk.length <= room) {
+              chunks.push(chunk);
+              return;
+            }
+            chunks.push(chunk.subarray(0, room));
+            stopReading();
+          },
+          onResponseEnd() {
+            settle(undefined, answer(false));
+          },
+          onResponseError(_controller, error) {
+            settle(transportError(error, phase));
+          },
         },
-        onResponseData(_controller, chunk) {
-          if (settled) return;
-          const room = bodyLimit - bodyBytes;
-          bodyBytes += chunk.length;
-          if (chunk.length <= room) {
-            chunks.push(chunk);
-            return;
-          }
-          chunks.push(chunk.subarray(0, room));
-          stopReading();
-        },
-        onResponseEnd() {
-          settle(undefined, answer(false));
-        },
-        onResponseError(_controller, error) {
-          settle(transportError(error, phase));
-        },
-      },
-    );
+      );
+    }
   });
 }
 
