@@ -149,6 +149,19 @@ describe('rerankAll against the mock server', () => {
     await expect(pending).rejects.toBeInstanceOf(APIUserAbortError);
   });
 
+  it('a top_n the contract refuses (2 ** 53, 1e21) fails as it does in rerank, however the documents split', async () => {
+    await using mock = await startMockServer();
+    await using client = testClient(mock.url);
+    for (const topN of [2 ** 53, 1e21]) {
+      for (const documents of [makeDocuments(5), makeDocuments(50)]) {
+        const request = { model: 'qwen3-rerank', query: QUERY, documents, top_n: topN };
+        const error = await client.rerankAll(request, { chunkSize: 10 }).catch((caught: unknown) => caught);
+        expect(error, `${topN} over ${documents.length}`).toBeInstanceOf(BadRequestError);
+        expect((error as BadRequestError).param).toBe('top_n');
+      }
+    }
+  });
+
   it('an already aborted signal sends no chunk, even with chunkSize (no model lookup first)', async () => {
     await using mock = await startMockServer();
     await using client = testClient(mock.url);

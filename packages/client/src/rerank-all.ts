@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_BODY_BYTES, type RerankRequest, type RerankResponse } from '@sealink/rerank-contract';
+import { DEFAULT_MAX_BODY_BYTES, RerankRequest, type RerankResponse } from '@sealink/rerank-contract';
 import type { RequestOptions } from './client-options.js';
 import { mergeRerankResponses, type RerankChunk } from './merge-rerank-responses.js';
 import { splitDocuments } from './split-documents.js';
@@ -74,7 +74,10 @@ export async function rerankAll(
 
   // Each chunk returns at most top_n results: the global top n are among the chunks' top n, because a
   // chunk ranks ties by index as the whole list does. Text is not sent back; the merge takes it from here.
-  const chunkTopN = typeof topN === 'number' && Number.isInteger(topN) && topN >= 1 ? topN : undefined;
+  // A top_n the contract refuses (its schema decides: 2 ** 53 is not a safe integer) goes to every chunk
+  // as it is, so that the server refuses it as it would refuse it in one request.
+  const chunkTopN =
+    topN !== undefined && RerankRequest.shape.top_n.safeParse(topN).success ? topN : undefined;
   const controller = new AbortController();
   const { signal } = requestOptions;
   const abortFromCaller = (): void => controller.abort(signal?.reason);
