@@ -90,9 +90,18 @@ export function createServerFromConfig(
           lazyConnect: true,
           maxRetriesPerRequest: 1,
         });
-  redis?.on('error', (error: Error) =>
-    logger.warn({ err: error.message }, 'redis unreachable; rate limits count in memory'),
-  );
+  // One warning per outage (ioredis reports every reconnection attempt), one line when it is back.
+  let redisDown = false;
+  redis?.on('error', (error: Error) => {
+    if (redisDown) return;
+    redisDown = true;
+    logger.warn({ err: error.message }, 'cannot reach redis; rate limits count in memory until it is back');
+  });
+  redis?.on('ready', () => {
+    if (!redisDown) return;
+    redisDown = false;
+    logger.info('redis reachable again; rate limits are shared');
+  });
   const rateLimiter =
     config.rate_limit_requests === undefined
       ? undefined
@@ -132,12 +141,8 @@ export function createServerFromConfig(
       });
       logger.info({ url: running.url, models: registry.ids() }, 'listening');
       if (redis !== undefined) {
-        await redis.connect().catch((error: Error) => {
-          logger.warn(
-            { err: error.message },
-            'cannot reach redis at start; rate limits count in memory until it is back',
-          );
-        });
+        // A failed first connection is reported by the 'error' listener above; ioredis keeps retrying.
+        await redis.connect().catch(() => {});
       }
       await registry.load();
       logger.info({ models: registry.ids() }, 'models loaded');

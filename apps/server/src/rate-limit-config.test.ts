@@ -1,5 +1,6 @@
+import { createServer } from 'node:net';
 import { ErrorResponse } from '@sealink/rerank-contract';
-import { startRedisServer } from '@sealink/rerank-server/testing';
+import { captureLogger, startRedisServer } from '@sealink/rerank-server/testing';
 import { pino } from 'pino';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +62,34 @@ describe('rate limits from the configuration', () => {
       expect(statuses).toEqual([200, 200, 200, 429, 429, 429]);
     } finally {
       await Promise.all(servers.map((server) => server.stop()));
+    }
+  });
+
+  it('warns once while Redis stays unreachable, not at every reconnection attempt', async () => {
+    const closed = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => closed.once('listening', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const capture = captureLogger('info');
+    const server = createServerFromConfig(
+      loadServerConfig({
+        env: {
+          PORT: '0',
+          SEALINK_RATE_LIMIT_REQUESTS: '3',
+          SEALINK_REDIS_URL: `redis://127.0.0.1:${port}/0`,
+        },
+      }),
+      { logger: capture.logger },
+    );
+    await server.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const warnings = capture.records().filter((record) => String(record.msg).includes('redis'));
+      expect(warnings.map((record) => record.msg)).toEqual([
+        'cannot reach redis; rate limits count in memory until it is back',
+      ]);
+    } finally {
+      await server.stop();
     }
   });
 });
