@@ -162,6 +162,28 @@ describe('rerankAll against the mock server', () => {
     }
   });
 
+  it("names a bad document by its index in the caller's documents, not in its chunk", async () => {
+    await using mock = await startMockServer();
+    await using client = testClient(mock.url);
+    const cases: [unknown, string, RegExp][] = [
+      [42, 'documents[23]', /Invalid 'documents\[23\]'/],
+      [{ text: 'x', extra: 1 }, 'documents[23].extra', /Unknown field 'documents\[23\]\.extra'/],
+    ];
+    for (const [bad, param, message] of cases) {
+      const documents: unknown[] = makeDocuments(30);
+      documents[23] = bad;
+      const request = { model: 'qwen3-rerank', query: QUERY, documents: documents as string[] };
+      const error = (await client
+        .rerankAll(request, { chunkSize: 10 })
+        .catch((caught: unknown) => caught)) as BadRequestError;
+      expect(error).toBeInstanceOf(BadRequestError);
+      expect(error.param).toBe(param);
+      expect(error.error?.param).toBe(param);
+      expect(error.message).toMatch(message);
+      expect(error.request_id).toMatch(/\S/);
+    }
+  });
+
   it('an already aborted signal sends no chunk, even with chunkSize (no model lookup first)', async () => {
     await using mock = await startMockServer();
     await using client = testClient(mock.url);

@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_BODY_BYTES, RerankRequest, type RerankResponse } from '@sealink/rerank-contract';
+import { APIError, createApiError } from './api-error.js';
 import type { RequestOptions } from './client-options.js';
 import { mergeRerankResponses, type RerankChunk } from './merge-rerank-responses.js';
 import { splitDocuments } from './split-documents.js';
@@ -106,7 +107,7 @@ export async function rerankAll(
         requestIds[chunkIndex] = response.request_id;
       } catch (error) {
         if (failure === undefined) {
-          failure = { error };
+          failure = { error: inWholeDocuments(error, chunk.offset) };
           controller.abort();
         }
       }
@@ -135,6 +136,25 @@ function withRequestIds(response: RerankResponse, requestIds: (string | null)[])
     writable: false,
     configurable: true,
   }) as RerankAllResponse;
+}
+
+/**
+ * A chunk's error about one of its documents (`param` `documents[3]`), naming the document by its index
+ * in the caller's whole list instead (`documents[23]` for a chunk from offset 20), in `param` and message.
+ */
+function inWholeDocuments(error: unknown, offset: number): unknown {
+  if (offset === 0 || !(error instanceof APIError) || error.error === undefined) return error;
+  const match = /^documents\[(\d+)\]/.exec(error.error.param ?? '');
+  if (match === null) return error;
+  const chunkPath = match[0];
+  const wholePath = `documents[${offset + Number(match[1])}]`;
+  const detail = {
+    ...error.error,
+    param: wholePath + error.error.param!.slice(chunkPath.length),
+    message: error.error.message.replaceAll(chunkPath, wholePath),
+  };
+  const body = { ...(error.body as object), error: detail };
+  return createApiError({ status: error.status, headers: error.headers, body });
 }
 
 function checkPositiveInteger(name: string, value: number | undefined): void {
