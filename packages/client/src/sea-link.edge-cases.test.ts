@@ -359,3 +359,28 @@ describe('a dispatcher that throws', () => {
     expect(timers()).toBe(before);
   });
 });
+
+describe('answers that do not fit the request', () => {
+  it('a result index out of range or repeated is an InvalidResponseError, in rerank and in rerankAll', async () => {
+    const result = (index: number, score: number) => ({ index, relevance_score: score });
+    let results = [result(7, 0.9)];
+    await using server = await startScriptedServer((request, response) => {
+      const { model } = JSON.parse(request.body) as { model: string };
+      sendJson(response, 200, { id: 'rerank-1', model, results, usage: { total_tokens: 1 } });
+    });
+    await using client = testClient(server.url);
+    const request = { model: 'm', query: 'q', documents: ['a', 'b', 'c'], return_documents: false };
+    for (const bad of [[result(7, 0.9)], [result(3, 0.9)], [result(1, 0.9), result(1, 0.8)]]) {
+      results = bad;
+      const error = (await caught(client.rerank(request))) as InvalidResponseError;
+      expect(error, JSON.stringify(bad)).toBeInstanceOf(InvalidResponseError);
+      expect(error.message).toMatch(/results\[\d\]\.index/);
+    }
+    // In rerankAll, chunk 0's index 3 would become document 3 of chunk 1: a wrong, silent merge before.
+    results = [result(3, 0.9)];
+    const split = await caught(
+      client.rerankAll({ ...request, documents: ['a', 'b', 'c', 'd'] }, { chunkSize: 2 }),
+    );
+    expect(split).toBeInstanceOf(InvalidResponseError);
+  });
+});

@@ -54,6 +54,8 @@ interface ApiCall<T> {
   schema: ResponseSchema<T>;
   schemaName: string;
   options: RequestOptions | undefined;
+  /** What the answer breaks of the request beyond the schema, or `undefined` when nothing. */
+  check?(data: T): string | undefined;
 }
 
 /**
@@ -129,6 +131,7 @@ export class SeaLink {
       schema: RerankResponse,
       schemaName: 'RerankResponse',
       options,
+      check: (response) => checkResultIndices(response, params),
     });
   }
 
@@ -307,8 +310,26 @@ export class SeaLink {
         .join('; ');
       throw invalidResponse(`does not match the API contract's ${call.schemaName}: ${issues}`);
     }
+    const problem = call.check?.(parsed.data);
+    if (problem !== undefined) throw invalidResponse(`does not fit the request: ${problem}`);
     return withRequestId(parsed.data, rawHeaderValue(answer.rawHeaders, 'x-request-id'));
   }
+}
+
+/**
+ * Whether each result names a document of the request once: an index out of range would be `undefined`
+ * in the caller's `documents` (and another chunk's document in `rerankAll`). Order, scores and text are
+ * the server's to get right and are not checked here.
+ */
+function checkResultIndices(response: RerankResponse, params: RerankRequest): string | undefined {
+  const count = Array.isArray(params.documents) ? params.documents.length : 0;
+  const seen = new Set<number>();
+  for (const [rank, { index }] of response.results.entries()) {
+    if (index >= count) return `results[${rank}].index is ${index}, but the request has ${count} documents.`;
+    if (seen.has(index)) return `results[${rank}].index ${index} appears twice.`;
+    seen.add(index);
+  }
+  return undefined;
 }
 
 /** The request body as JSON; params that JSON cannot carry (a BigInt, a cycle) fail as a SeaLinkError. */
