@@ -105,5 +105,9 @@ describe('readBeirDataset', () => {
     expect((await failureOf(readBeirDataset(folder.path, { split: 'test' }))).message).toMatch(
       /test\.tsv:2: expected an integer score, got "high"/,
     );
+    await writeFile(qrels, 'query-id\tcorpus-id\tscore\nq1\td1\t1\nq1\td1\t1\nq1\td1\t0\n');
+    expect((await failureOf(readBeirDataset(folder.path, { split: 'test' }))).message).toMatch(
+      /test\.tsv:4: query "q1" and corpus id "d1" are judged 1 earlier and 0 here/,
+    );
   });
 });

@@ -155,6 +155,15 @@ async function readJudgements(path: string): Promise<Map<string, Map<string, num
       forQuery = new Map();
       judgements.set(queryId, forQuery);
     }
+    const earlier = forQuery.get(documentId);
+    if (earlier !== undefined && earlier !== grade) {
+      // A repeated line with the same grade is harmless; two grades for one pair leave the measure undefined.
+      throw new BeirFormatError(
+        path,
+        lineNumber,
+        `query "${queryId}" and corpus id "${documentId}" are judged ${earlier} earlier and ${grade} here`,
+      );
+    }
     forQuery.set(documentId, grade);
   });
   return judgements;
