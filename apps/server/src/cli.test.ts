@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { type AddressInfo, connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -96,6 +99,37 @@ describe('sealink-rerank-server CLI', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^sealink-rerank-server: Invalid configuration: PORT: /);
     expect(run.stderr()).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 with one configuration line when an upstream reads its key from an unset variable', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'sealink-cli-'));
+    try {
+      const modelsFile = join(folder, 'models.json');
+      await writeFile(
+        modelsFile,
+        JSON.stringify([
+          {
+            id: 'qwen3-rerank',
+            backend: {
+              type: 'tei',
+              base_urls: ['http://127.0.0.1:9'],
+              model: 'q',
+              api_key_env: 'SEALINK_CLI_TEST_UNSET_KEY',
+            },
+          },
+        ]),
+      );
+      const run = spawnCli({ SEALINK_MODELS_FILE: modelsFile });
+      expect((await run.exit).code).toBe(2);
+      const lines = run.stderr().trim().split('\n');
+      expect(lines).toEqual([
+        expect.stringMatching(
+          /^sealink-rerank-server: Invalid configuration: .*SEALINK_CLI_TEST_UNSET_KEY, which is not set$/,
+        ),
+      ]);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('serves bm25 with API keys, answers qwen3-rerank with how to configure it, and exits 0 on SIGINT', async () => {

@@ -2,6 +2,7 @@
 // sealink-rerank-server: starts the SeaLink Rerank server from environment variables and an optional
 // JSON configuration file, and shuts it down gracefully on SIGTERM or SIGINT.
 import { parseArgs } from 'node:util';
+import { ModelRegistrationError, UpstreamConfigError } from '@sealink/rerank-server';
 import { ConfigError, loadServerConfig } from './config/load-server-config.js';
 import { CONFIG_REFERENCE } from './config/server-config.js';
 import { createServerFromConfig } from './create-server-from-config.js';
@@ -47,6 +48,11 @@ try {
   server = createServerFromConfig(loadServerConfig({ env: process.env, configPath }));
 } catch (error) {
   if (error instanceof ConfigError) fail(error.message, 2);
+  // The registry and the upstreams check what the configuration schema cannot (an unset key variable, a
+  // duplicate model id): configuration errors too, exit 2 like the rest.
+  if (error instanceof UpstreamConfigError || error instanceof ModelRegistrationError) {
+    fail(`Invalid configuration: ${error.message}`, 2);
+  }
   fail(`cannot start: ${(error as Error).message}`, 1);
 }
 
