@@ -156,6 +156,12 @@ describe('error answers outside the contract', () => {
         for (const text of seen) expect(text).not.toContain(apiKey);
         expect(JSON.stringify(error)).toContain('invalid token Bearer [redacted]');
       }
+      // A key given in a header of the call (or defaultHeaders) is just as secret.
+      const other = 'sk-other-fedcba9876543210';
+      const error = (await caught(
+        client.rerank(EXAMPLE_REQUEST, { headers: { Authorization: `Bearer ${other}` } }),
+      )) as SeaLinkError;
+      expect(`${error.message} ${JSON.stringify(error)}`).not.toContain(other);
     } finally {
       await client.close();
     }

@@ -229,9 +229,12 @@ export class SeaLink {
         await this.#wait(retryDelayMs({ retriesDone }), call, retriesDone, error.message, options.signal);
         continue;
       }
-      if (answer.status >= 200 && answer.status < 300) return this.#parse(call, answer);
+      // The credential this call sent (the API key, or an Authorization header of the options), kept out
+      // of errors should an answer echo it.
+      const secret = credentialOf(requestHeaders.authorization);
+      if (answer.status >= 200 && answer.status < 300) return this.#parse(call, answer, secret);
       const headers = toHeaders(answer.rawHeaders);
-      const errorBody = parseErrorBody(this.#redact(answer.text));
+      const errorBody = parseErrorBody(redact(answer.text, secret));
       const apiError = createApiError({ status: answer.status, headers, body: errorBody });
       if (retriesDone >= maxRetries || !shouldRetryStatus(answer.status, headers)) throw apiError;
       const delay = retryDelayMs({ headers, retriesDone });
@@ -276,20 +279,17 @@ export class SeaLink {
     }
   }
 
-  /** The text with every copy of the API key replaced, for answers that echo the request's headers. */
-  #redact(text: string): string {
-    return this.#apiKey !== null && text.includes(this.#apiKey)
-      ? text.replaceAll(this.#apiKey, '[redacted]')
-      : text;
-  }
-
-  #parse<T extends object>(call: ApiCall<T>, answer: AttemptAnswer): WithRequestId<T> {
+  #parse<T extends object>(
+    call: ApiCall<T>,
+    answer: AttemptAnswer,
+    secret: string | undefined,
+  ): WithRequestId<T> {
     const invalidResponse = (problem: string, cause?: unknown): InvalidResponseError =>
       new InvalidResponseError({
         message: `The answer to ${call.method} ${call.path} (status ${answer.status}) ${problem}`,
         status: answer.status,
         headers: toHeaders(answer.rawHeaders),
-        body: this.#redact(answer.text),
+        body: redact(answer.text, secret),
         cause,
       });
     if (answer.truncated) {
@@ -300,7 +300,7 @@ export class SeaLink {
     try {
       json = JSON.parse(answer.text);
     } catch (error) {
-      throw invalidResponse(`is not valid JSON: ${this.#redact((error as Error).message)}`, error);
+      throw invalidResponse(`is not valid JSON: ${redact((error as Error).message, secret)}`, error);
     }
     const parsed = call.schema.safeParse(json);
     if (!parsed.success) {
@@ -330,6 +330,17 @@ function checkResultIndices(response: RerankResponse, params: RerankRequest): st
     seen.add(index);
   }
   return undefined;
+}
+
+/** The credential of an `Authorization` header: the token of `Bearer <token>`, else the whole value. */
+function credentialOf(authorization: string | undefined): string | undefined {
+  const credential = authorization?.replace(/^\s*Bearer\s+/i, '').trim();
+  return credential === '' ? undefined : credential;
+}
+
+/** The text with every copy of the secret replaced, for answers that echo the request's headers. */
+function redact(text: string, secret: string | undefined): string {
+  return secret !== undefined && text.includes(secret) ? text.replaceAll(secret, '[redacted]') : text;
 }
 
 /** The request body as JSON; params that JSON cannot carry (a BigInt, a cycle) fail as a SeaLinkError. */
