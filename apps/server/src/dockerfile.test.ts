@@ -1,5 +1,9 @@
 // The Dockerfile cannot be built here (no Docker), so its deployment rules are checked by reading it.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -41,9 +45,32 @@ describe('the Dockerfile', () => {
     for (const copy of find('COPY')) expect(copy).not.toMatch(/--chown/);
   });
 
-  it('checks health with node (no curl or wget in the slim image) on /healthz', () => {
+  it('checks health with node (no curl or wget in the slim image) on /healthz, at the address in HOST', async () => {
     const [healthcheck] = find('HEALTHCHECK');
-    expect(healthcheck).toMatch(/CMD \["node", "-e", .*\/healthz/);
+    const argv = JSON.parse(healthcheck!.slice(healthcheck!.indexOf('CMD ') + 4)) as string[];
+    expect(argv.slice(0, 2)).toEqual(['node', '-e']);
+    // Run the check itself against a real /healthz, for each HOST the server may listen on.
+    const server = createServer((incoming, outgoing) => {
+      outgoing.writeHead(incoming.url === '/healthz' ? 200 : 404).end();
+    });
+    for (const [listenOn, host, expected] of [
+      ['0.0.0.0', '0.0.0.0', 0],
+      ['127.0.0.1', '', 0],
+      ['127.0.0.2', '127.0.0.2', 0], // a specific address that is not 127.0.0.1
+      ['::1', '::1', 0],
+      ['127.0.0.2', '0.0.0.0', 1], // asking loopback when the server listens elsewhere fails
+    ] as const) {
+      server.listen(0, listenOn);
+      await once(server, 'listening');
+      const { port } = server.address() as AddressInfo;
+      const check = spawn(process.execPath, ['-e', argv[2]!], {
+        env: { PATH: process.env.PATH ?? '', HOST: host, PORT: String(port) },
+        stdio: 'ignore',
+      });
+      const [code] = await once(check, 'exit');
+      expect({ listenOn, host, code }).toEqual({ listenOn, host, code: expected });
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('keeps local secrets and build output out of the build context', () => {
