@@ -371,7 +371,7 @@ describe('answers that do not fit the request', () => {
     const result = (index: number, score: number) => ({ index, relevance_score: score });
     let results = [result(7, 0.9)];
     await using server = await startScriptedServer((request, response) => {
-      const { model } = JSON.parse(request.body) as { model: string };
+      const model = (JSON.parse(request.body) as { model?: string } | null)?.model ?? 'm';
       sendJson(response, 200, { id: 'rerank-1', model, results, usage: { total_tokens: 1 } });
     });
     await using client = testClient(server.url);
@@ -382,6 +382,8 @@ describe('answers that do not fit the request', () => {
       expect(error, JSON.stringify(bad)).toBeInstanceOf(InvalidResponseError);
       expect(error.message).toMatch(/results\[\d\]\.index/);
     }
+    // Params that are not a request at all, answered 200 by a server that does not check: no TypeError.
+    expect(await caught(client.rerank(null as never))).toBeInstanceOf(InvalidResponseError);
     // In rerankAll, chunk 0's index 3 would become document 3 of chunk 1: a wrong, silent merge before.
     results = [result(3, 0.9)];
     const split = await caught(

@@ -322,7 +322,9 @@ export class SeaLink {
  * the server's to get right and are not checked here.
  */
 function checkResultIndices(response: RerankResponse, params: RerankRequest): string | undefined {
-  const count = Array.isArray(params.documents) ? params.documents.length : 0;
+  // Plain JavaScript may send anything, null included, to a server that may answer 200 to it.
+  const documents = (params as Partial<RerankRequest> | null)?.documents;
+  const count = Array.isArray(documents) ? documents.length : 0;
   const seen = new Set<number>();
   for (const [rank, { index }] of response.results.entries()) {
     if (index >= count) return `results[${rank}].index is ${index}, but the request has ${count} documents.`;
