@@ -19,6 +19,11 @@ import {
   routeNotFoundError,
   sanitizeRequestId,
 } from '@sealink/rerank-contract';
+import {
+  dialectRerankCodec,
+  NATIVE_RERANK_CODEC,
+  type RerankRouteCodec,
+} from '@sealink/rerank-contract/dialects';
 import { type Context, Hono } from 'hono';
 import type { NotFoundHandler } from 'hono/types';
 import { type Logger, pino } from 'pino';
@@ -37,7 +42,6 @@ import { nodeHeaderValue } from './http/node-header-value.js';
 import { RequestBodyAbortedError, readRequestBody } from './http/read-request-body.js';
 import { ClientDisconnectedError, RequestDeadlineError } from './http/request-abort-reasons.js';
 import { RequestDeadline } from './http/request-deadline.js';
-import { dialectRerankCodec, NATIVE_RERANK_CODEC, type RerankRouteCodec } from './http/rerank-route-codec.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { type RequestRateLimiter, rateLimitHeaders } from './rate-limit/request-rate-limiter.js';
 import type { ModelRegistry } from './registry/model-registry.js';

@@ -1,8 +1,9 @@
 /**
  * Provider and engine dialects: zod schemas of each rerank API's request, answer and error body, pure
  * converters between them and the contract's canonical request and ranking, the per-engine score
- * mapping to [0, 1] (`DIALECTS`), the Qwen3-Reranker prompt and score, and a checker for the
- * near-constant or near-random scores of a misconfigured engine.
+ * mapping to [0, 1] (`DIALECTS`), the Qwen3-Reranker prompt and score, a checker for the
+ * near-constant or near-random scores of a misconfigured engine, and the codecs that serve a rerank route
+ * in the contract's shape or in a provider's (`NATIVE_RERANK_CODEC`, `dialectRerankCodec`).
  * @module
  */
 export {
@@ -104,6 +105,12 @@ export type {
   RankedScore,
   RerankDialect,
 } from './rerank-dialect.js';
+export {
+  type DecodedRerankRequest,
+  dialectRerankCodec,
+  NATIVE_RERANK_CODEC,
+  type RerankRouteCodec,
+} from './rerank-route-codec.js';
 export {
   logit,
   MAX_LOGIT,

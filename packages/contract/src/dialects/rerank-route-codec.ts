@@ -1,13 +1,12 @@
-import {
-  type ErrorAnswer,
-  type NormalizedRerankRequest,
-  type RerankRequestValidation,
-  type RerankResponse,
-  validateRerankRequest,
-  zodErrorToErrorResponse,
-} from '@sealink/rerank-contract';
-import { DIALECTS, type DialectName, dialectResponseInputOf } from '@sealink/rerank-contract/dialects';
-import { PUBLIC_API_ROUTES } from './api-routes.js';
+import type { ErrorAnswer } from '../create-error-response.js';
+import type { NormalizedRerankRequest } from '../normalize-rerank-request.js';
+import type { RerankResponse } from '../rerank-response.js';
+import { rerankRoute } from '../routes.js';
+import { type RerankRequestValidation, validateRerankRequest } from '../validate-rerank-request.js';
+import { zodErrorToErrorResponse } from '../zod-error-to-error-response.js';
+import type { DialectName } from './dialect-name.js';
+import { dialectResponseInputOf } from './dialect-response-input-of.js';
+import { DIALECTS } from './dialects.js';
 
 /** A rerank request read from a route's wire format, with how to answer it in that format. */
 export type DecodedRerankRequest =
@@ -32,7 +31,7 @@ const asIs = (response: RerankResponse): unknown => response;
 
 /** `POST /v1/rerank`: the contract's own request and response. */
 export const NATIVE_RERANK_CODEC: RerankRouteCodec = {
-  path: PUBLIC_API_ROUTES.rerank.path,
+  path: rerankRoute.path,
   decode(body, requestId) {
     const validation: RerankRequestValidation = validateRerankRequest(body, requestId);
     return validation.success ? { success: true, request: validation.request, encode: asIs } : validation;

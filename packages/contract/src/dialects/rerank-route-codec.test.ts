@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { buildRerankResponse } from '../build-rerank-response.js';
+import type { NormalizedRerankRequest } from '../normalize-rerank-request.js';
+import { rerankRoute } from '../routes.js';
+import { dialectRerankCodec, NATIVE_RERANK_CODEC } from './rerank-route-codec.js';
+import { logit } from './score-mapping.js';
+
+const DOCUMENTS = ['alpha', 'beta', 'gamma'];
+const SCORES = [0.2, 0.9, 0.5];
+
+function answer(request: NormalizedRerankRequest) {
+  return buildRerankResponse({
+    model: request.model,
+    documents: request.documents,
+    scores: SCORES,
+    topN: request.topN,
+    returnDocuments: request.returnDocuments,
+    totalTokens: 7,
+  });
+}
+
+describe('NATIVE_RERANK_CODEC', () => {
+  it('serves the contract’s rerank route and answers in the contract’s shape', () => {
+    expect(NATIVE_RERANK_CODEC.path).toBe(rerankRoute.path);
+    const decoded = NATIVE_RERANK_CODEC.decode({ model: 'm', query: 'q', documents: DOCUMENTS }, 'req_1');
+    if (!decoded.success) throw new Error('expected a valid request');
+    const response = answer(decoded.request);
+    expect(decoded.encode(response)).toBe(response);
+  });
+
+  it('answers an invalid body with the contract’s 400 naming the field', () => {
+    const decoded = NATIVE_RERANK_CODEC.decode({ model: 'm', query: 'q' }, 'req_2');
+    expect(decoded.success).toBe(false);
+    if (decoded.success) return;
+    expect(decoded.error.status).toBe(400);
+    expect(decoded.error.body.error).toMatchObject({ param: 'documents', request_id: 'req_2' });
+  });
+});
+
+describe('dialectRerankCodec', () => {
+  it('reads Cohere v2 requests and answers in Cohere’s shape', () => {
+    const codec = dialectRerankCodec('/v2/rerank', 'cohere-v2', 'default-model');
+    expect(codec.path).toBe('/v2/rerank');
+    const decoded = codec.decode({ model: 'm', query: 'q', documents: DOCUMENTS, top_n: 2 }, 'req_3');
+    if (!decoded.success) throw new Error('expected a valid request');
+    expect(decoded.request).toMatchObject({ model: 'm', query: 'q', documents: DOCUMENTS, topN: 2 });
+    expect(decoded.encode(answer(decoded.request))).toMatchObject({
+      results: [
+        { index: 1, relevance_score: 0.9 },
+        { index: 2, relevance_score: 0.5 },
+      ],
+    });
+  });
+
+  it('gives TEI requests the default model, and logits when raw_scores asks', () => {
+    const codec = dialectRerankCodec('/rerank', 'tei', 'default-model');
+    const decoded = codec.decode({ query: 'q', texts: DOCUMENTS, raw_scores: true }, 'req_4');
+    if (!decoded.success) throw new Error('expected a valid request');
+    expect(decoded.request.model).toBe('default-model');
+    expect(decoded.encode(answer(decoded.request))).toEqual([
+      { index: 1, score: expect.closeTo(logit(0.9), 6) },
+      { index: 2, score: expect.closeTo(logit(0.5), 6) },
+      { index: 0, score: expect.closeTo(logit(0.2), 6) },
+    ]);
+  });
+
+  it('answers a body outside the dialect’s schema with the contract’s 400', () => {
+    const decoded = dialectRerankCodec('/rerank', 'tei', 'default-model').decode({ query: 'q' }, 'req_5');
+    expect(decoded.success).toBe(false);
+    if (decoded.success) return;
+    expect(decoded.error.status).toBe(400);
+    expect(decoded.error.body.error).toMatchObject({ type: 'invalid_request_error', param: 'texts' });
+  });
+});
