@@ -39,6 +39,14 @@ async function bothAnswer(path: string, init: RequestInit) {
   return { fromMock, fromServer };
 }
 
+/** Posts `body` to `path` on both, with the content type and authorization given (none when empty). */
+async function bothAnswerPost(path: string, body: unknown, contentType: string, authorization: string) {
+  const headers: Record<string, string> = {};
+  if (contentType !== '') headers['content-type'] = contentType;
+  if (authorization !== '') headers.authorization = authorization;
+  return bothAnswer(path, { method: 'POST', headers, body: body as BodyInit });
+}
+
 describe('the mock answers bad input exactly as the real server (createRerankApp with BM25)', () => {
   it('gives the same status, type, code and param for random junk, content types and keys', async () => {
     const contentType = fc.constantFrom('application/json', 'text/plain', 'application/merge-patch+json', '');
@@ -51,14 +59,7 @@ describe('the mock answers bad input exactly as the real server (createRerankApp
     );
     await fc.assert(
       fc.asyncProperty(junkBodyArbitrary, contentType, authorization, async (body, type, key) => {
-        const headers: Record<string, string> = {};
-        if (type !== '') headers['content-type'] = type;
-        if (key !== '') headers.authorization = key;
-        const { fromMock, fromServer } = await bothAnswer('/v1/rerank', {
-          method: 'POST',
-          headers,
-          body: body as BodyInit,
-        });
+        const { fromMock, fromServer } = await bothAnswerPost('/v1/rerank', body, type, key);
         expect(fromMock).toEqual(fromServer);
       }),
       { numRuns: 150 },
@@ -88,6 +89,9 @@ describe('the mock answers bad input exactly as the real server (createRerankApp
       ['DELETE', '/v1/models'],
       ['GET', '/v1/models'],
       ['GET', '/v1/models/bm25'],
+      ['GET', '/v2/rerank'],
+      ['PUT', '/rerank'],
+      ['GET', '/v2/rerank/'],
     ] as const) {
       const { fromMock, fromServer } = await bothAnswer(path, { method, headers });
       expect({ method, path, ...fromMock }).toEqual({ method, path, ...fromServer });
@@ -98,5 +102,68 @@ describe('the mock answers bad input exactly as the real server (createRerankApp
       body: JSON.stringify({ model: 'nope', query: 'q', documents: ['d'] }),
     });
     expect(unknownModel.fromMock).toEqual(unknownModel.fromServer);
+  });
+});
+
+describe('the mock answers its compatibility routes exactly as the real server', () => {
+  // Mostly good headers, so that most runs reach the body's checks and some reach a 200.
+  const contentType = fc.oneof(
+    { arbitrary: fc.constant('application/json'), weight: 8 },
+    { arbitrary: fc.constantFrom('text/plain', 'application/json; charset=latin1', ''), weight: 1 },
+  );
+  const authorization = fc.oneof(
+    { arbitrary: fc.constant(`Bearer ${API_KEY}`), weight: 8 },
+    { arbitrary: fc.constantFrom('Bearer wrong', ''), weight: 1 },
+  );
+  const text = fc.oneof(
+    { arbitrary: fc.string({ minLength: 1, maxLength: 12 }), weight: 6 },
+    { arbitrary: fc.constantFrom('', '   '), weight: 1 },
+  );
+  /** Bodies near the two providers' shapes, every field optional and sometimes of the wrong type. */
+  const providerBody = fc
+    .record(
+      {
+        model: fc.oneof(fc.constantFrom(...MODELS, ...MODELS, 'nope', ''), fc.integer()),
+        query: fc.oneof({ arbitrary: text, weight: 6 }, { arbitrary: fc.constantFrom(7, null), weight: 1 }),
+        documents: fc.oneof(
+          { arbitrary: fc.array(text, { maxLength: 4 }), weight: 4 },
+          { arbitrary: fc.oneof(fc.array(fc.integer(), { maxLength: 2 }), text), weight: 1 },
+        ),
+        texts: fc.oneof(
+          { arbitrary: fc.array(text, { maxLength: 4 }), weight: 4 },
+          { arbitrary: fc.oneof(fc.array(fc.integer(), { maxLength: 2 }), text), weight: 1 },
+        ),
+        top_n: fc.oneof(fc.integer({ min: -2, max: 6 }), fc.constant('2')),
+        max_tokens_per_doc: fc.oneof(fc.integer({ min: -1, max: 10 }), fc.double()),
+        return_text: fc.oneof(fc.boolean(), fc.constant('yes')),
+        raw_scores: fc.oneof(fc.boolean(), fc.constant(1)),
+        truncate: fc.oneof(fc.boolean(), fc.constant(null)),
+        extra: fc.anything(),
+      },
+      { requiredKeys: [] },
+    )
+    .map((body) => JSON.stringify(body));
+  const body = fc.oneof({ arbitrary: providerBody, weight: 3 }, { arbitrary: junkBodyArbitrary, weight: 1 });
+
+  for (const path of ['/v2/rerank', '/rerank']) {
+    it(`gives the same status, type, code and param on POST ${path} for random junk, content types and keys`, async () => {
+      await fc.assert(
+        fc.asyncProperty(body, contentType, authorization, async (raw, type, key) => {
+          const { fromMock, fromServer } = await bothAnswerPost(path, raw, type, key);
+          expect(fromMock).toEqual(fromServer);
+        }),
+        { numRuns: 200 },
+      );
+    });
+  }
+
+  it('answers a TEI request, which names no model, for the same default model: 200 from both', async () => {
+    const tei = await bothAnswer('/rerank', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'gateway', texts: ['api gateway', 'bread'] }),
+    });
+    expect(tei.fromMock).toEqual({ status: 200 });
+    expect(tei.fromServer).toEqual({ status: 200 });
   });
 });

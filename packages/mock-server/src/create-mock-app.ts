@@ -18,8 +18,12 @@ import {
   retrieveModelRoute,
   routeNotFoundError,
   sanitizeRequestId,
-  validateRerankRequest,
 } from '@sealink/rerank-contract';
+import {
+  dialectRerankCodec,
+  NATIVE_RERANK_CODEC,
+  type RerankRouteCodec,
+} from '@sealink/rerank-contract/dialects';
 import { type Context, Hono } from 'hono';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
@@ -82,6 +86,14 @@ export interface MockEnv {
 const RERANK_PATH = rerankRoute.path;
 const MODELS_PATH = listModelsRoute.path;
 const MODEL_PATH = retrieveModelRoute.path.replace('{model}', ':model{.+}');
+/**
+ * The real server's compatibility routes, in providers' shapes: Cohere v2's `POST /v2/rerank` and
+ * HuggingFace TEI's `POST /rerank`. Not part of the contract's API, so not in `openapi.json`.
+ */
+const COMPATIBILITY_ROUTES = [
+  ['/v2/rerank', 'cohere-v2'],
+  ['/rerank', 'tei'],
+] as const;
 const FAULT_HEADER = 'x-mock-fault';
 /** The prefix of the control routes, for test code in any language; they are not journaled. */
 const CONTROL_PREFIX = '/__mock/';
@@ -251,7 +263,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   // The key is checked first, as the real server does, so a missing or wrong key gets 401 whatever faults
   // are configured (faults apply only to authenticated requests) and whatever the body's size. The body
   // of a refused request is still read (within the limit) for the journal.
-  app.use('/v1/*', async (c, next) => {
+  const gate = async (c: Context<MockEnv>, next: () => Promise<void>): Promise<Response | undefined> => {
     const requestId = c.get('requestId');
     const entry = c.get('entry');
     const authorized = isAuthorized(c);
@@ -381,9 +393,25 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
       answer = { status, headers, chunks: [half], intervalMs: 0, ending: 'reset' };
     }
     replaceResponse(c, await sendRawAnswer(c.env, answer, closing.signal));
-  });
+    return undefined;
+  };
+  app.use('/v1/*', gate);
 
-  app.post(RERANK_PATH, (c) => {
+  // The rerank routes: the native one and, outside proxy mode (whose checks know only the contract's
+  // routes), the real server's compatibility routes, read and answered by the same codecs as the real
+  // server's. TEI's requests name no model: they get the first model, as the real server's default is its first.
+  const rerankRoutes: { path: string; codec: RerankRouteCodec }[] = [
+    { path: RERANK_PATH, codec: NATIVE_RERANK_CODEC },
+  ];
+  if (proxyOptions === undefined) {
+    for (const [path, dialect] of COMPATIBILITY_ROUTES) {
+      app.use(path, gate);
+      rerankRoutes.push({ path, codec: dialectRerankCodec(path, dialect, settings.models[0] ?? '') });
+    }
+  }
+  for (const { path, codec } of rerankRoutes) app.post(path, (c) => answerRerank(c, codec));
+
+  function answerRerank(c: Context<MockEnv>, codec: RerankRouteCodec): Response {
     const requestId = c.get('requestId');
     const contentTypeError =
       checkJsonContentType(requestHeader(c, 'content-type'), requestId) ??
@@ -391,7 +419,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     if (contentTypeError !== undefined) return errorJson(c, contentTypeError);
     const parsed = c.get('jsonBody') ?? parseJsonBody('', requestId);
     if (!parsed.success) return errorJson(c, parsed.error);
-    const validation = validateRerankRequest(parsed.value, requestId);
+    const validation = codec.decode(parsed.value, requestId);
     if (!validation.success) return errorJson(c, validation.error);
     const { request } = validation;
     if (!settings.models.includes(request.model)) {
@@ -409,8 +437,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
       );
       return errorJson(c, answer);
     }
-    return c.json(scoreRerankRequest(request, settings.fixedResponses));
-  });
+    return c.json(validation.encode(scoreRerankRequest(request, settings.fixedResponses)));
+  }
 
   app.get(MODELS_PATH, (c) => c.json(modelList));
 
@@ -470,7 +498,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   });
 
   const allowedMethods: ReadonlyArray<readonly [string, readonly string[]]> = [
-    [RERANK_PATH, ['POST']],
+    ...rerankRoutes.map(({ path }) => [path, ['POST']] as const),
     [MODELS_PATH, ['GET', 'HEAD']],
     [MODEL_PATH, ['GET', 'HEAD']],
     ['/healthz', ['GET', 'HEAD']],

@@ -128,7 +128,16 @@ describe('property: bad input never gives a 5xx', () => {
   it('answers random methods and paths with a 4xx in the contract error shape', async () => {
     const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH');
     const path = fc.oneof(
-      fc.constantFrom('/v1/rerank', '/v1/models', '/v1/models/bm25', '/v1', '/', '/v2/rerank', '/v1/models/'),
+      fc.constantFrom(
+        '/v1/rerank',
+        '/v1/models',
+        '/v1/models/bm25',
+        '/v1',
+        '/',
+        '/v2/rerank',
+        '/rerank',
+        '/v1/models/',
+      ),
       fc.webPath().map((value) => (value.startsWith('/') ? value : `/${value}`)),
     );
     await fc.assert(
