@@ -47,6 +47,7 @@ export {
   parseJsonBody,
   routeNotFoundError,
   sanitizeRequestId,
+  tooManyDocumentsError,
 } from './request-preflight.js';
 export { RERANK_REQUEST_FIELDS, RerankDocument, RerankRequest } from './rerank-request.js';
 export { RerankResponse, RerankResult, RerankUsage } from './rerank-response.js';

@@ -161,6 +161,24 @@ export function modelNotFoundError(
   );
 }
 
+/** The 400 answer for a request with more documents than the model takes per request (`param` documents). */
+export function tooManyDocumentsError(
+  model: string,
+  maxDocuments: number,
+  documentCount: number,
+  requestId: string,
+): ErrorAnswer {
+  return createErrorResponse(
+    {
+      type: 'invalid_request_error',
+      code: 'too_many_documents',
+      message: `The model '${model}' takes at most ${maxDocuments} documents per request; the request has ${documentCount}.`,
+      param: 'documents',
+    },
+    requestId,
+  );
+}
+
 /** The 404 answer for a route that does not exist. */
 export function routeNotFoundError(method: string, path: string, requestId: string): ErrorAnswer {
   return createErrorResponse(

@@ -49,13 +49,15 @@ describe('createMockApp in process (app.request)', () => {
     expect(body.results).toEqual([{ index: 1, relevance_score: 0.99 }]);
   });
 
-  it('refuses more documents than maxDocuments with a 400 on documents', async () => {
+  it('refuses more documents than maxDocuments with the server’s 400 too_many_documents on documents', async () => {
     const app = createMockApp({ maxDocuments: 2 });
     const answer = await app.request('/v1/rerank', rerankInit(EXAMPLE_RERANK_REQUEST));
     expect(answer.status).toBe(400);
     const body = ErrorResponse.parse(await answer.json());
-    expect(body.error).toMatchObject({ code: 'invalid_value', param: 'documents' });
-    expect(body.error.message).toMatch(/at most 2 items/);
+    expect(body.error).toMatchObject({ code: 'too_many_documents', param: 'documents' });
+    expect(body.error.message).toBe(
+      `The model '${EXAMPLE_RERANK_REQUEST.model}' takes at most 2 documents per request; the request has ${EXAMPLE_RERANK_REQUEST.documents.length}.`,
+    );
   });
 
   it('lists the configured models with max_documents, and finds one by id (even with a slash)', async () => {

@@ -18,6 +18,7 @@ import {
   retrieveModelRoute,
   routeNotFoundError,
   sanitizeRequestId,
+  tooManyDocumentsError,
 } from '@sealink/rerank-contract';
 import {
   dialectRerankCodec,
@@ -426,16 +427,10 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
       return errorJson(c, modelNotFoundError(request.model, settings.models, requestId));
     }
     if (request.documents.length > settings.maxDocuments) {
-      const answer = createErrorResponse(
-        {
-          type: 'invalid_request_error',
-          code: 'invalid_value',
-          message: `Invalid 'documents': documents may have at most ${settings.maxDocuments} items.`,
-          param: 'documents',
-        },
-        requestId,
+      return errorJson(
+        c,
+        tooManyDocumentsError(request.model, settings.maxDocuments, request.documents.length, requestId),
       );
-      return errorJson(c, answer);
     }
     return c.json(validation.encode(scoreRerankRequest(request, settings.fixedResponses)));
   }

@@ -18,6 +18,7 @@ import {
   parseJsonBody,
   routeNotFoundError,
   sanitizeRequestId,
+  tooManyDocumentsError,
 } from '@sealink/rerank-contract';
 import {
   dialectRerankCodec,
@@ -517,15 +518,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       if (request.documents.length > model.maxDocuments) {
         return errorResponse(
           record,
-          createErrorResponse(
-            {
-              type: 'invalid_request_error',
-              code: 'too_many_documents',
-              message: `The model '${model.id}' takes at most ${model.maxDocuments} documents per request; the request has ${request.documents.length}.`,
-              param: 'documents',
-            },
-            requestId,
-          ),
+          tooManyDocumentsError(model.id, model.maxDocuments, request.documents.length, requestId),
         );
       }
       if (!registry.isModelReady(model.id)) {
