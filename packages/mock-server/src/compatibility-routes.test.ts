@@ -95,4 +95,16 @@ describe('the real server’s compatibility routes, over a socket', () => {
     expect(answer.status).toBe(503);
     expect(mock.requests.at(-1)?.fault).toEqual({ kind: 'error', status: 503 });
   });
+
+  it('matches a fault rule on model against TEI requests by the model they are answered for', async () => {
+    const rule = mock.faults.when({ model: MODELS[0]! }, { kind: 'error', status: 429 }, { times: 1 });
+    const other = mock.faults.when({ model: MODELS[1]! }, { kind: 'error', status: 500 });
+    try {
+      expect((await post('/rerank', { query: QUERY, texts: DOCUMENTS })).status).toBe(429);
+      expect(rule.applied).toBe(1);
+      expect(other.applied).toBe(0);
+    } finally {
+      other.remove();
+    }
+  });
 });

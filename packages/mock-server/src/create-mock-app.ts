@@ -91,9 +91,10 @@ const MODEL_PATH = retrieveModelRoute.path.replace('{model}', ':model{.+}');
  * The real server's compatibility routes, in providers' shapes: Cohere v2's `POST /v2/rerank` and
  * HuggingFace TEI's `POST /rerank`. Not part of the contract's API, so not in `openapi.json`.
  */
+const TEI_PATH = '/rerank';
 const COMPATIBILITY_ROUTES = [
   ['/v2/rerank', 'cohere-v2'],
-  ['/rerank', 'tei'],
+  [TEI_PATH, 'tei'],
 ] as const;
 const FAULT_HEADER = 'x-mock-fault';
 /** The prefix of the control routes, for test code in any language; they are not journaled. */
@@ -166,11 +167,15 @@ function parseLeniently(text: string): unknown {
   }
 }
 
-function faultCandidate(path: string, body: unknown): FaultCandidate {
+/**
+ * What the fault rules see of a request. `defaultModel` is the model a request that names none is
+ * answered for (TEI's), so a rule on `model` matches it as it matches the others.
+ */
+function faultCandidate(path: string, body: unknown, defaultModel: string | undefined): FaultCandidate {
   const record = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   return {
     path,
-    model: typeof record.model === 'string' ? record.model : undefined,
+    model: typeof record.model === 'string' ? record.model : defaultModel,
     query: typeof record.query === 'string' ? record.query : undefined,
   };
 }
@@ -300,7 +305,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
         return errorJson(c, answer);
       }
     }
-    fault ??= faults.take(faultCandidate(c.req.path, entry.body));
+    const defaultModel = c.req.path === TEI_PATH ? settings.models[0] : undefined;
+    fault ??= faults.take(faultCandidate(c.req.path, entry.body, defaultModel));
     if (fault !== undefined) entry.fault = fault;
     if (settings.latency !== undefined) {
       if (!(await pause(delayOf(entry, settings.latency.ms, settings.latency.jitterMs), closing.signal))) {
