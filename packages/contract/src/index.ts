@@ -35,6 +35,7 @@ export {
 export { API_VERSION, createOpenApiDocument, type OpenApiDocumentOptions } from './openapi-document.js';
 export {
   authenticationError,
+  bearerTokenOf,
   bodyTooLargeError,
   checkContentEncoding,
   checkJsonContentType,
@@ -45,6 +46,7 @@ export {
   methodNotAllowedError,
   modelNotFoundError,
   parseJsonBody,
+  requestIdFor,
   routeNotFoundError,
   sanitizeRequestId,
   tooManyDocumentsError,

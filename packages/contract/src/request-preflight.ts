@@ -18,6 +18,22 @@ export function sanitizeRequestId(header: string | null | undefined): string | u
   return REQUEST_ID_PATTERN.test(trimmed) ? trimmed : undefined;
 }
 
+/** The request id of a request: its `X-Request-Id` when {@link sanitizeRequestId} keeps it, else a fresh one. */
+export function requestIdFor(header: string | null | undefined): string {
+  return sanitizeRequestId(header) ?? createRequestId();
+}
+
+const BEARER_PATTERN = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
+
+/**
+ * The key of an `Authorization: Bearer <key>` header; `undefined` for a missing or malformed header. The scheme
+ * is case-insensitive and surrounding blanks are ignored (RFC 9110), so every spelling of one key gives one key.
+ */
+export function bearerTokenOf(authorizationHeader: string | null | undefined): string | undefined {
+  if (authorizationHeader === null || authorizationHeader === undefined) return undefined;
+  return BEARER_PATTERN.exec(authorizationHeader)?.[1];
+}
+
 /** Whether a `Content-Type` header names JSON: `application/json` or any `+json` type, any parameters. */
 export function isJsonContentType(header: string | null | undefined): boolean {
   if (header === null || header === undefined) return false;

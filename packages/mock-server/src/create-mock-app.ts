@@ -1,6 +1,7 @@
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import {
   authenticationError,
+  bearerTokenOf,
   bodyTooLargeError,
   checkContentEncoding,
   checkJsonContentType,
@@ -14,10 +15,10 @@ import {
   methodNotAllowedError,
   modelNotFoundError,
   parseJsonBody,
+  requestIdFor,
   rerankRoute,
   retrieveModelRoute,
   routeNotFoundError,
-  sanitizeRequestId,
   tooManyDocumentsError,
 } from '@sealink/rerank-contract';
 import {
@@ -194,6 +195,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const closing = new AbortController();
   const random = xoroshiro128plus(settings.seed);
   const modelList = mockModelList(settings.models, settings.maxDocuments);
+  /** The model of requests that name none (TEI's): the first, as the real server's default is its first. */
+  const defaultModel = settings.models[0] ?? '';
   const openApiByOrigin = new Map<string, string>();
   const readiness = {
     status: 'ready',
@@ -220,7 +223,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const app = new Hono<MockEnv>();
 
   app.use('*', async (c, next) => {
-    const requestId = sanitizeRequestId(requestHeader(c, 'x-request-id')) ?? createRequestId();
+    const requestId = requestIdFor(requestHeader(c, 'x-request-id'));
     const url = c.req.url;
     const queryStart = url.indexOf('?');
     const entry: JournalEntry = {
@@ -260,7 +263,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   /** With `apiKeys`, whether the request carries one of them; always true without. */
   const isAuthorized = (c: Context<MockEnv>): boolean => {
     if (settings.apiKeys.size === 0) return true;
-    const key = /^Bearer\s+(\S+)\s*$/i.exec(requestHeader(c, 'authorization') ?? '')?.[1];
+    const key = bearerTokenOf(requestHeader(c, 'authorization'));
     return key !== undefined && settings.apiKeys.has(key);
   };
   const unauthorized = (c: Context<MockEnv>, headers: Record<string, string> = {}): Response =>
@@ -305,8 +308,9 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
         return errorJson(c, answer);
       }
     }
-    const defaultModel = c.req.path === TEI_PATH ? settings.models[0] : undefined;
-    fault ??= faults.take(faultCandidate(c.req.path, entry.body, defaultModel));
+    fault ??= faults.take(
+      faultCandidate(c.req.path, entry.body, c.req.path === TEI_PATH ? defaultModel : undefined),
+    );
     if (fault !== undefined) entry.fault = fault;
     if (settings.latency !== undefined) {
       if (!(await pause(delayOf(entry, settings.latency.ms, settings.latency.jitterMs), closing.signal))) {
@@ -413,7 +417,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   if (proxyOptions === undefined) {
     for (const [path, dialect] of COMPATIBILITY_ROUTES) {
       app.use(path, gate);
-      rerankRoutes.push({ path, codec: dialectRerankCodec(path, dialect, settings.models[0] ?? '') });
+      rerankRoutes.push({ path, codec: dialectRerankCodec(path, dialect, defaultModel) });
     }
   }
   for (const { path, codec } of rerankRoutes) app.post(path, (c) => answerRerank(c, codec));

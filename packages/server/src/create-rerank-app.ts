@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpBindings } from '@hono/node-server';
 import {
   authenticationError,
+  bearerTokenOf,
   bodyTooLargeError,
   buildRerankResponse,
   checkContentEncoding,
@@ -16,8 +17,8 @@ import {
   methodNotAllowedError,
   modelNotFoundError,
   parseJsonBody,
+  requestIdFor,
   routeNotFoundError,
-  sanitizeRequestId,
   tooManyDocumentsError,
 } from '@sealink/rerank-contract';
 import {
@@ -28,7 +29,7 @@ import {
 import { type Context, Hono } from 'hono';
 import type { NotFoundHandler } from 'hono/types';
 import { type Logger, pino } from 'pino';
-import { ApiKeyVerifier, bearerTokenOf, digestApiKey } from './auth/api-key-verifier.js';
+import { ApiKeyVerifier, digestApiKey } from './auth/api-key-verifier.js';
 import { ScoringError } from './backend/scoring-error.js';
 import {
   allowedMethodsOf,
@@ -411,7 +412,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   ): T | Promise<T> => {
     const started = performance.now();
     const record: RequestRecord = {
-      requestId: sanitizeRequestId(input.header('x-request-id')) ?? createRequestId(),
+      requestId: requestIdFor(input.header('x-request-id')),
       route,
       model: '',
       documentCount: 0,

@@ -1,7 +1,8 @@
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createErrorResponse, type ErrorAnswer, type ErrorDescription } from '../create-error-response.js';
-import { createRequestId, sanitizeRequestId } from '../request-preflight.js';
+import { createRequestId } from '../request-preflight.js';
+import { incomingErrorAnswer } from './answer-unroutable-request.js';
 
 /**
  * Where Node's HTTP server keeps the response in flight on a socket. Node's own default `clientError`
@@ -104,15 +105,11 @@ function endWithRawAnswer(socket: Duplex, raw: string): void {
  * `method_not_allowed` in the contract's shape (Node would otherwise drop the connection unanswered).
  */
 export function answerConnectRequest(request: IncomingMessage, socket: Duplex): void {
-  const requestId = sanitizeRequestId(request.headers['x-request-id']?.toString()) ?? createRequestId();
-  const answer = createErrorResponse(
-    {
-      type: 'method_not_allowed',
-      code: 'method_not_allowed',
-      message: 'CONNECT is not allowed: this server is not a proxy.',
-    },
-    requestId,
-  );
+  const { answer, requestId } = incomingErrorAnswer(request, {
+    type: 'method_not_allowed',
+    code: 'method_not_allowed',
+    message: 'CONNECT is not allowed: this server is not a proxy.',
+  });
   endWithRawAnswer(socket, rawErrorResponse(answer, requestId, { Allow: 'GET, HEAD, POST' }));
 }
 

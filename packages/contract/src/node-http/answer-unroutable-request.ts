@@ -1,6 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createErrorResponse, type ErrorDescription } from '../create-error-response.js';
-import { createRequestId, sanitizeRequestId } from '../request-preflight.js';
+import { createErrorResponse, type ErrorAnswer, type ErrorDescription } from '../create-error-response.js';
+import { createRequestId, requestIdFor } from '../request-preflight.js';
+
+/**
+ * The contract's answer to `incoming` for an error found before any app saw it, with the request's own
+ * `X-Request-Id` when it is safe to echo, else a fresh one.
+ */
+export function incomingErrorAnswer(
+  incoming: IncomingMessage,
+  description: ErrorDescription,
+): { answer: ErrorAnswer; requestId: string } {
+  const requestId = requestIdFor(incoming.headers['x-request-id']?.toString());
+  return { answer: createErrorResponse(description, requestId), requestId };
+}
 
 /**
  * The description of a request whose target cannot be made into a URL: `@hono/node-server` rejects a
@@ -50,15 +62,11 @@ export function answerMissingHost(incoming: IncomingMessage, outgoing: ServerRes
   ) {
     return false;
   }
-  const requestId = sanitizeRequestId(incoming.headers['x-request-id']?.toString()) ?? createRequestId();
-  const answer = createErrorResponse(
-    {
-      type: 'invalid_request_error',
-      code: 'missing_host',
-      message: 'An HTTP/1.1 request must carry a Host header.',
-    },
-    requestId,
-  );
+  const { answer, requestId } = incomingErrorAnswer(incoming, {
+    type: 'invalid_request_error',
+    code: 'missing_host',
+    message: 'An HTTP/1.1 request must carry a Host header.',
+  });
   const body = JSON.stringify(answer.body);
   incoming.resume();
   outgoing.writeHead(answer.status, {

@@ -1,22 +1,12 @@
 import { hash, timingSafeEqual } from 'node:crypto';
+import { bearerTokenOf } from '@sealink/rerank-contract';
 
 /** The SHA-256 digest of an API key, as 64 lowercase hexadecimal digits: how keys may be stored in configuration. */
 export function digestApiKey(apiKey: string): string {
   return hash('sha256', apiKey, 'hex');
 }
 
-const BEARER_PATTERN = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 const DIGEST_PATTERN = /^[0-9a-f]{64}$/;
-
-/**
- * The key of an `Authorization: Bearer <key>` header; `undefined` for a missing or malformed header. The scheme
- * is case-insensitive and surrounding blanks are ignored (RFC 9110), so every spelling of one key gives one key:
- * what rate limiting must count by.
- */
-export function bearerTokenOf(authorizationHeader: string | null | undefined): string | undefined {
-  if (authorizationHeader === null || authorizationHeader === undefined) return undefined;
-  return BEARER_PATTERN.exec(authorizationHeader)?.[1];
-}
 
 /** Options of {@link ApiKeyVerifier}. */
 export interface ApiKeyVerifierOptions {
