@@ -10,6 +10,7 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRerankApp, type RerankAppOptions } from './create-rerank-app.js';
+import { exchangeRaw, parseRawAnswer, type RawAnswer } from './http-property-test-kit.js';
 import { ModelRegistry } from './registry/model-registry.js';
 import { serveRerankApp } from './serve/serve-rerank-app.js';
 import { captureLogger } from './testing/capture-logger.js';
@@ -39,56 +40,8 @@ async function startServer(overrides: Partial<RerankAppOptions> = {}, backend = 
   return Object.assign(server, { backend });
 }
 
-/** Sends raw bytes on a fresh connection and resolves with everything the server sends until it closes. */
-function rawExchange(
-  port: number,
-  chunks: readonly (string | Buffer)[],
-  options: { endAfterWrite?: boolean } = {},
-) {
-  return new Promise<string>((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let received = '';
-    socket.on('data', (data) => {
-      received += data.toString('latin1');
-    });
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      // The server may close while we still write: what it answered before counts.
-      if (error.code === 'EPIPE' || error.code === 'ECONNRESET') resolve(received);
-      else reject(error);
-    });
-    socket.on('close', () => resolve(received));
-    socket.on('connect', () => {
-      for (const chunk of chunks) socket.write(chunk);
-      if (options.endAfterWrite === true) socket.end();
-    });
-    socket.setTimeout(5000, () => {
-      socket.destroy();
-      resolve(received);
-    });
-  });
-}
-
-function parseRawResponse(raw: string) {
-  const [head = '', ...rest] = raw.split('\r\n\r\n');
-  const [statusLine = '', ...headerLines] = head.split('\r\n');
-  const headers = new Map(
-    headerLines.map((line) => {
-      const colon = line.indexOf(':');
-      return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()] as const;
-    }),
-  );
-  let body = rest.join('\r\n\r\n');
-  const contentLength = headers.get('content-length');
-  if (contentLength !== undefined) body = body.slice(0, Number(contentLength));
-  if (headers.get('transfer-encoding') === 'chunked') {
-    const lines = body.split('\r\n');
-    body = lines.filter((_, index) => index % 2 === 1).join('');
-  }
-  return { status: Number(statusLine.split(' ')[1]), headers, body };
-}
-
 /** Checks the answer to a request Node's parser rejected: 400, the contract error body, its request id, closed. */
-function expectMalformedHttpAnswer(response: ReturnType<typeof parseRawResponse>, code: string) {
+function expectMalformedHttpAnswer(response: RawAnswer, code: string) {
   expect(response.status).toBe(400);
   expect(response.headers.get('content-type')).toBe('application/json');
   expect(response.headers.get('connection')).toBe('close');
@@ -180,10 +133,10 @@ describe('createRerankApp over a real socket', () => {
 
   it('answers 413 at once for a declared Content-Length over the limit, before the body arrives', async () => {
     await using server = await startServer({ maxBodyBytes: 1000 });
-    const raw = await rawExchange(server.port, [
+    const raw = await exchangeRaw(server.port, [
       `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n{"model":`,
     ]);
-    const response = parseRawResponse(raw);
+    const response = parseRawAnswer(raw);
     expect(response.status).toBe(413);
     expect(response.headers.get('connection')).toBe('close');
     expect(JSON.parse(response.body).error.code).toBe('body_too_large');
@@ -198,7 +151,7 @@ describe('createRerankApp over a real socket', () => {
       ...Array.from({ length: 5 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`),
     ];
     // The terminating chunk is never sent: the server must answer from the limit alone.
-    const response = parseRawResponse(await rawExchange(server.port, chunks));
+    const response = parseRawAnswer(await exchangeRaw(server.port, chunks));
     expect(response.status).toBe(413);
     expect(JSON.parse(response.body).error.type).toBe('request_too_large');
   });
@@ -227,17 +180,17 @@ describe('createRerankApp over a real socket', () => {
     const big = JSON.stringify({ ...VALID, documents: ['z'.repeat(5000)] });
     const head = `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n`;
     // Only the declared 20 bytes are the body: the app sees a cut JSON text and says so.
-    const cut = parseRawResponse(
-      await rawExchange(server.port, [head + big.slice(0, 20)], { endAfterWrite: true }),
+    const cut = parseRawAnswer(
+      await exchangeRaw(server.port, [head + big.slice(0, 20)], { endAfterWrite: true }),
     );
     expect(cut.status).toBe(400);
     expect(JSON.parse(cut.body).error.code).toBe('invalid_json');
     // The bytes after the declared length are a broken next request: Node's parser rejects them, and the
     // server answers 400 with the contract's error body and closes the connection; nothing past the
     // declared length reaches the app, nothing crashes.
-    const liedRaw = await rawExchange(server.port, [head + big]);
-    expect(liedRaw.match(/^HTTP\/1\.1 /gm)).toHaveLength(1);
-    expectMalformedHttpAnswer(parseRawResponse(liedRaw), 'malformed_http');
+    const liedRaw = await exchangeRaw(server.port, [head + big]);
+    expect(liedRaw.toString('latin1').match(/^HTTP\/1\.1 /gm)).toHaveLength(1);
+    expectMalformedHttpAnswer(parseRawAnswer(liedRaw), 'malformed_http');
     expect(server.backend.calls).toHaveLength(0);
     const after = await fetch(`${server.url}/healthz`);
     expect(after.status).toBe(200);
@@ -250,8 +203,8 @@ describe('createRerankApp over a real socket', () => {
       'GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n',
       '\x00\x01\x02 / HTTP/1.1\r\n\r\n',
     ]) {
-      const raw = await rawExchange(server.port, [requestLine]);
-      expectMalformedHttpAnswer(parseRawResponse(raw), 'malformed_http');
+      const raw = await exchangeRaw(server.port, [requestLine]);
+      expectMalformedHttpAnswer(parseRawAnswer(raw), 'malformed_http');
     }
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
@@ -264,7 +217,7 @@ describe('createRerankApp over a real socket', () => {
       'OPTIONS * HTTP/1.1\r\nHost: x\r\n',
       'GET ftp://x/healthz HTTP/1.1\r\nHost: x\r\n',
     ]) {
-      const response = parseRawResponse(await rawExchange(server.port, [`${head}Connection: close\r\n\r\n`]));
+      const response = parseRawAnswer(await exchangeRaw(server.port, [`${head}Connection: close\r\n\r\n`]));
       expect(response.status, head).toBe(400);
       const { error } = ErrorResponse.parse(JSON.parse(response.body));
       expect(error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_request_target' });
@@ -274,8 +227,8 @@ describe('createRerankApp over a real socket', () => {
 
   it('answers CONNECT 405 in the contract shape instead of dropping the connection', async () => {
     await using server = await startServer();
-    const response = parseRawResponse(
-      await rawExchange(server.port, [
+    const response = parseRawAnswer(
+      await exchangeRaw(server.port, [
         'CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\nX-Request-Id: tunnel-1\r\n\r\n',
       ]),
     );
@@ -288,21 +241,21 @@ describe('createRerankApp over a real socket', () => {
 
   it('answers an HTTP/1.1 request without Host 400 in the contract shape, honouring its X-Request-Id', async () => {
     await using server = await startServer();
-    const response = parseRawResponse(
-      await rawExchange(server.port, ['GET /healthz HTTP/1.1\r\nX-Request-Id: no-host-1\r\n\r\n']),
+    const response = parseRawAnswer(
+      await exchangeRaw(server.port, ['GET /healthz HTTP/1.1\r\nX-Request-Id: no-host-1\r\n\r\n']),
     );
     expectMalformedHttpAnswer(response, 'missing_host');
     expect(response.headers.get('x-request-id')).toBe('no-host-1');
     // HTTP/1.0 has no Host requirement.
-    const old = parseRawResponse(await rawExchange(server.port, ['GET /healthz HTTP/1.0\r\n\r\n']));
+    const old = parseRawAnswer(await exchangeRaw(server.port, ['GET /healthz HTTP/1.0\r\n\r\n']));
     expect(old.status).toBe(200);
   });
 
   it('answers a request with an unknown Expect as if it had none, instead of an empty 417', async () => {
     await using server = await startServer();
     const body = JSON.stringify(VALID);
-    const response = parseRawResponse(
-      await rawExchange(server.port, [
+    const response = parseRawAnswer(
+      await exchangeRaw(server.port, [
         `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nExpect: something-else\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       ]),
     );
@@ -312,19 +265,19 @@ describe('createRerankApp over a real socket', () => {
 
   it('answers headers over the size limit with the contract error body and a request id', async () => {
     await using server = await startServer();
-    const raw = await rawExchange(server.port, [
+    const raw = await exchangeRaw(server.port, [
       `GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${API_KEY}\r\nX-Padding: ${'p'.repeat(20_000)}\r\n\r\n`,
     ]);
-    expectMalformedHttpAnswer(parseRawResponse(raw), 'headers_too_large');
+    expectMalformedHttpAnswer(parseRawAnswer(raw), 'headers_too_large');
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 
   it('answers 400 request_receive_timeout at the deadline when the body sent is shorter than its Content-Length', async () => {
     await using server = await startServer({ requestTimeoutMs: 100 });
-    const raw = await rawExchange(server.port, [
+    const raw = await exchangeRaw(server.port, [
       `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"model":"bm25"`,
     ]);
-    expectMalformedHttpAnswer(parseRawResponse(raw), 'request_receive_timeout');
+    expectMalformedHttpAnswer(parseRawAnswer(raw), 'request_receive_timeout');
     expect(server.backend.calls).toHaveLength(0);
   });
 
@@ -414,7 +367,7 @@ describe('createRerankApp over a real socket', () => {
     // The in-flight request is answered in full, then the request that arrived while draining gets the
     // drain answer, which closes the connection.
     expect(statuses).toEqual([200, 503]);
-    const drained = parseRawResponse(received.slice(received.search(/^HTTP\/1\.1 503/m)));
+    const drained = parseRawAnswer(received.slice(received.search(/^HTTP\/1\.1 503/m)));
     expect(drained.headers.get('retry-after')).toBe('7');
     expect(drained.headers.get('connection')).toBe('close');
     const { error } = ErrorResponse.parse(JSON.parse(drained.body));

@@ -74,9 +74,12 @@ function decodeChunked(data: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
-/** Parses the first final (non-1xx) answer in the bytes a server sent. */
-export function parseRawAnswer(data: Buffer, method: string): RawAnswer {
-  let rest = data;
+/**
+ * Parses the first final (non-1xx) answer in what a server sent (bytes, or a latin1 string of them);
+ * `method` matters only for `HEAD`, whose answer has no body.
+ */
+export function parseRawAnswer(sent: Buffer | string, method = 'GET'): RawAnswer {
+  let rest = typeof sent === 'string' ? Buffer.from(sent, 'latin1') : sent;
   for (;;) {
     const headEnd = rest.indexOf('\r\n\r\n');
     if (headEnd === -1) return { status: 0, headers: new Map(), body: '' };
@@ -101,17 +104,19 @@ export function parseRawAnswer(data: Buffer, method: string): RawAnswer {
   }
 }
 
-/** Sends one request on a fresh connection with `Connection: close` and parses the answer. */
-export function sendRaw(port: number, request: RawRequest): Promise<RawAnswer> {
-  const body = request.body === undefined ? undefined : Buffer.from(request.body);
-  let head = `${request.method} ${request.path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`;
-  for (const [name, value] of request.headers ?? []) head += `${name}: ${value}\r\n`;
-  if (body !== undefined) head += `Content-Length: ${body.length}\r\n`;
-  head += 'Connection: close\r\n\r\n';
+/**
+ * Writes `chunks` (strings as UTF-8) on a fresh connection to 127.0.0.1 (then ends the writing side when `endAfterWrite`),
+ * and resolves with every byte the server sent until it closed, reset, or 5 s passed.
+ */
+export function exchangeRaw(
+  port: number,
+  chunks: readonly (string | Uint8Array)[],
+  options: { endAfterWrite?: boolean } = {},
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const received: Buffer[] = [];
-    const done = () => resolve(parseRawAnswer(Buffer.concat(received), request.method));
+    const done = () => resolve(Buffer.concat(received));
     socket.on('data', (data: Buffer) => received.push(data));
     socket.on('error', (error: NodeJS.ErrnoException) => {
       // The server may close while we still write: what it answered before counts.
@@ -120,11 +125,24 @@ export function sendRaw(port: number, request: RawRequest): Promise<RawAnswer> {
     });
     socket.on('close', done);
     socket.on('connect', () => {
-      socket.write(head, 'latin1');
-      if (body !== undefined) socket.write(body);
+      for (const chunk of chunks) socket.write(chunk);
+      if (options.endAfterWrite === true) socket.end();
     });
     socket.setTimeout(5000, () => socket.destroy());
   });
+}
+
+/** Sends one request on a fresh connection with `Connection: close` and parses the answer. */
+export async function sendRaw(port: number, request: RawRequest): Promise<RawAnswer> {
+  const body = request.body === undefined ? undefined : Buffer.from(request.body);
+  let head = `${request.method} ${request.path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`;
+  for (const [name, value] of request.headers ?? []) head += `${name}: ${value}\r\n`;
+  if (body !== undefined) head += `Content-Length: ${body.length}\r\n`;
+  head += 'Connection: close\r\n\r\n';
+  // Header values may carry obs-text (bytes 0x80-0xff): one byte per character, as written.
+  const headBytes = Buffer.from(head, 'latin1');
+  const chunks = body === undefined ? [headBytes] : [headBytes, body];
+  return parseRawAnswer(await exchangeRaw(port, chunks), request.method);
 }
 
 /** A header value as HTTP/1.1 carries it: visible ASCII, spaces and tabs. */
