@@ -1,5 +1,4 @@
 import { type EvaluationScorer, evaluateRanking, readBeirDataset } from '@sealink/rerank-server';
-import { checkEvaluationDataset } from './check-evaluation-dataset.js';
 import { createUrlEvaluationScorer } from './create-url-evaluation-scorer.js';
 import type { EvaluationArguments } from './parse-evaluation-arguments.js';
 import { ProgressBar, type ProgressOutput } from './progress-bar.js';
@@ -38,8 +37,7 @@ export interface RunEvaluationOptions {
 const round = (value: number) => Math.round(value * 100_000) / 100_000;
 
 /**
- * Reads the BEIR folder (refusing one whose measures would mean nothing: see
- * {@link checkEvaluationDataset}), ranks the whole corpus for each query with the model (in process, or through the
+ * Reads the BEIR folder (`readBeirDataset` refuses one whose measures would mean nothing), ranks the whole corpus for each query with the model (in process, or through the
  * server at `--url`) and returns the report. In process, a BM25 model takes the whole corpus in one call
  * (one set of document frequencies); when a model or the server takes fewer documents per call than the
  * corpus has, one note on `progress` says so.
@@ -49,12 +47,10 @@ export async function runEvaluation(
   options: RunEvaluationOptions,
 ): Promise<EvaluationReport> {
   // The whole split is read and checked; --limit applies after, to the queries ranked.
-  const fullDataset = await readBeirDataset(args.data, { split: args.split });
-  checkEvaluationDataset(args.data, fullDataset);
-  const dataset =
-    args.limit === undefined
-      ? fullDataset
-      : { ...fullDataset, queries: fullDataset.queries.slice(0, args.limit) };
+  const dataset = await readBeirDataset(args.data, {
+    split: args.split,
+    ...(args.limit === undefined ? {} : { limit: args.limit }),
+  });
   let scorer: EvaluationScorer;
   let close = async () => {};
   if (args.url === undefined) {

@@ -47,6 +47,8 @@ describe('readBeirDataset', () => {
       join(folder.path, 'corpus.jsonl'),
       '\uFEFF{"_id": 7, "text": "seven"}\r\n\r\n{"_id": "8", "title": null, "text": "eight"}\r\n',
     );
+    // Judgements of the new corpus's ids: the reader refuses judgements of ids the corpus does not have.
+    await writeFile(join(folder.path, 'qrels', 'test.tsv'), 'query-id\tcorpus-id\tscore\r\nq1\t7\t1\r\n');
     const dataset = await readBeirDataset(folder.path, { split: 'test' });
     expect(dataset.documents).toEqual([
       { id: '7', title: '', text: 'seven' },

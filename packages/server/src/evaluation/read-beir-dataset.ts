@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { BeirFormatError } from './beir-format-error.js';
+import { checkBeirDataset } from './check-beir-dataset.js';
 import type { RelevanceJudgements } from './ranking-metrics.js';
 
 /** One document of a BEIR corpus. */
@@ -173,7 +174,8 @@ async function readJudgements(path: string): Promise<Map<string, Map<string, num
  * Reads a folder in the BEIR layout: `corpus.jsonl` (`_id`, `title`, `text`), `queries.jsonl` (`_id`,
  * `text`) and `qrels/<split>.tsv` (tab-separated `query-id corpus-id score`, a header line first). Streams
  * each file line by line. Throws a {@link BeirFormatError} naming the file and line for a missing file, a
- * missing split (listing the splits there are) or a malformed line.
+ * missing split (listing the splits there are) or a malformed line, and naming the file for a folder whose
+ * measures would mean nothing ({@link checkBeirDataset}).
  */
 export async function readBeirDataset(folder: string, options: ReadBeirDatasetOptions): Promise<BeirDataset> {
   const folderInfo = await stat(folder).catch(() => undefined);
@@ -209,7 +211,14 @@ export async function readBeirDataset(folder: string, options: ReadBeirDatasetOp
     readJudgements(judgementsPath),
   ]);
   const hasRelevant = (id: string) => [...(judgements.get(id)?.values() ?? [])].some((grade) => grade > 0);
-  let queries = allQueries.filter((query) => hasRelevant(query.id));
-  if (options.limit !== undefined) queries = queries.slice(0, options.limit);
-  return { split: options.split, documents, queries, judgements };
+  const dataset = {
+    split: options.split,
+    documents,
+    queries: allQueries.filter((query) => hasRelevant(query.id)),
+    judgements,
+  };
+  // The whole split is checked; the limit applies after, to the queries returned.
+  checkBeirDataset(folder, dataset);
+  if (options.limit !== undefined) dataset.queries = dataset.queries.slice(0, options.limit);
+  return dataset;
 }

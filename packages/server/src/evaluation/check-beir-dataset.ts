@@ -1,15 +1,16 @@
 import { join } from 'node:path';
-import { type BeirDataset, BeirFormatError } from '@sealink/rerank-server';
+import { BeirFormatError } from './beir-format-error.js';
+import type { BeirDataset } from './read-beir-dataset.js';
 
 /**
  * Refuses a BEIR folder whose measures would mean nothing, with one message naming the file: an empty
  * corpus, a split with no query that has a relevant document, a query id twice in `queries.jsonl`, and
  * judgements of the split that name a corpus id or query id the folder does not have (they would
- * silently lower recall, or be dropped). `dataset` must be read without a query limit, so that every
- * judged query with a relevant document is in `dataset.queries`.
+ * silently lower recall, or be dropped). {@link readBeirDataset} runs it on the whole split, before any
+ * query limit, so that every judged query with a relevant document is in `dataset.queries`.
  * @throws BeirFormatError
  */
-export function checkEvaluationDataset(folder: string, dataset: BeirDataset): void {
+export function checkBeirDataset(folder: string, dataset: BeirDataset): void {
   const corpusPath = join(folder, 'corpus.jsonl');
   const queriesPath = join(folder, 'queries.jsonl');
   const judgementsPath = join(folder, 'qrels', `${dataset.split}.tsv`);
