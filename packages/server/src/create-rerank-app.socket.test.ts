@@ -10,7 +10,7 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRerankApp, type RerankAppOptions } from './create-rerank-app.js';
-import { exchangeRaw, parseRawAnswer, type RawAnswer } from './http-property-test-kit.js';
+import { exchangeRaw, parseRawAnswer, parseRawAnswers, type RawAnswer } from './http-property-test-kit.js';
 import { ModelRegistry } from './registry/model-registry.js';
 import { serveRerankApp } from './serve/serve-rerank-app.js';
 import { captureLogger } from './testing/capture-logger.js';
@@ -96,6 +96,27 @@ describe('createRerankApp over a real socket', () => {
     expect(head.status).toBe(200);
   });
 
+
+  it('frames rerank answers, ranked or refused, with an exact Content-Length rather than chunks', async () => {
+    await using server = await startServer();
+    const valid = JSON.stringify({ ...VALID, query: 'gateway café' });
+    const head = `Host: x\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Type: application/json\r\n`;
+    // Three pipelined requests on one connection: each answer must end where its Content-Length says.
+    const raw = await exchangeRaw(server.port, [
+      `POST /v1/rerank HTTP/1.1\r\n${head}Content-Length: ${Buffer.byteLength(valid)}\r\n\r\n${valid}`,
+      `POST /v1/rerank HTTP/1.1\r\n${head}Content-Length: 1\r\n\r\n{`,
+      `POST /v2/rerank HTTP/1.1\r\n${head}Content-Length: ${Buffer.byteLength(valid)}\r\nConnection: close\r\n\r\n${valid}`,
+    ]);
+    const answers = parseRawAnswers(raw);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 400, 200]);
+    for (const answer of answers) {
+      expect(answer.headers.has('transfer-encoding')).toBe(false);
+      expect(Number(answer.headers.get('content-length'))).toBe(Buffer.byteLength(answer.body));
+    }
+    expect(checkRerankResponse(JSON.parse(valid), JSON.parse(answers[0]!.body))).toEqual([]);
+    expect(ErrorResponse.parse(JSON.parse(answers[1]!.body)).error.code).toBe('invalid_json');
+    expect(JSON.parse(answers[2]!.body).results).toHaveLength(2);
+  });
   it('refuses compressed bodies and charsets other than UTF-8 with 415, and bytes that are not UTF-8 with 400', async () => {
     await using server = await startServer();
     const post = (headers: Record<string, string>, body: Uint8Array<ArrayBuffer> | string) =>
@@ -363,11 +384,11 @@ describe('createRerankApp over a real socket', () => {
     release();
     expect(await closing).toBe(true);
     await socketClosed;
-    const statuses = [...received.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((match) => Number(match[1]));
+    const answers = parseRawAnswers(received);
     // The in-flight request is answered in full, then the request that arrived while draining gets the
     // drain answer, which closes the connection.
-    expect(statuses).toEqual([200, 503]);
-    const drained = parseRawAnswer(received.slice(received.search(/^HTTP\/1\.1 503/m)));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 503]);
+    const drained = answers[1]!;
     expect(drained.headers.get('retry-after')).toBe('7');
     expect(drained.headers.get('connection')).toBe('close');
     const { error } = ErrorResponse.parse(JSON.parse(drained.body));

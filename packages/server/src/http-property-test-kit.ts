@@ -60,29 +60,32 @@ export interface RawAnswer {
   body: string;
 }
 
-function decodeChunked(data: Buffer): Buffer {
+/** A chunked body's data, and the bytes after its last chunk and trailer (the next answer on the connection). */
+function decodeChunked(data: Buffer): { body: Buffer; rest: Buffer } {
   const parts: Buffer[] = [];
   let offset = 0;
   while (offset < data.length) {
     const lineEnd = data.indexOf('\r\n', offset);
     if (lineEnd === -1) break;
     const size = Number.parseInt(data.subarray(offset, lineEnd).toString('latin1'), 16);
-    if (!Number.isFinite(size) || size === 0) break;
+    if (!Number.isFinite(size)) break;
+    if (size === 0) {
+      // The last chunk, then trailer fields (none from our servers), then an empty line.
+      const trailerEnd = data.indexOf('\r\n\r\n', lineEnd);
+      return { body: Buffer.concat(parts), rest: data.subarray(trailerEnd === -1 ? data.length : trailerEnd + 4) };
+    }
     parts.push(data.subarray(lineEnd + 2, lineEnd + 2 + size));
     offset = lineEnd + 2 + size + 2;
   }
-  return Buffer.concat(parts);
+  return { body: Buffer.concat(parts), rest: Buffer.alloc(0) };
 }
 
-/**
- * Parses the first final (non-1xx) answer in what a server sent (bytes, or a latin1 string of them);
- * `method` matters only for `HEAD`, whose answer has no body.
- */
-export function parseRawAnswer(sent: Buffer | string, method = 'GET'): RawAnswer {
-  let rest = typeof sent === 'string' ? Buffer.from(sent, 'latin1') : sent;
+/** The first final answer in `sent` and the bytes after it; `undefined` when no whole head is there. */
+function readRawAnswer(sent: Buffer, method: string): { answer: RawAnswer; rest: Buffer } | undefined {
+  let rest = sent;
   for (;;) {
     const headEnd = rest.indexOf('\r\n\r\n');
-    if (headEnd === -1) return { status: 0, headers: new Map(), body: '' };
+    if (headEnd === -1) return undefined;
     const [statusLine = '', ...lines] = rest.subarray(0, headEnd).toString('latin1').split('\r\n');
     const status = Number(statusLine.split(' ')[1]);
     const headers = new Map(
@@ -97,11 +100,43 @@ export function parseRawAnswer(sent: Buffer | string, method = 'GET'): RawAnswer
       continue;
     }
     let body: Buffer = payload;
-    if (method === 'HEAD' || status === 204 || status === 304) body = Buffer.alloc(0);
-    else if (headers.get('transfer-encoding')?.toLowerCase() === 'chunked') body = decodeChunked(payload);
-    else if (headers.has('content-length')) body = payload.subarray(0, Number(headers.get('content-length')));
-    return { status, headers, body: body.toString('utf8') };
+    let after = Buffer.alloc(0);
+    if (method === 'HEAD' || status === 204 || status === 304) {
+      body = Buffer.alloc(0);
+      after = payload;
+    } else if (headers.get('transfer-encoding')?.toLowerCase() === 'chunked') {
+      ({ body, rest: after } = decodeChunked(payload));
+    } else if (headers.has('content-length')) {
+      const length = Number(headers.get('content-length'));
+      body = payload.subarray(0, length);
+      after = payload.subarray(length);
+    }
+    return { answer: { status, headers, body: body.toString('utf8') }, rest: after };
   }
+}
+
+const asBytes = (sent: Buffer | string): Buffer => (typeof sent === 'string' ? Buffer.from(sent, 'latin1') : sent);
+
+/**
+ * Parses the first final (non-1xx) answer in what a server sent (bytes, or a latin1 string of them);
+ * `method` matters only for `HEAD`, whose answer has no body. Status 0 when no whole head was sent.
+ */
+export function parseRawAnswer(sent: Buffer | string, method = 'GET'): RawAnswer {
+  return readRawAnswer(asBytes(sent), method)?.answer ?? { status: 0, headers: new Map(), body: '' };
+}
+
+/**
+ * Parses every final answer in what a server sent on one connection, in order (pipelined requests),
+ * framing each by its `Content-Length` or chunked encoding; `method` as for {@link parseRawAnswer}.
+ */
+export function parseRawAnswers(sent: Buffer | string, method = 'GET'): RawAnswer[] {
+  const answers: RawAnswer[] = [];
+  let rest = asBytes(sent);
+  for (let read = readRawAnswer(rest, method); read !== undefined; read = readRawAnswer(rest, method)) {
+    answers.push(read.answer);
+    rest = read.rest;
+  }
+  return answers;
 }
 
 /**
