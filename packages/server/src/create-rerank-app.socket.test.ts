@@ -96,7 +96,6 @@ describe('createRerankApp over a real socket', () => {
     expect(head.status).toBe(200);
   });
 
-
   it('frames rerank answers, ranked or refused, with an exact Content-Length rather than chunks', async () => {
     await using server = await startServer();
     const valid = JSON.stringify({ ...VALID, query: 'gateway café' });

@@ -72,7 +72,10 @@ function decodeChunked(data: Buffer): { body: Buffer; rest: Buffer } {
     if (size === 0) {
       // The last chunk, then trailer fields (none from our servers), then an empty line.
       const trailerEnd = data.indexOf('\r\n\r\n', lineEnd);
-      return { body: Buffer.concat(parts), rest: data.subarray(trailerEnd === -1 ? data.length : trailerEnd + 4) };
+      return {
+        body: Buffer.concat(parts),
+        rest: data.subarray(trailerEnd === -1 ? data.length : trailerEnd + 4),
+      };
     }
     parts.push(data.subarray(lineEnd + 2, lineEnd + 2 + size));
     offset = lineEnd + 2 + size + 2;
@@ -100,7 +103,7 @@ function readRawAnswer(sent: Buffer, method: string): { answer: RawAnswer; rest:
       continue;
     }
     let body: Buffer = payload;
-    let after = Buffer.alloc(0);
+    let after: Buffer = Buffer.alloc(0);
     if (method === 'HEAD' || status === 204 || status === 304) {
       body = Buffer.alloc(0);
       after = payload;
@@ -115,7 +118,8 @@ function readRawAnswer(sent: Buffer, method: string): { answer: RawAnswer; rest:
   }
 }
 
-const asBytes = (sent: Buffer | string): Buffer => (typeof sent === 'string' ? Buffer.from(sent, 'latin1') : sent);
+const asBytes = (sent: Buffer | string): Buffer =>
+  typeof sent === 'string' ? Buffer.from(sent, 'latin1') : sent;
 
 /**
  * Parses the first final (non-1xx) answer in what a server sent (bytes, or a latin1 string of them);
