@@ -34,7 +34,7 @@ describe('the Dockerfile', () => {
     expect(argv[0]).toBe('node');
     expect(argv.at(-1)).toBe(PACKAGE.bin['sealink-rerank-server']!.replace(/^\.\//, ''));
     expect(find('ENTRYPOINT')).toEqual([]);
-    expect(find('WORKDIR').at(-1)).toBe('WORKDIR /app/apps/server');
+    expect(find('WORKDIR').at(-1)).toBe('WORKDIR /app');
   });
 
   it('listens on every interface in production, as a non-root user that cannot rewrite its own code', () => {
