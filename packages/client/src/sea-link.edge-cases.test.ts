@@ -137,6 +137,9 @@ describe('error answers outside the contract', () => {
     const apiKey = 'sk-live-0123456789abcdef';
     await using server = await startScriptedServer((request, response) => {
       const echo = `invalid token ${request.headers.authorization}`;
+      // A proxy that also echoes the credential in response headers (one value, and one of two).
+      response.setHeader('x-echoed-authorization', `${request.headers.authorization}`);
+      response.setHeader('x-debug', ['first', `seen ${request.headers.authorization} here`]);
       if (request.url.endsWith('/models')) {
         response.writeHead(200, { 'content-type': 'text/plain' });
         response.end(echo);
@@ -153,8 +156,13 @@ describe('error answers outside the contract', () => {
           JSON.stringify(error),
           JSON.stringify((error as { body?: unknown }).body),
         ];
+        const headers = (error as { headers?: Headers }).headers;
+        expect(headers).toBeInstanceOf(Headers);
+        seen.push(JSON.stringify([...headers!.entries()]));
         for (const text of seen) expect(text).not.toContain(apiKey);
         expect(JSON.stringify(error)).toContain('invalid token Bearer [redacted]');
+        expect(headers!.get('x-echoed-authorization')).toBe('Bearer [redacted]');
+        expect(headers!.get('x-debug')).toBe('first, seen Bearer [redacted] here');
       }
       // A key given in a header of the call (or defaultHeaders) is just as secret.
       const other = 'sk-other-fedcba9876543210';
@@ -162,6 +170,7 @@ describe('error answers outside the contract', () => {
         client.rerank(EXAMPLE_REQUEST, { headers: { Authorization: `Bearer ${other}` } }),
       )) as SeaLinkError;
       expect(`${error.message} ${JSON.stringify(error)}`).not.toContain(other);
+      expect(JSON.stringify([...(error as APIError).headers.entries()])).not.toContain(other);
     } finally {
       await client.close();
     }

@@ -24,6 +24,7 @@ import {
   type AttemptAnswer,
   MAX_RESPONSE_BYTES,
   rawHeaderValue,
+  redactSecret,
   sendAttempt,
   toHeaders,
 } from './send-attempt.js';
@@ -233,8 +234,8 @@ export class SeaLink {
       // of errors should an answer echo it.
       const secret = credentialOf(requestHeaders.authorization);
       if (answer.status >= 200 && answer.status < 300) return this.#parse(call, answer, secret);
-      const headers = toHeaders(answer.rawHeaders);
-      const errorBody = parseErrorBody(redact(answer.text, secret));
+      const headers = toHeaders(answer.rawHeaders, secret);
+      const errorBody = parseErrorBody(redactSecret(answer.text, secret));
       const apiError = createApiError({ status: answer.status, headers, body: errorBody });
       if (retriesDone >= maxRetries || !shouldRetryStatus(answer.status, headers)) throw apiError;
       const delay = retryDelayMs({ headers, retriesDone });
@@ -288,8 +289,8 @@ export class SeaLink {
       new InvalidResponseError({
         message: `The answer to ${call.method} ${call.path} (status ${answer.status}) ${problem}`,
         status: answer.status,
-        headers: toHeaders(answer.rawHeaders),
-        body: redact(answer.text, secret),
+        headers: toHeaders(answer.rawHeaders, secret),
+        body: redactSecret(answer.text, secret),
         cause,
       });
     if (answer.truncated) {
@@ -300,7 +301,7 @@ export class SeaLink {
     try {
       json = JSON.parse(answer.text);
     } catch (error) {
-      throw invalidResponse(`is not valid JSON: ${redact((error as Error).message, secret)}`, error);
+      throw invalidResponse(`is not valid JSON: ${redactSecret((error as Error).message, secret)}`, error);
     }
     const parsed = call.schema.safeParse(json);
     if (!parsed.success) {
@@ -338,11 +339,6 @@ function checkResultIndices(response: RerankResponse, params: RerankRequest): st
 function credentialOf(authorization: string | undefined): string | undefined {
   const credential = authorization?.replace(/^\s*Bearer\s+/i, '').trim();
   return credential === '' ? undefined : credential;
-}
-
-/** The text with every copy of the secret replaced, for answers that echo the request's headers. */
-function redact(text: string, secret: string | undefined): string {
-  return secret !== undefined && text.includes(secret) ? text.replaceAll(secret, '[redacted]') : text;
 }
 
 /** The request body as JSON; params that JSON cannot carry (a BigInt, a cycle) fail as a SeaLinkError. */

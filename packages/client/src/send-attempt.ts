@@ -183,15 +183,21 @@ function transportError(error: Error, phase: TimeoutPhase): Error {
   return new APIConnectionError(`Connection error ${PHASE_TEXT[phase]}: ${error.message}`, { cause: error });
 }
 
-/** The `Headers` of undici's raw response headers. */
-export function toHeaders(raw: RawHeaders): Headers {
+/** The `Headers` of undici's raw response headers, with `secret` (a credential the call sent) redacted from their values. */
+export function toHeaders(raw: RawHeaders, secret?: string): Headers {
   const headers = new Headers();
+  const safe = (value: string) => redactSecret(value, secret);
   for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue;
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else headers.append(name, value);
+    if (Array.isArray(value)) for (const item of value) headers.append(name, safe(item));
+    else headers.append(name, safe(value));
   }
   return headers;
+}
+
+/** `text` with every occurrence of `secret` (a credential the call sent) replaced by `[redacted]`. */
+export function redactSecret(text: string, secret: string | undefined): string {
+  return secret !== undefined && text.includes(secret) ? text.replaceAll(secret, '[redacted]') : text;
 }
 
 /** The first value of a raw response header, or `null`. */
