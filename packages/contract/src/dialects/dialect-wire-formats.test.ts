@@ -348,6 +348,29 @@ describe('error bodies', () => {
       message: 'model not found',
     });
   });
+
+  it("reads vLLM's API-key refusal, whose error is a bare string (AuthenticationMiddleware)", () => {
+    for (const dialect of [vllmRerankDialect, vllmScoreDialect]) {
+      expect(dialect.describeError({ error: 'Unauthorized' })).toEqual({ message: 'Unauthorized' });
+      expect(dialect.error.safeParse({ error: 'Unauthorized' }).success).toBe(true);
+    }
+  });
+
+  it("reads Infinity's FastAPI refusals: 422 schema errors and 401 as { detail }", () => {
+    expect(
+      infinityDialect.describeError({
+        detail: [
+          {
+            type: 'too_long',
+            loc: ['body', 'documents'],
+            msg: 'List should have at most 2048 items after validation, not 2049',
+          },
+        ],
+      }),
+    ).toEqual({ message: 'List should have at most 2048 items after validation, not 2049' });
+    expect(infinityDialect.describeError({ detail: 'Unauthorized' })).toEqual({ message: 'Unauthorized' });
+    expect(infinityDialect.error.safeParse({ detail: 'Unauthorized' }).success).toBe(true);
+  });
 });
 
 describe('requests from the wire', () => {

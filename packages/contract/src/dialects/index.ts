@@ -58,6 +58,8 @@ export {
   PositiveInt,
 } from './engine-fields.js';
 export {
+  describeInfinityError,
+  InfinityErrorBody,
   InfinityRerankRequest,
   InfinityRerankResponse,
   InfinityRerankResult,
@@ -133,12 +135,14 @@ export {
 export { type EngineResult, toEngineScores } from './to-engine-scores.js';
 export { type NormalizedRequestFields, toNormalizedRequest } from './to-normalized-request.js';
 export {
+  describeVllmError,
   VLLM_TRUNCATE_TO_MODEL_LENGTH,
   VllmErrorBody,
   VllmRerankRequest,
   VllmRerankResponse,
   VllmRerankResult,
   VllmTruncatePromptTokens,
+  VllmUnauthorizedBody,
   VllmUsage,
   vllmCanonicalTexts,
   vllmQueryAndDocuments,

@@ -8,6 +8,7 @@ import {
   EngineScoreValue,
   PositiveInt,
 } from './engine-fields.js';
+import { DetailErrorBody, describeDetailError } from './jina.js';
 import { describeOpenAiError, OpenAiErrorBody } from './openai-error-body.js';
 import { parseDialectAnswer } from './parse-dialect-answer.js';
 import { relevanceEntries, toRelevanceResults } from './relevance-results.js';
@@ -66,15 +67,27 @@ export const InfinityRerankResponse = z.object({
 export type InfinityRerankResponse = z.infer<typeof InfinityRerankResponse>;
 
 /**
+ * Infinity's error body. Its own refusals (`OpenAIException`, for example an unknown model) are
+ * OpenAI-style; FastAPI's default handlers, which Infinity keeps, answer a request that fails
+ * `RerankInput`'s schema (empty or more than 2,048 documents, bad JSON) with 422 `{ detail: [...] }`
+ * and a wrong `--api-key` with 401 `{ detail: "Unauthorized" }`.
+ */
+export const InfinityErrorBody = z.union([OpenAiErrorBody, DetailErrorBody]);
+
+/** The message of an Infinity error body, OpenAI-style or FastAPI's `{ detail }`. */
+export function describeInfinityError(body: unknown) {
+  return describeOpenAiError(body) ?? describeDetailError(body);
+}
+
+/**
  * Infinity `POST /rerank`. Scores are probabilities (identity) unless `raw_scores` asks for logits
- * (sigmoid). No instruction or token limit. Error bodies are OpenAI-style (not confirmed for every
- * version; FastAPI's `{ detail }` may appear on validation errors).
+ * (sigmoid). No instruction or token limit. Errors: see {@link InfinityErrorBody}.
  */
 export const infinityDialect: RerankDialect<InfinityRerankRequest, InfinityRerankResponse> = {
   name: 'infinity',
   request: InfinityRerankRequest,
   response: InfinityRerankResponse,
-  error: OpenAiErrorBody,
+  error: InfinityErrorBody,
   toRequest(request, options = {}) {
     return {
       query: request.query,
@@ -109,5 +122,5 @@ export const infinityDialect: RerankDialect<InfinityRerankRequest, InfinityReran
       entries: relevanceEntries(parsed.results),
       totalTokens: parsed.usage?.total_tokens,
     })),
-  describeError: describeOpenAiError,
+  describeError: describeInfinityError,
 };

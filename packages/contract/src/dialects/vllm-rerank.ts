@@ -17,7 +17,7 @@ import {
   parseQwen3RerankerQuery,
 } from './qwen3-reranker.js';
 import { relevanceEntries, toRelevanceResults } from './relevance-results.js';
-import type { DialectRequestOptions, RerankDialect } from './rerank-dialect.js';
+import type { DialectErrorDescription, DialectRequestOptions, RerankDialect } from './rerank-dialect.js';
 import { toNormalizedRequest } from './to-normalized-request.js';
 
 /**
@@ -86,9 +86,22 @@ export const VllmRerankResponse = z.object({
 /** The answer of vLLM's `POST /v1/rerank`. */
 export type VllmRerankResponse = z.infer<typeof VllmRerankResponse>;
 
-/** vLLM's error body: OpenAI-style, nested in recent versions or flat with `object: "error"` in older ones. */
+/**
+ * The body vLLM's `--api-key` middleware (`AuthenticationMiddleware`) answers a wrong or missing key on
+ * `/v1/...` routes with: 401 `{ "error": "Unauthorized" }`, a bare string rather than an error object.
+ */
+export const VllmUnauthorizedBody = z.object({
+  /** What went wrong, `Unauthorized`. */
+  error: z.string(),
+});
+
+/**
+ * vLLM's error body: OpenAI-style, nested in recent versions or flat with `object: "error"` in older ones,
+ * or the API-key middleware's bare `{ error: "Unauthorized" }`.
+ */
 export const VllmErrorBody = z.union([
   OpenAiErrorBody,
+  VllmUnauthorizedBody,
   z.object({
     /** Always `error`. */
     object: z.literal('error'),
@@ -100,6 +113,14 @@ export const VllmErrorBody = z.union([
     code: z.number().optional(),
   }),
 ]);
+
+/** The message of a vLLM error body: OpenAI-style (nested or flat), or the API-key middleware's bare string. */
+export function describeVllmError(body: unknown): DialectErrorDescription | undefined {
+  const described = describeOpenAiError(body);
+  if (described !== undefined) return described;
+  const bare = VllmUnauthorizedBody.safeParse(body);
+  return bare.success ? { message: bare.data.error } : undefined;
+}
 
 /** The query and documents a vLLM request carries, formatted with the Qwen3 template when asked. */
 export function vllmQueryAndDocuments(
@@ -176,5 +197,5 @@ export const vllmRerankDialect: RerankDialect<VllmRerankRequest, VllmRerankRespo
       entries: relevanceEntries(parsed.results),
       totalTokens: parsed.usage?.total_tokens,
     })),
-  describeError: describeOpenAiError,
+  describeError: describeVllmError,
 };

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { createRerankId } from '../build-rerank-response.js';
 import { DialectQuery, DialectTexts, EngineIndex, EngineScoreValue } from './engine-fields.js';
-import { describeOpenAiError } from './openai-error-body.js';
 import { parseDialectAnswer } from './parse-dialect-answer.js';
 import type { RerankDialect } from './rerank-dialect.js';
 import { toEngineScores } from './to-engine-scores.js';
 import { toNormalizedRequest } from './to-normalized-request.js';
 import {
+  describeVllmError,
   VLLM_TRUNCATE_TO_MODEL_LENGTH,
   VllmErrorBody,
   VllmTruncatePromptTokens,
@@ -109,5 +109,5 @@ export const vllmScoreDialect: RerankDialect<VllmScoreRequest, VllmScoreResponse
       entries: parsed.data.map((item) => ({ index: item.index, score: item.score })),
       totalTokens: parsed.usage?.total_tokens,
     })),
-  describeError: describeOpenAiError,
+  describeError: describeVllmError,
 };

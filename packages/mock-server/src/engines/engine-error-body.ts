@@ -147,17 +147,31 @@ export function engineErrorBody(
       return { detail: message };
     case 'dashscope':
       return { code: DASHSCOPE_CODES[kind], message, request_id: crypto.randomUUID() };
+    case 'infinity':
+      // Infinity keeps FastAPI's default handlers: schema failures (422) answer a list of
+      // `{ type, loc, msg }`, a wrong `--api-key` and an unknown route `{ detail: "..." }`; only its own
+      // `OpenAIException`s (an unknown model, say) are OpenAI-style.
+      if (status === 422) return { detail: [{ type: 'value_error', loc: ['body'], msg: message }] };
+      if (kind === 'unauthorized' || status === 404) return { detail: message };
+      return openAiErrorBody(kind, status, message);
     case 'vllm-rerank':
     case 'vllm-score':
-    case 'infinity':
+      // vLLM's `--api-key` middleware answers 401 with a bare string: `{ "error": "Unauthorized" }`.
+      if (kind === 'unauthorized') return { error: message };
+      return openAiErrorBody(kind, status, message);
     case 'llama-cpp':
     case 'dashscope-compatible':
-      return {
-        error: {
-          message,
-          type: kind === 'unauthorized' ? 'authentication_error' : 'invalid_request_error',
-          code: status,
-        },
-      };
+      return openAiErrorBody(kind, status, message);
   }
+}
+
+/** The OpenAI-style error body `{ error: { message, type, code } }`. */
+function openAiErrorBody(kind: EngineErrorKind, status: number, message: string): unknown {
+  return {
+    error: {
+      message,
+      type: kind === 'unauthorized' ? 'authentication_error' : 'invalid_request_error',
+      code: status,
+    },
+  };
 }

@@ -108,6 +108,14 @@ describe('startMockEngine', () => {
     expect((await post(engine.url, '/rerank', '{"query":')).status).toBe(400);
   });
 
+  it("answers Infinity schema errors with FastAPI's 422 { detail: [...] }, read by the dialect", async () => {
+    await using engine = await startMockEngine({ dialect: 'infinity' });
+    const answer = await post(engine.url, '/rerank', { query: 'q', texts: ['a'] });
+    expect(answer.status).toBe(422);
+    expect(answer.json).toMatchObject({ detail: [{ msg: expect.any(String) }] });
+    expect(DIALECTS.infinity.dialect.describeError(answer.json)).toBeDefined();
+  });
+
   it('answers TEI with 429 when its queue is full', async () => {
     await using engine = await startMockEngine({ dialect: 'tei', maxConcurrentRequests: 1, latencyMs: 200 });
     const first = post(engine.url, '/rerank', { query: 'q', texts: ['a'] });
@@ -135,6 +143,8 @@ describe('startMockEngine', () => {
     ['jina', { detail: 'invalid or missing API key' }],
     ['voyage', { detail: 'invalid or missing API key' }],
     ['dashscope', { code: 'InvalidApiKey', message: 'invalid or missing API key' }],
+    ['vllm-rerank', { error: 'invalid or missing API key' }],
+    ['infinity', { detail: 'invalid or missing API key' }],
   ] as const)('answers %s with 401 and its error body on a wrong key', async (dialect, expected) => {
     await using engine = await startMockEngine({ dialect, apiKey: 'right-key' });
     const body = DIALECTS[dialect].dialect.toRequest(canonical(documents));
