@@ -29,8 +29,14 @@ const server = createServer((request, response) => {
       returnDocuments: rerank.returnDocuments,
       totalTokens: scored.usage.tokens,
     });
-    response.writeHead(200, { 'content-type': 'application/json', 'x-request-id': requestId });
-    response.end(JSON.stringify(body));
+    // Framed as the app frames its answers (Content-Length, not chunks), so both sides write alike.
+    const text = JSON.stringify(body);
+    response.writeHead(200, {
+      'content-type': 'application/json',
+      'x-request-id': requestId,
+      'content-length': Buffer.byteLength(text),
+    });
+    response.end(text);
   });
 });
 server.listen(0, '127.0.0.1', () => {
