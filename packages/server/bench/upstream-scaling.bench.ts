@@ -155,16 +155,19 @@ async function startBareProxy(engine: WorkerEngine) {
         new UpstreamAbort(),
       );
       const ranks = JSON.parse(answer.text) as { index: number; score: number }[];
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(
-        JSON.stringify({
-          model: body.model,
-          results: ranks.map((rank) => ({
-            index: rank.index,
-            relevance_score: 1 / (1 + Math.exp(-rank.score)),
-          })),
-        }),
-      );
+      const text = JSON.stringify({
+        model: body.model,
+        results: ranks.map((rank) => ({
+          index: rank.index,
+          relevance_score: 1 / (1 + Math.exp(-rank.score)),
+        })),
+      });
+      // Framed with Content-Length, as the gateway frames its answers.
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+      });
+      response.end(text);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
