@@ -245,8 +245,10 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     await next();
     if (c.res === RESPONSE_ALREADY_SENT) return;
     const headers = c.res.headers;
-    if (!headers.has('x-request-id')) {
-      headers.set('x-request-id', requestId);
+    if (!headers.has('x-request-id')) headers.set('x-request-id', requestId);
+    // Answers built as their own Response (the validating proxy's, which carry the upstream's
+    // x-request-id) miss the headers set above: without these a browser would not read them.
+    if (!headers.has('access-control-allow-origin')) {
       for (const [name, value] of Object.entries(CORS_HEADERS)) headers.set(name, value);
     }
     entry.status ??= c.res.status;

@@ -163,6 +163,21 @@ describe('validating proxy mode', () => {
     expect(upstream.requests).toHaveLength(3);
   });
 
+  it("gives proxied answers the mock's CORS headers, so a browser page can read what an upstream without CORS answers", async () => {
+    await using upstream = await startUpstream(brokenRerank);
+    await using proxy = await startMockServer({ proxy: { url: upstream.url } });
+    const answer = await postRerank(proxy.url, { origin: 'http://127.0.0.1:4000' });
+    await answer.body.dump();
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers['access-control-allow-origin']).toBe('*');
+    expect(String(answer.headers['access-control-expose-headers'])).toContain('X-Request-Id');
+    await using strict = await startMockServer({ proxy: { url: upstream.url, strict: true } });
+    const refused = await postRerank(strict.url, { origin: 'http://127.0.0.1:4000' });
+    await refused.body.dump();
+    expect(refused.statusCode).toBe(502);
+    expect(refused.headers['access-control-allow-origin']).toBe('*');
+  });
+
   it('answers 502 upstream_unreachable when the upstream is down', async () => {
     const upstream = await startUpstream(brokenRerank);
     const downUrl = upstream.url;
