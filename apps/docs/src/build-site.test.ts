@@ -40,12 +40,17 @@ describe('buildSite', () => {
     expect(JSON.parse(await page('openapi.json'))).toEqual(createOpenApiDocument());
   });
 
-  it('links only to files of the build or to anchors, with relative paths', async () => {
+  it('links only to files of the build or to anchors that exist, with relative paths', async () => {
     for (const file of site.pages) {
       const html = await page(file);
       for (const link of linksOf(html)) {
         expect(link, `${file} links to ${link}`).toMatch(/^(\.\/|#)/);
         const target = link.split(/[?#]/)[0] ?? '';
+        const fragment = link.includes('#') ? link.slice(link.indexOf('#') + 1) : '';
+        if (fragment !== '') {
+          const targetHtml = target === '' ? html : await page(target);
+          expect(targetHtml, `${file} links to ${link}`).toContain(` id="${fragment}"`);
+        }
         if (target === '') continue;
         const targetStat = await stat(path.join(site.outDir, target));
         expect(targetStat.isFile(), `${file} links to ${link}`).toBe(true);

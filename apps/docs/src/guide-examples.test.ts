@@ -2,10 +2,37 @@
 // checks what the guide says happens. A renamed option or a changed behaviour fails here (or in the
 // typecheck) before the docs can say something untrue.
 
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { SeaLink } from '@sealink/rerank-client';
 import { EXAMPLE_RERANK_REQUEST } from '@sealink/rerank-contract';
 import { startMockServer } from '@sealink/rerank-mock-server';
+import { createServerFromConfig, loadServerConfig } from '@sealink/rerank-server-app';
 import { describe, expect, it } from 'vitest';
+import { renderConsoleContent } from './render-console-page.js';
+import { SITE_PAGES } from './site-pages.js';
+
+/** The markdown of every guide, by its file name. */
+async function readGuides(): Promise<Map<string, string>> {
+  const guides = new Map<string, string>();
+  for (const page of SITE_PAGES) {
+    if (page.guide === undefined) continue;
+    guides.set(page.guide, await readFile(path.join(import.meta.dirname, 'guides', page.guide), 'utf8'));
+  }
+  return guides;
+}
+
+/** A CORS preflight for the console's `POST /v1/rerank`, as a browser on the docs site sends it. */
+function preflight(baseUrl: string): Promise<Response> {
+  return fetch(`${baseUrl}/v1/rerank`, {
+    method: 'OPTIONS',
+    headers: {
+      origin: 'http://127.0.0.1:4000',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization,content-type',
+    },
+  });
+}
 
 describe('the mock server guide', () => {
   it('ranks the relevant document first, and the journal has the request', async () => {
@@ -76,5 +103,45 @@ describe('the quickstart', () => {
     });
     expect(typeof client.rerank).toBe('function');
     expect(typeof client.rerankAll).toBe('function');
+  });
+});
+
+describe('the running-the-server guide', () => {
+  it("sends the console to your server through the mock's validating proxy, since the server answers no CORS preflight", async () => {
+    const guides = await readGuides();
+    const command = 'pnpm --filter @sealink/rerank-mock-server start --proxy http://127.0.0.1:8080';
+    expect(guides.get('running-the-server.md')).toContain(`\n${command}\n`);
+    // Every console link of the guides and of the console page names the proxy (the mock CLI's default
+    // address), never the server app's own address, which a browser cannot call from this site.
+    const texts = [...guides.values(), renderConsoleContent()];
+    const consoleTargets = texts.flatMap((text) =>
+      Array.from(text.matchAll(/console\.html\?base_url=([^)\s"'#]+)/g), (match) => match[1]),
+    );
+    expect(consoleTargets.length).toBeGreaterThan(0);
+    for (const target of consoleTargets) expect(target).toBe('http://127.0.0.1:4010');
+
+    const server = createServerFromConfig(
+      loadServerConfig({ env: { PORT: '0', SEALINK_LOG_LEVEL: 'silent', SEALINK_PROCESS_METRICS: 'false' } }),
+    );
+    const running = await server.start();
+    try {
+      const direct = await preflight(running.url);
+      expect(direct.headers.get('access-control-allow-origin')).toBeNull();
+
+      await using proxy = await startMockServer({ port: 0, host: '127.0.0.1', proxy: { url: running.url } });
+      const allowed = await preflight(proxy.url);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('*');
+      expect(allowed.headers.get('access-control-allow-headers')).toMatch(/authorization/i);
+      const answer = await fetch(`${proxy.url}/v1/rerank`, {
+        method: 'POST',
+        headers: { origin: 'http://127.0.0.1:4000', 'content-type': 'application/json' },
+        body: JSON.stringify({ ...EXAMPLE_RERANK_REQUEST, model: 'bm25' }),
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('access-control-allow-origin')).toBe('*');
+      expect(((await answer.json()) as { model: string }).model).toBe('bm25');
+    } finally {
+      await server.stop();
+    }
   });
 });

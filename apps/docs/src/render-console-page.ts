@@ -9,10 +9,11 @@ import { escapeHtml } from './escape-html.js';
 export function renderConsoleContent(): string {
   const example = EXAMPLE_RERANK_REQUEST;
   return `<h1>Try it</h1>
-<p>Send a real <code>POST /v1/rerank</code> request from your browser to any SeaLink Rerank server: the public API, your own
-server (<code>pnpm start</code>) or the mock server (<code>pnpm --filter @sealink/rerank-docs dev</code> starts one and points
-this page at it). The server must allow cross-origin requests from this page. The server URL is remembered in this browser;
-the API key is not stored anywhere.</p>
+<p>Send a real <code>POST /v1/rerank</code> request from your browser to any SeaLink Rerank server that allows cross-origin
+requests from this page: the public API, or the mock server (<code>pnpm --filter @sealink/rerank-docs dev</code> starts one and
+points this page at it). Your own server (<code>pnpm start</code>) sends no CORS headers: put the mock server in front of it as a
+validating proxy (<a href="./running-the-server.html#start-it">Running the server</a> shows how) and point this page at the
+proxy. The server URL is remembered in this browser; the API key is not stored anywhere.</p>
 <form id="${IDS.form}" class="console-form" novalidate>
 <div class="field field-wide">
 <label for="${IDS.baseUrl}">API server URL</label>
