@@ -260,6 +260,46 @@ describe('the docs site in Chromium', { timeout: 25_000 }, () => {
     await page.close();
   });
 
+  test('the try-it console reports answers it cannot show (results not in the contract shape, a non-JSON error page, an error in another shape), without an uncaught error', async ({
+    docs,
+  }) => {
+    const { page, errors } = await openPage(docs);
+    const ids = CONSOLE_ELEMENT_IDS;
+    const status = page.locator(`#${ids.responseStatus}`);
+    const message = page.locator(`#${ids.responseError}`);
+    const answers = [
+      { status: 200, contentType: 'application/json', body: '{"results":[{"index":0},null]}' },
+      {
+        status: 413,
+        contentType: 'text/html',
+        body: '<html><body>413 Request Entity Too Large</body></html>',
+      },
+      { status: 401, contentType: 'application/json', body: '{"error":"Unauthorized"}' },
+    ];
+    await page.route(`${docs.mock.url}/v1/rerank`, async (route) => {
+      const answer = answers.shift();
+      if (answer === undefined) return route.abort();
+      return route.fulfill({ ...answer, headers: { 'access-control-allow-origin': '*' } });
+    });
+    await page.goto(`${docs.siteUrl}console.html?base_url=${encodeURIComponent(docs.mock.url)}`);
+
+    await page.locator(`#${ids.send}`).click();
+    await expect.poll(() => message.textContent(), { timeout: WAIT_MS }).toContain('not a rerank answer');
+    await expect(status.getAttribute('data-status')).resolves.toBe('200');
+    await expect(page.locator(`#${ids.responseResults} tr`).count()).resolves.toBe(0);
+
+    await page.locator(`#${ids.send}`).click();
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: WAIT_MS }).toBe('413');
+    await expect.poll(() => message.textContent(), { timeout: WAIT_MS }).toContain('HTTP 413');
+    await expect(message.textContent()).resolves.toContain('not JSON');
+
+    await page.locator(`#${ids.send}`).click();
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: WAIT_MS }).toBe('401');
+    await expect.poll(() => message.textContent(), { timeout: WAIT_MS }).toContain('HTTP 401');
+    expect(errors.filter((error) => error.startsWith('uncaught:'))).toEqual([]);
+    await page.close();
+  });
+
   test('the site works from file://: a guide, the reference and the console', async ({ docs }) => {
     // The guides share one layout and no script, so one stands for all of them here; every page is loaded
     // over HTTP above.

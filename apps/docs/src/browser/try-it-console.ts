@@ -1,8 +1,8 @@
 // The try-it console: sends real `POST /v1/rerank` requests from the browser to the API base URL the user
 // chose, and shows the status, the headers the server exposes, the results and the raw JSON answer.
-import type { RerankResponse } from '@sealink/rerank-contract';
 import { normalizeApiBaseUrl, rerankEndpoint } from './api-base-url.js';
 import { CONSOLE_ELEMENT_IDS as IDS } from './console-element-ids.js';
+import { describeNonJsonAnswer, describeRerankAnswer, type ResultRow } from './describe-rerank-answer.js';
 import { pageApiBaseUrl, storeApiBaseUrl } from './page-api-base-url.js';
 import { buildRerankRequestBody, type RerankRequestBody, rerankCurlCommand } from './rerank-form.js';
 
@@ -19,25 +19,12 @@ function inputValue(id: string): string {
   return element<HTMLInputElement | HTMLTextAreaElement>(id).value;
 }
 
-function isRerankResponse(value: unknown): value is RerankResponse {
-  return (
-    typeof value === 'object' && value !== null && Array.isArray((value as { results?: unknown }).results)
-  );
-}
-
-function errorOf(value: unknown): { type?: unknown; message?: unknown; param?: unknown } | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const error = (value as { error?: unknown }).error;
-  return typeof error === 'object' && error !== null ? error : undefined;
-}
-
-function showResults(response: RerankResponse, sentDocuments: readonly string[]): void {
+function showResults(rows: readonly ResultRow[]): void {
   const tbody = element<HTMLTableSectionElement>(IDS.responseResults);
   tbody.replaceChildren(
-    ...response.results.map((result, rank) => {
+    ...rows.map((cells) => {
       const row = document.createElement('tr');
-      const text = result.document?.text ?? sentDocuments[result.index] ?? '';
-      for (const cell of [String(rank + 1), String(result.index), result.relevance_score.toFixed(4), text]) {
+      for (const cell of cells) {
         const td = document.createElement('td');
         td.textContent = cell;
         row.append(td);
@@ -115,17 +102,13 @@ async function send(endpoint: string, body: RerankRequestBody, apiKey: string): 
     parsed = JSON.parse(text);
   } catch {
     element(IDS.responseBody).textContent = text;
-    showError('The answer is not JSON.');
+    showError(describeNonJsonAnswer(response.status));
     return;
   }
   element(IDS.responseBody).textContent = JSON.stringify(parsed, null, 2);
-  const apiError = errorOf(parsed);
-  if (apiError !== undefined) {
-    const param = typeof apiError.param === 'string' ? ` (param: ${apiError.param})` : '';
-    showError(`${String(apiError.type)}: ${String(apiError.message)}${param}`);
-  } else if (isRerankResponse(parsed)) {
-    showResults(parsed, body.documents);
-  }
+  const view = describeRerankAnswer(response.status, parsed, body.documents);
+  if (view.kind === 'error') showError(view.message);
+  else showResults(view.rows);
 }
 
 function startConsole(): void {
@@ -158,9 +141,15 @@ function startConsole(): void {
     element(IDS.requestBody).textContent = JSON.stringify(body, null, 2);
     element(IDS.requestCurl).textContent = rerankCurlCommand(endpoint, body);
     sendButton.disabled = true;
-    send(endpoint, body, inputValue(IDS.apiKey).trim()).finally(() => {
-      sendButton.disabled = false;
-    });
+    send(endpoint, body, inputValue(IDS.apiKey).trim())
+      .catch((error: unknown) => {
+        showError(
+          `The console could not show the answer (${error instanceof Error ? error.message : String(error)}).`,
+        );
+      })
+      .finally(() => {
+        sendButton.disabled = false;
+      });
   });
 }
 
