@@ -11,8 +11,8 @@ export function renderConsoleContent(): string {
   return `<h1>Try it</h1>
 <p>Send a real <code>POST /v1/rerank</code> request from your browser to any SeaLink Rerank server that allows cross-origin
 requests from this page: the public API, or the mock server (<code>pnpm --filter @sealink/rerank-docs dev</code> starts one and
-points this page at it). Your own server (<code>pnpm start</code>) sends no CORS headers: put the mock server in front of it as a
-validating proxy (<a href="./running-the-server.html#start-it">Running the server</a> shows how) and point this page at the
+points this page at it). Your own server (<code>pnpm start</code>) sends no CORS headers unless <code>SEALINK_CORS_ORIGINS</code> allows this
+page's origin: otherwise put the mock server in front of it as a validating proxy (<a href="./running-the-server.html#start-it">Running the server</a> shows how) and point this page at the
 proxy. The server URL is remembered in this browser; the API key is not stored anywhere.</p>
 <form id="${IDS.form}" class="console-form" novalidate>
 <div class="field field-wide">

@@ -66,4 +66,45 @@ describe('a server built from its configuration', () => {
       await server.stop();
     }
   }, 20_000);
+
+  it('lets the origins of SEALINK_CORS_ORIGINS call it from a browser, and no other', async () => {
+    const config = loadServerConfig({
+      env: {
+        PORT: '0',
+        SEALINK_API_KEYS: 'sk-cors-0123456789',
+        SEALINK_CORS_ORIGINS: 'http://localhost:5173',
+      },
+    });
+    const server = createServerFromConfig(config, { logger: pino({ level: 'silent' }) });
+    try {
+      const running = await server.start();
+      const preflight = (origin: string) =>
+        request(`${running.url}/v1/rerank`, {
+          method: 'OPTIONS',
+          headers: { origin, 'access-control-request-method': 'POST' },
+        });
+      const allowed = await preflight('http://localhost:5173');
+      expect(allowed.statusCode).toBe(204);
+      expect(allowed.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+      await allowed.body.dump();
+      const refused = await preflight('http://localhost:3000');
+      expect(refused.statusCode).toBe(405);
+      expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+      await refused.body.dump();
+      const ranked = await request(`${running.url}/v1/rerank`, {
+        method: 'POST',
+        headers: {
+          origin: 'http://localhost:5173',
+          authorization: 'Bearer sk-cors-0123456789',
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ model: 'bm25', query: 'sourdough', documents: ['sourdough', 'stocks'] }),
+      });
+      expect(ranked.statusCode).toBe(200);
+      expect(ranked.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+      expect(((await ranked.body.json()) as { results: unknown[] }).results).toHaveLength(2);
+    } finally {
+      await server.stop();
+    }
+  });
 });

@@ -123,6 +123,7 @@ export function createServerFromConfig(
     retryAfterSeconds: config.retry_after_seconds,
     drainSignal: drain.signal,
     modelHints: APP_MODEL_HINTS,
+    ...(config.cors_origins.length === 0 ? {} : { cors: { allowedOrigins: config.cors_origins } }),
   });
   let running: RerankServer | undefined;
   let stopping: Promise<void> | undefined;

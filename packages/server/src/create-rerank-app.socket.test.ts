@@ -96,6 +96,81 @@ describe('createRerankApp over a real socket', () => {
     expect(head.status).toBe(200);
   });
 
+  it('lets a configured browser origin call the API: preflight 204, CORS headers on answers and errors', async () => {
+    const origin = 'https://app.example.com';
+    await using server = await startServer({ cors: { allowedOrigins: [origin] } });
+    const preflight = (from: string, method: string, path = '/v1/rerank') =>
+      fetch(`${server.url}${path}`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: from,
+          'access-control-request-method': method,
+          'access-control-request-headers': 'authorization, content-type',
+        },
+      });
+    const allowed = await preflight(origin, 'POST');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(allowed.headers.get('access-control-allow-methods')).toBe('POST');
+    expect(allowed.headers.get('access-control-allow-headers')).toMatch(
+      /\bauthorization\b.*\bcontent-type\b/,
+    );
+    expect(allowed.headers.get('x-request-id')).toMatch(/^req_/);
+    expect(await allowed.text()).toBe('');
+    const models = await preflight(origin, 'GET', '/v1/models/bm25');
+    expect(models.status).toBe(204);
+    expect(models.headers.get('access-control-allow-methods')).toBe('GET, HEAD');
+    // Another origin, or a method the route does not take: the usual 405, which allows no method, and no
+    // origin but a configured one.
+    const otherOrigin = await preflight('https://evil.example.com', 'POST');
+    const otherMethod = await preflight(origin, 'DELETE');
+    for (const refused of [otherOrigin, otherMethod]) {
+      expect(refused.status).toBe(405);
+      expect(refused.headers.get('access-control-allow-methods')).toBeNull();
+      expect(ErrorResponse.parse(await refused.json()).error.type).toBe('method_not_allowed');
+    }
+    expect(otherOrigin.headers.get('access-control-allow-origin')).toBeNull();
+
+    const post = (headers: Record<string, string>) =>
+      fetch(`${server.url}/v1/rerank`, { method: 'POST', headers, body: JSON.stringify(VALID) });
+    const ranked = await post({ ...JSON_AUTH, origin });
+    expect(ranked.status).toBe(200);
+    expect(ranked.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(ranked.headers.get('access-control-expose-headers')).toContain('x-request-id');
+    expect(ranked.headers.get('vary')).toBe('Origin');
+    expect(checkRerankResponse(VALID, await ranked.json())).toEqual([]);
+    // A page must be able to read the contract's error too.
+    const unauthorized = await post({ 'content-type': 'application/json', origin });
+    expect(unauthorized.status).toBe(401);
+    expect(unauthorized.headers.get('access-control-allow-origin')).toBe(origin);
+    const listed = await fetch(`${server.url}/v1/models`, { headers: { ...AUTH, origin } });
+    expect(listed.headers.get('access-control-allow-origin')).toBe(origin);
+    await listed.arrayBuffer();
+    const other = await post({ ...JSON_AUTH, origin: 'https://evil.example.com' });
+    expect(other.status).toBe(200);
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    await other.arrayBuffer();
+  });
+
+  it('answers no CORS header and no preflight when no origin is configured', async () => {
+    await using server = await startServer();
+    const preflight = await fetch(`${server.url}/v1/rerank`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(405);
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    await preflight.arrayBuffer();
+    const ranked = await fetch(`${server.url}/v1/rerank`, {
+      method: 'POST',
+      headers: { ...JSON_AUTH, origin: 'https://app.example.com' },
+      body: JSON.stringify(VALID),
+    });
+    expect(ranked.status).toBe(200);
+    expect(ranked.headers.get('access-control-allow-origin')).toBeNull();
+    await ranked.arrayBuffer();
+  });
+
   it('frames rerank answers, ranked or refused, with an exact Content-Length rather than chunks', async () => {
     await using server = await startServer();
     const valid = JSON.stringify({ ...VALID, query: 'gateway café' });

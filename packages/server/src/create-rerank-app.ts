@@ -38,6 +38,7 @@ import {
   PUBLIC_API_ROUTES,
   routePatternOf,
 } from './http/api-routes.js';
+import { type CorsOptions, CorsPolicy } from './http/cors-policy.js';
 import { DeadlineSweeper } from './http/deadline-sweeper.js';
 import { discardUnreadBody } from './http/discard-unread-body.js';
 import { nodeHeaderValue } from './http/node-header-value.js';
@@ -102,6 +103,12 @@ export interface RerankAppOptions {
    * budget: 429 `rate_limit_error` with `Retry-After` and `x-ratelimit-*` headers. Off by default.
    */
   rateLimiter?: RequestRateLimiter | undefined;
+  /**
+   * Cross-origin access for browser pages (`CorsPolicy`): the origins allowed to call the API. Their
+   * requests' answers, errors included, carry `Access-Control-Allow-Origin`, and their preflights get 204.
+   * Off by default: browsers then refuse cross-origin calls (API keys rarely belong in a browser page).
+   */
+  cors?: CorsOptions | undefined;
 }
 
 /** The Hono environment of the rerank app: Node's request and response when served by `@hono/node-server`. */
@@ -286,6 +293,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   const metrics = options.metrics ?? new ServerMetrics();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const cors = options.cors === undefined ? undefined : new CorsPolicy(options.cors);
   const sweeper = new DeadlineSweeper(Math.min(50, Math.max(5, requestTimeoutMs / 10)));
   const retryAfter = String(options.retryAfterSeconds ?? 5);
   const configuredHints = options.modelHints ?? DEFAULT_MODEL_HINTS;
@@ -423,6 +431,12 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     };
     const { method } = input;
     metrics.requestStarted();
+    // An allowed browser origin can read every answer, errors included.
+    const corsHeaders = cors?.answerHeaders(input.header('origin'));
+    const send =
+      corsHeaders === undefined
+        ? deliver
+        : (answer: PlainAnswer) => deliver({ ...answer, headers: { ...answer.headers, ...corsHeaders } });
     if (drainSignal?.aborted === true && drainingAnswers(record.route)) {
       const answer = createErrorResponse(
         {
@@ -433,7 +447,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
         },
         record.requestId,
       );
-      return deliver(
+      return send(
         finish(
           method,
           record,
@@ -450,11 +464,11 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     }
     if (result instanceof Promise) {
       return result.then(
-        (response) => deliver(finish(method, record, started, response)),
-        (error: unknown) => deliver(finish(method, record, started, internalError(record, error))),
+        (response) => send(finish(method, record, started, response)),
+        (error: unknown) => send(finish(method, record, started, internalError(record, error))),
       );
     }
-    return deliver(finish(method, record, started, result));
+    return send(finish(method, record, started, result));
   };
 
   /** A Hono handler that runs `handler` through {@link runRecorded}. */
@@ -728,9 +742,19 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   const notFound: NotFoundHandler<RerankAppEnv> = recorded(
     // The route's pattern, never the raw path: a 405 on `/v1/models/<id>` must not add a series per id.
     (c) => routePatternOf(c.req.path) ?? 'unmatched',
-    (c, record) => {
+    (c, record, input) => {
       const { method, path } = c.req;
       const allowed = allowedMethodsOf(path);
+      if (method === 'OPTIONS' && cors !== undefined) {
+        const preflight = cors.preflightHeaders(
+          input.header('origin'),
+          input.header('access-control-request-method'),
+          allowed,
+        );
+        if (preflight !== undefined) {
+          return { status: 204, headers: { 'x-request-id': record.requestId, ...preflight }, body: null };
+        }
+      }
       if (allowed.length > 0) {
         return errorResponse(record, methodNotAllowedError(method, path, allowed, record.requestId), {
           allow: allowed.join(', '),

@@ -57,6 +57,7 @@ export {
   type ServedRoute,
   toHonoPath,
 } from './http/api-routes.js';
+export { type CorsOptions, CorsPolicy, isCorsOrigin } from './http/cors-policy.js';
 export { DeadlineSweeper, type SweptDeadline } from './http/deadline-sweeper.js';
 export {
   type ReadRequestBodyOptions,

@@ -127,3 +127,38 @@ describe('operational and model routes, junk over a real socket', () => {
     );
   });
 });
+
+describe('CORS over a real socket (property)', () => {
+  it('never answers random origins, preflights and methods with a 5xx; CORS headers only for the allowed origin', async () => {
+    const allowed = 'https://app.example.com';
+    await using server = await startPropertyServer(undefined, { cors: { allowedOrigins: [allowed] } });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('OPTIONS', 'OPTIONS', 'GET', 'POST', 'DELETE'),
+        fc.oneof(fc.constantFrom(...KNOWN_PATHS, '/v1/rerank', '/v2/rerank', '/rerank'), pathArbitrary),
+        fc.option(fc.oneof(fc.constant(allowed), headerValueArbitrary, fc.webUrl()), { nil: undefined }),
+        fc.option(fc.oneof(fc.constantFrom('POST', 'GET', 'PUT', 'post'), headerValueArbitrary), {
+          nil: undefined,
+        }),
+        async (method, path, origin, requestedMethod) => {
+          const headers: [string, string][] = [['authorization', `Bearer ${PROPERTY_API_KEY}`]];
+          if (origin !== undefined) headers.push(['origin', origin]);
+          if (requestedMethod !== undefined) headers.push(['access-control-request-method', requestedMethod]);
+          const answer = await sendRaw(server.port, { method, path, headers });
+          expect(answer.status).toBeGreaterThanOrEqual(200);
+          expect(answer.status).toBeLessThan(500);
+          const allowOrigin = answer.headers.get('access-control-allow-origin');
+          if (answer.status >= 400 && expectContractError(answer, method)?.code === 'malformed_http') return;
+          // Node trims header values: an origin with outer white space is still the allowed one.
+          expect(allowOrigin).toBe(origin?.trim() === allowed ? allowed : undefined);
+          if (answer.status === 204) {
+            expect(method).toBe('OPTIONS');
+            expect(answer.headers.get('access-control-allow-methods')).toMatch(/^(POST|GET, HEAD)$/);
+            expect(answer.body).toBe('');
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

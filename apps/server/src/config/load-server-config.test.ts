@@ -331,6 +331,28 @@ describe('loadServerConfig on hostile input', () => {
     expect(loadServerConfig({ env: { SEALINK_API_KEYS: 'a,,b, a' } }).api_keys).toEqual(['a', 'b']);
   });
 
+  it('reads CORS origins from SEALINK_CORS_ORIGINS or the file, and refuses what browsers never send', () => {
+    expect(loadServerConfig({ env: {} }).cors_origins).toEqual([]);
+    expect(
+      loadServerConfig({ env: { SEALINK_CORS_ORIGINS: 'https://app.example.com, http://localhost:5173,' } })
+        .cors_origins,
+    ).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(loadServerConfig({ env: { SEALINK_CORS_ORIGINS: '*' } }).cors_origins).toEqual(['*']);
+    for (const origin of [
+      'https://app.example.com/',
+      'app.example.com',
+      'https://APP.example.com',
+      'ftp://x.y',
+    ]) {
+      expect(configError(() => loadServerConfig({ env: { SEALINK_CORS_ORIGINS: origin } }))).toMatch(
+        /^Invalid configuration: SEALINK_CORS_ORIGINS(\[0\])?: must be \* or an origin as browsers send it/,
+      );
+    }
+    expect(configError(() => loadServerConfig({ env: { SEALINK_CORS_ORIGINS: ' , ' } }))).toBe(
+      'Invalid configuration: SEALINK_CORS_ORIGINS: holds only commas and white space, so no origin; unset it to allow no cross-origin calls.',
+    );
+  });
+
   it('refuses a Redis URL that is not a URL, without echoing its password', () => {
     const message = configError(() =>
       loadServerConfig({ env: { SEALINK_REDIS_URL: 'redis://:s3cret@localhost:notaport/0' } }),

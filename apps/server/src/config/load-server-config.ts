@@ -21,7 +21,7 @@ export interface LoadServerConfigOptions {
   cwd?: string | undefined;
 }
 
-const LIST_SETTINGS = new Set(['api_keys', 'api_key_digests']);
+const LIST_SETTINGS = new Set(['api_keys', 'api_key_digests', 'cors_origins']);
 const BOOLEAN_SETTINGS = new Set(['auth_disabled', 'process_metrics']);
 const INTEGER_SETTINGS = new Set([
   'rate_limit_requests',
@@ -46,7 +46,7 @@ const FILE_ERRORS: Readonly<Record<string, string>> = {
  * empty or only white space (the same as unset, so `PORT=` or a blank `SEALINK_REDIS_URL` takes the
  * default). Lists are split on commas, empty items dropped and duplicates removed.
  * @throws ConfigError for a list variable that holds only commas and white space, which would leave
- * authentication off although it was meant to be on.
+ * authentication (or cross-origin access) off although it was meant to be on.
  */
 function fromEnvironment(name: string, variable: string, value: string): unknown {
   if (value.trim() === '') return undefined;
@@ -61,7 +61,9 @@ function fromEnvironment(name: string, variable: string, value: string): unknown
     ];
     if (items.length === 0) {
       throw new ConfigError(
-        `Invalid configuration: ${variable}: holds only commas and white space, so no key; unset it to run without authentication.`,
+        name === 'cors_origins'
+          ? `Invalid configuration: ${variable}: holds only commas and white space, so no origin; unset it to allow no cross-origin calls.`
+          : `Invalid configuration: ${variable}: holds only commas and white space, so no key; unset it to run without authentication.`,
       );
     }
     return items;

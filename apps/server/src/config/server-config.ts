@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { DEFAULT_MAX_BODY_BYTES } from '@sealink/rerank-contract';
+import { isCorsOrigin } from '@sealink/rerank-server';
 import { z } from 'zod';
 import type { ConfigReferenceEntry } from './config-reference-entry.js';
 import { DEFAULT_MODELS, type ModelConfig, ModelsConfig } from './model-config.js';
@@ -209,6 +210,24 @@ export const ServerConfig = z
         default: '',
         description:
           'A Redis server (`redis://host:6379/0`) that holds the rate-limit counters, so every server replica shares one budget per key. Unset: each process counts in memory. While Redis is unreachable, counting falls back to memory.',
+      },
+    ),
+    cors_origins: setting(
+      'cors_origins',
+      z
+        .array(
+          z.string().refine(isCorsOrigin, {
+            error:
+              'must be * or an origin as browsers send it: http(s)://host[:port] in lower case, no path or trailing slash (such as https://app.example.com)',
+          }),
+        )
+        .default([]),
+      {
+        env: 'SEALINK_CORS_ORIGINS',
+        type: 'comma-separated origins',
+        default: '',
+        description:
+          'Browser origins allowed to call the API (CORS), such as `https://app.example.com`, or `*` for any. Their answers, errors included, carry `Access-Control-Allow-Origin`, and their preflights get 204. Unset: no CORS, so browsers refuse cross-origin calls; API keys rarely belong in a browser page.',
       },
     ),
     log_level: setting(
