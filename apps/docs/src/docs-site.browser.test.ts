@@ -13,6 +13,7 @@ import {
   type RerankResponse,
 } from '@sealink/rerank-contract';
 import { type MockServer, startMockServer } from '@sealink/rerank-mock-server';
+import { createServerFromConfig, loadServerConfig } from '@sealink/rerank-server-app';
 import type { Page } from 'playwright-core';
 import { test as base, describe, expect } from 'vitest';
 import { API_BASE_URL_STORAGE_KEY } from './browser/api-base-url.js';
@@ -212,6 +213,50 @@ describe('the docs site in Chromium', { timeout: 25_000 }, () => {
     await expect(page.locator(`#${ids.baseUrl}`).inputValue()).resolves.toBe(docs.mock.url);
 
     expect(errors).toEqual([]);
+    expect(docs.blockedRequests).toEqual([]);
+    await page.close();
+  });
+
+  test('the try-it console calls a real server straight from the page when SEALINK_CORS_ORIGINS allows the site, and the browser refuses it otherwise', async ({
+    docs,
+  }) => {
+    const siteOrigin = new URL(docs.siteUrl).origin;
+    const key = 'sk-docs-cors-0123456789';
+    const startServer = async (origins: string) => {
+      const config = loadServerConfig({
+        env: { PORT: '0', SEALINK_API_KEYS: key, SEALINK_CORS_ORIGINS: origins, SEALINK_LOG_LEVEL: 'silent' },
+      });
+      const server = createServerFromConfig(config);
+      const running = await server.start();
+      return { url: running.url, [Symbol.asyncDispose]: () => server.stop() };
+    };
+    const ids = CONSOLE_ELEMENT_IDS;
+    const send = async (page: Page, baseUrl: string) => {
+      await page.goto(`${docs.siteUrl}console.html?base_url=${encodeURIComponent(baseUrl)}`);
+      await page.locator(`#${ids.model}`).fill('bm25');
+      await page.locator(`#${ids.apiKey}`).fill(key);
+      await page.locator(`#${ids.send}`).click();
+    };
+
+    await using allowing = await startServer(siteOrigin);
+    const { page, errors } = await openPage(docs);
+    await send(page, allowing.url);
+    const status = page.locator(`#${ids.responseStatus}`);
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: WAIT_MS }).toBe('200');
+    await expect
+      .poll(() => page.locator(`#${ids.responseResults} tr`).count(), { timeout: WAIT_MS })
+      .toBe(EXAMPLE_RERANK_REQUEST.top_n);
+    // The page reads the request id: the server exposes X-Request-Id to the allowed origin.
+    await expect(page.locator(`#${ids.responseRequestId}`).textContent()).resolves.toMatch(/^req_/);
+    expect(errors).toEqual([]);
+
+    await using refusing = await startServer('https://elsewhere.example.com');
+    await send(page, refusing.url);
+    await expect
+      .poll(() => page.locator(`#${ids.responseError}`).textContent(), { timeout: WAIT_MS })
+      .not.toBe('');
+    await expect(status.getAttribute('data-status')).resolves.not.toBe('200');
+    await expect(page.locator(`#${ids.responseResults} tr`).count()).resolves.toBe(0);
     expect(docs.blockedRequests).toEqual([]);
     await page.close();
   });
