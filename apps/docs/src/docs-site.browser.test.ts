@@ -109,6 +109,19 @@ async function openPage(docs: DocsUnderTest): Promise<{ page: Page; errors: stri
   return { page, errors };
 }
 
+/** A new page (as {@link openPage}) with the console's element ids and its status and error elements. */
+async function openConsolePage(docs: DocsUnderTest) {
+  const { page, errors } = await openPage(docs);
+  const ids = CONSOLE_ELEMENT_IDS;
+  return {
+    page,
+    errors,
+    ids,
+    status: page.locator(`#${ids.responseStatus}`),
+    message: page.locator(`#${ids.responseError}`),
+  };
+}
+
 /** Waits until Scalar has rendered the rerank operation on the reference page. */
 async function waitForScalar(page: Page): Promise<void> {
   await page
@@ -281,10 +294,7 @@ describe('the docs site in Chromium', { timeout: 25_000 }, () => {
   test('the try-it console reports an unreachable server and a connection cut during the answer, without an uncaught error', async ({
     docs,
   }) => {
-    const { page, errors } = await openPage(docs);
-    const ids = CONSOLE_ELEMENT_IDS;
-    const status = page.locator(`#${ids.responseStatus}`);
-    const message = page.locator(`#${ids.responseError}`);
+    const { page, errors, ids, status, message } = await openConsolePage(docs);
 
     // Nothing listens on a port just freed. (A reset before the headers is not used here: Chromium retries a
     // request whose reused connection closes before any answer, and the retry succeeds.)
@@ -308,10 +318,7 @@ describe('the docs site in Chromium', { timeout: 25_000 }, () => {
   test('the try-it console reports answers it cannot show (results not in the contract shape, a non-JSON error page, an error in another shape), without an uncaught error', async ({
     docs,
   }) => {
-    const { page, errors } = await openPage(docs);
-    const ids = CONSOLE_ELEMENT_IDS;
-    const status = page.locator(`#${ids.responseStatus}`);
-    const message = page.locator(`#${ids.responseError}`);
+    const { page, errors, ids, status, message } = await openConsolePage(docs);
     const answers = [
       { status: 200, contentType: 'application/json', body: '{"results":[{"index":0},null]}' },
       {
