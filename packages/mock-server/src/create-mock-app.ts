@@ -31,6 +31,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { breakContract } from './break-contract.js';
 import { errorFaultResponse } from './error-fault-response.js';
+import { COMPATIBILITY_DIALECTS } from './find-contract-violations.js';
 import { MockConnectionResetError } from './mock-connection-reset-error.js';
 import { InvalidMockFaultError, type MockFault, parseMockFault } from './mock-fault.js';
 import { type FaultCandidate, MockFaults } from './mock-faults.js';
@@ -89,14 +90,11 @@ const RERANK_PATH = rerankRoute.path;
 const MODELS_PATH = listModelsRoute.path;
 const MODEL_PATH = retrieveModelRoute.path.replace('{model}', ':model{.+}');
 /**
- * The real server's compatibility routes, in providers' shapes: Cohere v2's `POST /v2/rerank` and
- * HuggingFace TEI's `POST /rerank`. Not part of the contract's API, so not in `openapi.json`.
+ * The real server's compatibility routes, in providers' shapes (`COMPATIBILITY_DIALECTS`). Not part of
+ * the contract's API, so not in `openapi.json`.
  */
-const TEI_PATH = '/rerank';
-const COMPATIBILITY_ROUTES = [
-  ['/v2/rerank', 'cohere-v2'],
-  [TEI_PATH, 'tei'],
-] as const;
+const COMPATIBILITY_ROUTES = Object.entries(COMPATIBILITY_DIALECTS);
+const TEI_PATH = COMPATIBILITY_ROUTES.find(([, dialect]) => dialect === 'tei')![0];
 const FAULT_HEADER = 'x-mock-fault';
 /** The prefix of the control routes, for test code in any language; they are not journaled. */
 const CONTROL_PREFIX = '/__mock/';
@@ -410,17 +408,15 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   };
   app.use('/v1/*', gate);
 
-  // The rerank routes: the native one and, outside proxy mode (whose checks know only the contract's
-  // routes), the real server's compatibility routes, read and answered by the same codecs as the real
-  // server's. TEI's requests name no model: they get the first model, as the real server's default is its first.
+  // The rerank routes: the native one and the real server's compatibility routes, read and answered by the
+  // same codecs as the real server's (in proxy mode, forwarded and checked in their provider's shape).
+  // TEI's requests name no model: they get the first model, as the real server's default is its first.
   const rerankRoutes: { path: string; codec: RerankRouteCodec }[] = [
     { path: RERANK_PATH, codec: NATIVE_RERANK_CODEC },
   ];
-  if (proxyOptions === undefined) {
-    for (const [path, dialect] of COMPATIBILITY_ROUTES) {
-      app.use(path, gate);
-      rerankRoutes.push({ path, codec: dialectRerankCodec(path, dialect, defaultModel) });
-    }
+  for (const [path, dialect] of COMPATIBILITY_ROUTES) {
+    app.use(path, gate);
+    rerankRoutes.push({ path, codec: dialectRerankCodec(path, dialect, defaultModel) });
   }
   for (const { path, codec } of rerankRoutes) app.post(path, (c) => answerRerank(c, codec));
 

@@ -11,6 +11,12 @@ import {
   retrieveModelRoute,
   validateRerankRequest,
 } from '@sealink/rerank-contract';
+import {
+  DIALECTS,
+  type DialectName,
+  DialectResponseError,
+  dialectRerankCodec,
+} from '@sealink/rerank-contract/dialects';
 import type { z } from 'zod';
 
 /** One request and the answer a server gave to it. */
@@ -59,7 +65,55 @@ function successViolations(exchange: Exchange, body: unknown): string[] {
     const requested = decodeURIComponent(modelId);
     return parsed.data.id === requested ? [] : [`asked for model ${requested}, got ${parsed.data.id}`];
   }
+  const dialect = method === 'POST' ? COMPATIBILITY_DIALECTS[path] : undefined;
+  if (dialect !== undefined) return compatibilityViolations(exchange, body, dialect);
   return [`answered ${exchange.status} to ${method} ${path}, a route the contract does not have`];
+}
+
+/**
+ * The real server's compatibility routes and the provider shape each speaks: Cohere v2's `POST /v2/rerank`
+ * and HuggingFace TEI's `POST /rerank`.
+ */
+export const COMPATIBILITY_DIALECTS: Readonly<Record<string, DialectName>> = {
+  '/v2/rerank': 'cohere-v2',
+  '/rerank': 'tei',
+};
+
+/**
+ * The model a TEI request (which names none) is read with here: the proxy does not know the server's
+ * default model, and the checks below do not depend on it.
+ */
+const ANY_MODEL = 'default';
+
+/**
+ * How a compatibility route's success answer breaks its provider's shape for the request: the request is
+ * read with the route's own codec (so a 2xx to a request the route refuses is a violation), and the answer
+ * with the provider dialect's parser, which checks its schema, the indices, and that it ranks
+ * `min(top_n, documents)` documents (all of them for TEI, which has no `top_n`).
+ */
+function compatibilityViolations(exchange: Exchange, body: unknown, name: DialectName): string[] {
+  const decoded = dialectRerankCodec(exchange.path, name, ANY_MODEL).decode(
+    exchange.requestBody,
+    'req_proxy',
+  );
+  if (!decoded.success) {
+    const { code, message } = decoded.error.body.error;
+    return [`answered ${exchange.status} to a request the ${name} route rejects (${code}: ${message})`];
+  }
+  const { request } = decoded;
+  const rawScores = (exchange.requestBody as { raw_scores?: unknown }).raw_scores === true;
+  const scoreMapping = rawScores ? DIALECTS[name].rawScoreMapping : undefined;
+  try {
+    DIALECTS[name].dialect.parseResponse(body, {
+      documentCount: request.documents.length,
+      ...(request.topN === undefined ? {} : { topN: request.topN }),
+      ...(scoreMapping === undefined ? {} : { scoreMapping }),
+    });
+    return [];
+  } catch (error) {
+    if (!(error instanceof DialectResponseError || error instanceof RangeError)) throw error;
+    return [`the answer is not a ${name} rerank answer for the request: ${error.message}`];
+  }
 }
 
 function errorViolations(exchange: Exchange, body: unknown): string[] {

@@ -145,6 +145,76 @@ describe('validating proxy mode', () => {
     );
   });
 
+  it("forwards the compatibility routes and checks their answers in the provider's shape", async () => {
+    const cohere = {
+      model: 'bm25',
+      query: 'api gateway',
+      documents: ['an api gateway', 'sourdough'],
+      top_n: 1,
+    };
+    const tei = { query: 'api gateway', texts: ['an api gateway', 'sourdough', 'stocks'], raw_scores: true };
+    const post = (url: string, path: string, body: unknown) =>
+      request(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+
+    // A contract-true upstream (another mock): both routes forwarded, no violation.
+    await using upstream = await startMockServer();
+    await using proxy = await startMockServer({ proxy: { url: upstream.url } });
+    const cohereAnswer = await post(proxy.url, '/v2/rerank', cohere);
+    expect(cohereAnswer.statusCode).toBe(200);
+    expect(cohereAnswer.headers['x-mock-contract-violations']).toBe('0');
+    expect(((await cohereAnswer.body.json()) as { results: unknown[] }).results).toHaveLength(1);
+    const teiAnswer = await post(proxy.url, '/rerank', tei);
+    expect(teiAnswer.statusCode).toBe(200);
+    expect(teiAnswer.headers['x-mock-contract-violations']).toBe('0');
+    expect(await teiAnswer.body.json()).toHaveLength(3);
+    expect(upstream.requests.map((entry) => entry.path)).toEqual(['/v2/rerank', '/rerank']);
+    expect(proxy.requests.map((entry) => entry.contractViolations)).toEqual([[], []]);
+
+    // A broken upstream: a Cohere answer with two results for top_n 1, a TEI answer missing a document,
+    // and a 200 to a TEI request the route refuses.
+    await using broken = await startUpstream((incoming, _body, outgoing) => {
+      outgoing.writeHead(200, {
+        'content-type': 'application/json',
+        'x-request-id': String(incoming.headers['x-request-id']),
+      });
+      outgoing.end(
+        JSON.stringify(
+          incoming.url === '/v2/rerank'
+            ? {
+                id: 'x',
+                results: [
+                  { index: 0, relevance_score: 0.9 },
+                  { index: 1, relevance_score: 0.1 },
+                ],
+              }
+            : [
+                { index: 0, score: 2 },
+                { index: 1, score: -1 },
+              ],
+        ),
+      );
+    });
+    await using checking = await startMockServer({ proxy: { url: broken.url } });
+    for (const [path, body] of [
+      ['/v2/rerank', cohere],
+      ['/rerank', tei],
+      ['/rerank', { query: 'q', texts: [] }],
+    ] as const) {
+      const answer = await post(checking.url, path, body);
+      expect(answer.statusCode).toBe(200);
+      expect(answer.headers['x-mock-contract-violations']).toBe('1');
+      await answer.body.dump();
+    }
+    const violations = checking.requests.map((entry) => entry.contractViolations?.[0]);
+    expect(violations[0]).toMatch(/^the answer is not a cohere-v2 rerank answer for the request: /);
+    expect(violations[1]).toMatch(/^the answer is not a tei rerank answer for the request: /);
+    expect(violations[2]).toMatch(/^answered 200 to a request the tei route rejects \(/);
+  });
+
   it('finds no violation in a contract-true upstream (another mock)', async () => {
     await using upstream = await startMockServer();
     await using proxy = await startMockServer({ proxy: { url: upstream.url } });
