@@ -152,6 +152,52 @@ describe('createRerankApp over a real socket', () => {
     await other.arrayBuffer();
   });
 
+  it('answers a preflight while draining, so a page can read the drain 503 of its request', async () => {
+    const origin = 'https://app.example.com';
+    await using server = await startServer({
+      cors: { allowedOrigins: [origin] },
+      drainSignal: AbortSignal.abort(),
+    });
+    const preflight = await fetch(`${server.url}/v1/rerank`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+    await preflight.arrayBuffer();
+    const drained = await fetch(`${server.url}/v1/rerank`, {
+      method: 'POST',
+      headers: { ...JSON_AUTH, origin },
+      body: JSON.stringify(VALID),
+    });
+    expect(drained.status).toBe(503);
+    expect(drained.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(ErrorResponse.parse(await drained.json()).error.code).toBe('server_draining');
+  });
+
+  it('marks every answer Vary: Origin when named origins are allowed, so caches keep origins apart', async () => {
+    const origin = 'https://app.example.com';
+    await using server = await startServer({ cors: { allowedOrigins: [origin] } });
+    for (const headers of [AUTH, { ...AUTH, origin: 'https://evil.example.com' }]) {
+      const listed = await fetch(`${server.url}/v1/models`, { headers });
+      expect(listed.headers.get('access-control-allow-origin')).toBeNull();
+      expect(listed.headers.get('vary')).toBe('Origin');
+      await listed.arrayBuffer();
+      const ranked = await fetch(`${server.url}/v1/rerank`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(VALID),
+      });
+      expect(ranked.headers.get('vary')).toBe('Origin');
+      await ranked.arrayBuffer();
+    }
+    // With `*` the answers do not depend on Origin: no Vary.
+    await using any = await startServer({ cors: { allowedOrigins: ['*'] } });
+    const listed = await fetch(`${any.url}/v1/models`, { headers: AUTH });
+    expect(listed.headers.get('vary')).toBeNull();
+    await listed.arrayBuffer();
+  });
+
   it('answers no CORS header and no preflight when no origin is configured', async () => {
     await using server = await startServer();
     const preflight = await fetch(`${server.url}/v1/rerank`, {

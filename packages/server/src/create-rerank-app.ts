@@ -431,13 +431,21 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     };
     const { method } = input;
     metrics.requestStarted();
-    // An allowed browser origin can read every answer, errors included.
-    const corsHeaders = cors?.answerHeaders(input.header('origin'));
+    // An allowed browser origin can read every answer, errors included; the others' answers vary on Origin.
+    const origin = input.header('origin');
+    const corsHeaders =
+      cors === undefined ? undefined : (cors.answerHeaders(origin) ?? cors.otherOriginHeaders());
+    // A preflight is answered while draining too: a 503 to it would hide the drain answer of the request
+    // itself (its status and Retry-After) from the page behind a CORS failure.
+    const isPreflight =
+      cors !== undefined &&
+      method === 'OPTIONS' &&
+      input.header('access-control-request-method') !== undefined;
     const send =
       corsHeaders === undefined
         ? deliver
         : (answer: PlainAnswer) => deliver({ ...answer, headers: { ...answer.headers, ...corsHeaders } });
-    if (drainSignal?.aborted === true && drainingAnswers(record.route)) {
+    if (drainSignal?.aborted === true && !isPreflight && drainingAnswers(record.route)) {
       const answer = createErrorResponse(
         {
           type: 'overloaded_error',

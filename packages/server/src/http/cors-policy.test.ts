@@ -51,6 +51,11 @@ describe('CorsPolicy', () => {
     });
     expect(policy.answerHeaders('https://anywhere.example')).not.toHaveProperty('vary');
     expect(policy.answerHeaders(undefined)).toBeUndefined();
+    expect(policy.otherOriginHeaders()).toBeUndefined();
+  });
+
+  it('marks answers to other origins Vary: Origin when it names origins', () => {
+    expect(new CorsPolicy({ allowedOrigins: [APP] }).otherOriginHeaders()).toEqual({ vary: 'Origin' });
   });
 
   it('answers a preflight for a method of the route from an allowed origin only', () => {

@@ -78,6 +78,16 @@ export class CorsPolicy {
   }
 
   /**
+   * The headers of an answer to a request whose `Origin` is missing or not allowed: `Vary: Origin` when the
+   * policy names origins (the Fetch standard's advice for answers that depend on `Origin`), so that a shared
+   * cache never hands such an answer to an allowed page, nor one origin's answer to another; `undefined`
+   * for `*`, whose answers do not depend on `Origin`.
+   */
+  otherOriginHeaders(): Record<string, string> | undefined {
+    return this.#anyOrigin ? undefined : { vary: 'Origin' };
+  }
+
+  /**
    * The headers of the 204 answer to a preflight for a route that takes `allowedMethods`; `undefined`
    * when the request is not a preflight from an allowed origin for one of those methods.
    */
