@@ -432,9 +432,10 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     const { method } = input;
     metrics.requestStarted();
     // An allowed browser origin can read every answer, errors included; the others' answers vary on Origin.
-    const origin = input.header('origin');
     const corsHeaders =
-      cors === undefined ? undefined : (cors.answerHeaders(origin) ?? cors.otherOriginHeaders());
+      cors === undefined
+        ? undefined
+        : (cors.answerHeaders(input.header('origin')) ?? cors.otherOriginHeaders());
     // A preflight is answered while draining too: a 503 to it would hide the drain answer of the request
     // itself (its status and Retry-After) from the page behind a CORS failure.
     const isPreflight =
