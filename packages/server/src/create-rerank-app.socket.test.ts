@@ -191,11 +191,21 @@ describe('createRerankApp over a real socket', () => {
       expect(ranked.headers.get('vary')).toBe('Origin');
       await ranked.arrayBuffer();
     }
-    // With `*` the answers do not depend on Origin: no Vary.
+    // With `*` the answers do not depend on Origin: no Vary, and * even without an Origin (node's fetch
+    // sends none), on the routes Hono answers and on those node:http answers.
     await using any = await startServer({ cors: { allowedOrigins: ['*'] } });
     const listed = await fetch(`${any.url}/v1/models`, { headers: AUTH });
     expect(listed.headers.get('vary')).toBeNull();
+    expect(listed.headers.get('access-control-allow-origin')).toBe('*');
     await listed.arrayBuffer();
+    const ranked = await fetch(`${any.url}/v1/rerank`, {
+      method: 'POST',
+      headers: JSON_AUTH,
+      body: JSON.stringify(VALID),
+    });
+    expect(ranked.status).toBe(200);
+    expect(ranked.headers.get('access-control-allow-origin')).toBe('*');
+    await ranked.arrayBuffer();
   });
 
   it('answers no CORS header and no preflight when no origin is configured', async () => {

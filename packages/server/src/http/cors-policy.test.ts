@@ -50,7 +50,9 @@ describe('CorsPolicy', () => {
       'access-control-allow-origin': '*',
     });
     expect(policy.answerHeaders('https://anywhere.example')).not.toHaveProperty('vary');
-    expect(policy.answerHeaders(undefined)).toBeUndefined();
+    // Answers to requests without an Origin (non-browser clients, caches) say * too.
+    expect(policy.answerHeaders(undefined)?.['access-control-allow-origin']).toBe('*');
+    expect(policy.preflightHeaders(undefined, 'POST', ['POST'])).toBeUndefined();
     expect(policy.otherOriginHeaders()).toBeUndefined();
   });
 

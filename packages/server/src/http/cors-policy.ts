@@ -67,7 +67,9 @@ export class CorsPolicy {
 
   /** The CORS headers of an answer to a request with this `Origin`; `undefined` when there are none to add. */
   answerHeaders(origin: string | undefined): Record<string, string> | undefined {
-    const allowOrigin = this.#allowOrigin(origin);
+    // With `*` every answer says so, `Origin` or not, as the Fetch standard advises for answers that do not
+    // depend on it (a cache may then hand any of them to any page).
+    const allowOrigin = this.#anyOrigin ? '*' : this.#allowOrigin(origin);
     if (allowOrigin === undefined) return undefined;
     const headers: Record<string, string> = {
       'access-control-allow-origin': allowOrigin,
