@@ -1,8 +1,8 @@
 import { ErrorResponse, RerankResponse } from '@sealink/rerank-contract';
 import { CohereV2RerankResponse, TeiRerankResponse } from '@sealink/rerank-contract/dialects';
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MockServer, startMockServer } from './start-mock-server.js';
+import { describe, expect, it } from 'vitest';
+import { useMockServer } from './testing/use-mock-server.js';
 
 const API_KEY = 'sk-mock-compat-0123456789';
 const MODELS = ['qwen3-rerank', 'bm25'];
@@ -14,18 +14,10 @@ const DOCUMENTS = [
   'The gateway routes API calls.',
 ];
 
-let mock: MockServer;
-
-beforeAll(async () => {
-  mock = await startMockServer({ apiKeys: [API_KEY], models: MODELS });
-});
-
-afterAll(async () => {
-  await mock.close();
-});
+const mock = useMockServer({ apiKeys: [API_KEY], models: MODELS });
 
 async function post(path: string, body: unknown, key = API_KEY) {
-  const answer = await request(`${mock.url}${path}`, {
+  const answer = await request(`${mock().url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify(body),
@@ -64,7 +56,7 @@ describe('the real server’s compatibility routes, over a socket', () => {
       score,
     }));
     expect(ranks).toEqual(expected);
-    expect(mock.requests.at(-2)?.path).toBe('/rerank');
+    expect(mock().requests.at(-2)?.path).toBe('/rerank');
   });
 
   it('answers compatibility errors as the contract does: 401, 400 naming the field, 404, 405', async () => {
@@ -82,7 +74,9 @@ describe('the real server’s compatibility routes, over a socket', () => {
     expect(unknownModel.status).toBe(404);
     expect(ErrorResponse.parse(unknownModel.json).error.code).toBe('model_not_found');
     for (const path of ['/v2/rerank', '/rerank']) {
-      const answer = await request(`${mock.url}${path}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+      const answer = await request(`${mock().url}${path}`, {
+        headers: { authorization: `Bearer ${API_KEY}` },
+      });
       expect(answer.statusCode).toBe(405);
       expect(answer.headers.allow).toBe('POST');
       expect(ErrorResponse.safeParse(await answer.body.json()).success).toBe(true);
@@ -90,15 +84,15 @@ describe('the real server’s compatibility routes, over a socket', () => {
   });
 
   it('applies faults to the compatibility routes, as to /v1/rerank', async () => {
-    mock.faults.enqueue({ kind: 'error', status: 503 });
+    mock().faults.enqueue({ kind: 'error', status: 503 });
     const answer = await post('/rerank', { query: QUERY, texts: DOCUMENTS });
     expect(answer.status).toBe(503);
-    expect(mock.requests.at(-1)?.fault).toEqual({ kind: 'error', status: 503 });
+    expect(mock().requests.at(-1)?.fault).toEqual({ kind: 'error', status: 503 });
   });
 
   it('matches a fault rule on model against TEI requests by the model they are answered for', async () => {
-    const rule = mock.faults.when({ model: MODELS[0]! }, { kind: 'error', status: 429 }, { times: 1 });
-    const other = mock.faults.when({ model: MODELS[1]! }, { kind: 'error', status: 500 });
+    const rule = mock().faults.when({ model: MODELS[0]! }, { kind: 'error', status: 429 }, { times: 1 });
+    const other = mock().faults.when({ model: MODELS[1]! }, { kind: 'error', status: 500 });
     try {
       expect((await post('/rerank', { query: QUERY, texts: DOCUMENTS })).status).toBe(429);
       expect(rule.applied).toBe(1);

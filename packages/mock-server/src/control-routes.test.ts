@@ -2,11 +2,11 @@ import { ErrorResponse } from '@sealink/rerank-contract';
 import { junkBodyArbitrary } from '@sealink/rerank-contract/testing';
 import fc from 'fast-check';
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMockApp } from './create-mock-app.js';
 import type { MockFault } from './mock-fault.js';
 import { MockFaults } from './mock-faults.js';
-import { type MockServer, startMockServer } from './start-mock-server.js';
+import { useMockServer } from './testing/use-mock-server.js';
 
 /** More faults than a function call takes as spread arguments. */
 const MANY = 300_000;
@@ -45,32 +45,26 @@ describe('queuing very many faults', () => {
 });
 
 describe('POST /__mock/faults over a socket', () => {
-  let mock: MockServer;
-  beforeAll(async () => {
-    mock = await startMockServer();
-  });
-  afterAll(async () => {
-    await mock.close();
-  });
+  const mock = useMockServer();
 
   it('refuses a 300,000-fault array (over the control body limit) with 413 in the contract shape, not a 5xx', async () => {
-    mock.clear();
-    const answer = await postFaults(mock.url, JSON.stringify(manyFaults()));
+    mock().clear();
+    const answer = await postFaults(mock().url, JSON.stringify(manyFaults()));
     expect(answer.status).toBe(413);
     expect(expectContractError(answer)).toMatchObject({ type: 'request_too_large', code: 'body_too_large' });
-    expect(mock.faults.pending).toHaveLength(0);
-    const after = await request(`${mock.url}/healthz`);
+    expect(mock().faults.pending).toHaveLength(0);
+    const after = await request(`${mock().url}/healthz`);
     expect(after.statusCode).toBe(200);
     await after.body.dump();
   });
 
   it('queues a large array within the limit', async () => {
-    mock.clear();
+    mock().clear();
     const count = 50_000;
-    const answer = await postFaults(mock.url, JSON.stringify(manyFaults().slice(0, count)));
+    const answer = await postFaults(mock().url, JSON.stringify(manyFaults().slice(0, count)));
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.text)).toEqual({ pending: count });
-    mock.clear();
+    mock().clear();
   });
 
   it('property: any body answers 200 or a 4xx in the contract shape with the request id, never a 5xx', async () => {
@@ -90,14 +84,14 @@ describe('POST /__mock/faults over a socket', () => {
     );
     await fc.assert(
       fc.asyncProperty(body, async (text) => {
-        mock.clear();
-        const answer = await postFaults(mock.url, text);
+        mock().clear();
+        const answer = await postFaults(mock().url, text);
         expect(answer.status).toBeLessThan(500);
         if (answer.status >= 400) expectContractError(answer);
-        else expect(JSON.parse(answer.text)).toEqual({ pending: mock.faults.pending.length });
+        else expect(JSON.parse(answer.text)).toEqual({ pending: mock().faults.pending.length });
       }),
       { numRuns: 120 },
     );
-    mock.clear();
+    mock().clear();
   });
 });

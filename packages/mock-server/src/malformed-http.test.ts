@@ -1,8 +1,8 @@
 import { connect } from 'node:net';
 import { ErrorResponse } from '@sealink/rerank-contract';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MockServer, startMockServer } from './start-mock-server.js';
+import { describe, expect, it } from 'vitest';
+import { useMockServer } from './testing/use-mock-server.js';
 
 /** Writes raw bytes to the mock and resolves with all it sends back until the connection closes. */
 async function rawExchange(port: number, bytes: string): Promise<string> {
@@ -35,23 +35,17 @@ function contractError(raw: string) {
 }
 
 describe('requests Node’s parser rejects, over a socket', () => {
-  let mock: MockServer;
-  beforeAll(async () => {
-    mock = await startMockServer();
-  });
-  afterAll(async () => {
-    await mock.close();
-  });
+  const mock = useMockServer();
 
   it('answers a malformed request line with 400 malformed_http in the contract shape', async () => {
-    const { status, error } = contractError(await rawExchange(mock.port, 'NOT A REQUEST\r\n\r\n'));
+    const { status, error } = contractError(await rawExchange(mock().port, 'NOT A REQUEST\r\n\r\n'));
     expect(status).toBe(400);
     expect(error).toMatchObject({ type: 'invalid_request_error', code: 'malformed_http' });
   });
 
   it('answers headers over the size limit with 400 headers_too_large, as the server does', async () => {
     const raw = await rawExchange(
-      mock.port,
+      mock().port,
       `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`,
     );
     const { status, error } = contractError(raw);
@@ -67,22 +61,22 @@ describe('requests Node’s parser rejects, over a socket', () => {
       ['GET /healthz HTTP/1.1\r\n', 400, 'missing_host'],
       ['CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n', 405, 'method_not_allowed'],
     ] as const) {
-      const answer = contractError(await rawExchange(mock.port, `${request}Connection: close\r\n\r\n`));
+      const answer = contractError(await rawExchange(mock().port, `${request}Connection: close\r\n\r\n`));
       expect({ request, status: answer.status, code: answer.error.code }).toEqual({ request, status, code });
     }
   });
 
   it('answers a request with an unknown Expect as if it had none, not with an empty 417', async () => {
     const raw = await rawExchange(
-      mock.port,
+      mock().port,
       'GET /healthz HTTP/1.1\r\nHost: x\r\nExpect: something-else\r\nConnection: close\r\n\r\n',
     );
     expect(raw).toMatch(/^HTTP\/1\.1 200 /);
   });
 
   it('still answers a good request after a bad one on another connection', async () => {
-    await rawExchange(mock.port, 'GARBAGE\r\n\r\n');
-    const answer = await fetch(`${mock.url}/healthz`);
+    await rawExchange(mock().port, 'GARBAGE\r\n\r\n');
+    const answer = await fetch(`${mock().url}/healthz`);
     expect(answer.status).toBe(200);
     await answer.arrayBuffer();
   });
@@ -99,7 +93,7 @@ describe('requests Node’s parser rejects, over a socket', () => {
       .filter((line) => !/^[A-Z]+ \/\S* HTTP\/1\.1$/.test(line));
     await fc.assert(
       fc.asyncProperty(brokenLine, async (line) => {
-        const raw = await rawExchange(mock.port, `${line}\r\nHost: x\r\n\r\n`);
+        const raw = await rawExchange(mock().port, `${line}\r\nHost: x\r\n\r\n`);
         const { status } = contractError(raw);
         expect(status).toBeGreaterThanOrEqual(400);
         expect(status).toBeLessThan(500);

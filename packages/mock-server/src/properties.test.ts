@@ -7,22 +7,14 @@ import {
 } from '@sealink/rerank-contract/testing';
 import fc from 'fast-check';
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_MOCK_MODELS } from './mock-options.js';
-import { type MockServer, startMockServer } from './start-mock-server.js';
+import { useMockServer } from './testing/use-mock-server.js';
 
-let mock: MockServer;
-
-beforeAll(async () => {
-  mock = await startMockServer();
-});
-
-afterAll(async () => {
-  await mock.close();
-});
+const mock = useMockServer();
 
 async function postJson(body: string | Uint8Array, headers: Record<string, string> = {}) {
-  const answer = await request(`${mock.url}/v1/rerank`, {
+  const answer = await request(`${mock().url}/v1/rerank`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body,
@@ -142,7 +134,7 @@ describe('property: bad input never gives a 5xx', () => {
     );
     await fc.assert(
       fc.asyncProperty(method, path, async (httpMethod, httpPath) => {
-        const answer = await request(`${mock.url}${httpPath}`, { method: httpMethod as 'GET' });
+        const answer = await request(`${mock().url}${httpPath}`, { method: httpMethod as 'GET' });
         const text = await answer.body.text();
         expect(answer.statusCode).toBeLessThan(500);
         if (answer.statusCode >= 400) expect(ErrorResponse.safeParse(JSON.parse(text)).success).toBe(true);
@@ -161,6 +153,6 @@ describe('bodies whose bytes are not UTF-8', () => {
     const answer = await postJson(Uint8Array.from(latin1));
     expect(answer.status).toBe(400);
     expect(ErrorResponse.parse(JSON.parse(answer.text)).error.code).toBe('invalid_utf8');
-    expect(mock.requests.at(-1)?.body).toContain('caf\uFFFD');
+    expect(mock().requests.at(-1)?.body).toContain('caf\uFFFD');
   });
 });
