@@ -8,9 +8,10 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  authorizationArbitrary,
+  contentTypeArbitrary,
   echoedRequestId,
   expectContractError,
-  headerValueArbitrary,
   junkHeadersArbitrary,
   PROPERTY_API_KEY,
   requestIdArbitrary,
@@ -91,33 +92,8 @@ describe('compatibility routes, properties over a real socket', () => {
           { weight: 1, arbitrary: fc.constantFrom('GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS') },
         ),
         fc.constantFrom('/v2/rerank', '/rerank', '/rerank?model=x', '/v2/rerank?', '/rerank/', '/v2/rerank/'),
-        fc.option(
-          fc.oneof(
-            fc.constantFrom(
-              'application/json',
-              'Application/JSON; charset=latin1',
-              'application/vnd.api+json',
-              'application/json;',
-              'text/plain',
-              'application/x-www-form-urlencoded',
-              'multipart/form-data; boundary=x',
-              '',
-              ';',
-            ),
-            headerValueArbitrary,
-          ),
-          { nil: undefined },
-        ),
-        fc.option(
-          fc.oneof(
-            fc.constant(`Bearer ${PROPERTY_API_KEY}`),
-            fc.constant(`bearer   ${PROPERTY_API_KEY}`),
-            fc.constant(PROPERTY_API_KEY),
-            headerValueArbitrary.map((value) => `Bearer ${value}`),
-            headerValueArbitrary,
-          ),
-          { nil: undefined },
-        ),
+        fc.option(contentTypeArbitrary, { nil: undefined }),
+        fc.option(authorizationArbitrary(PROPERTY_API_KEY), { nil: undefined }),
         fc.option(requestIdArbitrary, { nil: undefined }),
         junkHeadersArbitrary,
         fc.oneof(

@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { ErrorResponse, sanitizeRequestId, statusOfErrorType } from '@sealink/rerank-contract';
 import fc from 'fast-check';
 import { expect } from 'vitest';
+import type { ScoringBackend } from './backend/scoring-backend-v1.js';
 import { createRerankApp, type RerankAppOptions } from './create-rerank-app.js';
 import { ModelRegistry } from './registry/model-registry.js';
 import { serveRerankApp } from './serve/serve-rerank-app.js';
@@ -22,13 +23,19 @@ export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * The app over a real socket, serving `modelIds` (`bm25` and `other` by default) from scripted backends
- * that score by word overlap; `await using` closes it.
+ * that score by word overlap, or from the ones `backends` gives by model id; `await using` closes it.
  */
 export async function startPropertyServer(
   modelIds: readonly string[] = ['bm25', 'other'],
   overrides: Partial<RerankAppOptions> = {},
+  backends: Readonly<Record<string, ScoringBackend>> = {},
 ) {
-  const registry = new ModelRegistry(modelIds.map((id) => ({ id, backend: new ScriptedBackend() })));
+  const registry = new ModelRegistry(
+    modelIds.map((id) => ({
+      id,
+      backend: Object.hasOwn(backends, id) ? backends[id]! : new ScriptedBackend(),
+    })),
+  );
   const app = createRerankApp({
     registry,
     auth: { apiKeys: [PROPERTY_API_KEY] },
@@ -188,6 +195,37 @@ export async function sendRaw(port: number, request: RawRequest): Promise<RawAns
 export const headerValueArbitrary: fc.Arbitrary<string> = fc
   .string({ maxLength: 40, unit: 'binary-ascii' })
   .map((value) => value.replace(/[^\t\x20-\x7e]/g, ''));
+
+/** A `Content-Type` header: JSON in the spellings clients send, other media types, a broken one, or junk. */
+export const contentTypeArbitrary: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'Application/JSON; charset=latin1',
+    'application/vnd.api+json',
+    'application/json;',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    '',
+    ';',
+  ),
+  headerValueArbitrary,
+);
+
+/**
+ * An `Authorization` header: `apiKey` in the spellings clients send (any scheme case and spacing, or no
+ * scheme at all), a bearer token that is junk, or a junk value.
+ */
+export function authorizationArbitrary(apiKey: string): fc.Arbitrary<string> {
+  return fc.oneof(
+    fc.constant(`Bearer ${apiKey}`),
+    fc.constant(`bearer   ${apiKey}`),
+    fc.constant(apiKey),
+    headerValueArbitrary.map((value) => `Bearer ${value}`),
+    headerValueArbitrary,
+  );
+}
 
 /** Header names the property tests set themselves, so that the request stays framed as written. */
 const FRAMING_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection']);

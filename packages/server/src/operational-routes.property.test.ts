@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  authorizationArbitrary,
   echoedRequestId,
   expectContractError,
   headerValueArbitrary,
@@ -70,14 +71,7 @@ describe('operational and model routes, junk over a real socket', () => {
       fc.asyncProperty(
         methodArbitrary,
         pathArbitrary,
-        fc.option(
-          fc.oneof(
-            fc.constant(`Bearer ${PROPERTY_API_KEY}`),
-            headerValueArbitrary.map((value) => `Bearer ${value}`),
-            headerValueArbitrary,
-          ),
-          { nil: undefined },
-        ),
+        fc.option(authorizationArbitrary(PROPERTY_API_KEY), { nil: undefined }),
         fc.option(requestIdArbitrary, { nil: undefined }),
         junkHeadersArbitrary,
         fc.option(fc.string({ maxLength: 40 }), { nil: undefined }),
