@@ -294,6 +294,11 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const cors = options.cors === undefined ? undefined : new CorsPolicy(options.cors);
+  /** Whether a request is a CORS preflight (only with CORS configured). */
+  const isCorsPreflight = (input: RequestInput): boolean =>
+    cors !== undefined &&
+    input.method === 'OPTIONS' &&
+    input.header('access-control-request-method') !== undefined;
   const sweeper = new DeadlineSweeper(Math.min(50, Math.max(5, requestTimeoutMs / 10)));
   const retryAfter = String(options.retryAfterSeconds ?? 5);
   const configuredHints = options.modelHints ?? DEFAULT_MODEL_HINTS;
@@ -436,17 +441,18 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       cors === undefined
         ? undefined
         : (cors.answerHeaders(input.header('origin')) ?? cors.otherOriginHeaders());
-    // A preflight is answered while draining too: a 503 to it would hide the drain answer of the request
-    // itself (its status and Retry-After) from the page behind a CORS failure.
-    const isPreflight =
-      cors !== undefined &&
-      method === 'OPTIONS' &&
-      input.header('access-control-request-method') !== undefined;
+    // Every answer is built with a headers object of its own, so the CORS headers are added in place, as
+    // `writeAnswer` adds Content-Length.
     const send =
       corsHeaders === undefined
         ? deliver
-        : (answer: PlainAnswer) => deliver({ ...answer, headers: { ...answer.headers, ...corsHeaders } });
-    if (drainSignal?.aborted === true && !isPreflight && drainingAnswers(record.route)) {
+        : (answer: PlainAnswer) => {
+            Object.assign(answer.headers, corsHeaders);
+            return deliver(answer);
+          };
+    // A preflight is answered while draining too: a 503 to it would hide the drain answer of the request
+    // itself (its status and Retry-After) from the page behind a CORS failure.
+    if (drainSignal?.aborted === true && drainingAnswers(record.route) && !isCorsPreflight(input)) {
       const answer = createErrorResponse(
         {
           type: 'overloaded_error',
