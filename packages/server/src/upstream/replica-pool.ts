@@ -149,13 +149,14 @@ export class ReplicaPool {
     this.#timer = undefined;
     this.#closing.abort();
     await this.#round;
-    await Promise.all(this.replicas.map((replica) => replica.pool.close()));
+    await Promise.all(this.replicas.map((replica) => replica.close()));
   }
 
   async #checkReplica(replica: UpstreamReplica): Promise<void> {
     const signal = AbortSignal.any([this.#closing.signal, AbortSignal.timeout(this.#healthCheck.timeoutMs)]);
     try {
-      const response = await replica.pool.request({
+      // Through the replica's own health connection, never queued behind scoring calls.
+      const response = await replica.healthClient.request({
         method: 'GET',
         path: `${replica.pathPrefix}${this.#healthCheck.path}`,
         headers: this.#healthCheck.headers,

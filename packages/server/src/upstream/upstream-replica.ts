@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Client, Pool } from 'undici';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 
 /** Options of {@link UpstreamReplica}. */
@@ -27,6 +27,12 @@ export class UpstreamReplica {
   readonly pathPrefix: string;
   /** The keep-alive connection pool to this replica. */
   readonly pool: Pool;
+  /**
+   * A connection of its own for active health checks. A check sent through {@link pool} waits behind
+   * the scoring calls queued there for a free connection (undici acts on its abort only once it has one),
+   * so a replica that is merely busy would fail its check and be taken out of rotation.
+   */
+  readonly healthClient: Client;
   /** The replica's circuit breaker (passive health). */
   readonly breaker: CircuitBreaker;
   /** Requests sent to this replica that have not finished. */
@@ -55,8 +61,14 @@ export class UpstreamReplica {
       keepAliveTimeout: 4_000,
       maxResponseSize: options.maxResponseBytes ?? 64 * 1024 * 1024,
     });
+    this.healthClient = new Client(url.origin, { keepAliveTimeout: 4_000, maxResponseSize: 1024 * 1024 });
     this.breaker = new CircuitBreaker(options.breaker);
     this.#now = options.now ?? options.breaker?.now ?? (() => performance.now());
+  }
+
+  /** Closes the replica's connections, scoring and health check. */
+  async close(): Promise<void> {
+    await Promise.all([this.pool.close(), this.healthClient.close()]);
   }
 
   /**

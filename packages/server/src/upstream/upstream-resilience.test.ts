@@ -293,6 +293,68 @@ describe('replicas', () => {
   });
 });
 
+describe('active health checks under load', () => {
+  it('keeps a busy replica healthy: its check does not wait behind scoring calls for a connection', async () => {
+    // A TEI-like replica that answers GET /health at once and every scoring call after 400 ms.
+    let healthChecksDuringLoad = 0;
+    let loading = false;
+    const server = createServer((incoming, outgoing) => {
+      if (incoming.method === 'GET') {
+        if (loading) healthChecksDuringLoad++;
+        outgoing.writeHead(200, { 'content-type': 'text/plain' });
+        outgoing.end('ok');
+        return;
+      }
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.once('end', () => {
+        const { texts } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { texts: string[] };
+        setTimeout(() => {
+          outgoing.writeHead(200, { 'content-type': 'application/json' });
+          outgoing.end(JSON.stringify(texts.map((_, index) => ({ index, score: 0 }))));
+        }, 400);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await using _server = {
+      [Symbol.asyncDispose]: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    };
+    const { port } = server.address() as AddressInfo;
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [`http://127.0.0.1:${port}`],
+      model: 'm',
+      // Two connections, four calls: two wait in the pool's queue for the whole load.
+      connectionsPerReplica: 2,
+      healthCheck: { intervalMs: 50, timeoutMs: 200 },
+    });
+    await backend.load();
+    loading = true;
+    const healthSeen: boolean[] = [];
+    const sampler = setInterval(() => healthSeen.push(backend.replicas[0]!.healthy), 20);
+    const calls = await Promise.allSettled(
+      Array.from({ length: 4 }, () => backend.doScore({ query: 'q', documents: ['a'] })),
+    );
+    loading = false;
+    // Let a check that was waiting in the queue during the load finish (or time out).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    clearInterval(sampler);
+    expect(calls.map((call) => call.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    // The replica answered every call: no check may have found it unhealthy, during the load or after it.
+    expect(backend.replicas[0]!.lastHealthProblem).toBeUndefined();
+    expect(healthSeen).not.toContain(false);
+    expect(backend.replicas[0]!.healthy).toBe(true);
+    expect(backend.isReady()).toBe(true);
+    expect(healthChecksDuringLoad).toBeGreaterThan(0);
+    const after = await backend.doScore({ query: 'q', documents: ['a'] });
+    expect(Array.from(after.scores)).toEqual([0.5]);
+  });
+});
+
 describe('deadlines', () => {
   it('cuts a slow replica at the attempt timeout and retries elsewhere', async () => {
     await using engines = await startMockEngines(2);
