@@ -93,4 +93,41 @@ describe('UpstreamBackendConfig', () => {
       /COHERE_KEY, which is not set/,
     );
   });
+
+  it('reads a key whose variable ends in a newline (a secret mounted from a file) as the key itself', async () => {
+    await using engine = await startMockEngine({ dialect: 'tei', apiKey: 'sk-from-file' });
+    const config = UpstreamBackendConfig.parse({
+      type: 'tei',
+      base_urls: [engine.url],
+      model: 'm',
+      api_key_env: 'TEI_KEY',
+    });
+    const backend = createUpstreamBackendFromConfig(config, { TEI_KEY: ' sk-from-file\r\n' });
+    try {
+      await backend.load();
+      expect(backend.replicas[0]!.lastHealthProblem).toBeUndefined();
+      expect(backend.isReady()).toBe(true);
+      const result = await backend.doScore({
+        query: 'sourdough',
+        documents: ['sourdough starter', 'stocks'],
+      });
+      expect(result.scores).toHaveLength(2);
+      expect(engine.scoredRequests).toBe(1);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('refuses, at once and without printing it, a key no HTTP header can carry', () => {
+    const config = UpstreamBackendConfig.parse({
+      type: 'tei',
+      base_urls: ['http://127.0.0.1:1'],
+      model: 'm',
+      api_key_env: 'TEI_KEY',
+    });
+    const build = () => createUpstreamBackendFromConfig(config, { TEI_KEY: 'sk-first\nsk-second' });
+    expect(build).toThrow(UpstreamConfigError);
+    expect(build).toThrow(/TEI_KEY/);
+    expect(build).not.toThrow(/sk-first|sk-second/);
+  });
 });

@@ -132,10 +132,16 @@ export class UpstreamConfigError extends Error {
   }
 }
 
+/** Whether a header value may carry `value`: no control character (a line break, NUL, DEL). */
+function isHeaderSafe(value: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for.
+  return !/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value);
+}
+
 /**
  * Creates the backend an upstream configuration describes, reading its API key from the environment
  * variable the configuration names; `defaults` fill the timeouts the configuration leaves unset.
- * @throws UpstreamConfigError when that variable is unset or empty.
+ * @throws UpstreamConfigError when that variable is unset or empty, or holds a key no header can carry.
  */
 export function createUpstreamBackendFromConfig(
   config: UpstreamBackendConfig,
@@ -144,10 +150,17 @@ export function createUpstreamBackendFromConfig(
 ): UpstreamBackend {
   let apiKey: string | undefined;
   if (config.api_key_env !== undefined) {
-    apiKey = environment[config.api_key_env];
-    if (apiKey === undefined || apiKey.trim() === '') {
+    // A secret mounted from a file usually ends in a newline, which no header may carry: without the trim,
+    // every call and health check would fail as if the upstream were down.
+    apiKey = environment[config.api_key_env]?.trim();
+    if (apiKey === undefined || apiKey === '') {
       throw new UpstreamConfigError(
         `the ${config.type} upstream of model ${config.model} reads its API key from ${config.api_key_env}, which is not set`,
+      );
+    }
+    if (!isHeaderSafe(apiKey)) {
+      throw new UpstreamConfigError(
+        `the API key in ${config.api_key_env} (the ${config.type} upstream of model ${config.model}) holds a line break or another control character, which an HTTP header cannot carry`,
       );
     }
   }
