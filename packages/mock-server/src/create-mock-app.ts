@@ -89,6 +89,8 @@ export interface MockEnv {
 const RERANK_PATH = rerankRoute.path;
 const MODELS_PATH = listModelsRoute.path;
 const MODEL_PATH = retrieveModelRoute.path.replace('{model}', ':model{.+}');
+/** The path of one model up to its id, for telling the routes of a request apart from the others. */
+const MODEL_PATH_PREFIX = retrieveModelRoute.path.replace('{model}', '');
 /**
  * The real server's compatibility routes, in providers' shapes (`COMPATIBILITY_DIALECTS`). Not part of
  * the contract's API, so not in `openapi.json`.
@@ -266,20 +268,39 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     const key = bearerTokenOf(requestHeader(c, 'authorization'));
     return key !== undefined && settings.apiKeys.has(key);
   };
+  // The real server's 401 has no WWW-Authenticate header.
   const unauthorized = (c: Context<MockEnv>, headers: Record<string, string> = {}): Response =>
-    errorJson(c, authenticationError(c.get('requestId')), { 'www-authenticate': 'Bearer', ...headers });
+    errorJson(c, authenticationError(c.get('requestId')), headers);
+  /** The content type or encoding error of a rerank request, if any, as the real server checks them. */
+  const contentTypeErrorOf = (c: Context<MockEnv>): ErrorAnswer | undefined =>
+    checkJsonContentType(requestHeader(c, 'content-type'), c.get('requestId')) ??
+    checkContentEncoding(requestHeader(c, 'content-encoding'), c.get('requestId'));
 
-  // The key is checked first, as the real server does, so a missing or wrong key gets 401 whatever faults
-  // are configured (faults apply only to authenticated requests) and whatever the body's size. The body
-  // of a refused request is still read (within the limit) for the journal.
+  // The checks run in the real server's order. A path or method the API does not have gets its 404 or 405
+  // whatever the key and the body (the server reads neither for it); in proxy mode the upstream answers
+  // those. Then the key, so a missing or wrong key gets 401 whatever faults are configured (faults apply
+  // only to authenticated requests) and whatever the body's size; then, for a body over the limit, the
+  // content type (415) before the size (413). The body of a refused request is still read (within the
+  // limit) for the journal.
   const gate = async (c: Context<MockEnv>, next: () => Promise<void>): Promise<Response | undefined> => {
     const requestId = c.get('requestId');
     const entry = c.get('entry');
     const authorized = isAuthorized(c);
+    const served = getProxy !== undefined || isServed(c.req.method, c.req.path);
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       const read = await readBodyText(c, settings.maxBodyBytes);
       if (read.kind === 'too-large') {
-        return authorized ? read.answer : unauthorized(c, { connection: 'close' });
+        // The rest of the body is left unread: the connection cannot carry another request.
+        if (!served) {
+          c.header('connection', 'close');
+          await next();
+          return;
+        }
+        if (!authorized) return unauthorized(c, { connection: 'close' });
+        const contentTypeError = contentTypeErrorOf(c);
+        return contentTypeError === undefined
+          ? read.answer
+          : errorJson(c, contentTypeError, { connection: 'close' });
       }
       const json: JsonBodyParse = read.validUtf8
         ? parseJsonBody(read.text, requestId)
@@ -288,7 +309,11 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
       c.set('jsonBody', json);
       entry.body = json.success ? json.value : read.text === '' ? undefined : read.text;
     }
-    if (!authorized) return unauthorized(c);
+    if (!authorized) {
+      if (served) return unauthorized(c);
+      await next();
+      return;
+    }
     let fault: MockFault | undefined;
     const faultHeader = settings.faultHeader ? requestHeader(c, FAULT_HEADER) : undefined;
     if (faultHeader !== undefined) {
@@ -422,9 +447,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
 
   function answerRerank(c: Context<MockEnv>, codec: RerankRouteCodec): Response {
     const requestId = c.get('requestId');
-    const contentTypeError =
-      checkJsonContentType(requestHeader(c, 'content-type'), requestId) ??
-      checkContentEncoding(requestHeader(c, 'content-encoding'), requestId);
+    const contentTypeError = contentTypeErrorOf(c);
     if (contentTypeError !== undefined) return errorJson(c, contentTypeError);
     const parsed = c.get('jsonBody') ?? parseJsonBody('', requestId);
     if (!parsed.success) return errorJson(c, parsed.error);
@@ -508,6 +531,12 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     ['/readyz', ['GET', 'HEAD']],
     ['/openapi.json', ['GET', 'HEAD']],
   ];
+  /** Whether the mock has a route for this method and path; it answers 404 or 405 to the others. */
+  function isServed(method: string, path: string): boolean {
+    const routePath =
+      path.startsWith(MODEL_PATH_PREFIX) && path.length > MODEL_PATH_PREFIX.length ? MODEL_PATH : path;
+    return allowedMethods.some(([candidate, methods]) => candidate === routePath && methods.includes(method));
+  }
   for (const [path, methods] of allowedMethods) {
     app.all(path, (c) =>
       errorJson(c, methodNotAllowedError(c.req.method, c.req.path, methods, c.get('requestId')), {
