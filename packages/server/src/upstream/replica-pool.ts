@@ -143,10 +143,15 @@ export class ReplicaPool {
     this.#timer.unref();
   }
 
-  /** Stops the health checks and closes every replica's connections. */
-  async close(): Promise<void> {
+  /** Stops the periodic health checks; {@link startHealthChecks} starts them again. */
+  stopHealthChecks(): void {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
+  }
+
+  /** Stops the health checks and closes every replica's connections. */
+  async close(): Promise<void> {
+    this.stopHealthChecks();
     this.#closing.abort();
     await this.#round;
     await Promise.all(this.replicas.map((replica) => replica.close()));

@@ -317,6 +317,39 @@ describe('Qwen3-Reranker prompts', () => {
     await expect(backend.load()).rejects.toThrow(/upstream_invalid_response/);
   });
 
+  it('stops checking the replicas’ health when the load fails: no timer or connection outlives it', async () => {
+    let healthChecks = 0;
+    const server = createServer((incoming, outgoing) => {
+      incoming.resume();
+      incoming.once('end', () => {
+        if (incoming.method === 'GET') healthChecks++;
+        outgoing.writeHead(200, { 'content-type': 'application/json' });
+        outgoing.end(incoming.method === 'GET' ? '{"status":"ok"}' : '{"ranking":"not a list"}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await using _server = {
+      [Symbol.asyncDispose]: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    };
+    const { port } = server.address() as AddressInfo;
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [`http://127.0.0.1:${port}`],
+      model: 'q',
+      verifyOnLoad: true,
+      healthCheck: { intervalMs: 20 },
+    });
+    await expect(backend.load()).rejects.toThrow(UpstreamConformanceError);
+    const afterLoad = healthChecks;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The model is not served: nothing should keep polling its engine until the server shuts down.
+    expect(healthChecks).toBe(afterLoad);
+  });
+
   it('fails the load when the engine refuses the fixture with an error status (a wrong API key)', async () => {
     await using engine = await startMockEngine({ dialect: 'tei', apiKey: 'engine-key' });
     await using backend = verifyingBackend('tei', engine.url);

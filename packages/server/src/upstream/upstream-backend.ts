@@ -239,7 +239,15 @@ export class UpstreamBackend implements ScoringBackendV1 {
     await this.#pool.checkHealth();
     this.#pool.startHealthChecks();
     this.#loaded = true;
-    if (this.#verifyOnLoad) await this.verifyRanking(options);
+    if (!this.#verifyOnLoad) return;
+    try {
+      await this.verifyRanking(options);
+    } catch (error) {
+      // The model will not be served: nothing may keep polling its replicas until the server shuts down.
+      this.#loaded = false;
+      this.#pool.stopHealthChecks();
+      throw error;
+    }
   }
 
   /**
