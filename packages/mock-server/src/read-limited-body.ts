@@ -12,7 +12,9 @@ export type LimitedBody =
     }
   | { kind: 'too-large' };
 
-const decoder = new TextDecoder();
+// `ignoreBOM` keeps a leading byte order mark in the text, as the real server's `Buffer.toString` does, so
+// that `JSON.parse` refuses it there and here alike (400 `invalid_json`).
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 function decodeBody(bytes: Uint8Array): LimitedBody {
   return { kind: 'read', text: decoder.decode(bytes), validUtf8: isUtf8(bytes) };
