@@ -90,6 +90,20 @@ describe('sealink-rerank-mock CLI', () => {
     expect(stderr).toMatch(/--fault: Invalid mock fault/);
     expect(stderr).toMatch(/Usage: sealink-rerank-mock/);
   });
+
+  it('exits with 2 and the usage on a flag value the server options refuse', async () => {
+    const child = spawn(process.execPath, [BIN, '--port', '0', '--max-documents', '5000'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--max-documents: maxDocuments must be an integer from 1 to 1000, got 5000/);
+    expect(stderr).toMatch(/Usage: sealink-rerank-mock/);
+  });
 });
 
 describe('parseCliArguments', () => {
@@ -137,5 +151,29 @@ describe('parseCliArguments', () => {
     expect(() => parseCliArguments(['--errors'])).toThrow(/need --proxy/);
     expect(() => parseCliArguments(['--proxy', 'not a url'])).toThrow(/--proxy must be a URL/);
     expect(() => parseCliArguments(['--wat'])).toThrow(/Unknown option/);
+  });
+
+  it('refuses, as a bad flag, the values the server options would refuse at start', () => {
+    const refusal = (args: string[]) => {
+      try {
+        parseCliArguments(args);
+        return undefined;
+      } catch (error) {
+        return { name: (error as Error).name, message: (error as Error).message };
+      }
+    };
+    expect(refusal(['--max-documents', '5000'])).toEqual({
+      name: 'CliArgumentError',
+      message: '--max-documents: maxDocuments must be an integer from 1 to 1000, got 5000',
+    });
+    expect(refusal(['--api-key', 'a b'])).toEqual({
+      name: 'CliArgumentError',
+      message: '--api-key: apiKeys must be non-empty strings without white space',
+    });
+    expect(refusal(['--model', ''])).toEqual({
+      name: 'CliArgumentError',
+      message: '--model: models must be a non-empty list of non-empty model ids',
+    });
+    expect(refusal(['--max-body-bytes', '9007199254740993'])?.name).toBe('CliArgumentError');
   });
 });

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InvalidMockFaultError, type MockFault, parseMockFault } from './mock-fault.js';
-import type { FixedResponse, MockServerOptions } from './mock-options.js';
+import {
+  type FixedResponse,
+  type MockAppOptions,
+  type MockServerOptions,
+  resolveMockAppOptions,
+} from './mock-options.js';
 
 /** The usage text of the `sealink-rerank-mock` command. */
 export const CLI_USAGE = `Usage: sealink-rerank-mock [options]
@@ -59,6 +64,21 @@ function integerOption(name: string, value: string | undefined, min: number): nu
   return number;
 }
 
+/**
+ * Checks the server option a flag gave as `startMockServer` would, so that a value it refuses is a bad flag
+ * (exit 2, with the usage) rather than a failure at start.
+ */
+function checkServerOption(name: string, option: MockAppOptions): void {
+  try {
+    resolveMockAppOptions(option);
+  } catch (error) {
+    if (error instanceof RangeError || error instanceof TypeError) {
+      throw new CliArgumentError(`--${name}: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+}
+
 function faultOption(name: string, text: string): MockFault {
   try {
     return parseMockFault(text);
@@ -114,12 +134,24 @@ export function parseCliArguments(args: readonly string[]): CliCommand {
   };
   if (options.port !== undefined && options.port > 65_535)
     throw new CliArgumentError('--port must be at most 65535');
-  if (values['api-key'] !== undefined) options.apiKeys = values['api-key'];
-  if (values.model !== undefined) options.models = values.model;
+  if (values['api-key'] !== undefined) {
+    options.apiKeys = values['api-key'];
+    checkServerOption('api-key', { apiKeys: options.apiKeys });
+  }
+  if (values.model !== undefined) {
+    options.models = values.model;
+    checkServerOption('model', { models: options.models });
+  }
   const maxDocuments = integerOption('max-documents', values['max-documents'], 1);
-  if (maxDocuments !== undefined) options.maxDocuments = maxDocuments;
+  if (maxDocuments !== undefined) {
+    options.maxDocuments = maxDocuments;
+    checkServerOption('max-documents', { maxDocuments });
+  }
   const maxBodyBytes = integerOption('max-body-bytes', values['max-body-bytes'], 1);
-  if (maxBodyBytes !== undefined) options.maxBodyBytes = maxBodyBytes;
+  if (maxBodyBytes !== undefined) {
+    options.maxBodyBytes = maxBodyBytes;
+    checkServerOption('max-body-bytes', { maxBodyBytes });
+  }
   const seed = integerOption('seed', values.seed, 0);
   if (seed !== undefined) options.seed = seed;
   const latency = integerOption('latency', values.latency, 0);
@@ -127,8 +159,10 @@ export function parseCliArguments(args: readonly string[]): CliCommand {
   if (latency !== undefined || jitter !== undefined)
     options.latency = { ms: latency ?? 0, jitterMs: jitter ?? 0 };
   if (values.fault !== undefined) options.faults = values.fault.map((text) => faultOption('fault', text));
-  if (values['fixed-responses'] !== undefined)
+  if (values['fixed-responses'] !== undefined) {
     options.fixedResponses = readFixedResponses(values['fixed-responses']);
+    checkServerOption('fixed-responses', { fixedResponses: options.fixedResponses });
+  }
   if (values.proxy !== undefined) {
     try {
       new URL(values.proxy);
