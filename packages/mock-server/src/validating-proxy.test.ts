@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { ErrorResponse } from '@sealink/rerank-contract';
 import { checkRerankResponse } from '@sealink/rerank-contract/testing';
 import { request } from 'undici';
@@ -256,5 +257,33 @@ describe('validating proxy mode', () => {
     const answer = await postRerank(proxy.url);
     expect(answer.statusCode).toBe(502);
     expect(ErrorResponse.parse(await answer.body.json()).error.code).toBe('upstream_unreachable');
+  });
+
+  it('asks the upstream for an uncompressed answer, so a client that accepts gzip gets readable JSON', async () => {
+    // An upstream that compresses when asked to, as a server behind nginx or a CDN does.
+    await using upstream = await startUpstream((incoming, _body, outgoing) => {
+      const text = JSON.stringify({ object: 'list', data: [] });
+      const headers = {
+        'content-type': 'application/json',
+        'x-request-id': String(incoming.headers['x-request-id']),
+      };
+      if (/gzip/.test(incoming.headers['accept-encoding'] ?? '')) {
+        outgoing.writeHead(200, { ...headers, 'content-encoding': 'gzip' });
+        outgoing.end(gzipSync(text));
+      } else {
+        outgoing.writeHead(200, headers);
+        outgoing.end(text);
+      }
+    });
+    await using proxy = await startMockServer({ proxy: { url: upstream.url } });
+    const answer = await request(`${proxy.url}/v1/models`, {
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
+    expect(upstream.received[0]?.headers['accept-encoding']).toBeUndefined();
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers['content-encoding']).toBeUndefined();
+    expect(answer.headers['x-mock-contract-violations']).toBe('0');
+    expect(await answer.body.json()).toEqual({ object: 'list', data: [] });
+    expect(proxy.requests[0]?.contractViolations).toEqual([]);
   });
 });

@@ -42,6 +42,13 @@ const HOP_BY_HOP = new Set([
   'x-mock-fault',
 ]);
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+/**
+ * Request headers not forwarded besides the hop-by-hop ones. The proxy reads the upstream's answer as
+ * text to check it, so it must get it uncompressed: the client's `Accept-Encoding` would let an upstream
+ * that compresses (one behind nginx or a CDN) answer with gzip the checks cannot read and the client
+ * would get mangled.
+ */
+const NOT_FORWARDED = new Set(['accept-encoding']);
 
 /**
  * The validating proxy mode: forwards a request to a real server with undici and checks the answer
@@ -62,7 +69,7 @@ export class ValidatingProxy {
   async forward(proxied: ProxiedRequest, signal: AbortSignal): Promise<ProxiedAnswer> {
     const headers: Record<string, string> = {};
     proxied.headers.forEach((value, name) => {
-      if (!HOP_BY_HOP.has(name)) headers[name] = value;
+      if (!HOP_BY_HOP.has(name) && !NOT_FORWARDED.has(name)) headers[name] = value;
     });
     headers['x-request-id'] = proxied.requestId;
     if (this.#options.apiKey !== undefined) headers.authorization = `Bearer ${this.#options.apiKey}`;
