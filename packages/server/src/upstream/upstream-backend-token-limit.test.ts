@@ -135,6 +135,37 @@ describe('UpstreamBackend with maxTokensPerDocument, over real sockets', () => {
     ]);
   });
 
+  it('TEI with the gateway’s Qwen3 template: asks TEI to cut a long pair at its start, where the prompt’s end survives', async () => {
+    // A converted Qwen3-Reranker reads its yes/no at the very end of the prompt, after the document (the
+    // reason vLLM is sent truncate_prompt_tokens -1, which keeps the last tokens). TEI cuts on the right
+    // by default, which drops that end from every pair longer than the model. The mock engine reads any
+    // cut into the template as noise, so this checks what is sent, and that the call still scores.
+    await using engine = await startMockEngine({ dialect: 'tei', qwen3: 'expects-formatted' });
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [engine.url],
+      model: 'Qwen/Qwen3-Reranker-0.6B',
+      promptTemplate: 'qwen3',
+    });
+    const result = await backend.doScore({
+      query: RELEVANCE_FIXTURE.query,
+      documents: RELEVANCE_FIXTURE.documents,
+      maxTokensPerDocument: 64,
+    });
+    const body = engine.requests.at(-1)?.body as Record<string, unknown>;
+    expect(body.truncate).toBe(true);
+    expect(body.truncation_direction).toBe('Left');
+    const report = detectDegenerateScores(result.scores);
+    expect(report.degenerate, report.reasons.join('; ')).toBe(false);
+    // Without a limit nothing is cut; without the template the pair is plain text, cut as TEI cuts it.
+    await backend.doScore({ query: RELEVANCE_FIXTURE.query, documents: RELEVANCE_FIXTURE.documents });
+    expect(engine.requests.at(-1)?.body).not.toHaveProperty('truncation_direction');
+    await using plain = createDisposableBackend({ type: 'tei', baseUrls: [engine.url], model: 'm' });
+    await plain.doScore({ query: 'q', documents: ['d'], maxTokensPerDocument: 64 });
+    expect(engine.requests.at(-1)?.body).toMatchObject({ truncate: true });
+    expect(engine.requests.at(-1)?.body).not.toHaveProperty('truncation_direction');
+  });
+
   it('Cohere v2: sends max_tokens_per_doc exactly, the engine cuts each document to it, and nothing is warned', async () => {
     await using engine = await startMockEngine({ dialect: 'cohere-v2' });
     await using backend = createDisposableBackend({
