@@ -282,4 +282,18 @@ describe('startMockServer over a socket', () => {
     expect(first.every((delay) => delay !== undefined && delay >= 1 && delay <= 5)).toBe(true);
     expect(await delays(6)).not.toEqual(first);
   });
+
+  it('draws the same latency again after clear(), so a test on a shared mock does not depend on the tests before it', async () => {
+    const app = createMockApp({ seed: 5, latency: { ms: 1, jitterMs: 4 } });
+    const delays = async () => {
+      for (let index = 0; index < 6; index++) await app.request('/v1/models');
+      return app.requests.map((entry) => entry.delayMs);
+    };
+    const first = await delays();
+    app.clear();
+    expect(await delays()).toEqual(first);
+    const fresh = createMockApp({ seed: 5, latency: { ms: 1, jitterMs: 4 } });
+    for (let index = 0; index < 6; index++) await fresh.request('/v1/models');
+    expect(fresh.requests.map((entry) => entry.delayMs)).toEqual(first);
+  });
 });

@@ -58,7 +58,7 @@ export interface MockControls {
   readonly unmatchedRequests: readonly JournalEntry[];
   /** The fault queue and rules. */
   readonly faults: MockFaults;
-  /** Empties the journal and removes every pending fault and rule. */
+  /** Empties the journal, removes every pending fault and rule, and restarts the latency jitter from the seed. */
   clear(): void;
 }
 
@@ -193,7 +193,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const faults = new MockFaults();
   if (options.faults !== undefined) faults.enqueueAll(options.faults);
   const closing = new AbortController();
-  const random = xoroshiro128plus(settings.seed);
+  // Restarted from the seed by clear(), so a test on a shared mock draws the jitter of a fresh one.
+  let random = xoroshiro128plus(settings.seed);
   const modelList = mockModelList(settings.models, settings.maxDocuments);
   /** The model of requests that name none (TEI's): the first, as the real server's default is its first. */
   const defaultModel = settings.models[0] ?? '';
@@ -578,6 +579,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     clear() {
       journal.clear();
       faults.clear();
+      random = xoroshiro128plus(settings.seed);
     },
     async close() {
       closing.abort();
