@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,8 +40,8 @@ function spawnCli(env: Record<string, string>, args: string[] = []) {
   return { child, exit, stdout: () => stdout, stderr: () => stderr };
 }
 
-async function startCli(env: Record<string, string> = {}): Promise<RunningCli> {
-  const started = spawnCli({ PORT: '0', ...env });
+async function startCli(env: Record<string, string> = {}, args: string[] = []): Promise<RunningCli> {
+  const started = spawnCli({ PORT: '0', ...env }, args);
   const deadline = Date.now() + 20_000;
   for (;;) {
     const match = /"url":"(http:\/\/127\.0\.0\.1:(\d+))"/.exec(started.stdout());
@@ -207,6 +208,86 @@ describe('sealink-rerank-server CLI', () => {
         `sealink-rerank-server: cannot listen on 127.0.0.1:${port}: the address is already in use (EADDRINUSE)\n`,
       );
       expect(run.stdout()).not.toMatch(/\bat .*node:net/);
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('takes its options after the bare -- that `pnpm start -- --help` passes on', async () => {
+    const run = spawnCli({}, ['--', '--help']);
+    expect(await run.exit).toEqual({ code: 0, signal: null });
+    expect(run.stdout()).toMatch(/^Usage: sealink-rerank-server \[--config <file\.json>\]/);
+    expect(run.stderr()).toBe('');
+  });
+
+  it('reads `pnpm start -- --config ./file.json` from the folder pnpm was started in (INIT_CWD), models file included', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'sealink-cli-'));
+    try {
+      await writeFile(join(folder, 'sealink.json'), JSON.stringify({ models_file: './models.json' }));
+      await writeFile(
+        join(folder, 'models.json'),
+        JSON.stringify([{ id: 'from-init-cwd', backend: { type: 'bm25' } }]),
+      );
+      // pnpm runs the script inside apps/server (the spawn's cwd) and sets INIT_CWD to the caller's folder.
+      await using cli = await startCli({ INIT_CWD: folder }, ['--', '--config', './sealink.json']);
+      const models = (await (await fetch(`${cli.url}/v1/models`)).json()) as { data: { id: string }[] };
+      expect(models.data.map((model) => model.id)).toEqual(['from-init-cwd']);
+      cli.child.kill('SIGTERM');
+      expect((await cli.exit).code).toBe(0);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('names the model and the reason on stderr when a model fails to load at start', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'sealink-cli-'));
+    // An engine that answers every request with 500: verify_on_load refuses to serve it.
+    const engine = createHttpServer((_request, response) => {
+      response.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"broken"}');
+    });
+    engine.listen(0, '127.0.0.1');
+    await once(engine, 'listening');
+    try {
+      const modelsFile = join(folder, 'models.json');
+      await writeFile(
+        modelsFile,
+        JSON.stringify([
+          {
+            id: 'broken-engine',
+            backend: {
+              type: 'tei',
+              base_urls: [`http://127.0.0.1:${(engine.address() as AddressInfo).port}`],
+              model: 'm',
+              verify_on_load: true,
+              health_check: false,
+            },
+          },
+        ]),
+      );
+      const run = spawnCli({ PORT: '0', SEALINK_MODELS_FILE: modelsFile });
+      expect((await run.exit).code).toBe(1);
+      const lines = run.stderr().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /^sealink-rerank-server: cannot start: model 'broken-engine' failed to load: .*answered 500/,
+      );
+    } finally {
+      engine.close();
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('writes an IPv6 address in brackets when the port is taken', async () => {
+    const taken = createServer();
+    taken.listen(0, '::1');
+    await once(taken, 'listening');
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const run = spawnCli({ HOST: '::1', PORT: String(port) });
+      expect((await run.exit).code).toBe(1);
+      expect(run.stderr()).toBe(
+        `sealink-rerank-server: cannot listen on [::1]:${port}: the address is already in use (EADDRINUSE)\n`,
+      );
     } finally {
       taken.close();
     }

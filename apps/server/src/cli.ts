@@ -31,6 +31,8 @@ const LISTEN_ERRORS: Readonly<Record<string, string>> = {
 let configPath: string | undefined;
 try {
   const { values } = parseArgs({
+    // `pnpm start -- --config x` passes the bare `--` on to the script: it is not the end of the options.
+    args: process.argv.slice(2).filter((argument) => argument !== '--'),
     options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
@@ -45,7 +47,11 @@ try {
 
 let server: ReturnType<typeof createServerFromConfig>;
 try {
-  server = createServerFromConfig(loadServerConfig({ env: process.env, configPath }));
+  // Relative paths (--config, SEALINK_CONFIG, SEALINK_MODELS_FILE) are read from the folder the operator
+  // started in: pnpm runs `pnpm start` inside apps/server and passes that folder as INIT_CWD.
+  server = createServerFromConfig(
+    loadServerConfig({ env: process.env, configPath, cwd: process.env.INIT_CWD ?? process.cwd() }),
+  );
 } catch (error) {
   if (error instanceof ConfigError) fail(error.message, 2);
   // The registry and the upstreams check what the configuration schema cannot (an unset key variable, a
@@ -54,6 +60,25 @@ try {
     fail(`Invalid configuration: ${error.message}`, 2);
   }
   fail(`cannot start: ${(error as Error).message}`, 1);
+}
+
+/**
+ * Why the server cannot start, in one line: a registry that failed to load names each model that failed
+ * and why (the error and its cause), not only how many failed.
+ */
+function startFailure(error: unknown): string {
+  const describe = (item: unknown): string => {
+    if (!(item instanceof Error)) return String(item);
+    return item.cause === undefined ? item.message : `${item.message}: ${describe(item.cause)}`;
+  };
+  if (error instanceof AggregateError && error.errors.length > 0)
+    return error.errors.map(describe).join('; ');
+  return describe(error);
+}
+
+/** `host:port`, with an IPv6 address in brackets (`[::1]:8080`). */
+function hostAndPort(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 let exiting = false;
@@ -103,8 +128,8 @@ try {
   const reason = code === undefined ? undefined : LISTEN_ERRORS[code];
   const message =
     reason === undefined
-      ? `cannot start: ${(error as Error).message}`
-      : `cannot listen on ${server.config.host}:${server.config.port}: ${reason} (${code})`;
+      ? `cannot start: ${startFailure(error)}`
+      : `cannot listen on ${hostAndPort(server.config.host, server.config.port)}: ${reason} (${code})`;
   // A listen error is a setting or the machine, not a bug: logged without a stack.
   server.logger.error(reason === undefined ? { err: error } : { code }, message);
   await server.stop().catch(() => {});

@@ -146,7 +146,7 @@ export const ServerConfig = z
       type: 'path',
       default: '',
       description:
-        'A JSON file with the model registry: a list of `{ id, backend, default_instruction?, max_documents?, max_concurrent_calls?, owned_by?, description? }`, where `backend` is `{ type: "bm25", options? }` or an upstream engine or provider `{ type: "tei" | "vllm" | "cohere" | ..., base_urls, model, api_key_env?, max_batch?, timeout_ms?, prompt_template?, ... }`. Relative paths are read from the working directory.',
+        'A JSON file with the model registry: a list of `{ id, backend, default_instruction?, max_documents?, max_concurrent_calls?, owned_by?, description? }`, where `backend` is `{ type: "bm25", options? }` or an upstream engine or provider `{ type: "tei" | "vllm" | "cohere" | ..., base_urls, model, api_key_env?, max_batch?, timeout_ms?, prompt_template?, ... }`. Relative paths are read from the working directory (with `pnpm start`, the folder it was run from).',
     }),
     models: setting('models', ModelsConfig.default(DEFAULT_MODELS), {
       env: '',
