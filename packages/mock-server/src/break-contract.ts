@@ -1,14 +1,18 @@
 /**
  * Turns a valid answer body into JSON that breaks the contract, for the `contract-violation` fault: a rerank
- * answer gets its results in reverse order and loses `usage`; a model or model list gets a wrong `object`;
- * an error body loses `request_id`. Anything else becomes `{ "unexpected": true }`.
+ * answer gets its results in reverse order and loses `usage`; one without `usage` (Cohere v2's, whose
+ * clients re-sort the results and need no usage) loses a result instead, so its count no longer fits the
+ * request; a model or model list gets a wrong `object`; an error body loses `request_id`. Anything else
+ * becomes `{ "unexpected": true }`.
  */
 export function breakContract(body: unknown): unknown {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return { unexpected: true };
   const broken: Record<string, unknown> = { ...(body as Record<string, unknown>) };
   if (Array.isArray(broken.results)) {
-    broken.results = [...broken.results].reverse();
-    delete broken.usage;
+    const results = [...broken.results].reverse();
+    if ('usage' in broken) delete broken.usage;
+    else results.pop();
+    broken.results = results;
     return broken;
   }
   if (typeof broken.object === 'string') {

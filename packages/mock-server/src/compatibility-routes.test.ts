@@ -2,6 +2,7 @@ import { ErrorResponse, RerankResponse } from '@sealink/rerank-contract';
 import { CohereV2RerankResponse, TeiRerankResponse } from '@sealink/rerank-contract/dialects';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
+import { findContractViolations } from './find-contract-violations.js';
 import { useMockServer } from './testing/use-mock-server.js';
 
 const API_KEY = 'sk-mock-compat-0123456789';
@@ -99,6 +100,31 @@ describe('the real server’s compatibility routes, over a socket', () => {
       expect(other.applied).toBe(0);
     } finally {
       other.remove();
+    }
+  });
+
+  it("answers a contract-violation fault with a body that breaks each route's shape, one result or several", async () => {
+    const requests: [string, Record<string, unknown>][] = [
+      ['/v1/rerank', { model: 'bm25', query: QUERY, documents: DOCUMENTS }],
+      ['/v1/rerank', { model: 'bm25', query: QUERY, documents: DOCUMENTS, top_n: 1 }],
+      ['/v2/rerank', { model: 'bm25', query: QUERY, documents: DOCUMENTS }],
+      ['/v2/rerank', { model: 'bm25', query: QUERY, documents: DOCUMENTS, top_n: 1 }],
+      ['/v2/rerank', { model: 'bm25', query: QUERY, documents: [DOCUMENTS[1]!] }],
+      ['/rerank', { query: QUERY, texts: DOCUMENTS }],
+    ];
+    for (const [path, body] of requests) {
+      mock().faults.enqueue({ kind: 'contract-violation' });
+      const answer = await post(path, body);
+      expect(answer.status).toBe(200);
+      const violations = findContractViolations({
+        method: 'POST',
+        path,
+        requestBody: body,
+        status: answer.status,
+        headers: new Headers(answer.headers as Record<string, string>),
+        bodyText: JSON.stringify(answer.json),
+      });
+      expect({ path, body, broken: violations.length > 0 }).toEqual({ path, body, broken: true });
     }
   });
 });

@@ -64,7 +64,7 @@ export type MockFault =
   | { kind: 'empty' }
   /** A 200 whose JSON body is cut in half. */
   | { kind: 'malformed-json' }
-  /** A 200 with valid JSON that breaks the contract (a rerank answer out of order and without `usage`). */
+  /** Valid JSON that breaks the contract (a rerank answer out of order and without `usage`, or one result short when it has none). */
   | { kind: 'contract-violation' }
   /** No answer at all until the client gives up or the mock closes. */
   | { kind: 'hang' };
