@@ -19,6 +19,11 @@ export interface LoadServerConfigOptions {
   configPath?: string | undefined;
   /** The directory relative paths are read from; the working directory by default. */
   cwd?: string | undefined;
+  /**
+   * Refuse a configuration without API keys when `NODE_ENV` is `production` (unless auth is explicitly
+   * off); `true` by default. The evaluation CLI, which serves nothing, passes `false`.
+   */
+  requireKeysInProduction?: boolean | undefined;
 }
 
 const LIST_SETTINGS = new Set(['api_keys', 'api_key_digests', 'cors_origins']);
@@ -229,7 +234,8 @@ export function loadServerConfig(options: LoadServerConfigOptions): ServerConfig
   }
   const config = parsed.data;
   const hasKeys = config.api_keys.length > 0 || config.api_key_digests.length > 0;
-  if (!hasKeys && !config.auth_disabled && env.NODE_ENV === 'production') {
+  const requireKeys = options.requireKeysInProduction ?? true;
+  if (requireKeys && !hasKeys && !config.auth_disabled && env.NODE_ENV === 'production') {
     throw new ConfigError(
       'Invalid configuration: SEALINK_API_KEYS: no API key is set and NODE_ENV is production. Set SEALINK_API_KEYS (or SEALINK_API_KEY_DIGESTS), or SEALINK_AUTH_DISABLED=true to run without authentication.',
     );

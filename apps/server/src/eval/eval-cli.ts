@@ -6,7 +6,9 @@ import { runEvaluation } from './run-evaluation.js';
 /** Runs the command; returns the exit code (0 done, 1 failed, 2 wrong usage). */
 async function main(): Promise<number> {
   try {
-    const args = parseEvaluationArguments(process.argv.slice(2), process.env.INIT_CWD ?? process.cwd());
+    // pnpm runs `pnpm eval` inside apps/server; relative paths are read from the folder it was started in.
+    const cwd = process.env.INIT_CWD ?? process.cwd();
+    const args = parseEvaluationArguments(process.argv.slice(2), cwd);
     if (args.help) {
       process.stdout.write(EVALUATION_USAGE);
       return 0;
@@ -17,6 +19,7 @@ async function main(): Promise<number> {
       env: process.env,
       progress: process.stderr,
       abortSignal: controller.signal,
+      cwd,
     });
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return 0;

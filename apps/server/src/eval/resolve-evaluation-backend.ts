@@ -9,6 +9,8 @@ export interface ResolveEvaluationBackendOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** A server configuration file. */
   configPath?: string | undefined;
+  /** The directory relative paths (`SEALINK_MODELS_FILE`, `SEALINK_CONFIG`) are read from; the working directory by default. */
+  cwd?: string | undefined;
   /**
    * How many documents each query ranks (the corpus size). A BM25 model keeps that many analysed across
    * queries and takes that many in one call, so the whole corpus is scored with one set of document
@@ -30,7 +32,14 @@ export function resolveEvaluationBackend(
   modelId: string,
   options: ResolveEvaluationBackendOptions,
 ): ScoringBackend {
-  const config = loadServerConfig({ env: options.env, configPath: options.configPath });
+  // The evaluation serves nothing, so the server's rule that production needs API keys does not apply
+  // (the Docker image sets NODE_ENV=production and runs the evaluation too).
+  const config = loadServerConfig({
+    env: options.env,
+    configPath: options.configPath,
+    cwd: options.cwd,
+    requireKeysInProduction: false,
+  });
   const model = config.models.find((candidate) => candidate.id === modelId);
   if (model === undefined) {
     const known = config.models.map((candidate) => candidate.id).join(', ');

@@ -253,6 +253,30 @@ describe('pnpm eval (the command)', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () =>
     });
   });
 
+  it('runs in the image (NODE_ENV=production, no API keys: it serves nothing) and reads a relative SEALINK_MODELS_FILE from INIT_CWD', async () => {
+    await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
+    const modelsFolder = mkdtempSync(join(tmpdir(), 'sealink-eval-cwd-'));
+    writeFileSync(
+      join(modelsFolder, 'models.json'),
+      JSON.stringify([{ id: 'bm25-here', backend: { type: 'bm25' } }]),
+    );
+    // `pnpm eval` runs inside apps/server with INIT_CWD set to the folder it was started in.
+    const { stdout } = await runCli(
+      process.execPath,
+      ['--import', 'tsx', 'src/eval/eval-cli.ts', '--data', folder.path, '--model', 'bm25-here'],
+      {
+        cwd: APP_FOLDER,
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_ENV: 'production',
+          INIT_CWD: modelsFolder,
+          SEALINK_MODELS_FILE: './models.json',
+        },
+      },
+    );
+    expect(JSON.parse(stdout)).toMatchObject({ 'ndcg@10': 1, queries: 4, model: 'bm25-here' });
+  });
+
   it('exits 1 with one clear line for a missing folder or split', async () => {
     const missing = await cli(['--data', '/nonexistent/beir']);
     expect(missing.code).toBe(1);

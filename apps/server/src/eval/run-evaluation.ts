@@ -32,6 +32,8 @@ export interface RunEvaluationOptions {
   progress: ProgressOutput;
   /** Stops the run. */
   abortSignal?: AbortSignal;
+  /** The directory relative paths of the server configuration are read from; the working directory by default. */
+  cwd?: string | undefined;
 }
 
 const round = (value: number) => Math.round(value * 100_000) / 100_000;
@@ -57,6 +59,7 @@ export async function runEvaluation(
     const backend = resolveEvaluationBackend(args.model, {
       env: options.env,
       configPath: args.config,
+      cwd: options.cwd,
       corpusSize: dataset.documents.length,
     });
     const perCall = backend.limits.maxDocumentsPerCall;
