@@ -23,7 +23,7 @@ export interface JournalEntry {
   delayMs?: number;
   /** Whether it matched a route (false for answers `route_not_found`). */
   matchedRoute: boolean;
-  /** The status of the answer, once it is sent; unset for a reset or a hang. */
+  /** The status of the answer, once it is sent; unset for a reset before the headers or a hang. */
   status?: number;
   /** In proxy mode: every way the upstream answer broke the contract (empty when it kept it). */
   contractViolations?: string[];

@@ -259,6 +259,24 @@ describe('validating proxy mode', () => {
     expect(ErrorResponse.parse(await answer.body.json()).error.code).toBe('upstream_unreachable');
   });
 
+  it('still checks apiKeys, when given, before forwarding: a request without one of them is not forwarded', async () => {
+    await using upstream = await startUpstream(brokenRerank);
+    await using proxy = await startMockServer({
+      apiKeys: ['mock-key'],
+      proxy: { url: upstream.url, apiKey: 'upstream-key' },
+    });
+    const refused = await postRerank(proxy.url, { authorization: 'Bearer upstream-key' });
+    expect(refused.statusCode).toBe(401);
+    expect(ErrorResponse.parse(await refused.body.json()).error.code).toBe('invalid_api_key');
+    expect(upstream.received).toHaveLength(0);
+    const forwarded = await postRerank(proxy.url, { authorization: 'Bearer mock-key' });
+    await forwarded.body.dump();
+    expect(forwarded.statusCode).toBe(200);
+    expect(upstream.received.map((received) => received.headers.authorization)).toEqual([
+      'Bearer upstream-key',
+    ]);
+  });
+
   it('asks the upstream for an uncompressed answer, so a client that accepts gzip gets readable JSON', async () => {
     // An upstream that compresses when asked to, as a server behind nginx or a CDN does.
     await using upstream = await startUpstream((incoming, _body, outgoing) => {
