@@ -556,6 +556,9 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
         );
       }
       if (!registry.isModelReady(model.id)) {
+        // A loaded backend that is not ready (every upstream replica down) may know when it will be again.
+        const hint =
+          registry.loadState(model.id) === 'loaded' ? model.backend.retryAfterSeconds?.() : undefined;
         return errorResponse(
           record,
           createErrorResponse(
@@ -566,7 +569,12 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
             },
             requestId,
           ),
-          { 'retry-after': retryAfter },
+          {
+            'retry-after':
+              hint === undefined || !Number.isFinite(hint)
+                ? retryAfter
+                : String(Math.max(1, Math.ceil(hint))),
+          },
         );
       }
       const backendStarted = performance.now();

@@ -22,6 +22,12 @@ export interface ScoringBackendV1 {
   load?(options?: { abortSignal?: AbortSignal }): Promise<void>;
   /** Whether the backend can score now (loaded, and for upstream backends, some replica healthy). */
   isReady(): boolean;
+  /**
+   * While {@link isReady} is false after the load, the whole seconds until the backend may score again,
+   * for the `Retry-After` of the server's 503 (upstream backends: the end of the shortest circuit
+   * cool-down or hold). Optional; `undefined` when the backend cannot tell.
+   */
+  retryAfterSeconds?(): number | undefined;
   /** Releases what the backend holds (pools, workers, weights). Called once when the server shuts down. */
   close?(): Promise<void>;
   /**

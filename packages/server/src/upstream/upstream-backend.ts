@@ -287,6 +287,15 @@ export class UpstreamBackend implements ScoringBackendV1 {
     return !this.#closed && this.#pool.hasAvailableReplica();
   }
 
+  /**
+   * Whole seconds (at least 1) until some replica may take a call again: the end of the shortest circuit
+   * cool-down or 429 hold, or the next health check of an unhealthy replica. The server sends it as
+   * `Retry-After` while the backend is not ready.
+   */
+  retryAfterSeconds(): number {
+    return this.#pool.retryAfterSeconds();
+  }
+
   /** Stops the health checks and closes every connection. */
   async close(): Promise<void> {
     if (this.#closed) return;

@@ -118,6 +118,35 @@ describe('the gateway serving a model from upstream replicas', () => {
     expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(1);
   });
 
+  it('keeps telling the client when a replica may be tried again while every circuit stays open', async () => {
+    await using engines = await startMockEngines(2);
+    let clock = 0;
+    await using gateway = await startGateway({
+      type: 'tei',
+      baseUrls: engines.map((engine) => engine.url),
+      model: 'm',
+      breaker: { failureThreshold: 1, coolDownMs: 30_000, now: () => clock },
+      healthCheck: false,
+    });
+    for (const engine of engines) engine.kill();
+    const first = await gateway.rerank({ query: 'q', documents: ['a'] });
+    expect(first.status).toBe(503);
+    expect(first.json).toMatchObject({ error: { type: 'overloaded_error', code: 'upstream_unavailable' } });
+    expect(first.headers['retry-after']).toBe('30');
+    // Every circuit is open now: the model is not ready, and its answer says when the first cool-down ends,
+    // not the server's generic 5 s.
+    expect(gateway.backend.isReady()).toBe(false);
+    clock += 12_000;
+    const second = await gateway.rerank({ query: 'q', documents: ['a'] });
+    expect(second.status).toBe(503);
+    expect(second.json).toMatchObject({ error: { type: 'overloaded_error' } });
+    expect(second.headers['retry-after']).toBe('18');
+    clock += 17_500;
+    const third = await gateway.rerank({ query: 'q', documents: ['a'] });
+    expect(third.status).toBe(503);
+    expect(third.headers['retry-after']).toBe('1');
+  });
+
   it('a single rate-limited upstream: 503 overloaded_error with Retry-After while it says 429, its circuit never opens', async () => {
     await using engines = await startMockEngines(1);
     const engine = engines[0]!;
