@@ -147,6 +147,29 @@ describe('loadServerConfig', () => {
     ).toMatch(/at least one model/);
   });
 
+  it('says a boolean setting must be true or false, in words, not as a type error', () => {
+    expect(configError(() => loadServerConfig({ env: { SEALINK_AUTH_DISABLED: 'perhaps' } }))).toBe(
+      'Invalid configuration: SEALINK_AUTH_DISABLED: must be true or false (in an environment variable also 1, 0, yes, no, on or off) (got "perhaps").',
+    );
+    const file = tempFile('flag.json', JSON.stringify({ process_metrics: 'no' }));
+    expect(configError(() => loadServerConfig({ env: {}, configPath: file }))).toMatch(
+      /^Invalid configuration: process_metrics in .*flag\.json: must be true or false .*\(got "no"\)\.$/,
+    );
+    expect(loadServerConfig({ env: { SEALINK_PROCESS_METRICS: 'off' } }).process_metrics).toBe(false);
+  });
+
+  it('names a models file that holds something other than a list once, with one colon', () => {
+    const wrapped = tempFile(
+      'wrapped.json',
+      JSON.stringify({ models: [{ id: 'a', backend: { type: 'bm25' } }] }),
+    );
+    const message = configError(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: wrapped } }));
+    expect(message).toMatch(
+      /^Invalid configuration: the models file .*wrapped\.json: Invalid input: expected array/,
+    );
+    expect(message).not.toContain('::');
+  });
+
   it('never echoes an API key from the file: names the setting and says only the shape of the value', () => {
     const key = 'sk-live-abc';
     const asString = tempFile('keys-string.json', JSON.stringify({ api_keys: key }));

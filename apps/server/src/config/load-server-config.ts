@@ -205,7 +205,7 @@ export function loadServerConfig(options: LoadServerConfigOptions): ServerConfig
   if (typeof raw.models_file === 'string' && raw.models_file.trim() !== '') {
     const setting = origin.get('models_file') ?? 'models_file';
     raw.models = readJsonFile(resolve(cwd, raw.models_file), 'models file', setting);
-    origin.set('models', `the models file ${raw.models_file}:`);
+    origin.set('models', `the models file ${raw.models_file}`);
   }
 
   const parsed = ServerConfig.safeParse(raw);
@@ -214,7 +214,12 @@ export function loadServerConfig(options: LoadServerConfigOptions): ServerConfig
     const [top, ...rest] = issue.path;
     const key = String(top ?? '');
     const source = origin.get(key) ?? key;
-    const where = key === 'models' && rest.length > 0 ? `${source} ${formatJsonPath(rest)}` : source;
+    // A place in the models: `models in c.json [0].id`, or `the models file m.json: [0].id`.
+    const inModelsFile = key === 'models' && origin.get('models')?.startsWith('the models file ') === true;
+    const where =
+      key === 'models' && rest.length > 0
+        ? `${source}${inModelsFile ? ':' : ''} ${formatJsonPath(rest)}`
+        : source;
     if (issue.code === 'unrecognized_keys') {
       // Only the names: an unknown key may be a misspelt secret (`api_kyes`), so no value is shown.
       const label = issue.path.length === 0 ? (configPath ?? 'the configuration') : where;

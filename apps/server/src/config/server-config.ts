@@ -19,7 +19,10 @@ function setting<T extends z.ZodType>(name: string, schema: T, entry: Omit<Confi
   }) as T;
 }
 
-const booleanSetting = z.boolean();
+/** A boolean; the environment also takes 1/0, yes/no, on/off (see `fromEnvironment`). */
+const booleanSetting = z.boolean({
+  error: 'must be true or false (in an environment variable also 1, 0, yes, no, on or off)',
+});
 
 /** An integer from `min` to `max`; any value outside says so in one message with the range. */
 function integerSetting(min: number, max: number = Number.MAX_SAFE_INTEGER) {
