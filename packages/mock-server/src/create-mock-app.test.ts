@@ -67,9 +67,16 @@ describe('createMockApp in process (app.request)', () => {
       ['bm25', 64],
       ['Qwen/Qwen3-Reranker-0.6B', 64],
     ]);
-    const one = await app.request('/v1/models/Qwen/Qwen3-Reranker-0.6B');
+    // The id is one path segment, its slash encoded (as the client SDK sends it), as on the real server.
+    const one = await app.request('/v1/models/Qwen%2FQwen3-Reranker-0.6B');
     expect(one.status).toBe(200);
     expect(((await one.json()) as { id: string }).id).toBe('Qwen/Qwen3-Reranker-0.6B');
+    // A raw slash makes another path, which the real server does not route: 404 route_not_found.
+    for (const method of ['GET', 'PUT']) {
+      const raw = await app.request('/v1/models/Qwen/Qwen3-Reranker-0.6B', { method });
+      expect(raw.status).toBe(404);
+      expect(ErrorResponse.parse(await raw.json()).error.code).toBe('route_not_found');
+    }
     const unknown = await app.request(
       '/v1/rerank',
       rerankInit({ ...EXAMPLE_RERANK_REQUEST, model: 'qwen3-rerank' }),

@@ -85,10 +85,13 @@ export interface MockEnv {
   };
 }
 
-/** The routes of the public API, in Hono's path syntax (`{model}` becomes a parameter that may hold `/`). */
+/**
+ * The routes of the public API, in Hono's path syntax. `{model}` is one path segment, as on the real
+ * server: an id with a slash is sent encoded (`Qwen%2FQwen3-Reranker-0.6B`), as the client SDK does.
+ */
 const RERANK_PATH = rerankRoute.path;
 const MODELS_PATH = listModelsRoute.path;
-const MODEL_PATH = retrieveModelRoute.path.replace('{model}', ':model{.+}');
+const MODEL_PATH = retrieveModelRoute.path.replace('{model}', ':model');
 /** The path of one model up to its id, for telling the routes of a request apart from the others. */
 const MODEL_PATH_PREFIX = retrieveModelRoute.path.replace('{model}', '');
 /**
@@ -534,8 +537,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   ];
   /** Whether the mock has a route for this method and path; it answers 404 or 405 to the others. */
   function isServed(method: string, path: string): boolean {
-    const routePath =
-      path.startsWith(MODEL_PATH_PREFIX) && path.length > MODEL_PATH_PREFIX.length ? MODEL_PATH : path;
+    const id = path.startsWith(MODEL_PATH_PREFIX) ? path.slice(MODEL_PATH_PREFIX.length) : undefined;
+    const routePath = id !== undefined && id !== '' && !id.includes('/') ? MODEL_PATH : path;
     return allowedMethods.some(([candidate, methods]) => candidate === routePath && methods.includes(method));
   }
   for (const [path, methods] of allowedMethods) {
