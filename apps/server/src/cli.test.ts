@@ -220,6 +220,20 @@ describe('sealink-rerank-server CLI', () => {
     expect(run.stderr()).toBe('');
   });
 
+  it('lists every variable in --help with its default in one column', async () => {
+    const run = spawnCli({}, ['--help']);
+    expect((await run.exit).code).toBe(0);
+    const rows = run
+      .stdout()
+      .split('\n')
+      .filter((line) => /^ {2}\S/.test(line));
+    expect(rows.map((row) => row.trim().split(/\s+/)[0])).toContain('SEALINK_RATE_LIMIT_WINDOW_SECONDS');
+    const columns = new Set(
+      rows.filter((row) => row.includes(' default ')).map((row) => row.indexOf(' default ')),
+    );
+    expect(columns.size).toBe(1);
+  });
+
   it('reads `pnpm start -- --config ./file.json` from the folder pnpm was started in (INIT_CWD), models file included', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'sealink-cli-'));
     try {

@@ -7,12 +7,16 @@ import { ConfigError, loadServerConfig } from './config/load-server-config.js';
 import { CONFIG_REFERENCE } from './config/server-config.js';
 import { createServerFromConfig } from './create-server-from-config.js';
 
+/** Each setting's variable (or file key), padded to the longest, so the defaults line up. */
+const SETTING_LABELS = CONFIG_REFERENCE.map((entry) => entry.env || `(file) ${entry.name}`);
+const LABEL_WIDTH = Math.max(...SETTING_LABELS.map((label) => label.length));
+
 const USAGE = `Usage: sealink-rerank-server [--config <file.json>]
 
 Starts the SeaLink Rerank API server. Settings come from environment variables, over an optional
 JSON file (--config or SEALINK_CONFIG), over the defaults:
 
-${CONFIG_REFERENCE.map((entry) => `  ${(entry.env || `(file) ${entry.name}`).padEnd(28)} ${entry.default === '' ? '' : `default ${entry.default}`}`).join('\n')}
+${CONFIG_REFERENCE.map((entry, index) => `  ${entry.default === '' ? SETTING_LABELS[index] : `${SETTING_LABELS[index]!.padEnd(LABEL_WIDTH)} default ${entry.default}`}`).join('\n')}
 `;
 
 function fail(message: string, exitCode: number): never {
