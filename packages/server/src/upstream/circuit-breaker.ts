@@ -86,8 +86,10 @@ export class CircuitBreaker {
   }
 
   /**
-   * Reports that a call passed by {@link tryAcquire} ended without telling anything about the replica's
-   * health (for example aborted by the client, or answered 429: busy, not broken).
+   * Reports that the half-open trial call ended without telling anything about the replica's health
+   * (for example aborted by the client, or answered 429: busy, not broken), which frees the trial for the
+   * next call. Report it for the trial only: a call passed while the circuit was closed, still in flight
+   * after it opened, would otherwise free the trial while the trial is in flight.
    */
   recordNeutral(): void {
     if (this.#trialInFlight) {

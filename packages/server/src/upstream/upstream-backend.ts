@@ -483,6 +483,9 @@ export class UpstreamBackend implements ScoringBackendV1 {
     signal: UpstreamAbort,
   ): Promise<AttemptOutcome> {
     let outcome: AttemptOutcome;
+    // Whether this call is the half-open circuit's one trial (read right after `acquire`, before any await):
+    // only the trial's end without a verdict may free it, not that of a call sent before the circuit opened.
+    const isTrial = replica.breaker.state === 'half-open';
     // A timer of our own bounds the attempt: undici's headersTimeout/bodyTimeout run on coarse timers that
     // fired a 150 ms limit only after about 1 s, which kept a slow replica's attempts far too long. The
     // attempt also follows the scatter, so a failed sibling or the deadline stops it.
@@ -500,7 +503,7 @@ export class UpstreamBackend implements ScoringBackendV1 {
       if (signal.aborted) {
         clearTimeout(attemptTimer);
         stopFollowing();
-        replica.breaker.recordNeutral();
+        if (isTrial) replica.breaker.recordNeutral();
         this.#pool.release(replica);
         throw signal.reason;
       }
@@ -515,7 +518,7 @@ export class UpstreamBackend implements ScoringBackendV1 {
     this.#pool.release(replica);
     if (outcome.ok || !isRetryableFailure(outcome.failure)) replica.breaker.recordSuccess();
     else if (outcome.failure.kind === 'overloaded') {
-      replica.breaker.recordNeutral();
+      if (isTrial) replica.breaker.recordNeutral();
       replica.holdBack(overloadHoldMs(outcome.failure.retryAfterSeconds));
     } else replica.breaker.recordFailure();
     return outcome;

@@ -293,6 +293,80 @@ describe('replicas', () => {
   });
 });
 
+describe('half-open circuits', () => {
+  it('lets one trial through at a time even when a call sent before the circuit opened ends without a verdict', async () => {
+    // A TEI-like engine: a document `fail` is answered 500 at once, `slow` never, anything else 0 (a logit).
+    const received: string[][] = [];
+    const server = createServer((incoming, outgoing) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.once('end', () => {
+        const { texts } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { texts: string[] };
+        received.push(texts);
+        if (texts.includes('slow')) return;
+        if (texts.includes('fail')) {
+          outgoing.writeHead(500, { 'content-type': 'application/json' });
+          outgoing.end('{"error":"boom","error_type":"Backend"}');
+          return;
+        }
+        outgoing.writeHead(200, { 'content-type': 'application/json' });
+        outgoing.end(JSON.stringify(texts.map((_, index) => ({ index, score: 0 }))));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await using _server = {
+      [Symbol.asyncDispose]: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    };
+    const { port } = server.address() as AddressInfo;
+    let clock = 0;
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [`http://127.0.0.1:${port}`],
+      model: 'm',
+      maxAttempts: 1,
+      breaker: { failureThreshold: 1, coolDownMs: 1_000, now: () => clock },
+      healthCheck: false,
+    });
+    const breaker = backend.replicas[0]!.breaker;
+    const early = new AbortController();
+    const trial = new AbortController();
+    // Disposed before the backend, whose close waits for calls in flight, even when an assertion fails.
+    await using _calls = {
+      [Symbol.asyncDispose]: async () => {
+        early.abort(new Error('test over'));
+        trial.abort(new Error('test over'));
+      },
+    };
+    // A call in flight while the circuit is closed, whose client will go away.
+    const earlyCall = backend.doScore({ query: 'q', documents: ['slow'], abortSignal: early.signal });
+    await vi.waitFor(() => expect(received).toHaveLength(1));
+    // A failure opens the circuit; after the cool-down one trial call goes through and hangs.
+    await scoringErrorOf(backend.doScore({ query: 'q', documents: ['fail'] }));
+    expect(breaker.state).toBe('open');
+    clock += 1_000;
+    const trialCall = backend.doScore({ query: 'q', documents: ['slow'], abortSignal: trial.signal });
+    await vi.waitFor(() => expect(received).toHaveLength(3));
+    expect(breaker.canPass()).toBe(false);
+    // The early call ends without a verdict: that must not free the trial, which is still in flight.
+    early.abort(new Error('client went away'));
+    await expect(earlyCall).rejects.toThrow('client went away');
+    expect(breaker.canPass()).toBe(false);
+    const refused = await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }));
+    expect(refused.code).toBe('upstream_unavailable');
+    expect(received).toHaveLength(3);
+    // The trial ending without a verdict frees it for the next call, which closes the circuit.
+    trial.abort(new Error('client went away'));
+    await expect(trialCall).rejects.toThrow('client went away');
+    const closing = await backend.doScore({ query: 'q', documents: ['a'] });
+    expect(Array.from(closing.scores)).toEqual([0.5]);
+    expect(breaker.state).toBe('closed');
+  });
+});
+
 describe('active health checks under load', () => {
   it('keeps a busy replica healthy: its check does not wait behind scoring calls for a connection', async () => {
     // A TEI-like replica that answers GET /health at once and every scoring call after 400 ms.
