@@ -71,6 +71,16 @@ describe('models served by upstream engines', () => {
       ConfigError,
     );
   });
+
+  it('names the field of a base URL that is not a URL at all (a port out of range, a space), not "Invalid URL"', () => {
+    for (const url of ['http://tei-0:99999', 'http://tei 0:8080', 'http://[::1']) {
+      const broken = { ...QWEN3_OVER_VLLM, backend: { ...QWEN3_OVER_VLLM.backend, base_urls: [url] } };
+      const file = modelsFile([broken]);
+      expect(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: file } })).toThrow(
+        /^Invalid configuration: the models file .*: \[0\]\.backend\.base_urls\[0\]: a base URL must be an http or https URL/,
+      );
+    }
+  });
 });
 
 /** A TEI model with the given upstream limits (no API key, so building it needs no environment). */

@@ -6,6 +6,9 @@ import { UPSTREAM_TYPES } from './upstream-engines.js';
 const HttpUrl = z
   .url({ protocol: /^https?$/, error: 'a base URL must be an http or https URL' })
   .refine((value) => {
+    // A value `new URL` cannot parse (a port out of range, a space) fails the URL check above already;
+    // parsing it here would throw out of the validation instead of naming the field.
+    if (!URL.canParse(value)) return true;
     const url = new URL(value);
     return url.username === '' && url.password === '';
   }, 'a base URL must not carry credentials; use api_key_env')
