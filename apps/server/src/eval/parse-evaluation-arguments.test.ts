@@ -61,6 +61,27 @@ describe('parseEvaluationArguments', () => {
     expect(() => parseEvaluationArguments(argv, '/')).toThrow(message);
   });
 
+  it.each([
+    [
+      ['--data', '/d', '--url', 'ftp://127.0.0.1:8080'],
+      '--url must be an http or https URL, got "ftp://127.0.0.1:8080"',
+    ],
+    [
+      ['--data', '/d', '--url', 'http://admin:sk-pass-in-url@127.0.0.1:8080'],
+      '--url must not carry a user name or password; give the key with --api-key (or SEALINK_API_KEY)',
+    ],
+  ])('refuses the server URL %j as a usage error, never echoing a password', (argv, message) => {
+    let thrown: unknown;
+    try {
+      parseEvaluationArguments(argv, '/');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(EvaluationUsageError);
+    expect((thrown as Error).message).toBe(message);
+    expect((thrown as Error).message).not.toContain('sk-pass-in-url');
+  });
+
   it('asks for help without a folder', () => {
     expect(parseEvaluationArguments(['--help'], '/').help).toBe(true);
   });

@@ -75,6 +75,17 @@ export function parseEvaluationArguments(argv: readonly string[], cwd: string): 
       `--url must be an absolute URL such as http://127.0.0.1:8080, got "${values.url}"`,
     );
   }
+  if (values.url !== undefined) {
+    const url = new URL(values.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new EvaluationUsageError(`--url must be an http or https URL, got "${values.url}"`);
+    }
+    if (url.username !== '' || url.password !== '') {
+      throw new EvaluationUsageError(
+        '--url must not carry a user name or password; give the key with --api-key (or SEALINK_API_KEY)',
+      );
+    }
+  }
   const inFolder = (path: string | undefined) =>
     path === undefined ? undefined : isAbsolute(path) ? path : resolve(cwd, path);
   return {
