@@ -53,6 +53,28 @@ describe('findContractViolations', () => {
     ).toEqual(['answered 200 to GET /v1/embeddings, a route the contract does not have']);
   });
 
+  it('reads the model id of the path as the server does: a malformed escape is kept raw, not a crash', () => {
+    const model = mockModelList(['bm25'], 10).data[0];
+    const base = { method: 'GET', requestBody: undefined, status: 200, headers: jsonHeaders() };
+    expect(
+      findContractViolations({ ...base, path: '/v1/models/%E0%A4%A', bodyText: JSON.stringify(model) }),
+    ).toEqual(['asked for model %E0%A4%A, got bm25']);
+    expect(
+      findContractViolations({ ...base, path: '/v1/models/bm%32%35', bodyText: JSON.stringify(model) }),
+    ).toEqual([]);
+    expect(
+      findContractViolations({ ...base, path: '/v1/models/a%20b%ZZ', bodyText: JSON.stringify(model) }),
+    ).toEqual(['asked for model a b%ZZ, got bm25']);
+    // The id is one path segment: a 200 to a path with a raw slash after it answers a route the API lacks.
+    expect(
+      findContractViolations({
+        ...base,
+        path: '/v1/models/org/bm25',
+        bodyText: JSON.stringify({ ...model, id: 'org/bm25' }),
+      }),
+    ).toEqual(['answered 200 to GET /v1/models/org/bm25, a route the contract does not have']);
+  });
+
   it('checks that an error body names the request id of the header', () => {
     const body = {
       error: { type: 'not_found_error', code: 'route_not_found', message: 'No.', request_id: 'req_2' },

@@ -17,6 +17,7 @@ import {
   DialectResponseError,
   dialectRerankCodec,
 } from '@sealink/rerank-contract/dialects';
+import { tryDecodeURIComponent } from 'hono/utils/url';
 import type { z } from 'zod';
 
 /** One request and the answer a server gave to it. */
@@ -35,7 +36,8 @@ export interface Exchange {
   bodyText: string;
 }
 
-const MODEL_PATH = new RegExp(`^${retrieveModelRoute.path.replace('{model}', '(.+)')}$`);
+/** The model route; its id is one path segment, as on the real server. */
+const MODEL_PATH = new RegExp(`^${retrieveModelRoute.path.replace('{model}', '([^/]+)')}$`);
 
 function describeIssues(error: z.ZodError): string {
   return error.issues
@@ -62,7 +64,8 @@ function successViolations(exchange: Exchange, body: unknown): string[] {
   if ((method === 'GET' || method === 'HEAD') && modelId !== undefined) {
     const parsed = Model.safeParse(body);
     if (!parsed.success) return [`the model does not match Model: ${describeIssues(parsed.error)}`];
-    const requested = decodeURIComponent(modelId);
+    // Decoded as the server's router (Hono) decodes the parameter: malformed escapes are kept as they are.
+    const requested = tryDecodeURIComponent(modelId);
     return parsed.data.id === requested ? [] : [`asked for model ${requested}, got ${parsed.data.id}`];
   }
   const dialect = method === 'POST' ? COMPATIBILITY_DIALECTS[path] : undefined;
