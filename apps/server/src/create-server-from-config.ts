@@ -82,8 +82,14 @@ export function createServerFromConfig(
   const drain = new AbortController();
   const authDisabled =
     config.auth_disabled || (config.api_keys.length === 0 && config.api_key_digests.length === 0);
+  // Redis only holds rate-limit counters: without a rate limit it is not connected to at all.
+  if (config.redis_url !== undefined && config.rate_limit_requests === undefined) {
+    logger.warn(
+      'SEALINK_REDIS_URL is set but SEALINK_RATE_LIMIT_REQUESTS is not: there is no rate limit, so Redis is not used',
+    );
+  }
   const redis =
-    config.redis_url === undefined
+    config.redis_url === undefined || config.rate_limit_requests === undefined
       ? undefined
       : new Redis(config.redis_url, {
           enableOfflineQueue: false,

@@ -65,6 +65,34 @@ describe('rate limits from the configuration', () => {
     }
   });
 
+  it('does not use Redis without a rate limit, and says so once instead of warning that rate limits count in memory', async () => {
+    const closed = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => closed.once('listening', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const capture = captureLogger('info');
+    const server = createServerFromConfig(
+      loadServerConfig({ env: { PORT: '0', SEALINK_REDIS_URL: `redis://127.0.0.1:${port}/0` } }),
+      { logger: capture.logger },
+    );
+    await server.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const messages = capture
+        .records()
+        .filter((record) => /redis/i.test(String(record.msg)))
+        .map((record) => ({ level: record.level, msg: record.msg }));
+      expect(messages).toEqual([
+        {
+          level: 40,
+          msg: 'SEALINK_REDIS_URL is set but SEALINK_RATE_LIMIT_REQUESTS is not: there is no rate limit, so Redis is not used',
+        },
+      ]);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('warns once while Redis stays unreachable, not at every reconnection attempt', async () => {
     const closed = createServer().listen(0, '127.0.0.1');
     await new Promise((resolve) => closed.once('listening', resolve));

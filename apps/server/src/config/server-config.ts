@@ -212,7 +212,7 @@ export const ServerConfig = z
         type: 'URL',
         default: '',
         description:
-          'A Redis server (`redis://host:6379/0`) that holds the rate-limit counters, so every server replica shares one budget per key. Unset: each process counts in memory. While Redis is unreachable, counting falls back to memory.',
+          'A Redis server (`redis://host:6379/0`) that holds the rate-limit counters, so every server replica shares one budget per key. Unset: each process counts in memory. While Redis is unreachable, counting falls back to memory. Not used without `rate_limit_requests`.',
       },
     ),
     cors_origins: setting(
