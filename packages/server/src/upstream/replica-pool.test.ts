@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it, vi } from 'vitest';
 import { ReplicaPool } from './replica-pool.js';
 
 const URLS = ['http://127.0.0.1:1', 'http://127.0.0.1:2', 'http://127.0.0.1:3'];
@@ -83,6 +85,45 @@ describe('ReplicaPool', () => {
       expect(pool.replicas[0]!.baseUrl).toBe('https://api.example.com/compatible-mode');
     } finally {
       await pool.close();
+    }
+  });
+
+  it('ties nothing of a health check to a signal that outlives it, and still cuts a check that hangs', async () => {
+    // On Node 20, every `AbortSignal.any` keeps a reference in each of its sources for good: a check
+    // combining the pool's lifelong close signal with its timeout grew that signal by one entry every
+    // round, on every replica, for as long as the server ran.
+    let hang = false;
+    const server = createServer((incoming, outgoing) => {
+      incoming.resume();
+      if (hang) return;
+      outgoing.writeHead(200, { 'content-type': 'text/plain' });
+      outgoing.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    // Calls through to the real `AbortSignal.any`, recording what each call combined.
+    const any = vi.spyOn(AbortSignal, 'any');
+    const pool = new ReplicaPool({
+      baseUrls: [`http://127.0.0.1:${port}`, `http://127.0.0.1:${port}/prefixed`],
+      healthCheck: { path: '/health', timeoutMs: 100 },
+    });
+    try {
+      for (let round = 0; round < 3; round++) await pool.checkHealth();
+      expect(pool.replicas.map((replica) => replica.healthy)).toEqual([true, true]);
+      const uses = new Map<AbortSignal, number>();
+      for (const [signals] of any.mock.calls)
+        for (const signal of signals) uses.set(signal, (uses.get(signal) ?? 0) + 1);
+      expect([...uses.values()].filter((count) => count > 1)).toEqual([]);
+      hang = true;
+      const started = performance.now();
+      await pool.checkHealth();
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(pool.replicas.map((replica) => replica.healthy)).toEqual([false, false]);
+    } finally {
+      any.mockRestore();
+      await pool.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });

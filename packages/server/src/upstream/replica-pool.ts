@@ -158,7 +158,19 @@ export class ReplicaPool {
   }
 
   async #checkReplica(replica: UpstreamReplica): Promise<void> {
-    const signal = AbortSignal.any([this.#closing.signal, AbortSignal.timeout(this.#healthCheck.timeoutMs)]);
+    // A controller of the check's own, following the pool's close signal only while the check runs: on
+    // Node 20, `AbortSignal.any` keeps a reference in each source for good, so combining the lifelong close
+    // signal with a timeout grew it by one entry per check, on every replica, for as long as the server ran.
+    const check = new AbortController();
+    const closing = this.#closing.signal;
+    if (closing.aborted) return;
+    const onClose = () => check.abort(closing.reason);
+    closing.addEventListener('abort', onClose, { once: true });
+    const timer = setTimeout(
+      () => check.abort(new DOMException('the health check timed out', 'TimeoutError')),
+      this.#healthCheck.timeoutMs,
+    );
+    const signal = check.signal;
     try {
       // Through the replica's own health connection, never queued behind scoring calls.
       const response = await replica.healthClient.request({
@@ -176,6 +188,9 @@ export class ReplicaPool {
       if (this.#closing.signal.aborted) return;
       replica.healthy = false;
       replica.lastHealthProblem = `health check failed: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      clearTimeout(timer);
+      closing.removeEventListener('abort', onClose);
     }
   }
 }
