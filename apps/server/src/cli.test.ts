@@ -306,4 +306,47 @@ describe('sealink-rerank-server CLI', () => {
       taken.close();
     }
   });
+
+  it('on SIGTERM while a model still loads, stops loading it and exits 0 within the drain deadline', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'sealink-cli-'));
+    // An engine that never answers: verify_on_load waits on it until the upstream deadline.
+    const engine = createHttpServer(() => {});
+    engine.listen(0, '127.0.0.1');
+    await once(engine, 'listening');
+    try {
+      const modelsFile = join(folder, 'models.json');
+      await writeFile(
+        modelsFile,
+        JSON.stringify([
+          {
+            id: 'slow-to-load',
+            backend: {
+              type: 'tei',
+              base_urls: [`http://127.0.0.1:${(engine.address() as AddressInfo).port}`],
+              model: 'm',
+              verify_on_load: true,
+              health_check: false,
+            },
+          },
+        ]),
+      );
+      const run = spawnCli({
+        PORT: '0',
+        SEALINK_MODELS_FILE: modelsFile,
+        SEALINK_REQUEST_TIMEOUT_MS: '20000',
+        SEALINK_DRAIN_TIMEOUT_MS: '1000',
+      });
+      await expect.poll(() => run.stdout().includes('"msg":"listening"'), { timeout: 20_000 }).toBe(true);
+      const signalled = Date.now();
+      run.child.kill('SIGTERM');
+      expect(await run.exit).toEqual({ code: 0, signal: null });
+      expect(Date.now() - signalled).toBeLessThan(3000);
+      expect(run.stdout()).not.toContain('"msg":"models loaded"');
+      expect(run.stderr()).toBe('');
+    } finally {
+      engine.closeAllConnections();
+      engine.close();
+      await rm(folder, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

@@ -125,9 +125,8 @@ process.on('unhandledRejection', (reason) => {
   process.exit(1);
 });
 
-try {
-  await server.start();
-} catch (error) {
+/** Reports why the server could not start (one line on stderr, a log line) and exits 1. */
+async function failToStart(error: unknown): Promise<never> {
   const code = (error as NodeJS.ErrnoException).code;
   const reason = code === undefined ? undefined : LISTEN_ERRORS[code];
   const message =
@@ -138,4 +137,11 @@ try {
   server.logger.error(reason === undefined ? { err: error } : { code }, message);
   await server.stop().catch(() => {});
   fail(message, 1);
+}
+
+try {
+  await server.start();
+} catch (error) {
+  // After a signal, the shutdown aborted the models' loading and exits by itself (0 once drained).
+  if (!exiting) await failToStart(error);
 }

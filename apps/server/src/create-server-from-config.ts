@@ -64,7 +64,8 @@ export interface ConfiguredServer {
   readonly metrics: ServerMetrics;
   /**
    * Listens on the configured host and port and loads every model (requests to a model still loading
-   * get 503). Rejects when the port is taken or a model fails to load.
+   * get 503). Rejects when the port is taken or a model fails to load, or when `stop` is called before
+   * the models are loaded (their loading is aborted).
    */
   start(): Promise<RerankServer>;
   /** Drains (within `drain_timeout_ms`), closes the listener and every backend, and flushes the logs. */
@@ -151,7 +152,9 @@ export function createServerFromConfig(
         // A failed first connection is reported by the 'error' listener above; ioredis keeps retrying.
         await redis.connect().catch(() => {});
       }
-      await registry.load();
+      // A drain (SIGTERM) while models still load aborts the loading, so the shutdown does not wait for it.
+      await registry.load({ abortSignal: drain.signal });
+      if (drain.signal.aborted) throw new Error('stopped while the models were loading');
       logger.info({ models: registry.ids() }, 'models loaded');
       return running;
     },
