@@ -1,7 +1,11 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { loadServerConfig } from '../config/load-server-config.js';
+import type { ServerConfig } from '../config/server-config.js';
+import { createServerFromConfig } from '../create-server-from-config.js';
 import { createUrlEvaluationScorer } from './create-url-evaluation-scorer.js';
+import { EvaluationUsageError } from './evaluation-usage-error.js';
 
 /** A TCP server on a free loopback port that accepts connections and never answers. */
 async function silentServer(): Promise<Server & AsyncDisposable> {
@@ -49,4 +53,27 @@ describe('createUrlEvaluationScorer', () => {
     );
     expect(performance.now() - started).toBeLessThan(3_000);
   });
+
+  it('says the URL serves no rerank API (a wrong path) instead of calling the model unknown', async () => {
+    await using server = await startServer(
+      loadServerConfig({ env: { PORT: '0', SEALINK_LOG_LEVEL: 'silent' } }),
+    );
+    const url = `${server.url}/api`;
+    const failure = createUrlEvaluationScorer({ url, apiKey: null, model: 'bm25' });
+    await expect(failure).rejects.toThrow(EvaluationUsageError);
+    await expect(failure).rejects.toThrow(
+      `--url ${url} serves no rerank API: GET ${url}/models/bm25 answered 404 (route_not_found); give the server's base URL, such as http://127.0.0.1:8080`,
+    );
+    // An unknown model on the right URL is still said so.
+    await expect(createUrlEvaluationScorer({ url: server.url, apiKey: null, model: 'nope' })).rejects.toThrow(
+      /^unknown model "nope" on /,
+    );
+  });
 });
+
+/** A server built from `config` on a free loopback port; `await using` stops it. */
+async function startServer(config: ServerConfig) {
+  const server = createServerFromConfig(config);
+  const running = await server.start();
+  return { url: running.url, [Symbol.asyncDispose]: () => server.stop() };
+}

@@ -42,7 +42,8 @@ export function apiBaseUrl(url: string): string {
 export async function createUrlEvaluationScorer(
   options: UrlEvaluationScorerOptions,
 ): Promise<UrlEvaluationScorer> {
-  const client = new SeaLink({ apiKey: options.apiKey, baseURL: apiBaseUrl(options.url), maxRetries: 3 });
+  const baseURL = apiBaseUrl(options.url);
+  const client = new SeaLink({ apiKey: options.apiKey, baseURL, maxRetries: 3 });
   let modelMaxDocuments: number;
   try {
     modelMaxDocuments = (
@@ -53,6 +54,12 @@ export async function createUrlEvaluationScorer(
     ).max_documents;
   } catch (error) {
     await client.close();
+    if (error instanceof NotFoundError && error.code !== 'model_not_found') {
+      // Not the API's answer about the model: a route it lacks (a wrong path) or some other server.
+      throw new EvaluationUsageError(
+        `--url ${options.url} serves no rerank API: GET ${baseURL}/models/${encodeURIComponent(options.model)} answered 404 (${error.code ?? 'not a SeaLink error'}); give the server's base URL, such as http://127.0.0.1:8080`,
+      );
+    }
     if (error instanceof NotFoundError) {
       throw new EvaluationUsageError(`unknown model "${options.model}" on ${options.url}: ${error.message}`);
     }
