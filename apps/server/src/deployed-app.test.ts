@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { EXAMPLE_RERANK_REQUEST } from '@sealink/rerank-contract';
+import { SMALL_BEIR_FOLDER, writeBeirFolder } from '@sealink/rerank-server/testing';
 import { build } from 'tsdown';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appBuildConfig } from '../app-build-config.ts';
@@ -108,5 +109,23 @@ describe('the deployed app (the Dockerfile runtime stage)', () => {
       timeout: 30_000,
     });
     expect(evalHelp.stdout).toMatch(/ndcg@10/);
+    // The README's `docker run ... node dist/eval-cli.mjs --data /data`: the image's environment
+    // (NODE_ENV=production, HOST, PORT, no API key) and a BEIR folder, with node alone.
+    await using beir = await writeBeirFolder(SMALL_BEIR_FOLDER);
+    const evaluation = await run(
+      process.execPath,
+      [join(folder, 'dist', 'eval-cli.mjs'), '--data', beir.path],
+      {
+        cwd: folder,
+        timeout: 30_000,
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', HOST: '0.0.0.0', PORT: '8080' },
+      },
+    );
+    expect(JSON.parse(evaluation.stdout)).toMatchObject({
+      'ndcg@10': 1,
+      model: 'bm25',
+      split: 'test',
+      queries: 4,
+    });
   });
 });
