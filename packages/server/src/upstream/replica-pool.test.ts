@@ -76,6 +76,9 @@ describe('ReplicaPool', () => {
     expect(() => new ReplicaPool({ baseUrls: [] })).toThrow(TypeError);
     expect(() => new ReplicaPool({ baseUrls: ['http://user:pass@127.0.0.1:1'] })).toThrow(/credentials/);
     expect(() => new ReplicaPool({ baseUrls: ['ftp://127.0.0.1:1'] })).toThrow(/http or https/);
+    for (const baseUrl of ['http://127.0.0.1:1/v1?key=x', 'http://127.0.0.1:1/#a', 'http://127.0.0.1:1?']) {
+      expect(() => new ReplicaPool({ baseUrls: [baseUrl] })).toThrow(/query string or fragment/);
+    }
   });
 
   it('keeps a base URL path as the prefix of every route', async () => {

@@ -53,6 +53,10 @@ export class UpstreamReplica {
     if (url.username !== '' || url.password !== '') {
       throw new TypeError('upstream base URL must not carry credentials; use the API key setting');
     }
+    // Engine routes are joined to the path; a query string or fragment would be dropped without a word.
+    if (url.search !== '' || url.hash !== '' || /[?#]/.test(options.baseUrl)) {
+      throw new TypeError('upstream base URL must not carry a query string or fragment');
+    }
     this.pathPrefix = url.pathname.replace(/\/+$/, '');
     this.baseUrl = `${url.origin}${this.pathPrefix}`;
     this.pool = new Pool(url.origin, {
