@@ -82,3 +82,37 @@ describe('rate-limited rerank routes', () => {
     }
   });
 });
+
+describe('rate-limited rerank routes with a Redis that stops answering', () => {
+  it('answer within the request deadline, counting in memory, instead of hanging on Redis', async () => {
+    await using redisServer = await startRedisServer();
+    const redis = new Redis({
+      port: redisServer.port,
+      host: '127.0.0.1',
+      enableOfflineQueue: false,
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+    });
+    redis.on('error', () => {});
+    await redis.connect();
+    try {
+      const registry = new ModelRegistry([{ id: 'm', backend: new ConstantScoreBackend() }]);
+      const app = createRerankApp({
+        registry,
+        auth: { apiKeys: KEYS },
+        logger: captureLogger().logger,
+        requestTimeoutMs: 1000,
+        // The default Redis timeout of the limiter, as a deployment gets it.
+        rateLimiter: new RequestRateLimiter({ requests: 2, windowSeconds: 60, redis }),
+      });
+      redisServer.pause();
+      const started = performance.now();
+      const statuses = await Promise.all([0, 1, 2].map(async () => (await rerank(app, KEYS[0]!)).status));
+      expect(performance.now() - started).toBeLessThan(1500);
+      expect(statuses.sort()).toEqual([200, 200, 429]);
+    } finally {
+      redisServer.resume();
+      redis.disconnect();
+    }
+  });
+});

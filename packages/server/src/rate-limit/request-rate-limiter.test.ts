@@ -71,3 +71,37 @@ describe('RequestRateLimiter', () => {
     }
   });
 });
+
+describe('RequestRateLimiter with a Redis that stops answering', () => {
+  it('falls back to counting in memory within its Redis timeout instead of waiting for Redis forever', async () => {
+    await using redisServer = await startRedisServer();
+    const client = new Redis({
+      port: redisServer.port,
+      host: '127.0.0.1',
+      enableOfflineQueue: false,
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+    });
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      const limiter = new RequestRateLimiter({
+        requests: 2,
+        windowSeconds: 60,
+        redis: client,
+        redisTimeoutMs: 100,
+      });
+      expect((await limiter.consume('k')).allowed).toBe(true);
+      // A stalled Redis (paused, a network partition) keeps the connection open and answers nothing.
+      redisServer.pause();
+      const started = performance.now();
+      const decisions = [];
+      for (let attempt = 0; attempt < 3; attempt++) decisions.push((await limiter.consume('k')).allowed);
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(decisions).toEqual([true, true, false]);
+    } finally {
+      redisServer.resume();
+      client.disconnect();
+    }
+  });
+});

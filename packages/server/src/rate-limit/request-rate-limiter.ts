@@ -15,6 +15,12 @@ export interface RequestRateLimiterOptions {
   redis?: Redis;
   /** The prefix of the Redis keys; `sealink:rl` by default. */
   keyPrefix?: string;
+  /**
+   * How long a decision waits for Redis, in milliseconds, before it is made in memory instead; 250 by
+   * default. A stalled Redis (paused, overloaded, or behind a network partition that keeps the connection
+   * open) then slows each request by at most this much rather than holding it until the connection dies.
+   */
+  redisTimeoutMs?: number;
 }
 
 /** What the limiter decided for one request. */
@@ -35,7 +41,9 @@ export interface RateLimitDecision {
  * well-kept library whose Redis mode uses one Lua script per call and has an in-memory insurance limiter.
  */
 export class RequestRateLimiter {
-  readonly #limiter: RateLimiterMemory | RateLimiterRedis;
+  readonly #memory: RateLimiterMemory;
+  readonly #redis: RateLimiterRedis | undefined;
+  readonly #redisTimeoutMs: number;
   readonly #limit: number;
 
   constructor(options: RequestRateLimiterOptions) {
@@ -45,35 +53,76 @@ export class RequestRateLimiter {
     if (!(Number.isInteger(options.windowSeconds) && options.windowSeconds > 0)) {
       throw new RangeError(`windowSeconds must be a positive integer, got ${options.windowSeconds}`);
     }
+    const redisTimeoutMs = options.redisTimeoutMs ?? 250;
+    if (!(Number.isFinite(redisTimeoutMs) && redisTimeoutMs > 0)) {
+      throw new RangeError(`redisTimeoutMs must be a positive number, got ${options.redisTimeoutMs}`);
+    }
     this.#limit = options.requests;
+    this.#redisTimeoutMs = redisTimeoutMs;
     const keyPrefix = options.keyPrefix ?? 'sealink:rl';
-    const memory = new RateLimiterMemory({
+    this.#memory = new RateLimiterMemory({
       points: options.requests,
       duration: options.windowSeconds,
       keyPrefix,
     });
-    this.#limiter =
+    // No `insuranceLimiter`: the fallback to memory is made here, so that a Redis call that fails after
+    // its timeout already fell back does not count the request in memory a second time.
+    this.#redis =
       options.redis === undefined
-        ? memory
+        ? undefined
         : new RateLimiterRedis({
             storeClient: options.redis,
             points: options.requests,
             duration: options.windowSeconds,
             keyPrefix,
             rejectIfRedisNotReady: true,
-            insuranceLimiter: memory,
           });
   }
 
   /** Counts one request for `key` and says whether it may proceed. */
   async consume(key: string): Promise<RateLimitDecision> {
     try {
-      const result = await this.#limiter.consume(key);
+      const result = await (this.#redis === undefined ? this.#memory.consume(key) : this.#consumeShared(key));
       return this.#decision(true, result);
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) return this.#decision(false, rejection);
       throw rejection;
     }
+  }
+
+  /**
+   * Counts in Redis, or in memory when Redis fails (down, not connected) or does not answer within the
+   * Redis timeout. Rejects with a `RateLimiterRes` when the request is over the budget.
+   */
+  #consumeShared(key: string): Promise<RateLimiterRes> {
+    const redis = this.#redis!;
+    return new Promise<RateLimiterRes>((resolve, reject) => {
+      let settled = false;
+      const inMemory = () => {
+        if (settled) return;
+        settled = true;
+        this.#memory.consume(key).then(resolve, reject);
+      };
+      const timer = setTimeout(inMemory, this.#redisTimeoutMs);
+      redis.consume(key).then(
+        (result) => {
+          clearTimeout(timer);
+          if (settled) return;
+          settled = true;
+          resolve(result);
+        },
+        (rejection: unknown) => {
+          clearTimeout(timer);
+          if (rejection instanceof RateLimiterRes) {
+            if (settled) return;
+            settled = true;
+            reject(rejection);
+          } else {
+            inMemory();
+          }
+        },
+      );
+    });
   }
 
   #decision(allowed: boolean, result: RateLimiterRes): RateLimitDecision {

@@ -8,6 +8,10 @@ export interface RedisServerHandle extends AsyncDisposable {
   port: number;
   /** Stops the server. */
   stop(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open but nothing is answered, as with a stalled Redis. */
+  pause(): void;
+  /** Lets a paused server go on (SIGCONT). */
+  resume(): void;
 }
 
 async function freePort(): Promise<number> {
@@ -69,8 +73,15 @@ export async function startRedisServer(executable = '/usr/bin/redis-server'): Pr
   await ready;
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGCONT');
     child.kill('SIGTERM');
     await once(child, 'exit');
   };
-  return { port, stop, [Symbol.asyncDispose]: stop };
+  return {
+    port,
+    stop,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
+    [Symbol.asyncDispose]: stop,
+  };
 }
