@@ -266,6 +266,45 @@ describe('loadServerConfig', () => {
 });
 
 describe('loadServerConfig on hostile input', () => {
+  it('names a misspelt key inside a model, with the key meant, before the field it leaves missing', () => {
+    const cases: [unknown, RegExp][] = [
+      [
+        { id: 'a', backend: { type: 'tei', base_url: ['http://tei-0:8080'], model: 'm' } },
+        / \[0\]\.backend: unknown key "base_url" \(did you mean "base_urls"\?\)\.$/,
+      ],
+      [
+        { id: 'a', backend: { type: 'tei', base_urls: ['http://tei-0:8080'], model: 'm', timeout: 5 } },
+        / \[0\]\.backend: unknown key "timeout" \(did you mean "timeout_ms"\?\)\.$/,
+      ],
+      [
+        { id: 'a', max_document: 5, backend: { type: 'bm25' } },
+        / \[0\]: unknown key "max_document" \(did you mean "max_documents"\?\)\.$/,
+      ],
+      [
+        { id: 'a', backend: { type: 'bm25', options: { stemmin: false } } },
+        / \[0\]\.backend\.options: unknown key "stemmin" \(did you mean "stemming"\?\)\.$/,
+      ],
+      [
+        {
+          id: 'a',
+          backend: {
+            type: 'vllm',
+            base_urls: ['http://v:8000'],
+            model: 'm',
+            circuit_breaker: { cool_down: 1 },
+          },
+        },
+        / \[0\]\.backend\.circuit_breaker: unknown key "cool_down" \(did you mean "cool_down_ms"\?\)\.$/,
+      ],
+    ];
+    for (const [model, expected] of cases) {
+      const file = tempFile('models.json', JSON.stringify([model]));
+      expect(configError(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: file } }))).toMatch(expected);
+      const config = tempFile('inline.json', JSON.stringify({ models: [model] }));
+      expect(configError(() => loadServerConfig({ env: {}, configPath: config }))).toMatch(expected);
+    }
+  });
+
   it('names an unknown key, where it is and the key meant, and never shows a value (a misspelt secret key)', () => {
     const file = tempFile('typo.json', JSON.stringify({ port: 9000, api_kyes: ['sk-live-abc'] }));
     const message = configError(() => loadServerConfig({ env: {}, configPath: file }));

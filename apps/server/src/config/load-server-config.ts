@@ -158,6 +158,70 @@ function describeValue(value: unknown, path: readonly PropertyKey[]): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** The little of a zod schema's definition that {@link objectKeysAt} walks. */
+interface SchemaDefinition {
+  type: string;
+  innerType?: SchemaNode;
+  in?: SchemaNode;
+  shape?: Record<string, SchemaNode>;
+  element?: SchemaNode;
+  options?: SchemaNode[];
+  discriminator?: string;
+}
+interface SchemaNode {
+  _zod: { def: SchemaDefinition };
+  safeParse(value: unknown): { success: boolean };
+}
+
+/** The schema itself, without the wrappers (optional, default...) around it; a union's member for `value`. */
+function unwrap(schema: SchemaNode, value: unknown): SchemaNode | undefined {
+  let current = schema;
+  for (;;) {
+    const def = current._zod.def;
+    if (def.innerType !== undefined) current = def.innerType;
+    else if (def.type === 'pipe' && def.in !== undefined) current = def.in;
+    else if (def.type === 'union' && def.options !== undefined) {
+      // The member whose discriminator (`type`) accepts the value's, else the first object member.
+      const discriminator = def.discriminator;
+      const objects = def.options
+        .map((option) => unwrap(option, value))
+        .filter((option): option is SchemaNode => option?._zod.def.type === 'object');
+      const given =
+        discriminator !== undefined && value !== null && typeof value === 'object'
+          ? (value as Record<string, unknown>)[discriminator]
+          : undefined;
+      const chosen =
+        discriminator === undefined
+          ? objects[0]
+          : objects.find((option) => option._zod.def.shape?.[discriminator]?.safeParse(given).success);
+      if (chosen === undefined) return undefined;
+      current = chosen;
+    } else return current;
+  }
+}
+
+/** The keys the object schema at `path` of `input` allows, for suggesting the one a misspelt key meant. */
+function objectKeysAt(schema: SchemaNode, input: unknown, path: readonly PropertyKey[]): string[] {
+  let current: SchemaNode | undefined = unwrap(schema, input);
+  let value = input;
+  for (const segment of path) {
+    value =
+      value !== null && typeof value === 'object'
+        ? (value as Record<PropertyKey, unknown>)[segment]
+        : undefined;
+    const def: SchemaDefinition | undefined = current?._zod.def;
+    const next = def?.type === 'array' ? def.element : def?.shape?.[String(segment)];
+    current = next === undefined ? undefined : unwrap(next, value);
+  }
+  const shape = current?._zod.def.type === 'object' ? current._zod.def.shape : undefined;
+  return shape === undefined ? [] : Object.keys(shape);
+}
+
+/** The key an unknown one probably meant: a near spelling, or the same name with a unit (`timeout_ms`). */
+function suggestKey(unknownKey: string, keys: readonly string[]): string | undefined {
+  return suggestField(unknownKey, keys) ?? keys.find((key) => key.startsWith(`${unknownKey}_`));
+}
+
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let value = input;
   for (const segment of path) {
@@ -210,7 +274,11 @@ export function loadServerConfig(options: LoadServerConfigOptions): ServerConfig
 
   const parsed = ServerConfig.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    // An unknown key first: a misspelt key (`base_url`) also leaves the key it meant missing, and the
+    // spelling is the mistake to name.
+    const issue =
+      parsed.error.issues.find((candidate) => candidate.code === 'unrecognized_keys') ??
+      parsed.error.issues[0]!;
     const [top, ...rest] = issue.path;
     const key = String(top ?? '');
     const source = origin.get(key) ?? key;
@@ -225,8 +293,8 @@ export function loadServerConfig(options: LoadServerConfigOptions): ServerConfig
       const label = issue.path.length === 0 ? (configPath ?? 'the configuration') : where;
       const names = issue.keys.map((name) => `"${name}"`).join(', ');
       const suggestion =
-        issue.path.length === 0 && issue.keys.length === 1
-          ? suggestField(issue.keys[0]!, Object.keys(ServerConfig.shape))
+        issue.keys.length === 1
+          ? suggestKey(issue.keys[0]!, objectKeysAt(ServerConfig as unknown as SchemaNode, raw, issue.path))
           : undefined;
       throw new ConfigError(
         `Invalid configuration: ${label}: unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${names}${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}.`,
