@@ -80,6 +80,23 @@ describe('RerankRequest', () => {
     expect(errorOf({ ...valid, top_k: 2 }).body.error.message).toContain("Did you mean 'top_n'?");
   });
 
+  it('never echoes a huge unknown field name unbounded, at the top level or in a document', () => {
+    const key = 'k'.repeat(200_000);
+    for (const [body, prefix] of [
+      [{ ...valid, [key]: 1 }, ''],
+      [{ ...valid, documents: ['a', { text: 'b', [key]: 1 }] }, 'documents[1].'],
+    ] as const) {
+      const { error } = errorOf(body).body;
+      expect(error.code).toBe('unknown_field');
+      expect(JSON.stringify(error).length).toBeLessThan(1000);
+      expect(error.param?.startsWith(`${prefix}kkkk`)).toBe(true);
+      expect(error.param?.endsWith('…')).toBe(true);
+      expect(error.message).toContain('…');
+    }
+    // Names of an ordinary length are echoed whole.
+    expect(errorOf({ ...valid, ['x'.repeat(64)]: 1 }).body.error.param).toBe('x'.repeat(64));
+  });
+
   it('says the body must be an object when it is not', () => {
     for (const body of [null, 3, 'text', [valid]]) {
       expect(errorOf(body).body.error).toMatchObject({ code: 'invalid_body' });

@@ -74,6 +74,22 @@ function innermostIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   return innermostIssue({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue);
 }
 
+/** The most characters of an unknown field's name that an error echoes; longer names are cut with `…`. */
+export const MAX_ECHOED_FIELD_NAME_LENGTH = 64;
+
+/**
+ * An unknown field's name as an error echoes it: whole up to {@link MAX_ECHOED_FIELD_NAME_LENGTH}
+ * characters, else cut there (never inside a surrogate pair) and ended with `…`, so that a body with a
+ * huge key does not get it back twice in the error answer.
+ */
+function echoedFieldName(name: string): string {
+  if (name.length <= MAX_ECHOED_FIELD_NAME_LENGTH) return name;
+  let end = MAX_ECHOED_FIELD_NAME_LENGTH;
+  const last = name.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${name.slice(0, end)}…`;
+}
+
 function describeIssue(
   issue: z.core.$ZodIssue,
   allowedFields: readonly string[],
@@ -81,7 +97,7 @@ function describeIssue(
 ): ErrorDescription {
   if (issue.code === 'unrecognized_keys') {
     const field = issue.keys[0] ?? '';
-    const param = formatJsonPath([...issue.path, field]);
+    const param = formatJsonPath([...issue.path, echoedFieldName(field)]);
     if (issue.path.length > 0) {
       return {
         type: 'invalid_request_error',
@@ -95,7 +111,7 @@ function describeIssue(
     return {
       type: 'invalid_request_error',
       code: 'unknown_field',
-      message: `Unknown field '${field}'.${hint} Allowed fields: ${allowedFields.join(', ')}.`,
+      message: `Unknown field '${param}'.${hint} Allowed fields: ${allowedFields.join(', ')}.`,
       param,
     };
   }
