@@ -60,7 +60,8 @@ export const RerankRequest = z
         error: (issue) => (isProvided(issue.input) ? 'query must be a string' : 'query is required'),
       })
       .max(MAX_QUERY_LENGTH, { error: `query may have at most ${MAX_QUERY_LENGTH} characters` })
-      .refine((query) => query.trim().length > 0, { error: 'query must not be empty or only white space' })
+      // A pattern rather than a refinement, so that the spec says it too (`pattern: \S`, as String#trim's white space).
+      .regex(/\S/, { error: 'query must not be empty or only white space' })
       .meta({
         description: `The query to rank the documents against; not empty, at most ${MAX_QUERY_LENGTH} characters.`,
         examples: ['best API gateway for Qwen models'],

@@ -1,0 +1,101 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { createOpenApiDocument } from './openapi-document.js';
+
+// Ajv comes with @apidevtools/swagger-parser (a dev dependency); its 2020-12 build reads OpenAPI 3.1 schemas.
+const requireFromSwaggerParser = createRequire(
+  createRequire(import.meta.url).resolve('@apidevtools/swagger-parser'),
+);
+type Validate = ((data: unknown) => boolean) & { errors?: unknown };
+type AjvInstance = {
+  addSchema(schema: object, key: string): void;
+  compile(schema: object): Validate;
+};
+const Ajv2020 = (
+  requireFromSwaggerParser('ajv/dist/2020') as { default: new (options: object) => AjvInstance }
+).default;
+
+/** An example in the spec and the JSON pointer of the schema it must satisfy. */
+interface SpecExample {
+  /** Where the example is, for the failure message. */
+  at: string;
+  /** The JSON pointer of its schema. */
+  schema: string;
+  /** The example. */
+  value: unknown;
+}
+
+const escapePointer = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
+const NOT_SCHEMAS = new Set(['examples', 'example', 'enum', 'const', 'default', 'required', 'x-codeSamples']);
+
+/** Every `examples` entry of every schema and every media type `example`, with the schema it belongs to. */
+function collectExamples(node: unknown, pointer: string, inSchema: boolean, found: SpecExample[]): void {
+  if (node === null || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const [index, item] of node.entries()) collectExamples(item, `${pointer}/${index}`, inSchema, found);
+    return;
+  }
+  const record = node as Record<string, unknown>;
+  if (inSchema && Array.isArray(record.examples)) {
+    for (const [index, value] of record.examples.entries()) {
+      found.push({ at: `${pointer}/examples/${index}`, schema: pointer, value });
+    }
+  }
+  if ('schema' in record && 'example' in record) {
+    found.push({ at: `${pointer}/example`, schema: `${pointer}/schema`, value: record.example });
+  }
+  for (const [key, child] of Object.entries(record)) {
+    if (NOT_SCHEMAS.has(key)) continue;
+    const childPointer = `${pointer}/${escapePointer(key)}`;
+    const childInSchema = inSchema || key === 'schema' || pointer === '#/components/schemas';
+    collectExamples(child, childPointer, childInSchema, found);
+  }
+}
+
+function specValidator() {
+  const document = structuredClone(createOpenApiDocument()) as unknown as Record<string, unknown>;
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  ajv.addSchema({ ...document, $id: 'openapi' }, 'openapi');
+  return {
+    document,
+    validate(schemaPointer: string, value: unknown) {
+      const validate = ajv.compile({ $ref: `openapi${schemaPointer}` });
+      return validate(value) ? undefined : validate.errors;
+    },
+  };
+}
+
+describe('OpenAPI spec examples', () => {
+  it('every example validates against its own schema', () => {
+    const { document, validate } = specValidator();
+    const examples: SpecExample[] = [];
+    collectExamples(document, '#', false, examples);
+    // The request, response, error and model examples, and every error status's example body.
+    expect(examples.length).toBeGreaterThan(30);
+    for (const example of examples) {
+      expect(
+        validate(example.schema, example.value),
+        `${example.at} against ${example.schema}`,
+      ).toBeUndefined();
+    }
+  });
+
+  it("the cURL sample's body validates against RerankRequest", () => {
+    const { document, validate } = specValidator();
+    const operation = (document.paths as Record<string, Record<string, Record<string, unknown>>>)[
+      '/v1/rerank'
+    ]!.post!;
+    const samples = operation['x-codeSamples'] as { label: string; source: string }[];
+    const curl = samples.find((sample) => sample.label === 'cURL')!.source;
+    const body = JSON.parse(/-d '(.*)'$/s.exec(curl)![1]!);
+    expect(validate('#/components/schemas/RerankRequest', body)).toBeUndefined();
+  });
+
+  it('rejects what the server rejects: an empty or blank query', () => {
+    const { validate } = specValidator();
+    const base = { model: 'qwen3-rerank', documents: ['a'] };
+    expect(validate('#/components/schemas/RerankRequest', { ...base, query: 'q' })).toBeUndefined();
+    expect(validate('#/components/schemas/RerankRequest', { ...base, query: '' })).toBeDefined();
+    expect(validate('#/components/schemas/RerankRequest', { ...base, query: ' \n\t\u00a0' })).toBeDefined();
+  });
+});
