@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -243,13 +243,43 @@ describe('sealink-rerank-server CLI', () => {
         JSON.stringify([{ id: 'from-init-cwd', backend: { type: 'bm25' } }]),
       );
       // pnpm runs the script inside apps/server (the spawn's cwd) and sets INIT_CWD to the caller's folder.
-      await using cli = await startCli({ INIT_CWD: folder }, ['--', '--config', './sealink.json']);
+      await using cli = await startCli({ INIT_CWD: folder, npm_package_name: '@sealink/rerank-server-app' }, [
+        '--',
+        '--config',
+        './sealink.json',
+      ]);
       const models = (await (await fetch(`${cli.url}/v1/models`)).json()) as { data: { id: string }[] };
       expect(models.data.map((model) => model.id)).toEqual(['from-init-cwd']);
       cli.child.kill('SIGTERM');
       expect((await cli.exit).code).toBe(0);
     } finally {
       await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('reads relative paths from its working directory when not run by its own package script', async () => {
+    const initCwd = await mkdtemp(join(tmpdir(), 'sealink-cli-'));
+    const elsewhere = await mkdtemp(join(tmpdir(), 'sealink-cli-'));
+    try {
+      await writeFile(
+        join(elsewhere, 'models.json'),
+        JSON.stringify([{ id: 'from-cwd', backend: { type: 'bm25' } }]),
+      );
+      await writeFile(
+        join(initCwd, 'models.json'),
+        JSON.stringify([{ id: 'from-init-cwd', backend: { type: 'bm25' } }]),
+      );
+      // Another package's script (INIT_CWD is its folder) starting the CLI in apps/server (the spawn's cwd).
+      await using cli = await startCli({
+        INIT_CWD: initCwd,
+        npm_package_name: 'some-other-package',
+        SEALINK_MODELS_FILE: relative(APP_DIRECTORY, join(elsewhere, 'models.json')),
+      });
+      const models = (await (await fetch(`${cli.url}/v1/models`)).json()) as { data: { id: string }[] };
+      expect(models.data.map((model) => model.id)).toEqual(['from-cwd']);
+    } finally {
+      await rm(initCwd, { recursive: true, force: true });
+      await rm(elsewhere, { recursive: true, force: true });
     }
   });
 

@@ -52,10 +52,12 @@ try {
 let server: ReturnType<typeof createServerFromConfig>;
 try {
   // Relative paths (--config, SEALINK_CONFIG, SEALINK_MODELS_FILE) are read from the folder the operator
-  // started in: pnpm runs `pnpm start` inside apps/server and passes that folder as INIT_CWD.
-  server = createServerFromConfig(
-    loadServerConfig({ env: process.env, configPath, cwd: process.env.INIT_CWD ?? process.cwd() }),
-  );
+  // started in: pnpm runs `pnpm start` inside apps/server and passes that folder as INIT_CWD. Run any
+  // other way (node dist/cli.mjs, perhaps from another package's script), the working directory.
+  const startedByPackageScript =
+    process.env.npm_package_name === '@sealink/rerank-server-app' && process.env.INIT_CWD !== undefined;
+  const cwd = startedByPackageScript ? process.env.INIT_CWD : process.cwd();
+  server = createServerFromConfig(loadServerConfig({ env: process.env, configPath, cwd }));
 } catch (error) {
   if (error instanceof ConfigError) fail(error.message, 2);
   // The registry and the upstreams check what the configuration schema cannot (an unset key variable, a
