@@ -31,7 +31,7 @@ const exampleDetails: Record<ErrorType, Omit<ErrorResponse['error'], 'type' | 'r
   },
   unsupported_media_type: {
     code: 'unsupported_media_type',
-    message: "Content-Type 'text/plain' is not supported; send the body as application/json.",
+    message: "The body was sent with Content-Type 'text/plain'; send it as application/json.",
   },
   rate_limit_error: { code: 'rate_limited', message: 'Too many requests; retry after 2 seconds.' },
   internal_error: { code: 'internal_error', message: 'An unexpected error happened; it has been logged.' },

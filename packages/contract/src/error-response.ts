@@ -42,7 +42,8 @@ export const ErrorResponse = z
         error: {
           type: 'invalid_request_error',
           code: 'unknown_field',
-          message: "Unknown field 'top_k'. Did you mean 'top_n'?",
+          message:
+            "Unknown field 'top_k'. Did you mean 'top_n'? Allowed fields: model, query, documents, top_n, return_documents, instruction, max_tokens_per_doc.",
           param: 'top_k',
           request_id: 'req_4f9c2a7e1b3d5f60',
         },
