@@ -286,6 +286,13 @@ describe('createRerankApp in process', () => {
       script: (call) => ({ scores: call.documents.map(() => 1.5), usage: { tokens: 1 }, warnings: [] }),
     });
     await expectError(await rerank(makeApp({}, outOfRange).app, VALID), 500, 'internal_error');
+    // A token count that is NaN, infinite or negative would answer `usage.total_tokens` null or -1.
+    for (const tokens of [Number.NaN, Number.POSITIVE_INFINITY, -1]) {
+      const badTokens = new ScriptedBackend({
+        script: (call) => ({ scores: call.documents.map(() => 0.5), usage: { tokens }, warnings: [] }),
+      });
+      await expectError(await rerank(makeApp({}, badTokens).app, VALID), 500, 'internal_error');
+    }
   });
 
   it('answers 504 at the deadline and aborts the backend call', async () => {

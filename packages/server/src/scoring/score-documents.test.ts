@@ -80,3 +80,44 @@ describe('scoreDocuments', () => {
     }
   });
 });
+
+describe('scoreDocuments and the token count of a backend', () => {
+  it('refuses a token count that is not a finite non-negative number, whole or split, which would answer total_tokens null or -1', async () => {
+    const abort = scoringAbortFromSignal(new AbortController().signal);
+    for (const tokens of [Number.NaN, -1, Number.POSITIVE_INFINITY, undefined, '3']) {
+      for (const maxDocumentsPerCall of [10, 1]) {
+        const backend = new ScriptedBackend({
+          limits: { maxDocumentsPerCall },
+          script: (call) => ({
+            scores: call.documents.map(() => 0.5),
+            usage: { tokens: tokens as number },
+            warnings: [],
+          }),
+        });
+        await expect(
+          scoreDocuments(modelWith(backend), { query: 'q', documents: ['a', 'b'], abort }),
+        ).rejects.toThrow(BackendContractError);
+      }
+    }
+  });
+
+  it('accepts zero tokens, rounds a fractional count up, and sums the tokens of split calls', async () => {
+    const abort = scoringAbortFromSignal(new AbortController().signal);
+    const backend = new ScriptedBackend({
+      limits: { maxDocumentsPerCall: 1 },
+      script: (call) => ({ scores: call.documents.map(() => 0.5), usage: { tokens: 3 }, warnings: [] }),
+    });
+    const split = await scoreDocuments(modelWith(backend), { query: 'q', documents: ['a', 'b'], abort });
+    expect(split.tokens).toBe(6);
+    const none = new ScriptedBackend({
+      script: (call) => ({ scores: call.documents.map(() => 0.5), usage: { tokens: 0 }, warnings: [] }),
+    });
+    expect((await scoreDocuments(modelWith(none), { query: 'q', documents: ['a'], abort })).tokens).toBe(0);
+    const fractional = new ScriptedBackend({
+      limits: { maxDocumentsPerCall: 1 },
+      script: (call) => ({ scores: call.documents.map(() => 0.5), usage: { tokens: 1.5 }, warnings: [] }),
+    });
+    const rounded = await scoreDocuments(modelWith(fractional), { query: 'q', documents: ['a', 'b'], abort });
+    expect(rounded.tokens).toBe(4);
+  });
+});

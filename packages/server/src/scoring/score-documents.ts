@@ -76,8 +76,18 @@ export class BackendContractError extends Error {
   }
 }
 
-/** Throws {@link BackendContractError} unless a backend gave one score in [0, 1] for each of `documents` documents. */
-function checkResult(backend: ScoringBackendV1, result: ScoringResultV1, documents: number): void {
+/**
+ * Throws {@link BackendContractError} unless a backend gave one score in [0, 1] for each of `documents`
+ * documents and a token count that is a finite non-negative number (the answer's `usage.total_tokens`,
+ * which `NaN` or `Infinity` would turn into `null`). Returns the token count as an integer, rounded up.
+ */
+function checkResult(backend: ScoringBackendV1, result: ScoringResultV1, documents: number): number {
+  const { tokens } = result.usage;
+  if (!(typeof tokens === 'number' && tokens >= 0 && tokens <= Number.MAX_SAFE_INTEGER)) {
+    throw new BackendContractError(
+      `backend ${backend.provider} counted ${String(tokens)} tokens, not a non-negative number`,
+    );
+  }
   if (result.scores.length !== documents) {
     throw new BackendContractError(
       `backend ${backend.provider} returned ${result.scores.length} scores for ${documents} documents`,
@@ -92,6 +102,7 @@ function checkResult(backend: ScoringBackendV1, result: ScoringResultV1, documen
       );
     }
   }
+  return Number.isInteger(tokens) ? tokens : Math.ceil(tokens);
 }
 
 /**
@@ -143,7 +154,8 @@ function scoringCall(
  * takes per call is split into calls of at most `maxDocumentsPerCall`, run up to the model's
  * `maxConcurrentCalls` at a time, and merged back by index (scores are pointwise, so splitting does not
  * change them). Rejects with the abort reason as soon as the signal aborts, and with a
- * {@link BackendContractError} when the backend returns a wrong count or a score outside [0, 1].
+ * {@link BackendContractError} when the backend returns a wrong count, a score outside [0, 1] or a token
+ * count that is not a finite non-negative number (a fractional count is rounded up).
  */
 export function scoreDocuments(model: RegisteredModel, input: ScoreDocumentsInput): Promise<ScoredDocuments> {
   const total = input.documents.length;
@@ -166,10 +178,10 @@ function scoreInOneCall(model: RegisteredModel, input: ScoreDocumentsInput): Pro
     return Promise.reject(error);
   }
   return abort.race(work).then((result): ScoredDocuments => {
-    checkResult(backend, result, input.documents.length);
+    const tokens = checkResult(backend, result, input.documents.length);
     return {
       scores: result.scores,
-      tokens: result.usage.tokens,
+      tokens,
       warnings: result.warnings.length === 0 ? [] : [...result.warnings],
     };
   });
@@ -190,9 +202,9 @@ async function scoreInSlices(
   const scoreSlice = async (start: number, signalSource: { readonly signal: AbortSignal }): Promise<void> => {
     const documents = input.documents.slice(start, start + perCall);
     const result = await abort.race(backend.doScore(scoringCall(model, input, documents, signalSource)));
-    checkResult(backend, result, documents.length);
+    const callTokens = checkResult(backend, result, documents.length);
     scores.set(result.scores, start);
-    tokens += result.usage.tokens;
+    tokens += callTokens;
     for (const warning of result.warnings) warnings.push(warning);
   };
 
