@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildRerankResponse } from '../build-rerank-response.js';
+import { MAX_DOCUMENT_LENGTH, MAX_DOCUMENTS } from '../limits.js';
 import type { NormalizedRerankRequest } from '../normalize-rerank-request.js';
 import { rerankRoute } from '../routes.js';
+import { DIALECT_NAMES } from './dialect-name.js';
+import { DIALECTS } from './dialects.js';
 import { dialectRerankCodec, NATIVE_RERANK_CODEC } from './rerank-route-codec.js';
 import { logit } from './score-mapping.js';
 
@@ -70,5 +73,54 @@ describe('dialectRerankCodec', () => {
     if (decoded.success) return;
     expect(decoded.error.status).toBe(400);
     expect(decoded.error.body.error).toMatchObject({ type: 'invalid_request_error', param: 'texts' });
+  });
+
+  it('names the field of the request as sent when the contract’s limits refuse it (TEI says texts)', () => {
+    const codec = dialectRerankCodec('/rerank', 'tei', 'default-model');
+    const cases = [
+      [{ query: 'q', texts: ['a', 'x'.repeat(MAX_DOCUMENT_LENGTH + 1)] }, 'texts[1]'],
+      [{ query: 'q', texts: Array.from({ length: MAX_DOCUMENTS + 1 }, () => 'd') }, 'texts'],
+      [{ query: ' ', texts: ['a'] }, 'query'],
+    ] as const;
+    for (const [body, param] of cases) {
+      const decoded = codec.decode(body, 'req_6');
+      if (decoded.success) throw new Error(`expected ${param} to be refused`);
+      expect(decoded.error.status).toBe(400);
+      expect(decoded.error.body.error.param).toBe(param);
+      expect(decoded.error.body.error.message).toContain(`'${param}'`);
+      expect(decoded.error.body.error.message).not.toContain('documents');
+    }
+    // Cohere v2's fields are the contract's own.
+    const cohere = dialectRerankCodec('/v2/rerank', 'cohere-v2', 'default-model').decode(
+      { model: 'm', query: 'q', documents: ['x'.repeat(MAX_DOCUMENT_LENGTH + 1)] },
+      'req_7',
+    );
+    expect(cohere.success || cohere.error.body.error.param).toBe('documents[0]');
+  });
+
+  it.each(DIALECT_NAMES)('names, for %s, a path of the request as sent', (name) => {
+    const codec = dialectRerankCodec('/rerank', name, 'default-model');
+    const tooLong = 'x'.repeat(MAX_DOCUMENT_LENGTH + 1);
+    const base: NormalizedRerankRequest = {
+      model: 'm',
+      query: 'q',
+      documents: ['a', tooLong],
+      topN: 2,
+      returnDocuments: true,
+    };
+    for (const [canonical, refused] of [
+      [base, tooLong],
+      [{ ...base, query: ' \n', documents: ['a', 'b'] }, ' \n'],
+    ] as [NormalizedRerankRequest, string][]) {
+      const wire = JSON.parse(JSON.stringify(DIALECTS[name].dialect.toRequest(canonical)));
+      const decoded = codec.decode(wire, 'req_8');
+      if (decoded.success) throw new Error('expected the request to be refused');
+      const param = decoded.error.body.error.param ?? '';
+      let value: unknown = wire;
+      for (const segment of param.match(/[^.[\]]+/g) ?? []) {
+        value = (value as Record<string, unknown>)[/^\d+$/.test(segment) ? Number(segment) : segment];
+      }
+      expect(value, param).toBe(refused);
+    }
   });
 });

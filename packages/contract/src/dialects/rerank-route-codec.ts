@@ -53,6 +53,39 @@ function toContractBody(request: NormalizedRerankRequest): Record<string, unknow
 }
 
 /**
+ * The contract fields that a dialect's request carries under another name, with the JSON path there, so
+ * that an error found by the contract's checks names the field the client sent (TEI's `texts[3]`, not
+ * `documents[3]`). Fields missing here have the same name in the dialect.
+ */
+const DIALECT_FIELD_PATHS: Partial<Record<DialectName, Readonly<Record<string, string>>>> = {
+  voyage: { top_n: 'top_k' },
+  dashscope: {
+    query: 'input.query',
+    documents: 'input.documents',
+    top_n: 'parameters.top_n',
+    return_documents: 'parameters.return_documents',
+    instruction: 'parameters.instruct',
+  },
+  'dashscope-compatible': { instruction: 'instruct' },
+  tei: { documents: 'texts', return_documents: 'return_text' },
+  'vllm-score': { query: 'text_1', documents: 'text_2' },
+};
+
+/** A contract error answer about a dialect's request, with its field named as the dialect names it. */
+function inDialectTerms(answer: ErrorAnswer, name: DialectName): ErrorAnswer {
+  const { param } = answer.body.error;
+  const field = param === undefined ? undefined : /^[a-z_]+/.exec(param)?.[0];
+  const wire = field === undefined ? undefined : DIALECT_FIELD_PATHS[name]?.[field];
+  if (param === undefined || field === undefined || wire === undefined) return answer;
+  const error = {
+    ...answer.body.error,
+    message: answer.body.error.message.replace(new RegExp(`\\b${field}\\b`, 'g'), wire),
+    param: wire + param.slice(field.length),
+  };
+  return { status: answer.status, body: { error } };
+}
+
+/**
  * A compatibility route in a provider's shape (for example Cohere v2's `POST /v2/rerank` or TEI's
  * `POST /rerank`), served by the same registry: the body is checked against the dialect's schema,
  * turned into the contract's request and checked against the contract's limits, and the contract's
@@ -70,7 +103,7 @@ export function dialectRerankCodec(path: string, name: DialectName, defaultModel
       }
       const canonical = dialect.fromRequest(parsed.data, { defaultModel });
       const validation = validateRerankRequest(toContractBody(canonical), requestId);
-      if (!validation.success) return validation;
+      if (!validation.success) return { success: false, error: inDialectTerms(validation.error, name) };
       // TEI's raw_scores asks for logits; every other field of the answer follows the request.
       const rawScores = (body as { raw_scores?: unknown }).raw_scores === true;
       const mapping = rawScores ? DIALECTS[name].rawScoreMapping : undefined;
