@@ -10,6 +10,7 @@ import { createRerankApp } from './create-rerank-app.js';
 import { ModelRegistry } from './registry/model-registry.js';
 import { serveRerankApp } from './serve/serve-rerank-app.js';
 import { captureLogger } from './testing/capture-logger.js';
+import { ScriptedBackend } from './testing/scripted-backend.js';
 import { UpstreamBackend } from './upstream/upstream-backend.js';
 
 const API_KEY = 'sk-compatibility-test';
@@ -133,6 +134,38 @@ describe('compatibility routes', () => {
     const missing = await server.post('/rerank', { query: 'q' });
     expect(missing.status).toBe(400);
     expect(missing.json).toMatchObject({ error: { type: 'invalid_request_error', param: 'texts' } });
+  });
+
+  it('names TEI’s texts, not documents, when a request has more texts than the model takes', async () => {
+    const registry = new ModelRegistry([{ id: 'small', backend: new ScriptedBackend(), maxDocuments: 2 }]);
+    const app = createRerankApp({
+      registry,
+      auth: { disabled: true },
+      logger: captureLogger('fatal').logger,
+    });
+    await using server = await serveRerankApp(app);
+    const cases = [
+      ['/rerank', { query: 'q', texts: ['a', 'b', 'c'] }, 'texts'],
+      ['/v2/rerank', { model: 'small', query: 'q', documents: ['a', 'b', 'c'] }, 'documents'],
+      ['/v1/rerank', { model: 'small', query: 'q', documents: ['a', 'b', 'c'] }, 'documents'],
+    ] as const;
+    for (const [path, body, param] of cases) {
+      const init = {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      };
+      // Over the socket (the node:http fast path) and in process (Hono), alike.
+      const overSocket = await request(`${server.url}${path}`, init);
+      const inProcess = await app.request(path, init);
+      for (const [status, answer] of [
+        [overSocket.statusCode, await overSocket.body.json()],
+        [inProcess.status, await inProcess.json()],
+      ] as const) {
+        expect(status).toBe(400);
+        expect(ErrorResponse.parse(answer).error).toMatchObject({ code: 'too_many_documents', param });
+      }
+    }
   });
 
   it('answers another method on a compatibility route with 405 and Allow: POST', async () => {

@@ -502,11 +502,16 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   let openApiText: string | undefined;
   const modelList: ModelList = { object: 'list', data: [...registry.list()] };
 
-  /** Handles a rerank request on one route: the route's codec reads the request and writes the answer in its shape. */
+  /**
+   * Handles a rerank request on one route: the route's codec reads the request and writes the answer in its
+   * shape; `documentsField` is the name of the documents in that shape (TEI's `texts`), for the `param`
+   * of the per-model document limit's 400.
+   */
   const handleRerank = async (
     input: RequestInput,
     record: RequestRecord,
     codec: RerankRouteCodec,
+    documentsField: string,
   ): Promise<PlainAnswer> => {
     const { requestId } = record;
     if (!isAuthorized(input)) return errorResponse(record, authenticationError(requestId));
@@ -550,9 +555,17 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       }
       record.model = model.id;
       if (request.documents.length > model.maxDocuments) {
+        const tooMany = tooManyDocumentsError(
+          model.id,
+          model.maxDocuments,
+          request.documents.length,
+          requestId,
+        );
         return errorResponse(
           record,
-          tooManyDocumentsError(model.id, model.maxDocuments, request.documents.length, requestId),
+          documentsField === 'documents'
+            ? tooMany
+            : { status: tooMany.status, body: { error: { ...tooMany.body.error, param: documentsField } } },
         );
       }
       if (!registry.isModelReady(model.id)) {
@@ -669,26 +682,30 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   // their base URL. Each is served by Hono, and straight from `node:http` by `serveRerankApp`.
   const defaultModel = options.defaultModel ?? registry.ids()[0] ?? '';
   const rerankRoutes = [
-    { route: PUBLIC_API_ROUTES.rerank, codec: NATIVE_RERANK_CODEC },
+    { route: PUBLIC_API_ROUTES.rerank, codec: NATIVE_RERANK_CODEC, documentsField: 'documents' },
     ...(
       [
-        [COMPATIBILITY_ROUTES.cohereRerank, 'cohere-v2'],
-        [COMPATIBILITY_ROUTES.teiRerank, 'tei'],
+        [COMPATIBILITY_ROUTES.cohereRerank, 'cohere-v2', 'documents'],
+        [COMPATIBILITY_ROUTES.teiRerank, 'tei', 'texts'],
       ] as const
-    ).map(([route, dialect]) => ({ route, codec: dialectRerankCodec(route.path, dialect, defaultModel) })),
+    ).map(([route, dialect, documentsField]) => ({
+      route,
+      codec: dialectRerankCodec(route.path, dialect, defaultModel),
+      documentsField,
+    })),
   ];
   const nodeRoutes = new Map<string, (incoming: IncomingMessage, outgoing: ServerResponse) => void>();
-  for (const { route, codec } of rerankRoutes) {
+  for (const { route, codec, documentsField } of rerankRoutes) {
     app.post(
       route.honoPath,
-      recorded(route.path, (_c, record, input) => handleRerank(input, record, codec)),
+      recorded(route.path, (_c, record, input) => handleRerank(input, record, codec, documentsField)),
     );
     nodeRoutes.set(route.path, (incoming, outgoing) => {
       const input = nodeRequestInput(incoming, outgoing);
       const written = runRecorded(
         route.path,
         input,
-        (record) => handleRerank(input, record, codec),
+        (record) => handleRerank(input, record, codec, documentsField),
         (answer) => writeAnswer(incoming, outgoing, answer),
       );
       if (written instanceof Promise) {
