@@ -146,6 +146,17 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
     param: 'top_k',
   },
   {
+    name: 'unknown field with a huge name (echoed cut at 64 characters)',
+    method: 'POST',
+    path: '/v1/rerank',
+    headers: json,
+    body: body({ ...valid, ['k'.repeat(100_000)]: 1 }),
+    status: 400,
+    type: 'invalid_request_error',
+    code: 'unknown_field',
+    param: `${'k'.repeat(64)}…`,
+  },
+  {
     name: 'missing query',
     method: 'POST',
     path: '/v1/rerank',
