@@ -92,6 +92,8 @@ export class SeaLink {
   readonly #defaultHeaders: HeaderOverrides | undefined;
   readonly #logger: SeaLinkLogger | undefined;
   readonly #maxDocumentsByModel = new Map<string, Promise<number>>();
+  /** The closing of the client's own pool, once `close()` was called: later calls wait for the same. */
+  #closed: Promise<void> | undefined;
 
   /**
    * @throws SeaLinkError when no API key is given or set in `SEALINK_API_KEY` (pass `apiKey: null` for a
@@ -162,9 +164,15 @@ export class SeaLink {
     );
   }
 
-  /** Closes the client's own connection pool; a `dispatcher` passed in the options stays open. */
-  async close(): Promise<void> {
-    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  /**
+   * Closes the client's own connection pool; a `dispatcher` passed in the options stays open. Calling it
+   * again (or disposing a client already closed) waits for the same closing and does not throw.
+   */
+  close(): Promise<void> {
+    if (!this.#ownsDispatcher) return Promise.resolve();
+    // undici rejects a second close of an Agent with ClientDestroyedError.
+    this.#closed ??= this.#dispatcher.close().then(() => undefined);
+    return this.#closed;
   }
 
   /** Closes the client, for `await using client = new SeaLink()`. */
