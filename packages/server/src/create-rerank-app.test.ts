@@ -260,6 +260,31 @@ describe('createRerankApp in process', () => {
     expect(error.message).toBe('No replica is up.');
   });
 
+  it('sends a ScoringError hint as whole seconds in Retry-After, and none for a hint that is not a number of seconds', async () => {
+    const cases: [number, string | null][] = [
+      [2.2, '3'],
+      [0, '0'],
+      [-4, '0'],
+      [Number.NaN, null],
+      [Number.POSITIVE_INFINITY, null],
+    ];
+    for (const [retryAfterSeconds, header] of cases) {
+      const backend = new ScriptedBackend({
+        script: () => {
+          throw new ScoringError({
+            type: 'overloaded_error',
+            code: 'busy',
+            message: 'Busy.',
+            retryAfterSeconds,
+          });
+        },
+      });
+      const response = await rerank(makeApp({}, backend).app, VALID);
+      expect(response.headers.get('retry-after'), String(retryAfterSeconds)).toBe(header);
+      await expectError(response, 503, 'overloaded_error', 'busy');
+    }
+  });
+
   it('answers 500 internal_error for an unexpected backend failure, logs the stack, leaks nothing', async () => {
     const backend = new ScriptedBackend({
       script: () => {

@@ -660,10 +660,12 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
         if (error.type === 'internal_error' || error.type === 'upstream_error') {
           logger.warn({ request_id: requestId, model: record.model, err: error }, 'backend failed');
         }
+        // Retry-After takes whole seconds, never negative; a hint that is not a number of seconds is left out.
+        const hint = error.retryAfterSeconds;
         const headers: Record<string, string> =
-          error.retryAfterSeconds === undefined
+          hint === undefined || !Number.isFinite(hint)
             ? {}
-            : { 'retry-after': String(Math.ceil(error.retryAfterSeconds)) };
+            : { 'retry-after': String(Math.max(0, Math.ceil(hint))) };
         return errorResponse(
           record,
           createErrorResponse({ type: error.type, code: error.code, message: error.message }, requestId),
