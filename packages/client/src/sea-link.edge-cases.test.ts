@@ -263,6 +263,27 @@ describe('baseURL', () => {
       expect(server.requests.at(-1)?.url, baseURL).toBe(path);
     }
   });
+
+  it('is taken as the URL parser reads it: white space around it, an empty query or fragment', async () => {
+    await using server = await startScriptedServer((_request, response) =>
+      sendJson(response, 200, FIXED_RERANK_RESPONSE),
+    );
+    const cases = [
+      // A value pasted with a space or a line break, as from a config file (the environment is trimmed).
+      [`${server.url} `, `${server.url}/v1`],
+      [` ${server.url}/v1\n`, `${server.url}/v1`],
+      // An empty query or fragment: the URL has none, so nothing is refused, and the path stays the API's.
+      [`${server.url}?`, `${server.url}/v1`],
+      [`${server.url}/v1#`, `${server.url}/v1`],
+      [`${server.url}/v1/?`, `${server.url}/v1`],
+    ] as const;
+    for (const [baseURL, resolved] of cases) {
+      await using client = new SeaLink({ apiKey: null, baseURL });
+      expect(client.baseURL, JSON.stringify(baseURL)).toBe(resolved);
+      await client.rerank(EXAMPLE_REQUEST);
+      expect(server.requests.at(-1)?.url, JSON.stringify(baseURL)).toBe('/v1/rerank');
+    }
+  });
 });
 
 describe('request ids', () => {

@@ -422,9 +422,11 @@ function resolveBaseUrl(baseURL: string): string {
   if (url.username !== '' || url.password !== '') {
     throw new SeaLinkError('Invalid baseURL: credentials in the URL are not supported; use apiKey.');
   }
-  // A bare origin means the API at its version path: `/rerank` at the root is another API's route.
-  const trimmed = baseURL.replace(/\/+$/, '');
-  return url.pathname.replace(/\/+$/, '') === '' ? `${trimmed}${VERSION_PATH}` : trimmed;
+  // Built from the parsed URL, not the text: white space around it, or an empty `?` or `#` (which the
+  // parser drops), would otherwise end up in front of the paths. A bare origin means the API at its
+  // version path: `/rerank` at the root is another API's route.
+  const path = url.pathname.replace(/\/+$/, '');
+  return `${url.origin}${path === '' ? VERSION_PATH : path}`;
 }
 
 function checkTimeout(timeout: number): number {
