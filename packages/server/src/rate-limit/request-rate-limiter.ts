@@ -18,7 +18,8 @@ export interface RequestRateLimiterOptions {
   /**
    * How long a decision waits for Redis, in milliseconds, before it is made in memory instead; 250 by
    * default. A stalled Redis (paused, overloaded, or behind a network partition that keeps the connection
-   * open) then slows each request by at most this much rather than holding it until the connection dies.
+   * open) then slows a request by at most this much rather than holding it until the connection dies, and
+   * the requests after it count in memory at once until Redis answers again.
    */
   redisTimeoutMs?: number;
 }
@@ -44,6 +45,8 @@ export class RequestRateLimiter {
   readonly #memory: RateLimiterMemory;
   readonly #redis: RateLimiterRedis | undefined;
   readonly #redisTimeoutMs: number;
+  /** Redis calls that outlived the Redis timeout and have not settled yet: while any is left, Redis is skipped. */
+  #stalledRedisCalls = 0;
   readonly #limit: number;
 
   constructor(options: RequestRateLimiterOptions) {
@@ -93,26 +96,40 @@ export class RequestRateLimiter {
   /**
    * Counts in Redis, or in memory when Redis fails (down, not connected) or does not answer within the
    * Redis timeout. Rejects with a `RateLimiterRes` when the request is over the budget.
+   *
+   * While a Redis call that timed out is still unanswered (a stalled Redis), later requests count in memory
+   * at once: they neither wait the timeout each nor pile up commands in the client's queue, which a
+   * stalled connection would hold until it dies. The first answer from Redis lets them use it again.
    */
   #consumeShared(key: string): Promise<RateLimiterRes> {
+    if (this.#stalledRedisCalls > 0) return this.#memory.consume(key);
     const redis = this.#redis!;
     return new Promise<RateLimiterRes>((resolve, reject) => {
       let settled = false;
+      let stalled = false;
       const inMemory = () => {
         if (settled) return;
         settled = true;
         this.#memory.consume(key).then(resolve, reject);
       };
-      const timer = setTimeout(inMemory, this.#redisTimeoutMs);
+      const timer = setTimeout(() => {
+        stalled = true;
+        this.#stalledRedisCalls++;
+        inMemory();
+      }, this.#redisTimeoutMs);
+      const answered = () => {
+        clearTimeout(timer);
+        if (stalled) this.#stalledRedisCalls--;
+      };
       redis.consume(key).then(
         (result) => {
-          clearTimeout(timer);
+          answered();
           if (settled) return;
           settled = true;
           resolve(result);
         },
         (rejection: unknown) => {
-          clearTimeout(timer);
+          answered();
           if (rejection instanceof RateLimiterRes) {
             if (settled) return;
             settled = true;
