@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { BadRequestError } from './api-error.js';
 import { APIUserAbortError } from './api-user-abort-error.js';
 import { testClient } from './testing/disposable-client.js';
+import { sendJson, startScriptedServer } from './testing/start-scripted-server.js';
 
 const WORDS = [
   'rerank',
@@ -210,6 +211,39 @@ describe('rerankAll against the mock server', () => {
     const response = await kept;
     expect(checkRerankResponse(request, response)).toEqual([]);
     expect(mock.requests.filter((entry) => entry.method === 'GET')).toHaveLength(1);
+  });
+
+  it('runs more than ten chunks at once without a MaxListenersExceededWarning about its own signal', async () => {
+    // A server of its own that answers each chunk after 50 ms, so that all 16 chunk requests are in flight.
+    await using server = await startScriptedServer((request, response) => {
+      const body = JSON.parse(request.body) as { model: string; documents: string[]; top_n?: number };
+      const answer = buildRerankResponse({
+        model: body.model,
+        documents: body.documents,
+        scores: body.documents.map((document) => lexicalScore(QUERY, document)),
+        topN: body.top_n,
+        returnDocuments: false,
+        totalTokens: 1,
+      });
+      setTimeout(() => sendJson(response, 200, answer), 50);
+    });
+    await using client = testClient(server.url);
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    try {
+      const request = { model: 'qwen3-rerank', query: QUERY, documents: makeDocuments(64), top_n: 5 };
+      const response = await client.rerankAll(request, { chunkSize: 4, concurrency: 16 });
+      expect(checkRerankResponse(request, response)).toEqual([]);
+      expect(response.request_ids).toHaveLength(16);
+      // Warnings are emitted on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((warning) => `${warning.name}: ${warning.message}`)).toEqual([]);
   });
 
   it('rejects bad split options with a clear error', async () => {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { DEFAULT_MAX_BODY_BYTES, RerankRequest, type RerankResponse } from '@sealink/rerank-contract';
 import { APIError, createApiError } from './api-error.js';
 import type { RequestOptions } from './client-options.js';
@@ -80,6 +81,9 @@ export async function rerankAll(
   const chunkTopN =
     topN !== undefined && RerankRequest.shape.top_n.safeParse(topN).success ? topN : undefined;
   const controller = new AbortController();
+  // Every chunk in flight listens to this signal, one listener each: more than Node's default of 10 is
+  // expected with a higher concurrency, not a leak to warn about.
+  setMaxListeners(Math.max(concurrency, 10), controller.signal);
   const { signal } = requestOptions;
   const abortFromCaller = (): void => controller.abort(signal?.reason);
   // An already aborted signal fires no 'abort' event: pass it on at once, or every chunk would be sent.
