@@ -1,6 +1,7 @@
 import { Model, ModelList } from '@sealink/rerank-contract';
 import type { RequestOptions } from './client-options.js';
 import type { ResponseSchema } from './response-schema.js';
+import { SeaLinkError } from './sea-link-error.js';
 import type { WithRequestId } from './with-request-id.js';
 
 /** Sends a GET request and checks the answer; the client's request loop. */
@@ -31,7 +32,7 @@ export class Models {
    */
   retrieve(id: string, options?: RequestOptions): Promise<WithRequestId<Model>> {
     if (typeof id !== 'string' || id === '') {
-      return Promise.reject(new TypeError('models.retrieve needs a non-empty model id'));
+      return Promise.reject(new SeaLinkError('models.retrieve needs a non-empty model id'));
     }
     return this.#get(`/models/${encodeURIComponent(id)}`, Model, 'Model', options);
   }

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BadRequestError } from './api-error.js';
 import { APIUserAbortError } from './api-user-abort-error.js';
+import { SeaLinkError } from './sea-link-error.js';
 import { testClient } from './testing/disposable-client.js';
 import { sendJson, startScriptedServer } from './testing/start-scripted-server.js';
 
@@ -254,6 +255,25 @@ describe('rerankAll against the mock server', () => {
       /chunkSize must be a positive integer/,
     );
     await expect(client.rerankAll(request, { concurrency: 1.5 })).rejects.toThrow(/concurrency must be/);
+    expect(mock.requests).toHaveLength(0);
+  });
+
+  it('fails with a SeaLinkError for bad split options, documents that are not an array or an empty model id', async () => {
+    await using mock = await startMockServer();
+    await using client = testClient(mock.url);
+    const request = { model: 'qwen3-rerank', query: QUERY, documents: ['a'] };
+    const failures = [
+      client.rerankAll(request, { chunkSize: 0 }),
+      client.rerankAll(request, { concurrency: 1.5 }),
+      client.rerankAll(request, { maxChunkBytes: -1 }),
+      client.rerankAll({ ...request, documents: 'a' as unknown as string[] }),
+      client.models.retrieve(''),
+    ];
+    for (const failure of failures) {
+      const error = await failure.catch((caught: unknown) => caught);
+      expect(SeaLinkError.isInstance(error), String(error)).toBe(true);
+      expect(error).toBeInstanceOf(SeaLinkError);
+    }
     expect(mock.requests).toHaveLength(0);
   });
 

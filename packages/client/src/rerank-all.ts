@@ -3,6 +3,7 @@ import { DEFAULT_MAX_BODY_BYTES, RerankRequest, type RerankResponse } from '@sea
 import { APIError, createApiError } from './api-error.js';
 import type { RequestOptions } from './client-options.js';
 import { mergeRerankResponses, type RerankChunk } from './merge-rerank-responses.js';
+import { SeaLinkError } from './sea-link-error.js';
 import { splitDocuments } from './split-documents.js';
 import type { WithRequestId } from './with-request-id.js';
 
@@ -58,7 +59,7 @@ export async function rerankAll(
   checkPositiveInteger('chunkSize', chunkSize);
   checkPositiveInteger('concurrency', concurrency);
   checkPositiveInteger('maxChunkBytes', maxChunkBytes);
-  if (!Array.isArray(params.documents)) throw new TypeError('rerankAll needs documents as an array');
+  if (!Array.isArray(params.documents)) throw new SeaLinkError('rerankAll needs documents as an array');
 
   const { documents, top_n: topN, return_documents: returnDocuments, ...common } = params;
   const maxDocuments = chunkSize ?? (await client.maxDocuments(params.model, requestOptions));
@@ -164,6 +165,6 @@ function inWholeDocuments(error: unknown, offset: number): unknown {
 function checkPositiveInteger(name: string, value: number | undefined): void {
   if (value === undefined) return;
   if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`rerankAll option ${name} must be a positive integer, got ${String(value)}`);
+    throw new SeaLinkError(`rerankAll option ${name} must be a positive integer, got ${String(value)}`);
   }
 }
