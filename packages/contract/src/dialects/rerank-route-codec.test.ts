@@ -123,4 +123,37 @@ describe('dialectRerankCodec', () => {
       expect(value, param).toBe(refused);
     }
   });
+
+  it('refuses more documents than the contract takes before reading them one by one, whatever they are', () => {
+    // A 10 MB body of 5 million non-strings took the dialect schema seconds and gigabytes to list one
+    // problem per item; too many documents is answered from the length alone, as on the native route.
+    for (const [name, path, field] of [
+      ['tei', '/rerank', 'texts'],
+      ['cohere-v2', '/v2/rerank', 'documents'],
+      ['dashscope', '/dashscope', 'input.documents'],
+    ] as const) {
+      const codec = dialectRerankCodec(path, name, 'default-model');
+      const answers = [Array(MAX_DOCUMENTS + 1).fill('d'), Array(200_000).fill(7)].map((documents) => {
+        const wire = JSON.parse(
+          JSON.stringify(
+            DIALECTS[name].dialect.toRequest({
+              model: 'm',
+              query: 'q',
+              documents: ['d'],
+              topN: 1,
+              returnDocuments: false,
+            }),
+          ),
+        );
+        const parent = field === 'input.documents' ? wire.input : wire;
+        parent[field.split('.').at(-1)!] = documents;
+        const decoded = codec.decode(wire, 'req_9');
+        if (decoded.success) throw new Error('expected too many documents to be refused');
+        return decoded.error;
+      });
+      expect(answers[0]!.body.error).toMatchObject({ code: 'invalid_value', param: field });
+      expect(answers[0]!.body.error.message).toContain(`at most ${MAX_DOCUMENTS} items`);
+      expect(answers[1]).toEqual(answers[0]);
+    }
+  });
 });

@@ -1,5 +1,8 @@
+import { z } from 'zod';
 import type { ErrorAnswer } from '../create-error-response.js';
+import { MAX_DOCUMENTS } from '../limits.js';
 import type { NormalizedRerankRequest } from '../normalize-rerank-request.js';
+import { RerankRequest } from '../rerank-request.js';
 import type { RerankResponse } from '../rerank-response.js';
 import { rerankRoute } from '../routes.js';
 import { type RerankRequestValidation, validateRerankRequest } from '../validate-rerank-request.js';
@@ -71,6 +74,39 @@ const DIALECT_FIELD_PATHS: Partial<Record<DialectName, Readonly<Record<string, s
   'vllm-score': { query: 'text_1', documents: 'text_2' },
 };
 
+/** The value at a dotted path of fields (`input.documents`) in a parsed JSON body, if any. */
+function valueAtPath(body: unknown, path: string): unknown {
+  let value = body;
+  for (const key of path.split('.')) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/**
+ * The contract's answer to a dialect request with more documents than the contract takes, found from the
+ * array's length alone. The dialect's schema has no such limit and would check every item first, listing
+ * one problem per item: seconds and gigabytes for a 10 MB body of millions of numbers.
+ */
+function tooManyDocumentsAnswer(
+  body: unknown,
+  name: DialectName,
+  requestId: string,
+): ErrorAnswer | undefined {
+  const documents = valueAtPath(body, DIALECT_FIELD_PATHS[name]?.documents ?? 'documents');
+  if (!Array.isArray(documents) || documents.length <= MAX_DOCUMENTS) return undefined;
+  const documentsCheck = RerankRequest.shape.documents.safeParse(documents);
+  if (documentsCheck.success) return undefined;
+  const answer = zodErrorToErrorResponse(
+    new z.ZodError(
+      documentsCheck.error.issues.map((issue) => ({ ...issue, path: ['documents', ...issue.path] })),
+    ),
+    { requestId },
+  );
+  return inDialectTerms(answer, name);
+}
+
 /** A contract error answer about a dialect's request, with its field named as the dialect names it. */
 function inDialectTerms(answer: ErrorAnswer, name: DialectName): ErrorAnswer {
   const { param } = answer.body.error;
@@ -97,6 +133,8 @@ export function dialectRerankCodec(path: string, name: DialectName, defaultModel
   return {
     path,
     decode(body, requestId) {
+      const tooMany = tooManyDocumentsAnswer(body, name, requestId);
+      if (tooMany !== undefined) return { success: false, error: tooMany };
       const parsed = dialect.request.safeParse(body);
       if (!parsed.success) {
         return { success: false, error: zodErrorToErrorResponse(parsed.error, { requestId, input: body }) };
