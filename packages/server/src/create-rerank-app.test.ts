@@ -130,6 +130,22 @@ describe('createRerankApp in process', () => {
     expect(String(warning?.msg)).toMatch(/authentication is disabled/);
   });
 
+  it('refuses a body limit or deadline that is not a positive number, or a Retry-After that is not whole seconds, instead of running without a limit', async () => {
+    // `Number(process.env.UNSET)` is NaN: `length > NaN` is never true, so the body limit and deadline were off.
+    for (const option of ['maxBodyBytes', 'requestTimeoutMs'] as const) {
+      for (const value of [Number.NaN, 0, -1, Number.POSITIVE_INFINITY]) {
+        expect(() => makeApp({ [option]: value }), `${option} ${value}`).toThrow(RangeError);
+      }
+    }
+    // Retry-After is whole seconds.
+    for (const value of [Number.NaN, -1, 1.5, Number.POSITIVE_INFINITY]) {
+      expect(() => makeApp({ retryAfterSeconds: value }), `retryAfterSeconds ${value}`).toThrow(RangeError);
+    }
+    expect(() => makeApp({ retryAfterSeconds: 0 })).not.toThrow();
+    const { app } = makeApp({ maxBodyBytes: 10, requestTimeoutMs: 1000, retryAfterSeconds: 1 });
+    await expectError(await rerank(app, VALID), 413, 'request_too_large');
+  });
+
   it('serves without a key when auth is off', async () => {
     const { app } = makeApp({ auth: { disabled: true } });
     expect((await rerank(app, VALID, { 'content-type': 'application/json' })).status).toBe(200);

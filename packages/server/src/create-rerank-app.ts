@@ -286,6 +286,10 @@ function clientClosedResponse(): PlainAnswer {
  * The hot path is kept lean on purpose (see `bench/` of the server app): no Hono middleware (each
  * handler is wrapped by one plain function that keeps the request id, log line and metrics), headers
  * read from Node's parsed headers, responses with plain-object headers, deadlines on one shared timer.
+ *
+ * @throws TypeError when no API key is given and auth is not explicitly off.
+ * @throws RangeError when `maxBodyBytes` or `requestTimeoutMs` is not a positive number, or
+ * `retryAfterSeconds` is not a whole number of seconds.
  */
 export function createRerankApp(options: RerankAppOptions): RerankApp {
   const { registry } = options;
@@ -293,6 +297,23 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   const metrics = options.metrics ?? new ServerMetrics();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  // A NaN limit (`Number(process.env.UNSET)`) would turn the body limit or the deadline off without a word.
+  for (const [name, value] of [
+    ['maxBodyBytes', maxBodyBytes],
+    ['requestTimeoutMs', requestTimeoutMs],
+  ] as const) {
+    if (!(Number.isFinite(value) && value > 0)) {
+      throw new RangeError(`${name} must be a positive number, got ${value}`);
+    }
+  }
+  if (
+    options.retryAfterSeconds !== undefined &&
+    !(Number.isSafeInteger(options.retryAfterSeconds) && options.retryAfterSeconds >= 0)
+  ) {
+    throw new RangeError(
+      `retryAfterSeconds must be a whole number of seconds, 0 or more, got ${options.retryAfterSeconds}`,
+    );
+  }
   const cors = options.cors === undefined ? undefined : new CorsPolicy(options.cors);
   /** Whether a request is a CORS preflight (only with CORS configured). */
   const isCorsPreflight = (input: RequestInput): boolean =>
