@@ -258,6 +258,28 @@ describe('rerankAll against the mock server', () => {
     expect(mock.requests).toHaveLength(0);
   });
 
+  it('a signal shared by many parallel split calls gives no MaxListenersExceededWarning', async () => {
+    await using mock = await startMockServer();
+    await using client = testClient(mock.url);
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    try {
+      const { signal } = new AbortController();
+      const request = { model: 'qwen3-rerank', query: QUERY, documents: makeDocuments(6), top_n: 2 };
+      const calls = Array.from({ length: 12 }, () => client.rerankAll(request, { chunkSize: 3, signal }));
+      const responses = await Promise.all(calls);
+      expect(responses.map((response) => response.request_ids.length)).toEqual(Array(12).fill(2));
+      // Warnings are emitted on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((warning) => `${warning.name}: ${warning.message}`)).toEqual([]);
+  });
+
   it('fails with a SeaLinkError for bad split options, documents that are not an array or an empty model id', async () => {
     await using mock = await startMockServer();
     await using client = testClient(mock.url);

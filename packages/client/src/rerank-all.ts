@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { DEFAULT_MAX_BODY_BYTES, RerankRequest, type RerankResponse } from '@sealink/rerank-contract';
+import { allowManyListeners } from './allow-many-listeners.js';
 import { APIError, createApiError } from './api-error.js';
 import type { RequestOptions } from './client-options.js';
 import { mergeRerankResponses, type RerankChunk } from './merge-rerank-responses.js';
@@ -60,6 +61,7 @@ export async function rerankAll(
   checkPositiveInteger('concurrency', concurrency);
   checkPositiveInteger('maxChunkBytes', maxChunkBytes);
   if (!Array.isArray(params.documents)) throw new SeaLinkError('rerankAll needs documents as an array');
+  if (requestOptions.signal !== undefined) allowManyListeners(requestOptions.signal);
 
   const { documents, top_n: topN, return_documents: returnDocuments, ...common } = params;
   const maxDocuments = chunkSize ?? (await client.maxDocuments(params.model, requestOptions));

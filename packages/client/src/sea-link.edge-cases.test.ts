@@ -324,6 +324,31 @@ describe('aborts', () => {
     expect(Date.now() - aborted).toBeLessThan(100);
     expect(server.requests).toHaveLength(1);
   });
+
+  it('one signal shared by many parallel calls gives no MaxListenersExceededWarning, as with fetch', async () => {
+    // Each answer comes after 50 ms, so that all 20 calls are in flight at once.
+    await using server = await startScriptedServer((_request, response) => {
+      setTimeout(() => sendJson(response, 200, FIXED_RERANK_RESPONSE), 50);
+    });
+    await using client = testClient(server.url);
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    try {
+      const { signal } = new AbortController();
+      const calls = Array.from({ length: 20 }, () => client.rerank(EXAMPLE_REQUEST, { signal }));
+      const answers = await Promise.all(calls);
+      expect(answers).toHaveLength(20);
+      expect(server.requests).toHaveLength(20);
+      // Warnings are emitted on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((warning) => `${warning.name}: ${warning.message}`)).toEqual([]);
+  });
 });
 
 describe('any error answer (property)', () => {

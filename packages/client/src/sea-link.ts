@@ -9,6 +9,7 @@ import {
 } from '@sealink/rerank-contract';
 import { Agent, type Dispatcher } from 'undici';
 import packageJson from '../package.json' with { type: 'json' };
+import { allowManyListeners } from './allow-many-listeners.js';
 import { APIConnectionError } from './api-connection-error.js';
 import { createApiError } from './api-error.js';
 import { APIUserAbortError } from './api-user-abort-error.js';
@@ -209,6 +210,7 @@ export class SeaLink {
 
   async #send<T extends object>(call: ApiCall<T>): Promise<WithRequestId<T>> {
     const options = call.options ?? {};
+    if (options.signal !== undefined) allowManyListeners(options.signal);
     const maxRetries = checkMaxRetries(options.maxRetries ?? this.maxRetries);
     const timeoutMs = checkTimeout(options.timeout ?? this.timeout);
     const url = `${this.baseURL}${call.path}`;
