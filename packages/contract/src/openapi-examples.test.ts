@@ -98,4 +98,15 @@ describe('OpenAPI spec examples', () => {
     expect(validate('#/components/schemas/RerankRequest', { ...base, query: '' })).toBeDefined();
     expect(validate('#/components/schemas/RerankRequest', { ...base, query: ' \n\t\u00a0' })).toBeDefined();
   });
+
+  it("states the request's defaults as JSON Schema defaults", () => {
+    const { document } = specValidator();
+    const schemas = (
+      document.components as { schemas: Record<string, { properties: Record<string, unknown> }> }
+    ).schemas;
+    expect(schemas.RerankRequest!.properties.return_documents).toMatchObject({
+      type: 'boolean',
+      default: true,
+    });
+  });
 });

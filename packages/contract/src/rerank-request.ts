@@ -87,7 +87,7 @@ export const RerankRequest = z
     /** Whether each result carries `document.text`. Defaults to `true`. */
     return_documents: z
       .boolean({ error: 'return_documents must be a boolean' })
-      .optional()
+      .default(true)
       .meta({ description: 'Whether each result carries document.text. Defaults to true.' }),
     /** A task instruction for instruction-following rerankers such as Qwen3-Reranker. */
     instruction: z
