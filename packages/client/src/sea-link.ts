@@ -109,8 +109,16 @@ export class SeaLink {
     this.timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT_MS);
     this.maxRetries = checkMaxRetries(options.maxRetries ?? DEFAULT_MAX_RETRIES);
     this.#ownsDispatcher = options.dispatcher === undefined;
+    // The client's own timer limits each try as a whole (`timeout`), so undici's own 300 s headers and
+    // body limits are off: they would cut a longer `timeout` short.
     this.#dispatcher =
-      options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 });
+      options.dispatcher ??
+      new Agent({
+        keepAliveTimeout: 30_000,
+        keepAliveMaxTimeout: 600_000,
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      });
     this.#defaultHeaders = options.defaultHeaders;
     this.#baseHeaders = { accept: 'application/json', 'user-agent': USER_AGENT };
     if (this.#apiKey !== null) this.#baseHeaders.authorization = `Bearer ${this.#apiKey}`;
