@@ -69,3 +69,43 @@ describe('ApiKeyVerifier', () => {
     );
   });
 });
+
+describe('ApiKeyVerifier and keys that HTTP cannot carry', () => {
+  it('refuses a key that is not visible ASCII, which no request could ever present', async () => {
+    // Over a real socket, a key sent as UTF-8 bytes reaches the server as one character per byte (latin1),
+    // and fetch refuses such a header outright: a configured 'sk-clé' would answer 401 to every request.
+    const { createServer } = await import('node:http');
+    const { connect } = await import('node:net');
+    const server = createServer((incoming, outgoing) => outgoing.end(incoming.headers.authorization));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const received = await new Promise<string>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () =>
+          socket.write(
+            Buffer.from(
+              'GET / HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-clé\r\nConnection: close\r\n\r\n',
+            ),
+          ),
+        );
+        let text = '';
+        socket.on('data', (chunk: Buffer) => {
+          text += chunk.toString('latin1');
+        });
+        socket.on('close', () => resolve(text));
+      });
+      expect(received).not.toContain('Bearer sk-clé');
+      // What the server got is not the key: the key's digest never matches it.
+      const presented = received.split('\r\n\r\n')[1];
+      expect(new ApiKeyVerifier({ apiKeyDigests: [digestApiKey('sk-clé')] }).verify(presented)).toBe(false);
+    } finally {
+      server.close();
+    }
+    for (const apiKey of ['sk-clé', 'sk-ключ', 'sk-\u0000x', 'sk-\u007fx', 'sk-🔑']) {
+      expect(() => new ApiKeyVerifier({ apiKeys: [apiKey] }), JSON.stringify(apiKey)).toThrow(
+        /visible ASCII/,
+      );
+    }
+    expect(new ApiKeyVerifier({ apiKeys: ['sk-AZaz09_-.~!#$%&*+/=?^`|'] }).size).toBe(1);
+  });
+});

@@ -7,6 +7,7 @@ export function digestApiKey(apiKey: string): string {
 }
 
 const DIGEST_PATTERN = /^[0-9a-f]{64}$/;
+const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 
 /** Options of {@link ApiKeyVerifier}. */
 export interface ApiKeyVerifierOptions {
@@ -29,12 +30,19 @@ export class ApiKeyVerifier {
   /** The presented key's digest, rewritten in place on every call (verification is synchronous). */
   readonly #presented = Buffer.alloc(32);
 
-  /** @throws TypeError when a key is empty or a digest is not 64 hexadecimal digits. */
+  /** @throws TypeError when a key is empty or not visible ASCII, or a digest is not 64 hexadecimal digits. */
   constructor(options: ApiKeyVerifierOptions) {
     this.#digests = [];
     for (const apiKey of options.apiKeys ?? []) {
       if (apiKey.length === 0 || /\s/.test(apiKey)) {
         throw new TypeError('An API key must not be empty or contain white space.');
+      }
+      // An HTTP header carries bytes, which Node reads as latin1 (and fetch refuses other characters): a
+      // key with any other character could never be presented, and every request would get 401.
+      if (!VISIBLE_ASCII.test(apiKey)) {
+        throw new TypeError(
+          'An API key must be visible ASCII characters (letters, digits and symbols): HTTP headers cannot carry others.',
+        );
       }
       this.#digests.push(Buffer.from(digestApiKey(apiKey), 'hex'));
     }
