@@ -1,3 +1,4 @@
+import { Agent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { SeaLink } from './sea-link.js';
 import { SeaLinkError } from './sea-link-error.js';
@@ -27,5 +28,53 @@ describe('close', () => {
     const error = await client.rerank(EXAMPLE_REQUEST).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SeaLinkError);
     expect((error as Error).message).toMatch(/^The client's connection pool is closed/);
+  });
+
+  it('ends a wait between retries at once, so that a closed client keeps no timer (and process) alive', async () => {
+    await using server = await startScriptedServer((_request, response) =>
+      sendJson(response, 503, {}, { 'retry-after': '30' }),
+    );
+    let waiting!: () => void;
+    const waitStarted = new Promise<void>((resolve) => {
+      waiting = resolve;
+    });
+    const client = testClient(server.url, { logger: { debug: () => {}, info: () => waiting() } });
+    const call = client.rerank(EXAMPLE_REQUEST).catch((caught: unknown) => caught);
+    await waitStarted;
+    const closing = Date.now();
+    await client.close();
+    const outcome = await Promise.race([
+      call,
+      new Promise((resolve) => setTimeout(() => resolve('still waiting after 1 s'), 1000).unref()),
+    ]);
+    expect(outcome).toBeInstanceOf(SeaLinkError);
+    expect((outcome as Error).message).toMatch(/^The client's connection pool is closed/);
+    expect(Date.now() - closing).toBeLessThan(500);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('leaves the waits of a client with a dispatcher of the caller alone, as that dispatcher stays open', async () => {
+    let calls = 0;
+    await using server = await startScriptedServer((_request, response) =>
+      calls++ === 0
+        ? sendJson(response, 503, {}, { 'retry-after-ms': '100' })
+        : sendJson(response, 200, FIXED_RERANK_RESPONSE),
+    );
+    const dispatcher = new Agent();
+    let waiting!: () => void;
+    const waitStarted = new Promise<void>((resolve) => {
+      waiting = resolve;
+    });
+    const client = new SeaLink({
+      apiKey: null,
+      baseURL: `${server.url}/v1`,
+      dispatcher,
+      logger: { debug: () => {}, info: () => waiting() },
+    });
+    const call = client.rerank(EXAMPLE_REQUEST);
+    await waitStarted;
+    await client.close();
+    await expect(call).resolves.toMatchObject({ model: FIXED_RERANK_RESPONSE.model });
+    await dispatcher.close();
   });
 });

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import {
   formatJsonPath,
@@ -95,6 +94,8 @@ export class SeaLink {
   readonly #maxDocumentsByModel = new Map<string, Promise<number>>();
   /** The closing of the client's own pool, once `close()` was called: later calls wait for the same. */
   #closed: Promise<void> | undefined;
+  /** Ends each wait between retries in progress: `close()` of the client's own pool calls them. */
+  readonly #waits = new Set<() => void>();
 
   /**
    * @throws SeaLinkError when no API key is given or set in `SEALINK_API_KEY` (pass `apiKey: null` for a
@@ -174,13 +175,19 @@ export class SeaLink {
   }
 
   /**
-   * Closes the client's own connection pool; a `dispatcher` passed in the options stays open. Calling it
-   * again (or disposing a client already closed) waits for the same closing and does not throw.
+   * Closes the client's own connection pool once the requests in flight end; a call waiting to retry fails
+   * at once with a `SeaLinkError`, as does any later call. A `dispatcher` passed in the options stays open.
+   * Calling it again (or disposing a client already closed) waits for the same closing and does not throw.
    */
   close(): Promise<void> {
     if (!this.#ownsDispatcher) return Promise.resolve();
     // undici rejects a second close of an Agent with ClientDestroyedError.
-    this.#closed ??= this.#dispatcher.close().then(() => undefined);
+    if (this.#closed === undefined) {
+      this.#closed = this.#dispatcher.close().then(() => undefined);
+      // A call waiting to retry could only fail on the closed pool: it fails now, and its timer no longer
+      // keeps the process alive for up to a minute.
+      for (const end of this.#waits) end();
+    }
     return this.#closed;
   }
 
@@ -290,12 +297,23 @@ export class SeaLink {
       delayMs,
       reason,
     });
-    try {
-      await sleep(delayMs, undefined, signal === undefined ? undefined : { signal });
-    } catch (error) {
-      // The cause is the caller's reason, as for an abort in flight, not the timer's own AbortError.
-      throw new APIUserAbortError({ cause: signal?.reason ?? error });
-    }
+    // The cause is the caller's reason, as for an abort in flight.
+    if (signal?.aborted) throw new APIUserAbortError({ cause: signal.reason });
+    if (this.#closed !== undefined) throw closedWhileWaiting();
+    await new Promise<void>((resolve, reject) => {
+      const finish = (error?: Error): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.#waits.delete(onClose);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const onAbort = (): void => finish(new APIUserAbortError({ cause: signal?.reason }));
+      const onClose = (): void => finish(closedWhileWaiting());
+      const timer = setTimeout(finish, delayMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waits.add(onClose);
+    });
   }
 
   #parse<T extends object>(
@@ -351,6 +369,13 @@ function checkResultIndices(response: RerankResponse, params: RerankRequest): st
     seen.add(index);
   }
   return undefined;
+}
+
+/** The error of a call whose wait between retries the client's `close()` ended. */
+function closedWhileWaiting(): SeaLinkError {
+  return new SeaLinkError(
+    "The client's connection pool is closed: the client was closed while the call waited to retry.",
+  );
 }
 
 /** The credential of an `Authorization` header: the token of `Bearer <token>`, else the whole value. */
