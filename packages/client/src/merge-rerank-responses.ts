@@ -31,13 +31,18 @@ export interface MergeRerankResponsesInput {
 /**
  * Merges the answers of a split request into one answer as if one request had carried every document:
  * indices into the whole `documents`, one sort by score descending with ties by index ascending, `topN`
- * over all documents, usage summed, and document text taken from the request.
+ * over all documents, usage summed (left out unless every answer reports it), and document text taken from
+ * the request.
  */
 export function mergeRerankResponses(input: MergeRerankResponsesInput): RerankResponse {
   const merged: RerankResult[] = [];
-  let totalTokens = 0;
+  // Usage is optional in an answer (the API page's example has none): summed only when every chunk reports it.
+  let totalTokens: number | undefined = 0;
   for (const { offset, response } of input.chunks) {
-    totalTokens += response.usage.total_tokens;
+    totalTokens =
+      totalTokens === undefined || response.usage === undefined
+        ? undefined
+        : totalTokens + response.usage.total_tokens;
     for (const result of response.results) {
       merged.push({ index: result.index + offset, relevance_score: result.relevance_score });
     }
@@ -51,5 +56,7 @@ export function mergeRerankResponses(input: MergeRerankResponsesInput): RerankRe
       ? { index, relevance_score }
       : { index, document: { text: documentText(document) }, relevance_score };
   });
-  return { id: createRerankId(), model: input.model, results, usage: { total_tokens: totalTokens } };
+  const response: RerankResponse = { id: createRerankId(), model: input.model, results };
+  if (totalTokens !== undefined) response.usage = { total_tokens: totalTokens };
+  return response;
 }

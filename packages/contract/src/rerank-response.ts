@@ -31,7 +31,11 @@ export const RerankUsage = z
       description: 'Tokens counted for the query and documents. Backends without a tokenizer estimate it.',
     }),
   })
-  .meta({ id: 'RerankUsage', description: 'Token usage of the request.' });
+  .meta({
+    id: 'RerankUsage',
+    description:
+      "Token usage of the request. This server always sends it; the public API page's response example has none, so clients treat it as optional.",
+  });
 
 /** Token usage of one rerank request. */
 export type RerankUsage = z.infer<typeof RerankUsage>;
@@ -56,8 +60,11 @@ export const RerankResponse = z
     results: z
       .array(RerankResult)
       .meta({ description: 'The ranked documents, by relevance_score descending, ties by index ascending.' }),
-    /** Token usage. */
-    usage: RerankUsage,
+    /**
+     * Token usage. This server and the mock always send it; the public API page's response example has
+     * none, so a client must not require it.
+     */
+    usage: RerankUsage.optional(),
   })
   .meta({
     id: 'RerankResponse',

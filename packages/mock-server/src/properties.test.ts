@@ -69,10 +69,10 @@ describe('property: pointwise scores', () => {
           for (const [index, score] of scoresByIndex(partResponse)) {
             expect(score).toBe(wholeScores.get(index + offset));
           }
-          splitTokens += partResponse.usage.total_tokens;
+          splitTokens += partResponse.usage!.total_tokens;
           offset += documents.length;
         }
-        expect(splitTokens).toBe(wholeResponse.usage.total_tokens);
+        expect(splitTokens).toBe(wholeResponse.usage!.total_tokens);
       }),
       { numRuns: 40 },
     );

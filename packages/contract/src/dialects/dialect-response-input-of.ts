@@ -11,5 +11,6 @@ export function dialectResponseInputOf(response: RerankResponse): DialectRespons
     if (result.document !== undefined) ranked.text = result.document.text;
     return ranked;
   });
-  return { model: response.model, results, totalTokens: response.usage.total_tokens, id: response.id };
+  // The server's own answers always carry usage; one without (as the API page's example) reports 0 tokens.
+  return { model: response.model, results, totalTokens: response.usage?.total_tokens ?? 0, id: response.id };
 }

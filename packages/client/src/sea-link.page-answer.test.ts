@@ -1,0 +1,54 @@
+import { buildRerankResponse, documentText, RerankRequest } from '@sealink/rerank-contract';
+import { describe, expect, it } from 'vitest';
+import { testClient } from './testing/disposable-client.js';
+import { sendJson, startScriptedServer } from './testing/start-scripted-server.js';
+
+/** The public API page's request and its response example, verbatim: the answer carries no `usage`. */
+const PAGE_REQUEST = {
+  model: 'qwen3-rerank',
+  query: 'best API gateway for Qwen models',
+  documents: [
+    'SeaLink exposes one rerank API with customer-visible model IDs.',
+    'A sourdough starter needs regular feeding.',
+    'Rerank models improve retrieval quality for RAG.',
+  ],
+  top_n: 2,
+};
+const PAGE_RESPONSE_TEXT =
+  '{"id": "rerank-b1a2c3d4","model": "qwen3-rerank","results": [{"index": 2,"document": {"text": "Rerank models improve retrieval quality for RAG."},"relevance_score": 0.95},{"index": 0,"document": {"text": "SeaLink exposes one rerank API with customer-visible model IDs."},"relevance_score": 0.82}]}';
+
+describe('answers exactly as the public API page shows them (no usage)', () => {
+  it('rerank returns the page answer', async () => {
+    await using server = await startScriptedServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(PAGE_RESPONSE_TEXT);
+    });
+    await using client = testClient(server.url);
+    const answer = await client.rerank(PAGE_REQUEST);
+    expect(answer).toEqual(JSON.parse(PAGE_RESPONSE_TEXT));
+    expect(answer.usage).toBeUndefined();
+  });
+
+  it('rerankAll merges chunk answers without usage, and sums usage only when every chunk reports it', async () => {
+    let call = 0;
+    await using server = await startScriptedServer((request, response) => {
+      const body = RerankRequest.parse(JSON.parse(request.body));
+      const texts = body.documents.map(documentText);
+      const { usage, ...withoutUsage } = buildRerankResponse({
+        model: body.model,
+        documents: texts,
+        scores: texts.map((text) => text.length / 100),
+        topN: body.top_n,
+        totalTokens: texts.length * 10,
+      });
+      // The first chunk's answer reports usage, the others do not.
+      sendJson(response, 200, call++ === 0 ? { ...withoutUsage, usage } : withoutUsage);
+    });
+    await using client = testClient(server.url);
+    const merged = await client.rerankAll(PAGE_REQUEST, { chunkSize: 1 });
+    expect(merged.results.map((result) => result.index)).toEqual([0, 2]);
+    expect(merged.results.map((result) => result.relevance_score)).toEqual([0.63, 0.48]);
+    expect(merged.usage).toBeUndefined();
+    expect(server.requests).toHaveLength(3);
+  });
+});
