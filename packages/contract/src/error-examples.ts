@@ -33,23 +33,33 @@ const exampleDetails: Record<ErrorType, Omit<ErrorResponse['error'], 'type' | 'r
     code: 'unsupported_media_type',
     message: "The body was sent with Content-Type 'text/plain'; send it as application/json.",
   },
-  rate_limit_error: { code: 'rate_limited', message: 'Too many requests; retry after 2 seconds.' },
-  internal_error: { code: 'internal_error', message: 'An unexpected error happened; it has been logged.' },
+  rate_limit_error: {
+    code: 'rate_limited',
+    message: 'Too many requests: at most 600 in this window; retry after 2 seconds.',
+  },
+  internal_error: {
+    code: 'internal_error',
+    message:
+      "An unexpected error happened in the server; the request id req_4f9c2a7e1b3d5f60 identifies it in the server's logs.",
+  },
   upstream_error: {
-    code: 'upstream_error',
-    message: 'The inference engine for qwen3-rerank answered 500: CUDA out of memory.',
+    code: 'upstream_status_error',
+    message: 'the vllm upstream answered 500: CUDA out of memory.',
   },
   overloaded_error: {
-    code: 'overloaded',
-    message: 'Every replica of qwen3-rerank is busy; retry after 1 second.',
+    code: 'upstream_overloaded',
+    message: 'every replica of the vllm upstream asked to slow down (429 or 503); retry after 1 s',
   },
   timeout_error: {
-    code: 'deadline_exceeded',
-    message: 'The request did not finish within its deadline of 30000 ms.',
+    code: 'request_timeout',
+    message: "The request did not finish within the server's deadline of 30000 ms.",
   },
 };
 
-/** An example error body for each error type, as the docs and the spec show them. */
+/**
+ * An example error body for each error type, as the docs and the spec show them: codes and messages as the
+ * server sends them (`permission_error` is the one type this server never sends; a hosting layer may).
+ */
 export function errorExample(type: ErrorType): ErrorResponse {
   return { error: { type, ...exampleDetails[type], request_id: 'req_4f9c2a7e1b3d5f60' } };
 }

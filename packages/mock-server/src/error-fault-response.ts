@@ -5,15 +5,15 @@ const DEFAULT_CODES: Record<ErrorType, string> = {
   invalid_request_error: 'invalid_request',
   authentication_error: 'invalid_api_key',
   permission_error: 'model_not_permitted',
-  not_found_error: 'not_found',
+  not_found_error: 'model_not_found',
   method_not_allowed: 'method_not_allowed',
   request_too_large: 'body_too_large',
   unsupported_media_type: 'unsupported_media_type',
   rate_limit_error: 'rate_limited',
   internal_error: 'internal_error',
-  upstream_error: 'upstream_error',
-  overloaded_error: 'overloaded',
-  timeout_error: 'deadline_exceeded',
+  upstream_error: 'upstream_status_error',
+  overloaded_error: 'upstream_overloaded',
+  timeout_error: 'request_timeout',
 };
 
 /**

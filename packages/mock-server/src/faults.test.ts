@@ -68,6 +68,22 @@ describe.each([{ overrideGlobalObjects: false }, { overrideGlobalObjects: true }
       ]);
     });
 
+    it('defaults the code of an error fault to the one the real server sends for its type', async () => {
+      await using mock = await startMockServer();
+      const statuses = [404, 502, 503, 504];
+      mock.faults.enqueue(...statuses.map((status) => ({ kind: 'error' as const, status })));
+      const codes: string[] = [];
+      for (const _status of statuses) {
+        codes.push(ErrorResponse.parse(await (await postRerank(mock.url)).body.json()).error.code);
+      }
+      expect(codes).toEqual([
+        'model_not_found',
+        'upstream_status_error',
+        'upstream_overloaded',
+        'request_timeout',
+      ]);
+    });
+
     it('sends an error of any status with the given type, code, message and extra headers', async () => {
       await using mock = await startMockServer();
       mock.faults.enqueue({
