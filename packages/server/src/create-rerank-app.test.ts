@@ -456,7 +456,7 @@ describe('createRerankApp in process', () => {
     expect(await (await app.request('/healthz')).json()).toEqual({ status: 'ok' });
     const notReady = await app.request('/readyz');
     expect(notReady.status).toBe(503);
-    expect(await notReady.json()).toEqual({ status: 'not_ready', models: { 'test-model': 'loaded' } });
+    expect(await notReady.json()).toEqual({ status: 'not_ready', models: { 'test-model': 'unavailable' } });
     ready = true;
     expect(await (await app.request('/readyz')).json()).toEqual({
       status: 'ready',

@@ -781,11 +781,14 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   app.get(
     OPERATIONAL_ROUTES.ready.honoPath,
     recorded(OPERATIONAL_ROUTES.ready.path, (_c, record) => {
-      const models = Object.fromEntries(
-        registry
-          .ids()
-          .map((id) => [id, registry.isModelReady(id) ? 'ready' : (registry.loadState(id) ?? 'pending')]),
-      );
+      // Per model: ready, or why not: pending, loading, failed, or unavailable (loaded, but its backend says it
+      // cannot serve now, as an upstream with every replica down or its circuit open).
+      const stateOf = (id: string): string => {
+        if (registry.isModelReady(id)) return 'ready';
+        const loadState = registry.loadState(id) ?? 'pending';
+        return loadState === 'loaded' ? 'unavailable' : loadState;
+      };
+      const models = Object.fromEntries(registry.ids().map((id) => [id, stateOf(id)]));
       const ready = registry.isReady();
       return respond(
         record,
