@@ -446,4 +446,49 @@ describe('answers that do not fit the request', () => {
     );
     expect(split).toBeInstanceOf(InvalidResponseError);
   });
+
+  it('too few or too many results for top_n, or results out of order, are an InvalidResponseError, not retried', async () => {
+    const result = (index: number, score: number) => ({ index, relevance_score: score });
+    let results = [result(0, 0.9)];
+    await using server = await startScriptedServer((_request, response) =>
+      // No usage, as the public API page's example answers: only the results can show the break.
+      sendJson(response, 200, { id: 'rerank-1', model: 'm', results }),
+    );
+    await using client = testClient(server.url);
+    const documents = ['a', 'b', 'c'];
+    const cases = [
+      // The mock's contract-violation fault: reversed, one result dropped.
+      { top_n: 2, results: [result(0, 0.5)], problem: /1 results?, but the request asks for 2/ },
+      { top_n: undefined, results: [result(2, 0.9), result(0, 0.5)], problem: /2 results?, but .* 3/ },
+      {
+        top_n: 1,
+        results: [result(2, 0.9), result(0, 0.5)],
+        problem: /2 results?, but the request asks for 1/,
+      },
+      {
+        top_n: 3,
+        results: [result(0, 0.5), result(2, 0.9), result(1, 0.1)],
+        problem: /results\[1\] is out of order/,
+      },
+      // Equal scores go by index ascending.
+      { top_n: 2, results: [result(2, 0.5), result(0, 0.5)], problem: /results\[1\] is out of order/ },
+    ];
+    for (const { top_n, results: answer, problem } of cases) {
+      results = answer;
+      const before = server.requests.length;
+      const error = (await caught(client.rerank({ model: 'm', query: 'q', documents, top_n }))) as Error;
+      expect(error, JSON.stringify(answer)).toBeInstanceOf(InvalidResponseError);
+      expect(error.message, JSON.stringify(answer)).toMatch(problem);
+      expect(server.requests.length - before).toBe(1);
+    }
+    // Answers that keep the contract pass: ties by index, top_n above the document count.
+    results = [result(0, 0.5), result(2, 0.5), result(1, 0.1)];
+    await expect(client.rerank({ model: 'm', query: 'q', documents, top_n: 10 })).resolves.toMatchObject({
+      results,
+    });
+    results = [result(0, 0.5), result(2, 0.5)];
+    await expect(client.rerank({ model: 'm', query: 'q', documents, top_n: 2 })).resolves.toMatchObject({
+      results,
+    });
+  });
 });

@@ -144,7 +144,7 @@ export class SeaLink {
       schema: RerankResponse,
       schemaName: 'RerankResponse',
       options,
-      check: (response) => checkResultIndices(response, params),
+      check: (response) => checkRerankAnswer(response, params),
     });
   }
 
@@ -354,19 +354,42 @@ export class SeaLink {
 }
 
 /**
- * Whether each result names a document of the request once: an index out of range would be `undefined`
- * in the caller's `documents` (and another chunk's document in `rerankAll`). Order, scores and text are
- * the server's to get right and are not checked here.
+ * What a rerank answer breaks of the contract for its request, beyond the schema: each result names a
+ * document of the request once (an index out of range would be `undefined` in the caller's `documents`,
+ * and another chunk's document in `rerankAll`), the results are sorted by score descending with ties by
+ * index, and there are `min(top_n, documents)` of them. The order and count matter now that `usage` is
+ * optional: a broken answer, such as the mock's `contract-violation`, may break nothing else. Scores and
+ * text are the server's to get right and are not checked here.
  */
-function checkResultIndices(response: RerankResponse, params: RerankRequest): string | undefined {
+function checkRerankAnswer(response: RerankResponse, params: RerankRequest): string | undefined {
   // Plain JavaScript may send anything, null included, to a server that may answer 200 to it.
-  const documents = (params as Partial<RerankRequest> | null)?.documents;
+  const request = params as Partial<RerankRequest> | null;
+  const documents = request?.documents;
   const count = Array.isArray(documents) ? documents.length : 0;
   const seen = new Set<number>();
-  for (const [rank, { index }] of response.results.entries()) {
+  let previous: RerankResponse['results'][number] | undefined;
+  for (const [rank, result] of response.results.entries()) {
+    const { index } = result;
     if (index >= count) return `results[${rank}].index is ${index}, but the request has ${count} documents.`;
     if (seen.has(index)) return `results[${rank}].index ${index} appears twice.`;
     seen.add(index);
+    if (
+      previous !== undefined &&
+      (previous.relevance_score < result.relevance_score ||
+        (previous.relevance_score === result.relevance_score && previous.index > index))
+    ) {
+      return `results[${rank}] is out of order: results go by relevance_score descending, ties by index ascending.`;
+    }
+    previous = result;
+  }
+  const topN = request?.top_n;
+  // A top_n the contract refuses was the server's to refuse; its answer then has no count to check.
+  if (Array.isArray(documents) && (topN === undefined || (Number.isSafeInteger(topN) && topN >= 1))) {
+    const expected = Math.min(topN ?? count, count);
+    if (response.results.length !== expected) {
+      const asked = topN === undefined ? `all ${count} documents` : `top_n ${topN} of ${count} documents`;
+      return `it has ${response.results.length} results, but the request asks for ${expected} (${asked}).`;
+    }
   }
   return undefined;
 }
