@@ -146,6 +146,13 @@ describe('createRerankApp in process', () => {
     await expectError(await rerank(app, VALID), 413, 'request_too_large');
   });
 
+  it('refuses a default model the registry lacks, which would answer every TEI request with a 404', () => {
+    expect(() => makeApp({ defaultModel: 'qwen3-rerank' })).toThrow(
+      /defaultModel 'qwen3-rerank' is not a registered model \(registered: test-model\)/,
+    );
+    expect(() => makeApp({ defaultModel: 'test-model' })).not.toThrow();
+  });
+
   it('serves without a key when auth is off', async () => {
     const { app } = makeApp({ auth: { disabled: true } });
     expect((await rerank(app, VALID, { 'content-type': 'application/json' })).status).toBe(200);

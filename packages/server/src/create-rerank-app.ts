@@ -288,8 +288,8 @@ function clientClosedResponse(): PlainAnswer {
  * read from Node's parsed headers, responses with plain-object headers, deadlines on one shared timer.
  *
  * @throws TypeError when no API key is given and auth is not explicitly off.
- * @throws RangeError when `maxBodyBytes` or `requestTimeoutMs` is not a positive number, or
- * `retryAfterSeconds` is not a whole number of seconds.
+ * @throws RangeError when `maxBodyBytes` or `requestTimeoutMs` is not a positive number,
+ * `retryAfterSeconds` is not a whole number of seconds, or `defaultModel` is not registered.
  */
 export function createRerankApp(options: RerankAppOptions): RerankApp {
   const { registry } = options;
@@ -312,6 +312,12 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   ) {
     throw new RangeError(
       `retryAfterSeconds must be a whole number of seconds, 0 or more, got ${options.retryAfterSeconds}`,
+    );
+  }
+  // A default model the registry lacks would answer every TEI request with a 404 for a model it never named.
+  if (options.defaultModel !== undefined && registry.get(options.defaultModel) === undefined) {
+    throw new RangeError(
+      `defaultModel '${options.defaultModel}' is not a registered model (registered: ${registry.ids().join(', ') || 'none'})`,
     );
   }
   const cors = options.cors === undefined ? undefined : new CorsPolicy(options.cors);

@@ -71,4 +71,33 @@ describe('ModelRegistry', () => {
     expect(registry.isModelReady('fine')).toBe(true);
     expect(registry.isReady()).toBe(false);
   });
+
+  it('joins a load under way instead of loading a backend twice, and loads a failed one again later', async () => {
+    let loads = 0;
+    let release: () => void = () => {};
+    let fail = true;
+    const backend = new ScriptedBackend({
+      load: () => {
+        loads++;
+        if (fail) throw new Error('engine not up yet');
+        return new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      },
+    });
+    const registry = new ModelRegistry([{ id: 'slow', backend }]);
+    // A load that throws at once still settles, and a later load tries again.
+    await expect(registry.load()).rejects.toThrow(AggregateError);
+    expect(registry.loadState('slow')).toBe('failed');
+    fail = false;
+    const first = registry.load();
+    const second = registry.load();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(loads).toBe(2);
+    release();
+    await Promise.all([first, second]);
+    expect(registry.loadState('slow')).toBe('loaded');
+    await registry.load();
+    expect(loads).toBe(2);
+  });
 });

@@ -27,6 +27,8 @@ function positiveInteger(value: number | undefined, fallback: number, what: stri
 export class ModelRegistry {
   readonly #models = new Map<string, RegisteredModel>();
   readonly #loadStates = new Map<string, ModelLoadState>();
+  /** The loads under way, by model id. */
+  readonly #loading = new Map<string, Promise<Error | undefined>>();
   readonly #listing: Model[];
   #closed = false;
 
@@ -111,23 +113,40 @@ export class ModelRegistry {
    * naming the models that failed (the others stay loaded and serve).
    */
   async load(options: { abortSignal?: AbortSignal } = {}): Promise<void> {
-    const failures: Error[] = [];
-    await Promise.all(
-      [...this.#models.values()].map(async (model) => {
-        if (model.backend.load === undefined || this.#loadStates.get(model.id) === 'loaded') return;
-        this.#loadStates.set(model.id, 'loading');
-        try {
-          await model.backend.load(
-            options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal },
-          );
-          this.#loadStates.set(model.id, 'loaded');
-        } catch (error) {
-          this.#loadStates.set(model.id, 'failed');
-          failures.push(new Error(`model '${model.id}' failed to load`, { cause: error }));
-        }
-      }),
+    const outcomes = await Promise.all(
+      [...this.#models.values()].map((model) => this.#loadModel(model, options.abortSignal)),
     );
+    const failures = outcomes.filter((outcome) => outcome !== undefined);
     if (failures.length > 0) throw new AggregateError(failures, `${failures.length} model(s) failed to load`);
+  }
+
+  /**
+   * Loads one backend, unless it is loaded; a load already under way (a second `load()` call meanwhile) is
+   * joined rather than started again. Resolves with the failure, or `undefined` once loaded.
+   */
+  #loadModel(model: RegisteredModel, abortSignal: AbortSignal | undefined): Promise<Error | undefined> {
+    const { backend } = model;
+    if (backend.load === undefined || this.#loadStates.get(model.id) === 'loaded') {
+      return Promise.resolve(undefined);
+    }
+    const underWay = this.#loading.get(model.id);
+    if (underWay !== undefined) return underWay;
+    this.#loadStates.set(model.id, 'loading');
+    // Started in a microtask, so that the entry below is in place before the load can end and remove it.
+    const loading = Promise.resolve().then(async (): Promise<Error | undefined> => {
+      try {
+        await backend.load?.(abortSignal === undefined ? {} : { abortSignal });
+        this.#loadStates.set(model.id, 'loaded');
+        return undefined;
+      } catch (error) {
+        this.#loadStates.set(model.id, 'failed');
+        return new Error(`model '${model.id}' failed to load`, { cause: error });
+      } finally {
+        this.#loading.delete(model.id);
+      }
+    });
+    this.#loading.set(model.id, loading);
+    return loading;
   }
 
   /** Closes every backend once; errors are collected and thrown together after all have been tried. */
