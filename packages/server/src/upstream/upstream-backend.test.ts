@@ -247,6 +247,24 @@ describe('Qwen3-Reranker prompts', () => {
     },
   );
 
+  it('sends texts well formed: a lone surrogate, which strict JSON parsers refuse, goes out as U+FFFD', async () => {
+    await using engine = await startMockEngine({ dialect: 'dashscope' });
+    await using backend = createDisposableBackend({ type: 'dashscope', baseUrls: [engine.url], model: 'q' });
+    const result = await backend.doScore({
+      query: 'sour\ud800dough',
+      documents: ['fine text', 'broken \udc00 text', 'pair \ud83d\ude00 kept'],
+      instruction: 'find \udbff',
+    });
+    expect(result.scores).toHaveLength(3);
+    expect(engine.requests[0]?.body).toMatchObject({
+      input: {
+        query: 'sour\ufffddough',
+        documents: ['fine text', 'broken \ufffd text', 'pair \ud83d\ude00 kept'],
+      },
+      parameters: { instruct: 'find \ufffd' },
+    });
+  });
+
   it('sends the request’s instruction inside the prompt, and the model card default without one', async () => {
     await using engine = await startMockEngine({ dialect: 'vllm-rerank', qwen3: 'expects-formatted' });
     await using backend = createDisposableBackend({

@@ -407,6 +407,14 @@ export class UpstreamBackend implements ScoringBackendV1 {
         });
       }
     }
+    // Engines read JSON strictly: TEI's serde_json refuses a lone UTF-16 surrogate (which JSON.stringify
+    // writes as an escape) and Python engines fail to encode one, so a client's odd text would come back as
+    // a 502. Texts go out well formed, a lone surrogate as U+FFFD; well-formed texts are not copied.
+    request.query = request.query.toWellFormed();
+    if (!request.documents.every((text) => text.isWellFormed())) {
+      request.documents = request.documents.map((text) => text.toWellFormed());
+    }
+    if (request.instruction !== undefined) request.instruction = request.instruction.toWellFormed();
     if (options.maxTokensPerDocument !== undefined) {
       // Exact per document (Cohere v2), or only "cut to the model's length" (TEI, vLLM): the dialect then
       // sends `truncate: true` / `truncate_prompt_tokens: -1`, never the count.
