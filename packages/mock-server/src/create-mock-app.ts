@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import {
   authenticationError,
@@ -196,6 +197,9 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const faults = new MockFaults();
   if (options.faults !== undefined) faults.enqueueAll(options.faults);
   const closing = new AbortController();
+  // Every request waiting out a latency or a fault listens on it until its wait ends: many at once is the
+  // expected load of a mock under test, not a leak (Node warns past 10 listeners).
+  setMaxListeners(0, closing.signal);
   // Restarted from the seed by clear(), so a test on a shared mock draws the jitter of a fresh one.
   let random = xoroshiro128plus(settings.seed);
   const modelList = mockModelList(settings.models, settings.maxDocuments);

@@ -157,6 +157,25 @@ describe.each([{ overrideGlobalObjects: false }, { overrideGlobalObjects: true }
       expect(body.error.param).toBe('x-mock-fault');
     });
 
+    it('serves many requests waiting out a latency at once without a MaxListenersExceededWarning', async () => {
+      await using mock = await startMockServer({ latency: 100 });
+      const warnings: Error[] = [];
+      const onWarning = (warning: Error) => warnings.push(warning);
+      process.on('warning', onWarning);
+      try {
+        const answers = await Promise.all(Array.from({ length: 20 }, () => postRerank(mock.url)));
+        for (const answer of answers) {
+          expect(answer.statusCode).toBe(200);
+          await answer.body.dump();
+        }
+        // Warnings are emitted on the next tick.
+        await new Promise((resolve) => setImmediate(resolve));
+      } finally {
+        process.off('warning', onWarning);
+      }
+      expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
+    });
+
     it('waits before the headers for a latency fault', async () => {
       await using mock = await startMockServer();
       mock.faults.enqueue({ kind: 'latency', ms: 150 });
