@@ -36,4 +36,13 @@ describe('the build command', () => {
       );
     }
   }, 60_000);
+
+  it('takes its options after the bare -- that `pnpm build -- --out-dir x` passes on to the script', async () => {
+    const outDir = await mkdtemp(path.join(os.tmpdir(), 'sealink-docs-cli-'));
+    await using _cleanup = { [Symbol.asyncDispose]: () => rm(outDir, { recursive: true, force: true }) };
+    const built = await build('--', '--out-dir', outDir, '--api-base-url', 'http://127.0.0.1:4010');
+    expect(built.stdout).toBe(`Built 8 pages into ${outDir} (API base URL http://127.0.0.1:4010).\n`);
+    const help = await build('--', '--help');
+    expect(help.stdout).toMatch(/^Usage: pnpm build /);
+  }, 60_000);
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONFIG_REFERENCE } from '@sealink/rerank-server-app';
 import { buildSite } from '../build-site.js';
+import { commandArguments } from './command-arguments.js';
 
 const USAGE = `Usage: pnpm build [--out-dir dist] [--api-base-url URL]
 
@@ -13,6 +14,7 @@ const USAGE = `Usage: pnpm build [--out-dir dist] [--api-base-url URL]
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
+    args: commandArguments(),
     options: {
       'out-dir': { type: 'string', default: 'dist' },
       'api-base-url': { type: 'string' },

@@ -9,6 +9,7 @@ import { startMockServer } from '@sealink/rerank-mock-server';
 import { CONFIG_REFERENCE } from '@sealink/rerank-server-app';
 import { buildSite } from '../build-site.js';
 import { serveStaticSite } from '../serve-static-site.js';
+import { commandArguments } from './command-arguments.js';
 import { parsePort } from './parse-port.js';
 import { waitForShutdownSignal } from './wait-for-shutdown-signal.js';
 
@@ -19,6 +20,7 @@ const USAGE = `Usage: pnpm dev [--port 4000] [--mock-port 4010]
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
+    args: commandArguments(),
     options: {
       port: { type: 'string', default: '4000' },
       'mock-port': { type: 'string', default: '4010' },

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { serveStaticSite } from '../serve-static-site.js';
+import { commandArguments } from './command-arguments.js';
 import { parsePort } from './parse-port.js';
 import { waitForShutdownSignal } from './wait-for-shutdown-signal.js';
 
@@ -9,6 +10,7 @@ const USAGE = `Usage: pnpm serve [--dir dist] [--port 4000] [--host 127.0.0.1]`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
+    args: commandArguments(),
     options: {
       dir: { type: 'string', default: 'dist' },
       port: { type: 'string', default: '4000' },
