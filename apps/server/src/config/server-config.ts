@@ -173,7 +173,7 @@ export const ServerConfig = z
       type: 'integer (milliseconds)',
       default: '30000',
       description:
-        "The deadline of a rerank request, body included; past it the request gets 504 and the backend is aborted. An upstream model's `deadline_ms` defaults to it and its `timeout_ms` to a third of it (at most 10000), so a replica that does not answer is retried on another in time; larger explicit values are refused.",
+        "The deadline of a rerank request, body included; past it the request gets 504 and the backend is aborted (a body not received in full by then gets 400 `request_receive_timeout` instead). An upstream model's `deadline_ms` defaults to it and its `timeout_ms` to a third of it (at most 10000), so a replica that does not answer is retried on another in time; larger explicit values are refused.",
     }),
     drain_timeout_ms: setting('drain_timeout_ms', integerSetting(0, 3_600_000).default(10_000), {
       env: 'SEALINK_DRAIN_TIMEOUT_MS',
