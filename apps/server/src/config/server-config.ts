@@ -240,7 +240,8 @@ export const ServerConfig = z
         env: 'SEALINK_LOG_LEVEL',
         type: 'fatal | error | warn | info | debug | trace | silent',
         default: 'info',
-        description: 'The level of the JSON logs written to stdout. One line per request at `info`.',
+        description:
+          'The level of the JSON logs written to stdout. One line per API request at `info`; requests to `/healthz`, `/readyz`, `/metrics` and `/openapi.json` at `debug`.',
       },
     ),
     process_metrics: setting('process_metrics', booleanSetting.default(true), {
