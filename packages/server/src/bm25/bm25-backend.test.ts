@@ -201,4 +201,48 @@ describe('Bm25Backend', () => {
     );
     expect(() => new Bm25Backend({ documentCacheSize: -1 })).toThrow(RangeError);
   });
+
+  it('scores documents holding the same words in another order exactly alike (bag of words)', async () => {
+    // Summing the terms in the order they occur in each document made these differ in the last bits, so
+    // the later of two equivalent documents could rank first instead of tying and keeping input order.
+    const cases = [
+      [
+        'epsilon eta delta gamma iota theta',
+        'zeta gamma delta kappa delta epsilon kappa',
+        'epsilon delta kappa kappa delta gamma zeta',
+      ],
+      [
+        'epsilon delta iota zeta kappa',
+        'epsilon alpha iota delta eta beta',
+        'delta iota beta eta alpha epsilon',
+      ],
+    ] as const;
+    const others = ['alpha beta', 'gamma delta epsilon', 'kappa iota', 'zeta zeta eta theta', 'beta'];
+    for (const [query, first, second] of cases) {
+      const [left, right] = await scoresOf(query, [first, second, ...others]);
+      expect(right).toBe(left);
+    }
+    const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.array(fc.constantFrom(...words), { maxLength: 10 }), { maxLength: 12 }),
+        fc.integer(),
+        async (query, bag, others, seed) => {
+          const shuffled = fc.sample(fc.shuffledSubarray(bag, { minLength: bag.length }), {
+            seed,
+            numRuns: 1,
+          })[0];
+          const [left, right] = await scoresOf(query.join(' '), [
+            bag.join(' '),
+            (shuffled ?? bag).join(' '),
+            ...others.map((document) => document.join(' ')),
+          ]);
+          expect(right).toBe(left);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });

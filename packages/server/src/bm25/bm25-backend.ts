@@ -284,6 +284,17 @@ export class Bm25Backend implements ScoringBackendV1 {
           counts.set(postingCounts);
           postingCounts = counts;
         }
+        // Postings in slot (query term) order, so the score sums its terms in one order whatever the
+        // document's word order: documents with the same words score exactly alike, not a few ulps apart.
+        for (let index = 1; index < touched; index++) {
+          const slot = touchedSlots[index] as number;
+          let before = index - 1;
+          while (before >= 0 && (touchedSlots[before] as number) > slot) {
+            touchedSlots[before + 1] = touchedSlots[before] as number;
+            before--;
+          }
+          touchedSlots[before + 1] = slot;
+        }
         for (let index = 0; index < touched; index++) {
           const slot = touchedSlots[index] as number;
           postingSlots[postingTotal] = slot;
@@ -364,8 +375,8 @@ export class Bm25Backend implements ScoringBackendV1 {
           ((weights[postingSlots[posting] as number] as number) * termFrequency) /
           (termFrequency + normalisation);
       }
-      // bm25RelevanceScore, inlined.
-      scores[documentIndex] = raw > 0 ? raw / (raw + saturation) : 0;
+      // bm25RelevanceScore, inlined (1 / (1 + saturation / raw) rounds monotonically; raw / (raw + saturation) does not).
+      scores[documentIndex] = raw > 0 ? 1 / (1 + saturation / raw) : 0;
     }
     return scores;
   }

@@ -55,4 +55,32 @@ describe('the BM25 formula', () => {
       ),
     );
   });
+
+  it('never ranks a higher raw score below a lower one, even one ulp apart', () => {
+    const nextUp = (value: number): number => {
+      const view = new DataView(new ArrayBuffer(8));
+      view.setFloat64(0, value);
+      view.setBigUint64(0, view.getBigUint64(0) + 1n);
+      return view.getFloat64(0);
+    };
+    // raw / (raw + saturation) rounds these two the wrong way round: 0.7384575973977747 > 0.7384575973977746.
+    expect(bm25RelevanceScore(28.234717967353085, 10)).toBeGreaterThanOrEqual(
+      bm25RelevanceScore(28.23471796735308, 10),
+    );
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-6, max: 1e6, noNaN: true }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.constantFrom(10, 1, 3.7, 0.5, 250),
+        (raw, steps, saturation) => {
+          let higher = raw;
+          for (let step = 0; step < steps; step++) higher = nextUp(higher);
+          expect(bm25RelevanceScore(higher, saturation)).toBeGreaterThanOrEqual(
+            bm25RelevanceScore(raw, saturation),
+          );
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+  });
 });

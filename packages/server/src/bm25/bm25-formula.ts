@@ -42,11 +42,14 @@ export function bm25TermFrequencyWeight(input: Bm25TermFrequencyInput): number {
 /**
  * Maps a raw BM25 score (0 to +∞) to a relevance score in [0, 1): `score / (score + saturation)`.
  *
- * The mapping is strictly increasing, so it never changes a ranking, and it is fixed (it does not depend
+ * The mapping is strictly increasing (in floating point: never decreasing), so it never changes a ranking, and it is fixed (it does not depend
  * on the other documents of the request, unlike min-max scaling), so a score means about the same in
  * every request: a raw score equal to `saturation` maps to 0.5. Raw scores still move somewhat with the
  * candidate set through idf. Not a calibrated probability.
  */
 export function bm25RelevanceScore(rawScore: number, saturation: number): number {
-  return rawScore > 0 ? rawScore / (rawScore + saturation) : 0;
+  // Computed as 1 / (1 + saturation / raw), the same value: each step is monotonic in the one operand that
+  // varies, so with rounding the result still never decreases as raw grows. raw / (raw + saturation) rounds
+  // numerator and denominator apart and can put a raw score one ulp higher a little lower.
+  return rawScore > 0 ? 1 / (1 + saturation / rawScore) : 0;
 }
