@@ -101,12 +101,18 @@ export const RerankRequest = z
           'A task instruction for instruction-following rerankers such as Qwen3-Reranker; models that take none ignore it.',
         examples: ['Given a web search query, retrieve relevant passages that answer the query'],
       }),
-    /** Backends truncate each document to this many tokens before scoring. */
+    /**
+     * Each document is truncated to this many tokens before scoring where the backend supports it (the
+     * embedded BM25, Cohere v2); engines such as TEI and vLLM only cut each pair to the model's length.
+     */
     max_tokens_per_doc: z
       .int({ error: 'max_tokens_per_doc must be an integer' })
       .min(1, { error: 'max_tokens_per_doc must be at least 1' })
       .optional()
-      .meta({ description: 'Each document is truncated to this many tokens before scoring.' }),
+      .meta({
+        description:
+          "Each document is truncated to this many tokens before scoring, where the model's backend supports it (the embedded BM25, Cohere v2); engines such as TEI and vLLM only cut each query-document pair to the model's length.",
+      }),
   })
   .meta({
     id: 'RerankRequest',
