@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from './analyze-text.js';
 
@@ -18,6 +19,22 @@ describe('the BM25 tokenizer', () => {
   it('composes decomposed accents (NFKC) so both spellings give one token', () => {
     expect(tokensOf('e\u0301cole')).toEqual(['école']);
     expect(tokensOf('école')).toEqual(['école']);
+  });
+
+  it('keeps the voicing mark of a decomposed or half-width kana with the kana', () => {
+    // NFD "が" is "か" + U+3099: the mark was dropped, so NFC and NFD Japanese gave different terms.
+    expect(tokensOf('がぎぐげご'.normalize('NFD'))).toEqual(['が', 'ぎ', 'ぐ', 'げ', 'ご']);
+    expect(tokensOf('パン'.normalize('NFD'))).toEqual(['パ', 'ン']);
+    expect(tokensOf('ｶﾞｯｺｳ ﾊﾟﾝ')).toEqual(['ガ', 'ッ', 'コ', 'ウ', 'パ', 'ン']);
+  });
+
+  it('gives the same terms for the NFC and the NFD form of any text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (text) => {
+        expect(analyzeText(text.normalize('NFD'))).toEqual(analyzeText(text.normalize('NFC')));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('folds full-width letters and ligatures to plain letters (NFKC)', () => {
@@ -56,6 +73,38 @@ describe('the BM25 tokenizer', () => {
   it('keeps apostrophes inside words and drops a possessive "s"', () => {
     expect(tokensOf("don't SeaLink's it’s O'Brien")).toEqual(["don't", 'sealink', 'it', "o'brien"]);
     expect(tokensOf("the models' scores")).toEqual(['the', 'models', 'scores']);
+  });
+
+  it('drops a possessive "s" and keeps an inner apostrophe in words of any letters, not only a to z', () => {
+    // A word starting with a letter outside a to z ended at its apostrophe, leaving a stray "s" term.
+    expect(tokensOf("Ørsted's Müller’s Zoë's")).toEqual(['ørsted', 'müller', 'zoë']);
+    expect(tokensOf("Émile's ÉMILE'S")).toEqual(['émile', 'émile']);
+    // An apostrophe between letters stays inside the word whatever the letters.
+    expect(tokensOf("l'été l’été L'ETE")).toEqual(["l'été", "l'été", "l'ete"]);
+    expect(tokensOf("Ål'ek")).toEqual(["ål'ek"]);
+  });
+
+  it('folds case fully: sharp s as "ss", dotted capital I as "i", final sigma as the word gives it', () => {
+    // toLowerCase alone gave "straße" ≠ "strasse" and "i̇stanbul" (i + U+0307) ≠ "istanbul".
+    expect(tokensOf('Straße STRASSE straße ẞ')).toEqual(['strasse', 'strasse', 'strasse', 'ss']);
+    expect(tokensOf('İstanbul ISTANBUL istanbul I\u0307stanbul')).toEqual([
+      'istanbul',
+      'istanbul',
+      'istanbul',
+      'istanbul',
+    ]);
+    expect(tokensOf('ΟΔΟΣ οδος')).toEqual(['οδος', 'οδος']);
+    expect(analyzeText('Straße')).toEqual(analyzeText('STRASSE'));
+  });
+
+  it('reads a soft hyphen, zero-width joiner or non-joiner inside a word as part of it, and drops it', () => {
+    // Invisible format characters (Unicode Cf, as UAX #29 ignores them inside words) split words in two.
+    expect(tokensOf('inter\u00ADnational international')).toEqual(['international', 'international']);
+    expect(tokensOf('Inter\u00ADNatio\u00ADnal')).toEqual(['international']);
+    expect(tokensOf('می\u200Cخواهم میخواهم')).toEqual(['میخواهم', 'میخواهم']);
+    expect(tokensOf('a\u200Db \u00ADword')).toEqual(['ab', 'word']);
+    // A zero-width space still separates words.
+    expect(tokensOf('one\u200Btwo')).toEqual(['one', 'two']);
   });
 
   it('finds no token in empty or blank text', () => {

@@ -1,6 +1,7 @@
 /**
  * Character classes of the BM25 tokenizer. Tokens are runs of letters and digits of any script (Unicode
- * `\p{L}` and `\p{N}`), with combining marks (`\p{M}`) kept inside a run. Han, Hiragana and Katakana are
+ * `\p{L}` and `\p{N}`), with combining marks (`\p{M}`) and invisible format characters (`\p{Cf}` but the
+ * zero-width space) kept inside a run. Han, Hiragana and Katakana are
  * written without spaces, so each of their characters is a token of its own (as Lucene's standard
  * tokenizer does). Everything else, punctuation, symbols and emoji included, separates tokens.
  */
@@ -9,7 +10,10 @@ export const CharacterClass = {
   separator: 1,
   /** A letter or digit: starts or continues a token. */
   word: 2,
-  /** A combining mark or variation selector: continues a token, never starts one. */
+  /**
+   * A combining mark, variation selector or invisible format character (soft hyphen, zero-width joiner or
+   * non-joiner): continues a token, never starts one.
+   */
   joiner: 3,
   /** A Han, Hiragana or Katakana character: a token by itself. */
   ideograph: 4,
@@ -20,14 +24,18 @@ export type CharacterClass = (typeof CharacterClass)[keyof typeof CharacterClass
 
 const IDEOGRAPH = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]$/u;
 const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
-const MARK = /^\p{M}$/u;
+/** Combining marks and invisible format characters (soft hyphen, zero-width joiner and non-joiner...). */
+const JOINER = /^[\p{M}\p{Cf}]$/u;
+const ZERO_WIDTH_SPACE = 0x200b;
 
 /** The class of one code point, computed with Unicode property regular expressions (the slow path). */
 export function classifyCodePoint(codePoint: number): CharacterClass {
   const character = String.fromCodePoint(codePoint);
   if (IDEOGRAPH.test(character)) return CharacterClass.ideograph;
   if (LETTER_OR_DIGIT.test(character)) return CharacterClass.word;
-  if (MARK.test(character)) return CharacterClass.joiner;
+  // Format characters (Cf) continue a word, as UAX #29 ignores them inside one; the zero-width space,
+  // which marks a word boundary in Thai or Khmer text, is the one Cf that separates.
+  if (codePoint !== ZERO_WIDTH_SPACE && JOINER.test(character)) return CharacterClass.joiner;
   return CharacterClass.separator;
 }
 

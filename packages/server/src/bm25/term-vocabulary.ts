@@ -50,9 +50,26 @@ function hashText(text: string): number {
   return hash;
 }
 
-/** NFKC, the typographic apostrophe as `'`, then lower case: the normal form of a token with non-ASCII. */
+const FORMAT_CHARACTERS = /\p{Cf}/gu;
+/** The characters {@link normalizeToken} replaces, before NFKC: I + U+0307 composes to the dotted capital I. */
+const NEEDS_REPLACEMENT = /[\u2019\u0130\u00df\u1e9e\p{Cf}]|\u0307/u;
+
+/**
+ * The normal form of a token with non-ASCII: the typographic apostrophe as `'`, invisible format characters
+ * (soft hyphen, zero-width joiner and non-joiner) dropped, NFKC, then case folded: lower case, with the
+ * dotted capital I as "i" (lower-casing alone gives "i" and a combining dot) and the sharp s as "ss" (as
+ * Unicode case folding does), so "İstanbul" and "Straße" match "istanbul" and "STRASSE".
+ */
 function normalizeToken(token: string): string {
-  return token.replaceAll('\u2019', "'").normalize('NFKC').toLowerCase();
+  // Most tokens (every Han character is one) hold none of these; one test spares them the replacements.
+  if (!NEEDS_REPLACEMENT.test(token)) return token.normalize('NFKC').toLowerCase();
+  const folded = token
+    .replaceAll('\u2019', "'")
+    .replace(FORMAT_CHARACTERS, '')
+    .normalize('NFKC')
+    .replaceAll('\u0130', 'i')
+    .toLowerCase();
+  return folded.includes('\u00df') ? folded.replaceAll('\u00df', 'ss') : folded;
 }
 
 /** Whether the token at `start` (all ASCII letters, digits or `'`) equals `key` once lower-cased. */
@@ -72,11 +89,12 @@ function isWordOrJoiner(text: string, index: number): boolean {
 }
 
 /**
- * The end of the content of a token that starts with an ASCII letter or digit, from `index`, just past its
- * first character: letters and digits of any script and combining marks continue it, an apostrophe between
- * letters stays inside ("don't"), and a possessive "'s" is left out ("SeaLink's").
+ * The end of the content of a token that starts with a letter or digit (not a Han, Hiragana or Katakana
+ * character), from `index`, just past its first character: letters and digits of any script and joiners
+ * continue it, an apostrophe between letters stays inside ("don't", "l'été"), and a possessive "'s" is left
+ * out ("SeaLink's", "Ørsted's").
  */
-function asciiTokenEnd(text: string, index: number): number {
+function wordTokenEnd(text: string, index: number): number {
   const length = text.length;
   while (index < length) {
     const next = text.charCodeAt(index);
@@ -92,9 +110,14 @@ function asciiTokenEnd(text: string, index: number): number {
       continue;
     }
     const after = text.charCodeAt(index + 1);
-    const afterFolded = after < 128 ? (ASCII_WORD_FOLD[after] as number) : 0;
-    if (afterFolded < 97) return index;
-    if (afterFolded === 115 && !isWordOrJoiner(text, index + 2)) return index;
+    if (after >= 128) {
+      // A letter of another script after the apostrophe ("l'été").
+      if (characterClassAt(text, index + 1) !== CharacterClass.word) return index;
+    } else {
+      const afterFolded = after < 128 ? (ASCII_WORD_FOLD[after] as number) : 0;
+      if (afterFolded < 97) return index;
+      if (afterFolded === 115 && !isWordOrJoiner(text, index + 2)) return index;
+    }
     index++;
   }
   return index;
@@ -311,7 +334,7 @@ export class TermVocabulary {
         let asciiOnly = true;
         if (next === APOSTROPHE || next >= 128) {
           // An apostrophe or a non-ASCII character may continue the token.
-          const fullEnd = asciiTokenEnd(text, end);
+          const fullEnd = wordTokenEnd(text, end);
           for (let position = end; position < fullEnd; position++) {
             if ((units[position] as number) >= 128) {
               asciiOnly = false;
@@ -379,14 +402,30 @@ export class TermVocabulary {
         }
         const start = index;
         index += width;
+        let end = index;
         if (characterClass === CharacterClass.word) {
+          // Same rules as a token starting with a to z: apostrophes inside, a possessive "'s" left out.
+          end = wordTokenEnd(text, index);
+          index = end;
+          const after = units[index] as number;
+          if (after === APOSTROPHE || after === RIGHT_SINGLE_QUOTATION_MARK)
+            index = skipPossessive(text, index);
+        } else {
+          // A Han, Hiragana or Katakana character keeps the marks after it: the voicing mark of a decomposed
+          // (NFD) "が" is U+3099, of a half-width "ｶﾞ" U+FF9E; NFKC then composes them.
           while (index < length) {
             const next = units[index] as number;
-            if (next < 128 ? fold[next] === 0 : !isWordOrJoiner(text, index)) break;
+            if (
+              next !== 0xff9e &&
+              next !== 0xff9f &&
+              (next < 128 || characterClassAt(text, index) !== CharacterClass.joiner)
+            )
+              break;
             index += codePointWidthAt(text, index);
           }
+          end = index;
         }
-        termId = this.#findNormalized(normalizeToken(text.slice(start, index)));
+        termId = this.#findNormalized(normalizeToken(text.slice(start, end)));
       }
       tokens++;
       if (termId === NO_TERM) continue;
