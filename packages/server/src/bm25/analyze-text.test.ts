@@ -37,6 +37,23 @@ describe('the BM25 tokenizer', () => {
     );
   });
 
+  it('splits Thai, Lao, Khmer and Burmese text, written without spaces, into words', () => {
+    // A whole run was one term, so a Thai query word never matched inside a Thai sentence.
+    expect(tokensOf('ภาษาไทยง่ายมาก')).toEqual(['ภาษา', 'ไทย', 'ง่าย', 'มาก']);
+    expect(tokensOf('ຂອບໃຈຫຼາຍ').length).toBeGreaterThan(1);
+    expect(tokensOf('ខ្ញុំស្រលាញ់').length).toBeGreaterThan(1);
+    expect(tokensOf('ฉันชอบเรียนภาษาไทยมาก ภาษาอังกฤษ')).toEqual([
+      'ฉัน',
+      'ชอบ',
+      'เรียน',
+      'ภาษา',
+      'ไทย',
+      'มาก',
+      'ภาษา',
+      'อังกฤษ',
+    ]);
+  });
+
   it('folds full-width letters and ligatures to plain letters (NFKC)', () => {
     expect(tokensOf('ＡＰＩ ﬁle')).toEqual(['api', 'file']);
   });

@@ -245,4 +245,11 @@ describe('Bm25Backend', () => {
       { numRuns: 300 },
     );
   });
+
+  it('matches a Thai query word inside Thai text written without spaces', async () => {
+    const scores = await scoresOf('ภาษาไทย', ['ฉันชอบเรียนภาษาไทยมาก', 'วันนี้อากาศดี', 'ภาษาอังกฤษ']);
+    expect(scores[0]).toBeGreaterThan(scores[2] as number);
+    expect(scores[2]).toBeGreaterThan(0);
+    expect(scores[1]).toBe(0);
+  });
 });

@@ -82,6 +82,18 @@ function matchesFoldedAscii(key: string, units: Uint16Array, start: number): boo
   return true;
 }
 
+/** Splits runs of the scripts written without spaces between words into words, with a dictionary. */
+const WORD_SEGMENTER = new Intl.Segmenter('und', { granularity: 'word' });
+
+/** Whether a code unit is a Thai, Lao, Burmese or Khmer character (scripts without spaces between words). */
+function isSoutheastAsianLetter(code: number): boolean {
+  return (
+    (code >= 0x0e00 && code <= 0x0eff) ||
+    (code >= 0x1000 && code <= 0x109f) ||
+    (code >= 0x1780 && code <= 0x17ff)
+  );
+}
+
 function isWordOrJoiner(text: string, index: number): boolean {
   if (index >= text.length) return false;
   const characterClass = characterClassAt(text, index);
@@ -425,7 +437,34 @@ export class TermVocabulary {
           }
           end = index;
         }
-        termId = this.#findNormalized(normalizeToken(text.slice(start, end)));
+        if (characterClass === CharacterClass.word && isSoutheastAsianLetter(code)) {
+          // Thai, Lao, Khmer and Burmese are written without spaces between words: a run is a phrase or a
+          // sentence. The platform's dictionary segmenter (ICU, through Intl.Segmenter) splits it into words;
+          // all but the last are written here, the last goes on below like any token.
+          let previous: string | undefined;
+          for (const segment of WORD_SEGMENTER.segment(text.slice(start, end))) {
+            if (segment.isWordLike !== true) continue;
+            if (previous !== undefined) {
+              if (tokens >= maxTokens) break;
+              tokens++;
+              const segmentTermId = this.#findNormalized(normalizeToken(previous));
+              if (segmentTermId !== NO_TERM) {
+                if (kept === termIds.length) {
+                  const larger = new Int32Array(termIds.length * 2);
+                  larger.set(termIds);
+                  termIds = larger;
+                  output.termIds = larger;
+                }
+                termIds[kept++] = segmentTermId;
+              }
+            }
+            previous = segment.segment;
+          }
+          if (previous === undefined || tokens >= maxTokens) continue;
+          termId = this.#findNormalized(normalizeToken(previous));
+        } else {
+          termId = this.#findNormalized(normalizeToken(text.slice(start, end)));
+        }
       }
       tokens++;
       if (termId === NO_TERM) continue;
