@@ -1,21 +1,17 @@
-import { buildRerankResponse, documentText, RerankRequest } from '@sealink/rerank-contract';
+import {
+  buildRerankResponse,
+  documentText,
+  EXAMPLE_RERANK_REQUEST,
+  EXAMPLE_RERANK_RESPONSE_TEXT,
+  RerankRequest,
+} from '@sealink/rerank-contract';
 import { describe, expect, it } from 'vitest';
 import { testClient } from './testing/disposable-client.js';
 import { sendJson, startScriptedServer } from './testing/start-scripted-server.js';
 
-/** The public API page's request and its response example, verbatim: the answer carries no `usage`. */
-const PAGE_REQUEST = {
-  model: 'qwen3-rerank',
-  query: 'best API gateway for Qwen models',
-  documents: [
-    'SeaLink exposes one rerank API with customer-visible model IDs.',
-    'A sourdough starter needs regular feeding.',
-    'Rerank models improve retrieval quality for RAG.',
-  ],
-  top_n: 2,
-};
-const PAGE_RESPONSE_TEXT =
-  '{"id": "rerank-b1a2c3d4","model": "qwen3-rerank","results": [{"index": 2,"document": {"text": "Rerank models improve retrieval quality for RAG."},"relevance_score": 0.95},{"index": 0,"document": {"text": "SeaLink exposes one rerank API with customer-visible model IDs."},"relevance_score": 0.82}]}';
+/** The public API page's request, and its response example verbatim: the answer carries no `usage`. */
+const PAGE_REQUEST = { ...EXAMPLE_RERANK_REQUEST, documents: [...EXAMPLE_RERANK_REQUEST.documents] };
+const PAGE_RESPONSE_TEXT = EXAMPLE_RERANK_RESPONSE_TEXT;
 
 describe('answers exactly as the public API page shows them (no usage)', () => {
   it('rerank returns the page answer', async () => {

@@ -16,6 +16,10 @@ export const EXAMPLE_RERANK_REQUEST = {
   top_n: 2,
 } as const;
 
+/** The response example of the public API page, verbatim: it carries no `usage`. */
+export const EXAMPLE_RERANK_RESPONSE_TEXT =
+  '{"id": "rerank-b1a2c3d4","model": "qwen3-rerank","results": [{"index": 2,"document": {"text": "Rerank models improve retrieval quality for RAG."},"relevance_score": 0.95},{"index": 0,"document": {"text": "SeaLink exposes one rerank API with customer-visible model IDs."},"relevance_score": 0.82}]}';
+
 /** A code sample in the `x-codeSamples` shape that API reference renderers read. */
 export interface CodeSample {
   /** The language, for syntax highlighting. */

@@ -7,6 +7,7 @@ export { checkRerankResponse } from './check-rerank-response.js';
 export {
   type CodeSample,
   EXAMPLE_RERANK_REQUEST,
+  EXAMPLE_RERANK_RESPONSE_TEXT,
   getCodeSamples,
   PUBLIC_BASE_URL,
   PUBLIC_SERVER_URL,

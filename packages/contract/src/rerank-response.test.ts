@@ -1,10 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { EXAMPLE_RERANK_RESPONSE_TEXT as PAGE_RESPONSE_EXAMPLE } from './code-samples.js';
 import { RerankResponse } from './rerank-response.js';
-
-/** The response example of the public API page, verbatim. */
-const PAGE_RESPONSE_EXAMPLE =
-  '{"id": "rerank-b1a2c3d4","model": "qwen3-rerank","results": [{"index": 2,"document": {"text": "Rerank models improve retrieval quality for RAG."},"relevance_score": 0.95},{"index": 0,"document": {"text": "SeaLink exposes one rerank API with customer-visible model IDs."},"relevance_score": 0.82}]}';
 
 /** The public API page, beside the project root; present for developers and CI, absent elsewhere. */
 const API_PAGE = new URL('../../../../shared/seed/rerank-api-page.txt', import.meta.url);
