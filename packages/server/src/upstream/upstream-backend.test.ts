@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { detectDegenerateScores, RELEVANCE_FIXTURE } from '@sealink/rerank-contract/dialects';
 import { lexicalScore, startMockEngine } from '@sealink/rerank-mock-server';
 import fc from 'fast-check';
@@ -7,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { UpstreamBackendOptions } from './upstream-backend.js';
 import { UpstreamConformanceError } from './upstream-conformance-error.js';
 import { UPSTREAM_TYPE_DIALECTS, UPSTREAM_TYPES } from './upstream-engines.js';
-import { createDisposableBackend, scoringErrorOf } from './upstream-test-kit.js';
+import { createDisposableBackend, scoringErrorOf, serveEngine } from './upstream-test-kit.js';
 
 const QUERY = 'sourdough starter feeding';
 const DOCUMENTS = [
@@ -19,8 +17,8 @@ const expectedScores = (query: string, documents: readonly string[]) =>
   documents.map((document) => expect.closeTo(lexicalScore(query, document), 6));
 
 /** An HTTP server on 127.0.0.1 answering every POST `status` with `body` and `GET /health` 200: an engine that talks nonsense. */
-async function startRawEngine(body: string, status = 200): Promise<{ url: string } & AsyncDisposable> {
-  const server = createServer((incoming, outgoing) => {
+function startRawEngine(body: string, status = 200): Promise<{ url: string } & AsyncDisposable> {
+  return serveEngine((incoming, outgoing) => {
     incoming.resume();
     incoming.once('end', () => {
       const isHealthCheck = incoming.method === 'GET';
@@ -28,16 +26,6 @@ async function startRawEngine(body: string, status = 200): Promise<{ url: string
       outgoing.end(isHealthCheck ? '{"status":"ok"}' : body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    [Symbol.asyncDispose]: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
 }
 
 /** A backend of `type` in front of one engine that checks the relevance fixture when it loads. */
@@ -337,7 +325,7 @@ describe('Qwen3-Reranker prompts', () => {
 
   it('stops checking the replicas’ health when the load fails: no timer or connection outlives it', async () => {
     let healthChecks = 0;
-    const server = createServer((incoming, outgoing) => {
+    await using replica = await serveEngine((incoming, outgoing) => {
       incoming.resume();
       incoming.once('end', () => {
         if (incoming.method === 'GET') healthChecks++;
@@ -345,18 +333,9 @@ describe('Qwen3-Reranker prompts', () => {
         outgoing.end(incoming.method === 'GET' ? '{"status":"ok"}' : '{"ranking":"not a list"}');
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    await using _server = {
-      [Symbol.asyncDispose]: () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    };
-    const { port } = server.address() as AddressInfo;
     await using backend = createDisposableBackend({
       type: 'tei',
-      baseUrls: [`http://127.0.0.1:${port}`],
+      baseUrls: [replica.url],
       model: 'q',
       verifyOnLoad: true,
       healthCheck: { intervalMs: 20 },

@@ -1,7 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
-import { createDisposableBackend, scoringErrorOf, startMockEngines } from './upstream-test-kit.js';
+import {
+  createDisposableBackend,
+  scoringErrorOf,
+  serveEngine,
+  startMockEngines,
+} from './upstream-test-kit.js';
 
 const DOCUMENTS = Array.from({ length: 40 }, (_, index) => `document ${index} on sourdough starter feeding`);
 
@@ -297,7 +302,7 @@ describe('half-open circuits', () => {
   it('lets one trial through at a time even when a call sent before the circuit opened ends without a verdict', async () => {
     // A TEI-like engine: a document `fail` is answered 500 at once, `slow` never, anything else 0 (a logit).
     const received: string[][] = [];
-    const server = createServer((incoming, outgoing) => {
+    await using replica = await serveEngine((incoming, outgoing) => {
       const chunks: Buffer[] = [];
       incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
       incoming.once('end', () => {
@@ -313,19 +318,10 @@ describe('half-open circuits', () => {
         outgoing.end(JSON.stringify(texts.map((_, index) => ({ index, score: 0 }))));
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    await using _server = {
-      [Symbol.asyncDispose]: () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    };
-    const { port } = server.address() as AddressInfo;
     let clock = 0;
     await using backend = createDisposableBackend({
       type: 'tei',
-      baseUrls: [`http://127.0.0.1:${port}`],
+      baseUrls: [replica.url],
       model: 'm',
       maxAttempts: 1,
       breaker: { failureThreshold: 1, coolDownMs: 1_000, now: () => clock },
@@ -372,7 +368,7 @@ describe('active health checks under load', () => {
     // A TEI-like replica that answers GET /health at once and every scoring call after 400 ms.
     let healthChecksDuringLoad = 0;
     let loading = false;
-    const server = createServer((incoming, outgoing) => {
+    await using replica = await serveEngine((incoming, outgoing) => {
       if (incoming.method === 'GET') {
         if (loading) healthChecksDuringLoad++;
         outgoing.writeHead(200, { 'content-type': 'text/plain' });
@@ -389,18 +385,9 @@ describe('active health checks under load', () => {
         }, 400);
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    await using _server = {
-      [Symbol.asyncDispose]: () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    };
-    const { port } = server.address() as AddressInfo;
     await using backend = createDisposableBackend({
       type: 'tei',
-      baseUrls: [`http://127.0.0.1:${port}`],
+      baseUrls: [replica.url],
       model: 'm',
       // Two connections, four calls: two wait in the pool's queue for the whole load.
       connectionsPerReplica: 2,

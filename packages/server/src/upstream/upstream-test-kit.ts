@@ -1,3 +1,5 @@
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type MockEngine, type MockEngineOptions, startMockEngine } from '@sealink/rerank-mock-server';
 import { ScoringError } from '../backend/scoring-error.js';
 import { UpstreamBackend, type UpstreamBackendOptions } from './upstream-backend.js';
@@ -33,4 +35,22 @@ export async function scoringErrorOf(promise: PromiseLike<unknown>): Promise<Sco
     throw error;
   }
   throw new Error('expected a ScoringError');
+}
+
+/**
+ * A hand-written engine: `listener` served on 127.0.0.1, port 0. `await using` closes it, cutting open
+ * connections.
+ */
+export async function serveEngine(listener: RequestListener): Promise<{ url: string } & AsyncDisposable> {
+  const server = createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    [Symbol.asyncDispose]: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
