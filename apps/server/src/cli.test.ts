@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -89,6 +89,18 @@ async function startInFlightRequest(port: number) {
       return received;
     },
   };
+}
+
+/**
+ * Writes `models.json` in `folder` with one TEI model `id` on `engine`, verified at load and without health
+ * checks; returns its path.
+ */
+async function writeVerifyingModelsFile(folder: string, id: string, engine: Server): Promise<string> {
+  const modelsFile = join(folder, 'models.json');
+  const base = `http://127.0.0.1:${(engine.address() as AddressInfo).port}`;
+  const backend = { type: 'tei', base_urls: [base], model: 'm', verify_on_load: true, health_check: false };
+  await writeFile(modelsFile, JSON.stringify([{ id, backend }]));
+  return modelsFile;
 }
 
 describe('sealink-rerank-server CLI', () => {
@@ -292,22 +304,7 @@ describe('sealink-rerank-server CLI', () => {
     engine.listen(0, '127.0.0.1');
     await once(engine, 'listening');
     try {
-      const modelsFile = join(folder, 'models.json');
-      await writeFile(
-        modelsFile,
-        JSON.stringify([
-          {
-            id: 'broken-engine',
-            backend: {
-              type: 'tei',
-              base_urls: [`http://127.0.0.1:${(engine.address() as AddressInfo).port}`],
-              model: 'm',
-              verify_on_load: true,
-              health_check: false,
-            },
-          },
-        ]),
-      );
+      const modelsFile = await writeVerifyingModelsFile(folder, 'broken-engine', engine);
       const run = spawnCli({ PORT: '0', SEALINK_MODELS_FILE: modelsFile });
       expect((await run.exit).code).toBe(1);
       const lines = run.stderr().trim().split('\n');
@@ -344,22 +341,7 @@ describe('sealink-rerank-server CLI', () => {
     engine.listen(0, '127.0.0.1');
     await once(engine, 'listening');
     try {
-      const modelsFile = join(folder, 'models.json');
-      await writeFile(
-        modelsFile,
-        JSON.stringify([
-          {
-            id: 'slow-to-load',
-            backend: {
-              type: 'tei',
-              base_urls: [`http://127.0.0.1:${(engine.address() as AddressInfo).port}`],
-              model: 'm',
-              verify_on_load: true,
-              health_check: false,
-            },
-          },
-        ]),
-      );
+      const modelsFile = await writeVerifyingModelsFile(folder, 'slow-to-load', engine);
       const run = spawnCli({
         PORT: '0',
         SEALINK_MODELS_FILE: modelsFile,
