@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { DEFAULT_MAX_BODY_BYTES, RerankRequest, type RerankResponse } from '@sealink/rerank-contract';
 import { allowManyListeners } from './allow-many-listeners.js';
 import { APIError, createApiError } from './api-error.js';
-import type { RequestOptions } from './client-options.js';
+import type { HeaderOverrides, RequestOptions } from './client-options.js';
 import { mergeRerankResponses, type RerankChunk } from './merge-rerank-responses.js';
 import { SeaLinkError } from './sea-link-error.js';
 import { splitDocuments } from './split-documents.js';
@@ -108,6 +108,10 @@ export async function rerankAll(
       if (requestOptions.idempotencyKey !== undefined) {
         chunkOptions.idempotencyKey = `${requestOptions.idempotencyKey}-${chunkIndex}`;
       }
+      // A key given as a header would otherwise go to every chunk, and a server honouring it would answer
+      // every later chunk with the first one's answer: each chunk gets its own, as with `idempotencyKey`.
+      const chunkHeaders = withChunkIdempotencyKey(requestOptions.headers, chunkIndex);
+      if (chunkHeaders !== undefined) chunkOptions.headers = chunkHeaders;
       try {
         const response = await client.rerank(request, chunkOptions);
         answers.push({ offset: chunk.offset, response });
@@ -169,4 +173,22 @@ function checkPositiveInteger(name: string, value: number | undefined): void {
   if (!Number.isSafeInteger(value) || value < 1) {
     throw new SeaLinkError(`rerankAll option ${name} must be a positive integer, got ${String(value)}`);
   }
+}
+
+/**
+ * `headers` with an `Idempotency-Key` (any case) suffixed `-<chunkIndex>`; `undefined` when they carry no
+ * such key, so the chunk keeps the caller's headers as they are.
+ */
+function withChunkIdempotencyKey(
+  headers: HeaderOverrides | undefined,
+  chunkIndex: number,
+): HeaderOverrides | undefined {
+  if (headers === undefined) return undefined;
+  let chunkHeaders: HeaderOverrides | undefined;
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() !== 'idempotency-key' || typeof value !== 'string') continue;
+    chunkHeaders ??= { ...headers };
+    chunkHeaders[name] = `${value}-${chunkIndex}`;
+  }
+  return chunkHeaders;
 }
