@@ -175,5 +175,9 @@ describe('parseCliArguments', () => {
       message: '--model: models must be a non-empty list of non-empty model ids',
     });
     expect(refusal(['--max-body-bytes', '9007199254740993'])?.name).toBe('CliArgumentError');
+    // A rule for every request: the first would always win, so a second is refused rather than ignored.
+    expect(
+      refusal(['--always-fault', '{"kind":"empty"}', '--always-fault', '{"kind":"hang"}'])?.message,
+    ).toMatch(/^--always-fault may be given once/);
   });
 });

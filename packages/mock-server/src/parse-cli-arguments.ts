@@ -174,6 +174,12 @@ export function parseCliArguments(args: readonly string[]): CliCommand {
   } else if (values.errors === true || values['proxy-api-key'] !== undefined) {
     throw new CliArgumentError('--errors and --proxy-api-key need --proxy');
   }
+  // Each is a rule matching every request, and the first matching rule wins: a second would never apply.
+  if ((values['always-fault']?.length ?? 0) > 1) {
+    throw new CliArgumentError(
+      '--always-fault may be given once: it applies to every request, so a second one would never apply (use --fault for a sequence)',
+    );
+  }
   return {
     help: values.help === true,
     options,
