@@ -45,6 +45,13 @@ describe('public types', () => {
       documents: ['a', { text: 'b' }],
       return_documents: false,
     });
+    // Readonly document arrays (`as const`, ReadonlyArray) are taken as they are.
+    const fixed = ['a', { text: 'b' }] as const;
+    const listed: ReadonlyArray<string> = ['c'];
+    void client.rerank({ model: 'bm25', query: 'q', documents: fixed });
+    void client.rerankAll({ model: 'bm25', query: 'q', documents: listed }, { chunkSize: 1 });
+    // @ts-expect-error documents are strings or { text } objects
+    void client.rerank({ model: 'bm25', query: 'q', documents: [1] as const });
   });
 
   it('has typed options', () => {

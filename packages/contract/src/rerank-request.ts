@@ -120,8 +120,14 @@ export const RerankRequest = z
     examples: [EXAMPLE_RERANK_REQUEST],
   });
 
-/** The body of `POST /v1/rerank`, as sent. */
-export type RerankRequest = z.input<typeof RerankRequest>;
+/**
+ * The body of `POST /v1/rerank`, as sent. `documents` may be a readonly array (`as const`, `ReadonlyArray`):
+ * nothing that sends a request changes it.
+ */
+export type RerankRequest = Omit<z.input<typeof RerankRequest>, 'documents'> & {
+  /** The candidate documents, as strings or `{ text }` objects. */
+  documents: readonly z.input<typeof RerankDocument>[];
+};
 
 /** The field names a rerank request may have. */
 export const RERANK_REQUEST_FIELDS = Object.keys(RerankRequest.shape) as (keyof RerankRequest)[];
