@@ -7,6 +7,7 @@ import { BadRequestError } from './api-error.js';
 import { APIUserAbortError } from './api-user-abort-error.js';
 import { SeaLinkError } from './sea-link-error.js';
 import { testClient } from './testing/disposable-client.js';
+import { processWarningsDuring } from './testing/process-warnings.js';
 import { sendJson, startScriptedServer } from './testing/start-scripted-server.js';
 
 const WORDS = [
@@ -229,22 +230,13 @@ describe('rerankAll against the mock server', () => {
       setTimeout(() => sendJson(response, 200, answer), 50);
     });
     await using client = testClient(server.url);
-    const warnings: Error[] = [];
-    const onWarning = (warning: Error): void => {
-      warnings.push(warning);
-    };
-    process.on('warning', onWarning);
-    try {
+    const warnings = await processWarningsDuring(async () => {
       const request = { model: 'qwen3-rerank', query: QUERY, documents: makeDocuments(64), top_n: 5 };
       const response = await client.rerankAll(request, { chunkSize: 4, concurrency: 16 });
       expect(checkRerankResponse(request, response)).toEqual([]);
       expect(response.request_ids).toHaveLength(16);
-      // Warnings are emitted on a later tick.
-      await new Promise((resolve) => setImmediate(resolve));
-    } finally {
-      process.off('warning', onWarning);
-    }
-    expect(warnings.map((warning) => `${warning.name}: ${warning.message}`)).toEqual([]);
+    });
+    expect(warnings).toEqual([]);
   });
 
   it('rejects bad split options with a clear error', async () => {
@@ -261,23 +253,14 @@ describe('rerankAll against the mock server', () => {
   it('a signal shared by many parallel split calls gives no MaxListenersExceededWarning', async () => {
     await using mock = await startMockServer();
     await using client = testClient(mock.url);
-    const warnings: Error[] = [];
-    const onWarning = (warning: Error): void => {
-      warnings.push(warning);
-    };
-    process.on('warning', onWarning);
-    try {
+    const warnings = await processWarningsDuring(async () => {
       const { signal } = new AbortController();
       const request = { model: 'qwen3-rerank', query: QUERY, documents: makeDocuments(6), top_n: 2 };
       const calls = Array.from({ length: 12 }, () => client.rerankAll(request, { chunkSize: 3, signal }));
       const responses = await Promise.all(calls);
       expect(responses.map((response) => response.request_ids.length)).toEqual(Array(12).fill(2));
-      // Warnings are emitted on a later tick.
-      await new Promise((resolve) => setImmediate(resolve));
-    } finally {
-      process.off('warning', onWarning);
-    }
-    expect(warnings.map((warning) => `${warning.name}: ${warning.message}`)).toEqual([]);
+    });
+    expect(warnings).toEqual([]);
   });
 
   it('fails with a SeaLinkError for bad split options, documents that are not an array or an empty model id', async () => {

@@ -13,6 +13,7 @@ import { MAX_ERROR_BODY_BYTES, MAX_RESPONSE_BYTES } from './send-attempt.js';
 import { testClient } from './testing/disposable-client.js';
 import { EXPECTED_ERROR_CLASSES } from './testing/expected-error-classes.js';
 import { EXAMPLE_REQUEST, FIXED_RERANK_RESPONSE } from './testing/fixed-rerank-response.js';
+import { processWarningsDuring } from './testing/process-warnings.js';
 import { sendJson, startScriptedServer } from './testing/start-scripted-server.js';
 
 const caught = (promise: Promise<unknown>): Promise<unknown> =>
@@ -331,23 +332,14 @@ describe('aborts', () => {
       setTimeout(() => sendJson(response, 200, FIXED_RERANK_RESPONSE), 50);
     });
     await using client = testClient(server.url);
-    const warnings: Error[] = [];
-    const onWarning = (warning: Error): void => {
-      warnings.push(warning);
-    };
-    process.on('warning', onWarning);
-    try {
+    const warnings = await processWarningsDuring(async () => {
       const { signal } = new AbortController();
       const calls = Array.from({ length: 20 }, () => client.rerank(EXAMPLE_REQUEST, { signal }));
       const answers = await Promise.all(calls);
       expect(answers).toHaveLength(20);
       expect(server.requests).toHaveLength(20);
-      // Warnings are emitted on a later tick.
-      await new Promise((resolve) => setImmediate(resolve));
-    } finally {
-      process.off('warning', onWarning);
-    }
-    expect(warnings.map((warning) => `${warning.name}: ${warning.message}`)).toEqual([]);
+    });
+    expect(warnings).toEqual([]);
   });
 });
 
