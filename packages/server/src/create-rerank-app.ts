@@ -529,16 +529,11 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   let openApiText: string | undefined;
   const modelList: ModelList = { object: 'list', data: [...registry.list()] };
 
-  /**
-   * Handles a rerank request on one route: the route's codec reads the request and writes the answer in its
-   * shape; `documentsField` is the name of the documents in that shape (TEI's `texts`), for the `param`
-   * of the per-model document limit's 400.
-   */
+  /** Handles a rerank request on one route: the route's codec reads the request and writes the answer in its shape. */
   const handleRerank = async (
     input: RequestInput,
     record: RequestRecord,
     codec: RerankRouteCodec,
-    documentsField: string,
   ): Promise<PlainAnswer> => {
     const { requestId } = record;
     if (!isAuthorized(input)) return errorResponse(record, authenticationError(requestId));
@@ -588,12 +583,11 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
           request.documents.length,
           requestId,
         );
-        return errorResponse(
-          record,
-          documentsField === 'documents'
-            ? tooMany
-            : { status: tooMany.status, body: { error: { ...tooMany.body.error, param: documentsField } } },
-        );
+        // Named as the route's requests name the documents (TEI's `texts`).
+        return errorResponse(record, {
+          status: tooMany.status,
+          body: { error: { ...tooMany.body.error, param: codec.documentsField } },
+        });
       }
       if (!registry.isModelReady(model.id)) {
         // A loaded backend that is not ready (every upstream replica down) may know when it will be again.
@@ -711,30 +705,26 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   // their base URL. Each is served by Hono, and straight from `node:http` by `serveRerankApp`.
   const defaultModel = options.defaultModel ?? registry.ids()[0] ?? '';
   const rerankRoutes = [
-    { route: PUBLIC_API_ROUTES.rerank, codec: NATIVE_RERANK_CODEC, documentsField: 'documents' },
+    { route: PUBLIC_API_ROUTES.rerank, codec: NATIVE_RERANK_CODEC },
     ...(
       [
-        [COMPATIBILITY_ROUTES.cohereRerank, 'cohere-v2', 'documents'],
-        [COMPATIBILITY_ROUTES.teiRerank, 'tei', 'texts'],
+        [COMPATIBILITY_ROUTES.cohereRerank, 'cohere-v2'],
+        [COMPATIBILITY_ROUTES.teiRerank, 'tei'],
       ] as const
-    ).map(([route, dialect, documentsField]) => ({
-      route,
-      codec: dialectRerankCodec(route.path, dialect, defaultModel),
-      documentsField,
-    })),
+    ).map(([route, dialect]) => ({ route, codec: dialectRerankCodec(route.path, dialect, defaultModel) })),
   ];
   const nodeRoutes = new Map<string, (incoming: IncomingMessage, outgoing: ServerResponse) => void>();
-  for (const { route, codec, documentsField } of rerankRoutes) {
+  for (const { route, codec } of rerankRoutes) {
     app.post(
       route.honoPath,
-      recorded(route.path, (_c, record, input) => handleRerank(input, record, codec, documentsField)),
+      recorded(route.path, (_c, record, input) => handleRerank(input, record, codec)),
     );
     nodeRoutes.set(route.path, (incoming, outgoing) => {
       const input = nodeRequestInput(incoming, outgoing);
       const written = runRecorded(
         route.path,
         input,
-        (record) => handleRerank(input, record, codec, documentsField),
+        (record) => handleRerank(input, record, codec),
         (answer) => writeAnswer(incoming, outgoing, answer),
       );
       if (written instanceof Promise) {

@@ -26,6 +26,11 @@ export type DecodedRerankRequest =
 export interface RerankRouteCodec {
   /** The route's path, also its `route` label in metrics and logs. */
   readonly path: string;
+  /**
+   * The documents' field as the route's requests name it (TEI's `texts`), for the `param` of an error
+   * about the documents found after `decode` (as the server's per-model document limit).
+   */
+  readonly documentsField: string;
   /** Validates a parsed JSON body: the request, or the contract's 400 answer. */
   decode(body: unknown, requestId: string): DecodedRerankRequest;
 }
@@ -35,6 +40,7 @@ const asIs = (response: RerankResponse): unknown => response;
 /** `POST /v1/rerank`: the contract's own request and response. */
 export const NATIVE_RERANK_CODEC: RerankRouteCodec = {
   path: rerankRoute.path,
+  documentsField: 'documents',
   decode(body, requestId) {
     const validation: RerankRequestValidation = validateRerankRequest(body, requestId);
     return validation.success ? { success: true, request: validation.request, encode: asIs } : validation;
@@ -132,6 +138,7 @@ export function dialectRerankCodec(path: string, name: DialectName, defaultModel
   const { dialect } = DIALECTS[name];
   return {
     path,
+    documentsField: DIALECT_FIELD_PATHS[name]?.documents ?? 'documents',
     decode(body, requestId) {
       const tooMany = tooManyDocumentsAnswer(body, name, requestId);
       if (tooMany !== undefined) return { success: false, error: tooMany };
