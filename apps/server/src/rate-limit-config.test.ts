@@ -10,6 +10,15 @@ import { createServerFromConfig } from './create-server-from-config.js';
 const KEY = 'sk-config-rate-0123456789';
 const BODY = JSON.stringify({ model: 'bm25', query: 'api gateway', documents: ['an api gateway', 'bread'] });
 
+/** A local port nothing listens on: a Redis URL on it is unreachable. */
+async function closedPort(): Promise<number> {
+  const closed = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => closed.once('listening', resolve));
+  const port = (closed.address() as { port: number }).port;
+  await new Promise((resolve) => closed.close(resolve));
+  return port;
+}
+
 describe('rate limits from the configuration', () => {
   it('reads SEALINK_RATE_LIMIT_* and SEALINK_REDIS_URL, and rejects a bad URL naming the variable', () => {
     const config = loadServerConfig({
@@ -66,10 +75,7 @@ describe('rate limits from the configuration', () => {
   });
 
   it('does not use Redis without a rate limit, and says so once instead of warning that rate limits count in memory', async () => {
-    const closed = createServer().listen(0, '127.0.0.1');
-    await new Promise((resolve) => closed.once('listening', resolve));
-    const port = (closed.address() as { port: number }).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await closedPort();
     const capture = captureLogger('info');
     const server = createServerFromConfig(
       loadServerConfig({ env: { PORT: '0', SEALINK_REDIS_URL: `redis://127.0.0.1:${port}/0` } }),
@@ -94,10 +100,7 @@ describe('rate limits from the configuration', () => {
   });
 
   it('warns once while Redis stays unreachable, not at every reconnection attempt', async () => {
-    const closed = createServer().listen(0, '127.0.0.1');
-    await new Promise((resolve) => closed.once('listening', resolve));
-    const port = (closed.address() as { port: number }).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await closedPort();
     const capture = captureLogger('info');
     const server = createServerFromConfig(
       loadServerConfig({
