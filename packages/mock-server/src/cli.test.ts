@@ -41,6 +41,17 @@ async function spawnCli(args: string[]) {
   };
 }
 
+/** Runs the CLI until it exits by itself (on a bad flag); its exit code and what it wrote to stderr. */
+async function runCliToExit(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stderr };
+}
+
 describe('sealink-rerank-mock CLI', () => {
   it('starts, prints its URL, serves the API with keys and queued faults, and exits 0 on SIGTERM', async () => {
     await using cli = await spawnCli([
@@ -78,28 +89,14 @@ describe('sealink-rerank-mock CLI', () => {
   });
 
   it('exits with 2 and the usage on a bad flag', async () => {
-    const child = spawn(process.execPath, [BIN, '--fault', '{"kind":"nope"}'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    const [code] = await once(child, 'exit');
+    const { code, stderr } = await runCliToExit(['--fault', '{"kind":"nope"}']);
     expect(code).toBe(2);
     expect(stderr).toMatch(/--fault: Invalid mock fault/);
     expect(stderr).toMatch(/Usage: sealink-rerank-mock/);
   });
 
   it('exits with 2 and the usage on a flag value the server options refuse', async () => {
-    const child = spawn(process.execPath, [BIN, '--port', '0', '--max-documents', '5000'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    const [code] = await once(child, 'exit');
+    const { code, stderr } = await runCliToExit(['--port', '0', '--max-documents', '5000']);
     expect(code).toBe(2);
     expect(stderr).toMatch(/--max-documents: maxDocuments must be an integer from 1 to 1000, got 5000/);
     expect(stderr).toMatch(/Usage: sealink-rerank-mock/);
