@@ -60,29 +60,13 @@ describe('the order of the checks, as on the real server', () => {
 
   it('answers 415, not 413, to a body over the limit with the wrong content type or encoding', async () => {
     const big = JSON.stringify({ model: 'bm25', query: 'q', documents: ['x'.repeat(4096)] });
-    const typed = await send(
-      mock().url,
-      'POST',
-      '/v1/rerank',
-      { authorization: AUTHORIZATION, 'content-type': 'text/plain' },
-      big,
-    );
+    const sendBig = (headers: Record<string, string>) =>
+      send(mock().url, 'POST', '/v1/rerank', { authorization: AUTHORIZATION, ...headers }, big);
+    const typed = await sendBig({ 'content-type': 'text/plain' });
     expect(typed).toMatchObject({ status: 415, code: 'unsupported_media_type' });
-    const encoded = await send(
-      mock().url,
-      'POST',
-      '/v1/rerank',
-      { authorization: AUTHORIZATION, 'content-type': 'application/json', 'content-encoding': 'gzip' },
-      big,
-    );
+    const encoded = await sendBig({ 'content-type': 'application/json', 'content-encoding': 'gzip' });
     expect(encoded).toMatchObject({ status: 415, code: 'unsupported_content_encoding' });
-    const tooLarge = await send(
-      mock().url,
-      'POST',
-      '/v1/rerank',
-      { authorization: AUTHORIZATION, 'content-type': 'application/json' },
-      big,
-    );
+    const tooLarge = await sendBig({ 'content-type': 'application/json' });
     expect(tooLarge).toMatchObject({ status: 413, code: 'body_too_large' });
   });
 
