@@ -31,6 +31,12 @@ export interface DialectRequestOptions {
    * Only the vLLM dialects read it; the instruction (or the default one) goes into the query.
    */
   qwen3RerankerTemplate?: boolean;
+  /**
+   * When the request is truncated, cuts each query-document pair at its start instead of its end, for a
+   * prompt whose end is where the model reads its answer (the Qwen3-Reranker one). Only TEI reads it
+   * (`truncation_direction: 'Left'`); other dialects ignore it.
+   */
+  truncateFromStart?: boolean;
 }
 
 /** Options of a dialect's `fromRequest`. */

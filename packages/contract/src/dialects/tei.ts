@@ -81,7 +81,10 @@ export const teiDialect: RerankDialect<TeiRerankRequest, TeiRerankResponse> = {
       return_text: request.returnDocuments,
       raw_scores: options.rawScores ?? false,
     };
-    if (request.maxTokensPerDocument !== undefined) body.truncate = true;
+    if (request.maxTokensPerDocument !== undefined) {
+      body.truncate = true;
+      if (options.truncateFromStart === true) body.truncation_direction = 'Left';
+    }
     return body;
   },
   fromRequest(request, options = {}) {

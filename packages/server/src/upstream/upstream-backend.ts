@@ -161,8 +161,6 @@ export class UpstreamBackend implements ScoringBackendV1 {
   readonly #promptTemplate: UpstreamPromptTemplate;
   readonly #secrets: readonly string[];
   readonly #verifyOnLoad: boolean;
-  /** Whether a truncating request must cut pairs at their start (TEI with the gateway's Qwen3 prompt). */
-  readonly #truncatesFromStart: boolean;
   #loaded = false;
   #closed = false;
 
@@ -181,7 +179,6 @@ export class UpstreamBackend implements ScoringBackendV1 {
     this.#instruction = options.instruction;
     this.#promptTemplate = options.promptTemplate ?? 'engine';
     this.#verifyOnLoad = options.verifyOnLoad ?? false;
-    this.#truncatesFromStart = this.#promptTemplate === 'qwen3' && this.#dialect.name === 'tei';
     this.#secrets = options.apiKey === undefined || options.apiKey === '' ? [] : [options.apiKey];
     this.#headers = { 'content-type': 'application/json', accept: 'application/json' };
     if (options.apiKey !== undefined && options.apiKey !== '') {
@@ -445,16 +442,15 @@ export class UpstreamBackend implements ScoringBackendV1 {
       documents: batch.documents as string[],
       topN: batch.documents.length,
     };
-    const wire = this.#dialect.toRequest(subRequest, {
-      upstreamModel: this.modelId,
-      rawScores: this.engine.info.rawScoreMapping !== undefined,
-    });
-    if (this.#truncatesFromStart && (wire as { truncate?: unknown }).truncate === true) {
-      // The gateway's Qwen3 prompt ends where the model reads its answer: TEI, which cuts on the right by
-      // default, would drop that end from every pair longer than the model. Cut the start instead.
-      (wire as { truncation_direction?: string }).truncation_direction = 'Left';
-    }
-    const body = JSON.stringify(wire);
+    const body = JSON.stringify(
+      this.#dialect.toRequest(subRequest, {
+        upstreamModel: this.modelId,
+        rawScores: this.engine.info.rawScoreMapping !== undefined,
+        // The gateway's Qwen3 prompt ends where the model reads its answer: an engine that cuts on the right
+        // by default (TEI) would drop that end from every pair longer than the model. Cut the start instead.
+        truncateFromStart: this.#promptTemplate === 'qwen3',
+      }),
+    );
     const tried = new Set<UpstreamReplica>();
     let lastFailure: UpstreamFailure | undefined;
     for (let attempt = 0; attempt < this.#maxAttempts; attempt++) {
