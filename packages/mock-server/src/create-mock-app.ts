@@ -294,12 +294,13 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     const requestId = c.get('requestId');
     const entry = c.get('entry');
     const authorized = isAuthorized(c);
-    const served = getProxy !== undefined || isServed(c.req.method, c.req.path);
+    // Needed only for a refused request (a body over the limit, no or a wrong key): not worked out for the others.
+    const served = (): boolean => getProxy !== undefined || isServed(c.req.method, c.req.path);
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       const read = await readBodyText(c, settings.maxBodyBytes);
       if (read.kind === 'too-large') {
         // The rest of the body is left unread: the connection cannot carry another request.
-        if (!served) {
+        if (!served()) {
           c.header('connection', 'close');
           await next();
           return;
@@ -318,7 +319,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
       entry.body = json.success ? json.value : read.text === '' ? undefined : read.text;
     }
     if (!authorized) {
-      if (served) return unauthorized(c);
+      if (served()) return unauthorized(c);
       await next();
       return;
     }
