@@ -6,7 +6,7 @@ import { ModelRegistry } from '../registry/model-registry.js';
 import { captureLogger } from '../testing/capture-logger.js';
 import { ConstantScoreBackend } from '../testing/constant-score-backend.js';
 import { RequestRateLimiter } from './request-rate-limiter.js';
-import { startRedisServer } from './start-redis-server.js';
+import { connectRedisClient, startRedisServer } from './start-redis-server.js';
 
 const KEYS = ['sk-rate-one-0123456789', 'sk-rate-two-0123456789'];
 const BODY = JSON.stringify({ model: 'm', query: 'api gateway', documents: ['an api gateway', 'bread'] });
@@ -86,15 +86,7 @@ describe('rate-limited rerank routes', () => {
 describe('rate-limited rerank routes with a Redis that stops answering', () => {
   it('answer within the request deadline, counting in memory, instead of hanging on Redis', async () => {
     await using redisServer = await startRedisServer();
-    const redis = new Redis({
-      port: redisServer.port,
-      host: '127.0.0.1',
-      enableOfflineQueue: false,
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-    });
-    redis.on('error', () => {});
-    await redis.connect();
+    const redis = await connectRedisClient(redisServer, 1);
     try {
       const registry = new ModelRegistry([{ id: 'm', backend: new ConstantScoreBackend() }]);
       const app = createRerankApp({

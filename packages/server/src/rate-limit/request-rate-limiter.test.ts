@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it, vi } from 'vitest';
 import { RequestRateLimiter, rateLimitHeaders } from './request-rate-limiter.js';
-import { startRedisServer } from './start-redis-server.js';
+import { connectRedisClient, startRedisServer } from './start-redis-server.js';
 
 describe('RequestRateLimiter', () => {
   it('allows the budget per key in memory, then refuses with the time to wait', async () => {
@@ -51,15 +51,7 @@ describe('RequestRateLimiter', () => {
 
   it('keeps limiting in memory while Redis is down', async () => {
     const redisServer = await startRedisServer();
-    const client = new Redis({
-      port: redisServer.port,
-      host: '127.0.0.1',
-      enableOfflineQueue: false,
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-    });
-    client.on('error', () => {});
-    await client.connect();
+    const client = await connectRedisClient(redisServer, 0);
     await redisServer.stop();
     try {
       const limiter = new RequestRateLimiter({ requests: 2, windowSeconds: 60, redis: client });
@@ -75,15 +67,7 @@ describe('RequestRateLimiter', () => {
 describe('RequestRateLimiter with a Redis that stops answering', () => {
   it('falls back to counting in memory within its Redis timeout instead of waiting for Redis forever', async () => {
     await using redisServer = await startRedisServer();
-    const client = new Redis({
-      port: redisServer.port,
-      host: '127.0.0.1',
-      enableOfflineQueue: false,
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-    });
-    client.on('error', () => {});
-    await client.connect();
+    const client = await connectRedisClient(redisServer, 1);
     try {
       const limiter = new RequestRateLimiter({
         requests: 2,

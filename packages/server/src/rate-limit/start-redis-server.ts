@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
 
 /** A Redis server started for a test, stopped when disposed. */
 export interface RedisServerHandle extends AsyncDisposable {
@@ -84,4 +85,25 @@ export async function startRedisServer(executable = '/usr/bin/redis-server'): Pr
     resume: () => child.kill('SIGCONT'),
     [Symbol.asyncDispose]: stop,
   };
+}
+
+/**
+ * A connected ioredis client of a test's Redis server that fails commands at once while disconnected (no
+ * offline queue) and retries each `maxRetriesPerRequest` times; its connection errors, which a test that
+ * stops or pauses the server provokes, are ignored.
+ */
+export async function connectRedisClient(
+  server: RedisServerHandle,
+  maxRetriesPerRequest: number,
+): Promise<Redis> {
+  const client = new Redis({
+    port: server.port,
+    host: '127.0.0.1',
+    enableOfflineQueue: false,
+    lazyConnect: true,
+    maxRetriesPerRequest,
+  });
+  client.on('error', () => {});
+  await client.connect();
+  return client;
 }
