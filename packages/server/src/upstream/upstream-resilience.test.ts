@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
 import {
   createDisposableBackend,
@@ -16,7 +14,7 @@ const DOCUMENTS = Array.from({ length: 40 }, (_, index) => `document ${index} on
  */
 async function startRateLimitedTei(limited: number, retryAfter: string) {
   let requests = 0;
-  const server = createServer((incoming, outgoing) => {
+  const engine = await serveEngine((incoming, outgoing) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.once('end', () => {
@@ -31,17 +29,7 @@ async function startRateLimitedTei(limited: number, retryAfter: string) {
       outgoing.end(JSON.stringify(texts.map((_, index) => ({ index, score: 0 }))));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests: () => requests,
-    [Symbol.asyncDispose]: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return { ...engine, requests: () => requests };
 }
 
 describe('replicas', () => {
