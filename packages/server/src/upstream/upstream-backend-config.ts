@@ -14,10 +14,8 @@ const HttpUrl = z
   }, 'a base URL must not carry credentials; use api_key_env')
   .refine(
     // The gateway joins the engine's route paths to the base URL's path; a query string or fragment would
-    // be dropped without a word, so it is refused.
-    (value) =>
-      !URL.canParse(value) ||
-      (new URL(value).search === '' && new URL(value).hash === '' && !/[?#]/.test(value)),
+    // be dropped without a word, so it is refused. Only a `?` or `#` starts one, so the text tells.
+    (value) => !URL.canParse(value) || !/[?#]/.test(value),
     'a base URL must not carry a query string or fragment',
   )
   .meta({ description: 'The base URL of one replica, for example `http://tei-0:8080`.' });
