@@ -102,7 +102,7 @@ function checkResult(backend: ScoringBackendV1, result: ScoringResultV1, documen
       );
     }
   }
-  return Number.isInteger(tokens) ? tokens : Math.ceil(tokens);
+  return Math.ceil(tokens);
 }
 
 /**
