@@ -3,7 +3,7 @@ import {
   formatJsonPath,
   PUBLIC_BASE_URL,
   PUBLIC_SERVER_URL,
-  type RerankRequest,
+  RerankRequest,
   RerankResponse,
 } from '@sealink/rerank-contract';
 import { Agent, type Dispatcher } from 'undici';
@@ -383,8 +383,9 @@ function checkRerankAnswer(response: RerankResponse, params: RerankRequest): str
     previous = result;
   }
   const topN = request?.top_n;
-  // A top_n the contract refuses was the server's to refuse; its answer then has no count to check.
-  if (Array.isArray(documents) && (topN === undefined || (Number.isSafeInteger(topN) && topN >= 1))) {
+  // A top_n the contract refuses (its schema decides, as in rerankAll) was the server's to refuse; its
+  // answer then has no count to check.
+  if (Array.isArray(documents) && RerankRequest.shape.top_n.safeParse(topN).success) {
     const expected = Math.min(topN ?? count, count);
     if (response.results.length !== expected) {
       const asked = topN === undefined ? `all ${count} documents` : `top_n ${topN} of ${count} documents`;
