@@ -54,7 +54,8 @@ export class UpstreamReplica {
       throw new TypeError('upstream base URL must not carry credentials; use the API key setting');
     }
     // Engine routes are joined to the path; a query string or fragment would be dropped without a word.
-    if (url.search !== '' || url.hash !== '' || /[?#]/.test(options.baseUrl)) {
+    // Only a `?` or `#` starts one, so the text tells (an empty one, as `http://e/?`, too).
+    if (/[?#]/.test(options.baseUrl)) {
       throw new TypeError('upstream base URL must not carry a query string or fragment');
     }
     this.pathPrefix = url.pathname.replace(/\/+$/, '');
