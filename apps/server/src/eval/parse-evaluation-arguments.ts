@@ -70,12 +70,12 @@ export function parseEvaluationArguments(argv: readonly string[], cwd: string): 
   if (values['api-key'] !== undefined && values.url === undefined) {
     throw new EvaluationUsageError('--api-key needs --url');
   }
-  if (values.url !== undefined && !URL.canParse(values.url)) {
-    throw new EvaluationUsageError(
-      `--url must be an absolute URL such as http://127.0.0.1:8080, got "${values.url}"`,
-    );
-  }
   if (values.url !== undefined) {
+    if (!URL.canParse(values.url)) {
+      throw new EvaluationUsageError(
+        `--url must be an absolute URL such as http://127.0.0.1:8080, got "${values.url}"`,
+      );
+    }
     const url = new URL(values.url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new EvaluationUsageError(`--url must be an http or https URL, got "${values.url}"`);
