@@ -265,6 +265,14 @@ function errorResponse(
   return respond(record, answer.status, JSON.stringify(answer.body), headers);
 }
 
+/**
+ * A `Retry-After` value for a hint in seconds: whole seconds, rounded up, at least `floor`; `undefined` for a
+ * hint that is not a number of seconds.
+ */
+function retryAfterValue(hint: number | undefined, floor: number): string | undefined {
+  return hint === undefined || !Number.isFinite(hint) ? undefined : String(Math.max(floor, Math.ceil(hint)));
+}
+
 /** Status 499 (as nginx logs it): the client closed the connection; nobody reads this answer. */
 function clientClosedResponse(): PlainAnswer {
   return { status: 499, headers: {}, body: null };
@@ -603,12 +611,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
             },
             requestId,
           ),
-          {
-            'retry-after':
-              hint === undefined || !Number.isFinite(hint)
-                ? retryAfter
-                : String(Math.max(1, Math.ceil(hint))),
-          },
+          { 'retry-after': retryAfterValue(hint, 1) ?? retryAfter },
         );
       }
       const backendStarted = performance.now();
@@ -682,11 +685,9 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
           logger.warn({ request_id: requestId, model: record.model, err: error }, 'backend failed');
         }
         // Retry-After takes whole seconds, never negative; a hint that is not a number of seconds is left out.
-        const hint = error.retryAfterSeconds;
+        const retryAfterHint = retryAfterValue(error.retryAfterSeconds, 0);
         const headers: Record<string, string> =
-          hint === undefined || !Number.isFinite(hint)
-            ? {}
-            : { 'retry-after': String(Math.max(0, Math.ceil(hint))) };
+          retryAfterHint === undefined ? {} : { 'retry-after': retryAfterHint };
         return errorResponse(
           record,
           createErrorResponse({ type: error.type, code: error.code, message: error.message }, requestId),
