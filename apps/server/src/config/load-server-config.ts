@@ -266,10 +266,12 @@ export function loadServerConfig(options: LoadServerConfigOptions): ServerConfig
     raw[entry.name] = parsedValue;
     origin.set(entry.name, entry.env);
   }
-  if (typeof raw.models_file === 'string' && raw.models_file.trim() !== '') {
+  const modelsFile =
+    typeof raw.models_file === 'string' && raw.models_file.trim() !== '' ? raw.models_file : undefined;
+  if (modelsFile !== undefined) {
     const setting = origin.get('models_file') ?? 'models_file';
-    raw.models = readJsonFile(resolve(cwd, raw.models_file), 'models file', setting);
-    origin.set('models', `the models file ${raw.models_file}`);
+    raw.models = readJsonFile(resolve(cwd, modelsFile), 'models file', setting);
+    origin.set('models', `the models file ${modelsFile}`);
   }
 
   const parsed = ServerConfig.safeParse(raw);
@@ -283,10 +285,9 @@ export function loadServerConfig(options: LoadServerConfigOptions): ServerConfig
     const key = String(top ?? '');
     const source = origin.get(key) ?? key;
     // A place in the models: `models in c.json [0].id`, or `the models file m.json: [0].id`.
-    const inModelsFile = key === 'models' && origin.get('models')?.startsWith('the models file ') === true;
     const where =
       key === 'models' && rest.length > 0
-        ? `${source}${inModelsFile ? ':' : ''} ${formatJsonPath(rest)}`
+        ? `${source}${modelsFile === undefined ? '' : ':'} ${formatJsonPath(rest)}`
         : source;
     if (issue.code === 'unrecognized_keys') {
       // Only the names: an unknown key may be a misspelt secret (`api_kyes`), so no value is shown.
