@@ -6,6 +6,16 @@ import {
   UpstreamConfigError,
 } from './upstream-backend-config.js';
 
+/** A configuration of one replica at `baseUrl` that reads its API key from the variable `keyVariable`. */
+function keyedConfig(
+  type: UpstreamBackendConfig['type'],
+  baseUrl: string,
+  model: string,
+  keyVariable: string,
+): UpstreamBackendConfig {
+  return UpstreamBackendConfig.parse({ type, base_urls: [baseUrl], model, api_key_env: keyVariable });
+}
+
 describe('UpstreamBackendConfig', () => {
   it('accepts a full configuration and builds a backend that reads its key from the environment', async () => {
     await using engine = await startMockEngine({
@@ -85,12 +95,7 @@ describe('UpstreamBackendConfig', () => {
   });
 
   it('refuses to build a backend whose key variable is unset, without printing any key', () => {
-    const config = UpstreamBackendConfig.parse({
-      type: 'cohere',
-      base_urls: ['https://api.example.com'],
-      model: 'rerank-v3.5',
-      api_key_env: 'COHERE_KEY',
-    });
+    const config = keyedConfig('cohere', 'https://api.example.com', 'rerank-v3.5', 'COHERE_KEY');
     expect(() => createUpstreamBackendFromConfig(config, {})).toThrow(UpstreamConfigError);
     expect(() => createUpstreamBackendFromConfig(config, { COHERE_KEY: '  ' })).toThrow(
       /COHERE_KEY, which is not set/,
@@ -99,12 +104,7 @@ describe('UpstreamBackendConfig', () => {
 
   it('reads a key whose variable ends in a newline (a secret mounted from a file) as the key itself', async () => {
     await using engine = await startMockEngine({ dialect: 'tei', apiKey: 'sk-from-file' });
-    const config = UpstreamBackendConfig.parse({
-      type: 'tei',
-      base_urls: [engine.url],
-      model: 'm',
-      api_key_env: 'TEI_KEY',
-    });
+    const config = keyedConfig('tei', engine.url, 'm', 'TEI_KEY');
     const backend = createUpstreamBackendFromConfig(config, { TEI_KEY: ' sk-from-file\r\n' });
     try {
       await backend.load();
@@ -122,12 +122,7 @@ describe('UpstreamBackendConfig', () => {
   });
 
   it('refuses, at once and without printing it, a key no HTTP header can carry', () => {
-    const config = UpstreamBackendConfig.parse({
-      type: 'tei',
-      base_urls: ['http://127.0.0.1:1'],
-      model: 'm',
-      api_key_env: 'TEI_KEY',
-    });
+    const config = keyedConfig('tei', 'http://127.0.0.1:1', 'm', 'TEI_KEY');
     const build = () => createUpstreamBackendFromConfig(config, { TEI_KEY: 'sk-first\nsk-second' });
     expect(build).toThrow(UpstreamConfigError);
     expect(build).toThrow(/TEI_KEY/);
