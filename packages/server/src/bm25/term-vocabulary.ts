@@ -30,6 +30,14 @@ export class TokenBuffer {
   length = 0;
   /** How many tokens the last scan counted without looking them up (not stop words, not query terms). */
   unlistedCount = 0;
+
+  /** Doubles {@link TokenBuffer.termIds}, keeping its contents; returns the new array. */
+  grow(): Int32Array {
+    const larger = new Int32Array(this.termIds.length * 2);
+    larger.set(this.termIds);
+    this.termIds = larger;
+    return larger;
+  }
 }
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -449,12 +457,7 @@ export class TermVocabulary {
               tokens++;
               const segmentTermId = this.#findNormalized(normalizeToken(previous));
               if (segmentTermId !== NO_TERM) {
-                if (kept === termIds.length) {
-                  const larger = new Int32Array(termIds.length * 2);
-                  larger.set(termIds);
-                  termIds = larger;
-                  output.termIds = larger;
-                }
+                if (kept === termIds.length) termIds = output.grow();
                 termIds[kept++] = segmentTermId;
               }
             }
@@ -468,12 +471,7 @@ export class TermVocabulary {
       }
       tokens++;
       if (termId === NO_TERM) continue;
-      if (kept === termIds.length) {
-        const larger = new Int32Array(termIds.length * 2);
-        larger.set(termIds);
-        termIds = larger;
-        output.termIds = larger;
-      }
+      if (kept === termIds.length) termIds = output.grow();
       termIds[kept++] = termId;
     }
     output.length = kept;
