@@ -37,6 +37,11 @@ describe('the BM25 tokenizer', () => {
     );
   });
 
+  it('segments a Burmese letter followed by a Hangul syllable alike in NFC and NFD', () => {
+    // A counterexample of the property above: ICU kept the decomposed form as one word.
+    expect(analyzeText('က가'.normalize('NFD'))).toEqual(analyzeText('က가'.normalize('NFC')));
+  });
+
   it('splits Thai, Lao, Khmer and Burmese text, written without spaces, into words', () => {
     // A whole run was one term, so a Thai query word never matched inside a Thai sentence.
     expect(tokensOf('ภาษาไทยง่ายมาก')).toEqual(['ภาษา', 'ไทย', 'ง่าย', 'มาก']);

@@ -450,7 +450,9 @@ export class TermVocabulary {
           // sentence. The platform's dictionary segmenter (ICU, through Intl.Segmenter) splits it into words;
           // all but the last are written here, the last goes on below like any token.
           let previous: string | undefined;
-          for (const segment of WORD_SEGMENTER.segment(text.slice(start, end))) {
+          // Segmented in NFC: ICU splits some decomposed runs differently (a Burmese letter followed by the
+          // conjoining jamo of a decomposed Hangul syllable stayed one word), and NFC and NFD must agree.
+          for (const segment of WORD_SEGMENTER.segment(text.slice(start, end).normalize('NFC'))) {
             if (segment.isWordLike !== true) continue;
             if (previous !== undefined) {
               if (tokens >= maxTokens) break;
