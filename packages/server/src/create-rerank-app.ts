@@ -682,7 +682,17 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       }
       if (error instanceof ScoringError) {
         if (error.type === 'internal_error' || error.type === 'upstream_error') {
-          logger.warn({ request_id: requestId, model: record.model, err: error }, 'backend failed');
+          // The log message, not the client's: an upstream's own error text may quote the documents.
+          logger.warn(
+            {
+              request_id: requestId,
+              model: record.model,
+              error_type: error.type,
+              error_code: error.code,
+              reason: error.logMessage,
+            },
+            'backend failed',
+          );
         }
         // Retry-After takes whole seconds, never negative; a hint that is not a number of seconds is left out.
         const retryAfterHint = retryAfterValue(error.retryAfterSeconds, 0);

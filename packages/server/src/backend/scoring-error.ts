@@ -6,8 +6,14 @@ export interface ScoringErrorOptions {
   type: ErrorType;
   /** A stable, machine-readable code in snake case. */
   code: string;
-  /** What went wrong, safe to show the client: never credentials or document text. */
+  /** What went wrong, safe to show the client: never credentials. */
   message: string;
+  /**
+   * What the server's log says instead of `message`, when `message` quotes words that are not the
+   * backend's own: an upstream engine's error text can echo the query or the documents, which logs must
+   * never hold. `message` by default.
+   */
+  logMessage?: string;
   /** Seconds after which a retry may succeed; sent as `Retry-After`. */
   retryAfterSeconds?: number;
   /** The error that caused this one. */
@@ -26,6 +32,8 @@ export class ScoringError extends Error {
   readonly code: string;
   /** Seconds after which a retry may succeed. */
   readonly retryAfterSeconds: number | undefined;
+  /** What the server's log says of this error: never the request's query or document text. */
+  readonly logMessage: string;
 
   constructor(options: ScoringErrorOptions) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -33,5 +41,6 @@ export class ScoringError extends Error {
     this.type = options.type;
     this.code = options.code;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.logMessage = options.logMessage ?? options.message;
   }
 }

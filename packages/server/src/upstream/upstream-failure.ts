@@ -42,6 +42,10 @@ export function isRetryableFailure(failure: UpstreamFailure): boolean {
   }
 }
 
+/** Why an upstream's own error text is in the client's answer but not in the server's log. */
+const UPSTREAM_TEXT_NOT_LOGGED =
+  "its error text goes to the client only, since engines may quote the request's documents in it";
+
 /**
  * The contract error for the last failure of a sub-request that no replica could serve:
  * 503 `overloaded_error` when replicas are unreachable or saturated, 504 `timeout_error` when they were
@@ -66,6 +70,7 @@ export function failureToScoringError(
         type: 'overloaded_error',
         code: 'upstream_overloaded',
         message: `every replica of the ${upstream} upstream is overloaded (it answered ${failure.status}: ${failure.message})`,
+        logMessage: `every replica of the ${upstream} upstream is overloaded (it answered ${failure.status}; ${UPSTREAM_TEXT_NOT_LOGGED})`,
         retryAfterSeconds,
       });
     case 'timeout':
@@ -79,6 +84,7 @@ export function failureToScoringError(
         type: 'upstream_error',
         code: 'upstream_status_error',
         message: `the ${upstream} upstream answered ${failure.status}: ${failure.message}`,
+        logMessage: `the ${upstream} upstream answered ${failure.status} (${UPSTREAM_TEXT_NOT_LOGGED})`,
       });
     case 'invalid-response':
       return new ScoringError({

@@ -6,20 +6,16 @@ import { ModelRegistry } from '../registry/model-registry.js';
 import { serveRerankApp } from '../serve/serve-rerank-app.js';
 import { captureLogger } from '../testing/capture-logger.js';
 import type { UpstreamBackendOptions } from './upstream-backend.js';
-import { createDisposableBackend, startMockEngines } from './upstream-test-kit.js';
+import { createDisposableBackend, serveEngine, startMockEngines } from './upstream-test-kit.js';
 
 const API_KEY = 'sk-gateway-test';
 
 /** The rerank app serving `qwen3-rerank` from an upstream backend, on a real socket. */
-async function startGateway(options: UpstreamBackendOptions) {
+async function startGateway(options: UpstreamBackendOptions, captured = captureLogger('fatal')) {
   const backend = createDisposableBackend(options);
   const registry = new ModelRegistry([{ id: 'qwen3-rerank', backend }]);
   await registry.load();
-  const app = createRerankApp({
-    registry,
-    auth: { apiKeys: [API_KEY] },
-    logger: captureLogger('fatal').logger,
-  });
+  const app = createRerankApp({ registry, auth: { apiKeys: [API_KEY] }, logger: captured.logger });
   const server = await serveRerankApp(app);
   return Object.assign(server, {
     backend,
@@ -215,6 +211,36 @@ describe('the gateway serving a model from upstream replicas', () => {
     expect(answer.json).toMatchObject({
       error: { type: 'upstream_error', message: expect.stringContaining('answered 500: injected failure') },
     });
+  });
+
+  it('gives the client an engine’s error text that quotes the documents, and keeps it out of the log', async () => {
+    // Like FastAPI's 422 and 500 answers, this engine quotes its input in its error text.
+    await using engine = await serveEngine((incoming, outgoing) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.once('end', () => {
+        const { texts } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { texts: string[] };
+        outgoing.writeHead(500, { 'content-type': 'text/plain' });
+        outgoing.end(`cannot score input ${JSON.stringify(texts)}`);
+      });
+    });
+    const captured = captureLogger('info');
+    await using gateway = await startGateway(
+      { type: 'tei', baseUrls: [engine.url], model: 'm', maxAttempts: 1, healthCheck: false },
+      captured,
+    );
+    const answer = await gateway.rerank({ query: 'q', documents: ['patient record 4711'] });
+    expect(answer.status).toBe(502);
+    const error = (answer.json as { error: { message: string; request_id: string } }).error;
+    expect(error.message).toContain('answered 500: cannot score input ["patient record 4711"]');
+    const logged = captured.records().find((record) => record.msg === 'backend failed');
+    expect(logged).toMatchObject({
+      request_id: error.request_id,
+      error_type: 'upstream_error',
+      error_code: 'upstream_status_error',
+      reason: expect.stringContaining('upstream answered 500'),
+    });
+    expect(JSON.stringify(captured.records())).not.toContain('patient record');
   });
 
   it('answers 504 timeout_error when the engine is too slow', async () => {
