@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { ModelRegistrationError, UpstreamConfigError } from '@sealink/rerank-server';
 import { ConfigError, loadServerConfig } from './config/load-server-config.js';
+import { operatorWorkingDirectory } from './config/operator-working-directory.js';
 import { CONFIG_REFERENCE } from './config/server-config.js';
 import { createServerFromConfig } from './create-server-from-config.js';
 
@@ -52,11 +53,8 @@ try {
 let server: ReturnType<typeof createServerFromConfig>;
 try {
   // Relative paths (--config, SEALINK_CONFIG, SEALINK_MODELS_FILE) are read from the folder the operator
-  // started in: pnpm runs `pnpm start` inside apps/server and passes that folder as INIT_CWD. Run any
-  // other way (node dist/cli.mjs, perhaps from another package's script), the working directory.
-  const startedByPackageScript =
-    process.env.npm_package_name === '@sealink/rerank-server-app' && process.env.INIT_CWD !== undefined;
-  const cwd = startedByPackageScript ? process.env.INIT_CWD : process.cwd();
+  // started in.
+  const cwd = operatorWorkingDirectory();
   server = createServerFromConfig(loadServerConfig({ env: process.env, configPath, cwd }));
 } catch (error) {
   if (error instanceof ConfigError) fail(error.message, 2);

@@ -1,4 +1,5 @@
 // `pnpm eval`: ranks a BEIR folder with a model and prints nDCG@10, Recall@100 and MRR@10 as one JSON object.
+import { operatorWorkingDirectory } from '../config/operator-working-directory.js';
 import { EvaluationUsageError } from './evaluation-usage-error.js';
 import { EVALUATION_USAGE, parseEvaluationArguments } from './parse-evaluation-arguments.js';
 import { runEvaluation } from './run-evaluation.js';
@@ -6,8 +7,8 @@ import { runEvaluation } from './run-evaluation.js';
 /** Runs the command; returns the exit code (0 done, 1 failed, 2 wrong usage). */
 async function main(): Promise<number> {
   try {
-    // pnpm runs `pnpm eval` inside apps/server; relative paths are read from the folder it was started in.
-    const cwd = process.env.INIT_CWD ?? process.cwd();
+    // Relative paths are read from the folder the operator started in.
+    const cwd = operatorWorkingDirectory();
     const args = parseEvaluationArguments(process.argv.slice(2), cwd);
     if (args.help) {
       process.stdout.write(EVALUATION_USAGE);

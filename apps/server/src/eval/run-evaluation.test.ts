@@ -260,7 +260,8 @@ describe('pnpm eval (the command)', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () =>
       join(modelsFolder, 'models.json'),
       JSON.stringify([{ id: 'bm25-here', backend: { type: 'bm25' } }]),
     );
-    // `pnpm eval` runs inside apps/server with INIT_CWD set to the folder it was started in.
+    // `pnpm eval` runs inside apps/server with INIT_CWD set to the folder it was started in, and
+    // npm_package_name to this package's name.
     const { stdout } = await runCli(
       process.execPath,
       ['--import', 'tsx', 'src/eval/eval-cli.ts', '--data', folder.path, '--model', 'bm25-here'],
@@ -270,6 +271,7 @@ describe('pnpm eval (the command)', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () =>
           PATH: process.env.PATH ?? '',
           NODE_ENV: 'production',
           INIT_CWD: modelsFolder,
+          npm_package_name: '@sealink/rerank-server-app',
           SEALINK_MODELS_FILE: './models.json',
         },
       },
