@@ -339,12 +339,13 @@ describe('createRerankApp over a real socket', () => {
     );
     expect(cut.status).toBe(400);
     expect(JSON.parse(cut.body).error.code).toBe('invalid_json');
-    // The bytes after the declared length are a broken next request: Node's parser rejects them, and the
-    // server answers 400 with the contract's error body and closes the connection; nothing past the
-    // declared length reaches the app, nothing crashes.
-    const liedRaw = await exchangeRaw(server.port, [head + big]);
-    expect(liedRaw.toString('latin1').match(/^HTTP\/1\.1 /gm)).toHaveLength(1);
-    expectMalformedHttpAnswer(parseRawAnswer(liedRaw), 'malformed_http');
+    // The bytes after the declared length are a broken next request: the request before them is answered
+    // (its cut JSON text), then Node's parser rejects them, and the server answers 400 with the contract's
+    // error body and closes the connection; nothing past the declared length reaches the app, nothing crashes.
+    const lied = parseRawAnswers(await exchangeRaw(server.port, [head + big]));
+    expect(lied.map((answer) => answer.status)).toEqual([400, 400]);
+    expect(JSON.parse(lied[0]!.body).error.code).toBe('invalid_json');
+    expectMalformedHttpAnswer(lied[1]!, 'malformed_http');
     expect(server.backend.calls).toHaveLength(0);
     const after = await fetch(`${server.url}/healthz`);
     expect(after.status).toBe(200);
@@ -388,6 +389,38 @@ describe('createRerankApp over a real socket', () => {
     const { error } = ErrorResponse.parse(JSON.parse(response.body));
     expect(error).toMatchObject({ type: 'method_not_allowed', request_id: 'tunnel-1' });
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it('answers pipelined rerank requests in full before the 400 or 405 of malformed bytes or CONNECT after them', async () => {
+    // A backend that takes a while: the bytes after the request are parsed long before its answer is written.
+    const backend = new ScriptedBackend({
+      script: async (call) => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return { scores: call.documents.map(() => 0.5), usage: { tokens: 1 }, warnings: [] };
+      },
+    });
+    await using server = await startServer({}, backend);
+    const body = JSON.stringify(VALID);
+    const rerank = `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    for (const [after, status, code] of [
+      ['GARBAGE\r\n\r\n', 400, 'malformed_http'],
+      [
+        `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n`,
+        400,
+        'malformed_http',
+      ],
+      ['CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n', 405, 'method_not_allowed'],
+    ] as const) {
+      const answers = parseRawAnswers(await exchangeRaw(server.port, [rerank + rerank + after]));
+      expect({ after, statuses: answers.map((answer) => answer.status) }).toEqual({
+        after,
+        statuses: [200, 200, status],
+      });
+      expect(checkRerankResponse(VALID, JSON.parse(answers[1]!.body))).toEqual([]);
+      const refused = answers[2]!;
+      expect(refused.headers.get('connection')).toBe('close');
+      expect(ErrorResponse.parse(JSON.parse(refused.body)).error.code).toBe(code);
+    }
   });
 
   it('answers an HTTP/1.1 request without Host 400 in the contract shape, honouring its X-Request-Id', async () => {

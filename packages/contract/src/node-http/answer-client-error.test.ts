@@ -131,18 +131,59 @@ describe('answerClientError', () => {
     expect(error.request_id).toBe(answer.headers.get('x-request-id'));
   });
 
-  it('writes no raw answer into a response that has already started, and closes the connection', async () => {
+  it('writes no raw answer into a response that has already started: the 400 follows it once it ends, then the connection closes', async () => {
     await using server = await startServer({}, (_request, response) => {
-      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.writeHead(200, { 'content-type': 'text/plain', 'content-length': '13' });
       response.write('partial ');
-      // Never ended: the garbage that follows on this connection finds this response in flight.
+      // Ended only after the garbage that follows on this connection has found this response in flight.
+      setTimeout(() => response.end('rest.'), 200);
     });
     const raw = await rawExchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', {
       when: (received) => received.includes('partial '),
       send: 'GARBAGE\r\n\r\n',
     });
-    expect(raw).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
-    expect(raw.match(/HTTP\/1\.1 /g)).toHaveLength(1);
-    expect(raw).not.toContain('malformed_http');
+    const split = raw.indexOf('HTTP/1.1 400 ');
+    expect(raw.slice(0, split)).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\npartial rest\.$/);
+    const answer = parseAnswer(raw.slice(split));
+    expect(answer.headers.get('connection')).toBe('close');
+    expect(ErrorResponse.parse(JSON.parse(answer.body)).error.code).toBe('malformed_http');
+  });
+
+  it('answers pipelined requests received before malformed bytes in full and in order, then the 400', async () => {
+    await using server = await startServer({}, (request, response) => {
+      // Answered later than the malformed bytes are parsed, as an app that awaits anything is.
+      setTimeout(() => {
+        const body = `answer to ${request.url}`;
+        response.writeHead(200, { 'content-type': 'text/plain', 'content-length': body.length });
+        response.end(body);
+      }, 50);
+    });
+    const raw = await rawExchange(
+      server.port,
+      'GET /first HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n',
+    );
+    const statuses = [...raw.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => match[1]);
+    expect(statuses).toEqual(['200', '200', '400']);
+    expect(raw.indexOf('answer to /first')).toBeLessThan(raw.indexOf('answer to /second'));
+    const answer = parseAnswer(raw.slice(raw.indexOf('HTTP/1.1 400 ')));
+    expect(ErrorResponse.parse(JSON.parse(answer.body)).error.code).toBe('malformed_http');
+    expect(answer.headers.get('connection')).toBe('close');
+  });
+
+  it('answers a malformed body of the request in flight at once, without waiting for the app', async () => {
+    let requests = 0;
+    await using server = await startServer({}, (request) => {
+      requests++;
+      // The app waits for a body that never ends well: the parser's 400 must not wait for it.
+      request.resume();
+    });
+    const raw = await rawExchange(
+      server.port,
+      'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\nzz\r\n',
+    );
+    expect(requests).toBe(1);
+    const answer = parseAnswer(raw);
+    expect(answer.statusLine).toBe('HTTP/1.1 400 Bad Request');
+    expect(ErrorResponse.parse(JSON.parse(answer.body)).error.code).toBe('malformed_http');
   });
 });

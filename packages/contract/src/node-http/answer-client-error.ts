@@ -5,13 +5,32 @@ import { createRequestId } from '../request-preflight.js';
 import { incomingErrorAnswer } from './answer-unroutable-request.js';
 
 /**
+ * The response in flight on a socket: the one Node writes now, in order of the requests (a pipelined
+ * request's response waits in Node's queue until the ones before it finish, then takes this slot).
+ */
+interface InFlightResponse {
+  readonly headersSent: boolean;
+  readonly writableEnded: boolean;
+  /** Its request; `complete` once the parser has read the request in full, body included. */
+  readonly req?: { readonly complete: boolean } | undefined;
+  once(event: 'finish' | 'close', listener: () => void): unknown;
+  off(event: 'finish' | 'close', listener: () => void): unknown;
+}
+
+/**
  * Where Node's HTTP server keeps the response in flight on a socket. Node's own default `clientError`
  * answer reads this slot to decide whether a raw answer can still be written; there is no public API
  * for it.
  */
 interface HttpServerSocket {
-  _httpMessage?: { readonly headersSent?: boolean } | null;
+  _httpMessage?: InFlightResponse | null;
 }
+
+/**
+ * Sockets whose raw answer is written or waiting for the responses before it. Node reports a parser error
+ * again for every further chunk that arrives on the socket; the first report is the one answered.
+ */
+const answeredSockets = new WeakSet<Duplex>();
 
 /** How long a socket answered by {@link answerClientError} may take to flush its answer before it is cut. */
 const CLOSE_GRACE_MS = 5000;
@@ -101,6 +120,40 @@ function endWithRawAnswer(socket: Duplex, raw: string): void {
 }
 
 /**
+ * Sends a raw answer on a socket once the answers to the requests received before it are written, so that
+ * pipelined requests before a malformed one (or a `CONNECT`) are answered in full and in order, as a
+ * server that reads one request at a time (nginx) answers them; then closes the socket.
+ *
+ * A response in flight whose request was received in full, or that its app has already ended, is waited
+ * for: its app answers it within its own deadline. One whose request is still incomplete is the request
+ * the malformed bytes belong to: it will never get the rest of its body, so the raw answer goes out at
+ * once when nothing of it was written yet, and the socket is only destroyed when part of it was (a raw
+ * answer would corrupt it).
+ */
+function endAfterInFlight(socket: Duplex, raw: () => string): void {
+  if (socket.destroyed) return;
+  const inFlight = (socket as Duplex & HttpServerSocket)._httpMessage;
+  if (inFlight === null || inFlight === undefined) {
+    if (socket.writable) endWithRawAnswer(socket, raw());
+    // Not writable: the last answer closed the connection (`Connection: close`), which Node is ending.
+    return;
+  }
+  if (inFlight.writableEnded || inFlight.req?.complete === true) {
+    const next = () => {
+      inFlight.off('finish', next);
+      inFlight.off('close', next);
+      // Node hands the socket to the next pipelined response in its own `finish` listener, which ran first.
+      endAfterInFlight(socket, raw);
+    };
+    inFlight.once('finish', next);
+    inFlight.once('close', next);
+    return;
+  }
+  if (inFlight.headersSent) socket.destroy();
+  else endWithRawAnswer(socket, raw());
+}
+
+/**
  * A `connect` listener for Node's HTTP server: the server is not a proxy, so `CONNECT` gets 405
  * `method_not_allowed` in the contract's shape (Node would otherwise drop the connection unanswered).
  */
@@ -110,22 +163,24 @@ export function answerConnectRequest(request: IncomingMessage, socket: Duplex): 
     code: 'method_not_allowed',
     message: 'CONNECT is not allowed: this server is not a proxy.',
   });
-  endWithRawAnswer(socket, rawErrorResponse(answer, requestId, { Allow: 'GET, HEAD, POST' }));
+  endAfterInFlight(socket, () => rawErrorResponse(answer, requestId, { Allow: 'GET, HEAD, POST' }));
 }
 
 /**
  * A `clientError` listener for Node's HTTP server (see https://nodejs.org/api/http.html#event-clienterror):
  * answers a request that Node's parser rejected (a broken request line, bytes after a lying
  * `Content-Length`, headers over the size limit, a request not received in time) with the contract's
- * error body instead of Node's bare status line, then closes the connection. When the peer is gone, or
- * a response on this socket has already started (a raw answer would corrupt it), it only destroys the
- * socket, as Node's default does.
+ * error body instead of Node's bare status line, then closes the connection. Requests pipelined before
+ * the malformed bytes are answered first, in full (see {@link endAfterInFlight}); Node's default would
+ * drop their answers. When the peer is gone, or the malformed bytes belong to a request whose answer has
+ * already started (a raw answer would corrupt it), it only destroys the socket, as Node's default does.
  */
 export function answerClientError(error: Error, socket: Duplex): void {
-  const inFlight = (socket as Duplex & HttpServerSocket)._httpMessage;
-  if ((error as CodedError).code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent === true) {
+  if ((error as CodedError).code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;
   }
-  endWithRawAnswer(socket, clientErrorResponse(error));
+  if (answeredSockets.has(socket)) return;
+  answeredSockets.add(socket);
+  endAfterInFlight(socket, () => clientErrorResponse(error));
 }
