@@ -151,16 +151,17 @@ export function parseRawAnswers(sent: Buffer | string, method = 'GET'): RawAnswe
 }
 
 /**
- * Writes `chunks` (strings as UTF-8) on a fresh connection to 127.0.0.1 (then ends the writing side when `endAfterWrite`),
- * and resolves with every byte the server sent until it closed, reset, or 5 s passed.
+ * Writes `chunks` (strings as UTF-8) on a fresh connection to `host`, 127.0.0.1 by default (then ends the
+ * writing side when `endAfterWrite`), and resolves with every byte the server sent until it closed,
+ * reset, or 5 s passed.
  */
 export function exchangeRaw(
   port: number,
   chunks: readonly (string | Uint8Array)[],
-  options: { endAfterWrite?: boolean } = {},
+  options: { endAfterWrite?: boolean; host?: string } = {},
 ): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(port, options.host ?? '127.0.0.1');
     const received: Buffer[] = [];
     const done = () => resolve(Buffer.concat(received));
     socket.on('data', (data: Buffer) => received.push(data));

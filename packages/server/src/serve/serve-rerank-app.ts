@@ -52,8 +52,12 @@ export async function serveRerankApp<E extends Env>(
   options: ServeRerankAppOptions = {},
 ): Promise<RerankServer> {
   const hostname = options.hostname ?? '127.0.0.1';
+  // The authority of this server's URL: an IPv6 address in brackets, as a URL writes it.
+  const host = hostname.includes(':') ? `[${hostname}]` : hostname;
   const honoListener = getRequestListener(app.fetch, {
-    hostname,
+    // The host of requests that name none (HTTP/1.0, an empty `Host`). Bracketed: a bare IPv6 address
+    // makes no URL, and such requests would get 400 on an IPv6 listener only.
+    hostname: host,
     // A target the adapter cannot make into a URL (bad Host, backslash, `OPTIONS *`): the contract's 400.
     errorHandler: unroutableRequestResponse,
   });
@@ -74,7 +78,6 @@ export async function serveRerankApp<E extends Env>(
     });
   });
   const { port } = server.address() as AddressInfo;
-  const host = hostname.includes(':') ? `[${hostname}]` : hostname;
   let closing: Promise<boolean> | undefined;
 
   const close = (closeOptions: CloseRerankServerOptions = {}): Promise<boolean> => {
