@@ -66,6 +66,20 @@ describe('requests Node’s parser rejects, over a socket', () => {
     }
   });
 
+  it('answers an HTTP/1.0 request without Host and one with an empty Host, as the server does', async () => {
+    for (const request of [
+      'GET /healthz HTTP/1.0\r\n\r\n',
+      'GET /v1/models HTTP/1.0\r\n\r\n',
+      'GET /readyz HTTP/1.1\r\nHost:\r\nConnection: close\r\n\r\n',
+    ]) {
+      const raw = await rawExchange(mock().port, request);
+      expect({ request, statusLine: raw.slice(0, raw.indexOf('\r\n')) }).toEqual({
+        request,
+        statusLine: 'HTTP/1.1 200 OK',
+      });
+    }
+  });
+
   it('answers a request with an unknown Expect as if it had none, not with an empty 417', async () => {
     const raw = await rawExchange(
       mock().port,

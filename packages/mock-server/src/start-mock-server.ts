@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createContractHttpServer, unroutableRequestResponse } from '@sealink/rerank-contract/node-http';
@@ -36,14 +37,11 @@ function formatHost(host: string): string {
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const app = createMockApp(options);
   const host = options.host ?? '127.0.0.1';
+  // Made once the port is known: no request arrives before the server listens.
+  let listener: RequestListener | undefined;
   // Malformed HTTP (parser errors, a target that is not a URL, no Host, CONNECT) gets the contract's error
   // body, through the same server the real one uses.
-  const server = createContractHttpServer(
-    getRequestListener(app.fetch, {
-      overrideGlobalObjects: options.overrideGlobalObjects ?? false,
-      errorHandler: unroutableRequestResponse,
-    }),
-  );
+  const server = createContractHttpServer((incoming, outgoing) => listener?.(incoming, outgoing));
   server.listen(options.port ?? 0, host);
   try {
     await once(server, 'listening');
@@ -52,6 +50,13 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     throw error;
   }
   const { port } = server.address() as AddressInfo;
+  listener = getRequestListener(app.fetch, {
+    overrideGlobalObjects: options.overrideGlobalObjects ?? false,
+    errorHandler: unroutableRequestResponse,
+    // The authority of requests that name none (HTTP/1.0 without Host, an empty Host), as the server
+    // answers them, instead of a 400; `/openapi.json` then names this server.
+    hostname: `${formatHost(host)}:${port}`,
+  });
   let closed: Promise<void> | undefined;
   const close = () => {
     closed ??= (async () => {
