@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { loadServerConfig } from './config/load-server-config.js';
-import { createServerFromConfig } from './create-server-from-config.js';
+import { createModelRegistry, createServerFromConfig } from './create-server-from-config.js';
 
 function modelsFile(models: unknown): string {
   const path = join(mkdtempSync(join(tmpdir(), 'sealink-server-')), 'models.json');
@@ -16,6 +16,25 @@ function modelsFile(models: unknown): string {
 }
 
 describe('a server built from its configuration', () => {
+  it('names the model and the field of an upstream whose key variable is unset, not only the engine model', () => {
+    const variable = 'SEALINK_TEST_UNSET_UPSTREAM_KEY';
+    expect(process.env[variable]).toBeUndefined();
+    const config = loadServerConfig({
+      env: {
+        SEALINK_MODELS_FILE: modelsFile([
+          { id: 'bm25', backend: { type: 'bm25' } },
+          {
+            id: 'qwen3-rerank',
+            backend: { type: 'vllm', base_urls: ['http://127.0.0.1:9'], model: 'm', api_key_env: variable },
+          },
+        ]),
+      },
+    });
+    expect(() => createModelRegistry(config.models)).toThrow(
+      "models[1].backend.api_key_env of 'qwen3-rerank': the vllm upstream of model m reads its API key from SEALINK_TEST_UNSET_UPSTREAM_KEY, which is not set",
+    );
+  });
+
   it('with the default upstream limits, retries a replica that never answers within the request deadline', async () => {
     await using hung = await startMockEngine({ dialect: 'tei', latencyMs: 600_000 });
     await using healthy = await startMockEngine({ dialect: 'tei' });

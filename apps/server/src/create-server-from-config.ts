@@ -8,6 +8,7 @@ import {
   type RerankServer,
   ServerMetrics,
   serveRerankApp,
+  UpstreamConfigError,
 } from '@sealink/rerank-server';
 import { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
@@ -23,6 +24,20 @@ export const APP_MODEL_HINTS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * The backend of the model at `index`. An upstream whose key variable is unset (or holds a line break)
+ * is refused with the model's place and id in front: the upstream's own message names only the engine's
+ * model name, which several registry models may share.
+ */
+function createNamedBackend(model: ModelConfig, index: number, defaults: BackendDefaults) {
+  try {
+    return createBackend(model.backend, defaults);
+  } catch (error) {
+    if (!(error instanceof UpstreamConfigError)) throw error;
+    throw new UpstreamConfigError(`models[${index}].backend.api_key_env of '${model.id}': ${error.message}`);
+  }
+}
+
+/**
  * Builds the model registry a configuration describes, with one backend instance per model. `defaults`
  * carries the server settings backends derive their limits from (the request deadline, which bounds an
  * upstream backend's attempt timeout and deadline when its configuration leaves them unset).
@@ -32,9 +47,9 @@ export function createModelRegistry(
   defaults: BackendDefaults = {},
 ): ModelRegistry {
   return new ModelRegistry(
-    models.map((model) => ({
+    models.map((model, index) => ({
       id: model.id,
-      backend: createBackend(model.backend, defaults),
+      backend: createNamedBackend(model, index, defaults),
       maxDocuments: model.max_documents,
       maxConcurrentCalls: model.max_concurrent_calls,
       defaultInstruction: model.default_instruction,
