@@ -7,7 +7,7 @@ import {
   type APIUserAbortError,
   type ClientOptions,
   type InvalidResponseError,
-  type RateLimitError,
+  RateLimitError,
   type RequestOptions,
   type RerankAllOptions,
   type RerankAllResponse,
@@ -76,5 +76,8 @@ describe('public types', () => {
     expectTypeOf<APIError['request_id']>().toEqualTypeOf<string | null>();
     expectTypeOf<APIConnectionTimeoutError['phase']>().toEqualTypeOf<TimeoutPhase>();
     expectTypeOf(SeaLinkError.isInstance).guards.toEqualTypeOf<SeaLinkError>();
+    const error: unknown = undefined;
+    if (RateLimitError.isInstance(error)) expectTypeOf(error).toEqualTypeOf<RateLimitError>();
+    if (SeaLinkError.isInstance(error)) expectTypeOf(error).toEqualTypeOf<SeaLinkError>();
   });
 });
