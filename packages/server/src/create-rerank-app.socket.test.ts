@@ -285,6 +285,31 @@ describe('createRerankApp over a real socket', () => {
     expect(server.backend.calls).toHaveLength(1);
   });
 
+  it('answers a request refused before its body arrived in full so that the connection carries the next request, or says Connection: close', async () => {
+    await using server = await startServer();
+    const body = JSON.stringify(VALID);
+    const next = `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    const head = (start: string, headers: string) =>
+      `${start} HTTP/1.1\r\nHost: x\r\n${headers}Content-Length: 20000\r\n\r\n`;
+    const json = 'Content-Type: application/json\r\n';
+    const auth = `Authorization: Bearer ${API_KEY}\r\n`;
+    for (const [request, status] of [
+      [head('POST /v1/rerank', json), 401],
+      [head('POST /v1/rerank', `${auth}Content-Type: text/plain\r\n`), 415],
+      [head('POST /v1/nope', auth + json), 404],
+      [head('PUT /v1/rerank', auth + json), 405],
+    ] as const) {
+      // A body within the limit that takes a second to arrive, sent on after the early answer (as a client
+      // that writes its body before reading does), then the next request on the same connection.
+      const slowBody = Array.from({ length: 20 }, () => [{ pauseMs: 50 }, ' '.repeat(1000)]).flat();
+      const answers = parseRawAnswers(await exchangeRaw(server.port, [request, ...slowBody, next]));
+      expect({ request, status: answers[0]?.status }).toEqual({ request, status });
+      // Either the next request is answered, or the early answer said the connection would close.
+      if (answers.length === 1) expect(answers[0]!.headers.get('connection')).toBe('close');
+      else expect(answers.map((answer) => answer.status)).toEqual([status, 200]);
+    }
+  });
+
   it('answers 413 at once for a declared Content-Length over the limit, before the body arrives', async () => {
     await using server = await startServer({ maxBodyBytes: 1000 });
     const raw = await exchangeRaw(server.port, [

@@ -40,11 +40,12 @@ import {
 } from './http/api-routes.js';
 import { type CorsOptions, CorsPolicy } from './http/cors-policy.js';
 import { DeadlineSweeper } from './http/deadline-sweeper.js';
-import { discardUnreadBody } from './http/discard-unread-body.js';
+import { DISCARD_TIMEOUT_MS, discardUnreadBody } from './http/discard-unread-body.js';
 import { nodeHeaderValue } from './http/node-header-value.js';
 import { RequestBodyAbortedError, readRequestBody } from './http/read-request-body.js';
 import { ClientDisconnectedError, RequestDeadlineError } from './http/request-abort-reasons.js';
 import { RequestDeadline } from './http/request-deadline.js';
+import { settleUnreadBody, type UnreadBodyLimits } from './http/settle-unread-body.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { type RequestRateLimiter, rateLimitHeaders } from './rate-limit/request-rate-limiter.js';
 import type { ModelRegistry } from './registry/model-registry.js';
@@ -228,10 +229,46 @@ function toResponse(answer: PlainAnswer): Response {
 }
 
 /**
- * Writes an answer to Node's response, one `writeHead` and one `end`, then throws away what the answer
- * left unread of the request body (within bounds) so the connection can carry the next request.
+ * The bounds within which the rest of a body an answer does not need is read before that answer is
+ * written: up to 256 KiB (as Go's net/http reads) arriving within the time `@hono/node-server` gives its
+ * own discard. Past them the answer says `Connection: close` rather than promising a connection that
+ * is cut while the client still sends its body.
+ */
+const UNREAD_BODY_LIMITS: UnreadBodyLimits = { maxBytes: 256 * 1024, timeoutMs: DISCARD_TIMEOUT_MS };
+
+/**
+ * `answer`, once the request body it left unread is read to its end (within {@link UNREAD_BODY_LIMITS}), so
+ * the connection can carry the next request; with `Connection: close` when the body does not end within
+ * them. At once for a request whose body was read (every ranked request), that has none, or whose answer
+ * closes the connection anyway.
+ */
+function settleAnswer(incoming: IncomingMessage, answer: PlainAnswer): PlainAnswer | Promise<PlainAnswer> {
+  if (answer.headers.connection === 'close') return answer;
+  const settled = settleUnreadBody(incoming, UNREAD_BODY_LIMITS);
+  if (settled === true) return answer;
+  return settled.then((ended) => {
+    if (!ended) answer.headers.connection = 'close';
+    return answer;
+  });
+}
+
+/**
+ * Writes an answer to Node's response, one `writeHead` and one `end`, once the body it left unread is
+ * settled ({@link settleAnswer}); after an answer that closes the connection, throws away what is left of
+ * the body (within bounds) while the answer goes out.
  */
 function writeAnswer(incoming: IncomingMessage, outgoing: ServerResponse, answer: PlainAnswer): void {
+  const settled = settleAnswer(incoming, answer);
+  if (!(settled instanceof Promise)) {
+    writeSettledAnswer(incoming, outgoing, settled);
+    return;
+  }
+  settled
+    .then((ready) => writeSettledAnswer(incoming, outgoing, ready))
+    .catch((error: unknown) => outgoing.destroy(error instanceof Error ? error : undefined));
+}
+
+function writeSettledAnswer(incoming: IncomingMessage, outgoing: ServerResponse, answer: PlainAnswer): void {
   if (outgoing.headersSent || outgoing.destroyed) return;
   const { body, headers } = answer;
   // The whole body is known here, so it goes out with a Content-Length: after an explicit `writeHead`, Node
@@ -526,12 +563,18 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     (route: string | ((c: RerankContext) => string), handler: RecordedHandler) =>
     (c: RerankContext): Response | Promise<Response> => {
       const input = honoRequestInput(c);
-      return runRecorded(
-        typeof route === 'string' ? route : route(c),
-        input,
-        (record) => handler(c, record, input),
-        toResponse,
-      );
+      const incoming = c.env?.incoming;
+      const run =
+        incoming === undefined
+          ? (record: RequestRecord) => handler(c, record, input)
+          : (record: RequestRecord) => {
+              // On Node, a body the answer did not read (a 404 or 405 to a POST) is settled first.
+              const answer = handler(c, record, input);
+              return answer instanceof Promise
+                ? answer.then((ready) => settleAnswer(incoming, ready))
+                : settleAnswer(incoming, answer);
+            };
+      return runRecorded(typeof route === 'string' ? route : route(c), input, run, toResponse);
     };
 
   let openApiText: string | undefined;

@@ -150,14 +150,20 @@ export function parseRawAnswers(sent: Buffer | string, method = 'GET'): RawAnswe
   return answers;
 }
 
+/** A pause between two chunks of {@link exchangeRaw}, for a client that sends its request slowly. */
+export interface RawPause {
+  /** How long to wait before writing the next chunk, in milliseconds. */
+  pauseMs: number;
+}
+
 /**
- * Writes `chunks` (strings as UTF-8) on a fresh connection to `host`, 127.0.0.1 by default (then ends the
- * writing side when `endAfterWrite`), and resolves with every byte the server sent until it closed,
- * reset, or 5 s passed.
+ * Writes `chunks` (strings as UTF-8, waiting out any {@link RawPause} between them) on a fresh connection
+ * to `host`, 127.0.0.1 by default (then ends the writing side when `endAfterWrite`), and resolves with
+ * every byte the server sent until it closed, reset, or 5 s passed.
  */
 export function exchangeRaw(
   port: number,
-  chunks: readonly (string | Uint8Array)[],
+  chunks: readonly (string | Uint8Array | RawPause)[],
   options: { endAfterWrite?: boolean; host?: string } = {},
 ): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -171,8 +177,14 @@ export function exchangeRaw(
       else reject(error);
     });
     socket.on('close', done);
-    socket.on('connect', () => {
-      for (const chunk of chunks) socket.write(chunk);
+    socket.on('connect', async () => {
+      for (const chunk of chunks) {
+        if (typeof chunk === 'object' && 'pauseMs' in chunk) {
+          await new Promise((wait) => setTimeout(wait, chunk.pauseMs));
+        } else if (!socket.destroyed) {
+          socket.write(chunk);
+        }
+      }
       if (options.endAfterWrite === true) socket.end();
     });
     socket.setTimeout(5000, () => socket.destroy());
