@@ -353,19 +353,61 @@ describe('Qwen3-Reranker prompts', () => {
     await expect(backend.load()).rejects.toThrow(/upstream_status_error: .*answered 401/);
   });
 
-  it('does not fail the load when the engine is saturated: that says nothing about the model', async () => {
+  it('does not fail the load when the engine is saturated: that says nothing about the model; it asks again', async () => {
     await using engine = await startMockEngine({ dialect: 'tei' });
-    engine.failNext(1_000, 429);
+    // Each 429 holds the only replica back for a second: two checks get no verdict, the third scores the fixture.
+    engine.failNext(2, 429);
     await using backend = verifyingBackend('tei', engine.url);
     await backend.load();
-    expect(engine.requests.length).toBeGreaterThan(0);
+    expect(engine.requests.length).toBe(3);
+    expect(engine.scoredRequests).toBe(1);
+    expect(backend.isReady()).toBe(true);
   });
 
-  it('does not fail the load when the upstream cannot be reached: readiness reports it', async () => {
+  it('does not fail the load when the upstream cannot be reached: the load waits, readiness reports it', async () => {
     const engine = await startMockEngine({ dialect: 'tei' });
     await engine.close();
-    await using backend = verifyingBackend('tei', engine.url);
-    await backend.load();
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [engine.url],
+      model: 'q',
+      verifyOnLoad: true,
+      healthCheck: { intervalMs: 20 },
+    });
+    const stop = new AbortController();
+    const load = backend.load({ abortSignal: stop.signal }).then(
+      () => 'loaded',
+      (error: unknown) => error,
+    );
+    const waited = await Promise.race([load, new Promise((resolve) => setTimeout(resolve, 300, 'waiting'))]);
+    expect(waited).toBe('waiting');
     expect(backend.isReady()).toBe(false);
+    stop.abort(new Error('stopped'));
+    expect(await load).toEqual(new Error('stopped'));
+  });
+
+  it('checks an engine that was down at start once it answers, so a broken one is never served unchecked', async () => {
+    // Like an engine that loads its weights after the gateway started: its first calls fail, then it
+    // answers with the template applied twice (near-constant scores).
+    await using engine = await startMockEngine({ dialect: 'dashscope', qwen3: 'applies-template' });
+    engine.resetNext(3);
+    await using backend = createDisposableBackend({
+      type: 'dashscope',
+      baseUrls: [engine.url],
+      model: 'qwen3-rerank',
+      promptTemplate: 'qwen3',
+      verifyOnLoad: true,
+    });
+    await expect(backend.load()).rejects.toThrow(/near-constant scores/);
+    expect(engine.scoredRequests).toBe(1);
+  });
+
+  it('serves an engine that was down at start once it answers the check well', async () => {
+    await using engine = await startMockEngine({ dialect: 'dashscope', qwen3: 'applies-template' });
+    engine.resetNext(3);
+    await using backend = verifyingBackend('dashscope', engine.url);
+    await backend.load();
+    expect(engine.scoredRequests).toBe(1);
+    expect(backend.isReady()).toBe(true);
   });
 });

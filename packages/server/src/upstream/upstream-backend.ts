@@ -81,11 +81,31 @@ export interface UpstreamBackendOptions {
    * when the engine ranks it like a broken reranker (a wrong Qwen3 template gives near-constant scores)
    * or answers it with something other than scores (an error status, raw logits where probabilities are
    * due, a body of the wrong shape). An unreachable, too slow or saturated upstream does not fail the
-   * check; readiness reports it. `false` by default.
+   * check: `load` waits (the model is not served meanwhile) and checks again when a replica may take a
+   * call, until it gets a verdict or its `abortSignal` aborts. `false` by default.
    */
   verifyOnLoad?: boolean | undefined;
   /** Active health check timing, or `false` to check passively only. Hosted APIs are never checked actively. */
   healthCheck?: { intervalMs?: number | undefined; timeoutMs?: number | undefined } | false | undefined;
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
+function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /** The per-attempt timeout of {@link UpstreamBackend} when none is given, in ms. */
@@ -231,9 +251,10 @@ export class UpstreamBackend implements ScoringBackendV1 {
 
   /**
    * Runs a first round of health checks, then keeps checking in the background; with `verifyOnLoad`,
-   * checks that the engine ranks a known fixture sensibly.
+   * checks that the engine ranks a known fixture sensibly, waiting for an upstream that cannot be reached,
+   * is too slow or is saturated until it answers.
    * @throws UpstreamConformanceError when it ranks the fixture like a broken reranker or answers it
-   * with no valid scores.
+   * with no valid scores; the abort reason when `abortSignal` aborts first.
    */
   async load(options: { abortSignal?: AbortSignal } = {}): Promise<void> {
     await this.#pool.checkHealth();
@@ -241,7 +262,12 @@ export class UpstreamBackend implements ScoringBackendV1 {
     this.#loaded = true;
     if (!this.#verifyOnLoad) return;
     try {
-      await this.verifyRanking(options);
+      // An upstream that cannot be reached, is too slow or is saturated gives no verdict: ask again when a
+      // replica may take a call, so that a model whose engine starts after the gateway (a large model
+      // loading its weights) is never served unchecked. The load stays under way meanwhile.
+      while (!(await this.#checkRanking(options))) {
+        await abortableDelay(this.#pool.retryAfterSeconds() * 1000, options.abortSignal);
+      }
     } catch (error) {
       // The model will not be served: nothing may keep polling its replicas until the server shuts down.
       this.#loaded = false;
@@ -259,6 +285,11 @@ export class UpstreamBackend implements ScoringBackendV1 {
    * it with an error status or an invalid body (502 `upstream_error`: raw logits, the wrong shape).
    */
   async verifyRanking(options: { abortSignal?: AbortSignal } = {}): Promise<void> {
+    await this.#checkRanking(options);
+  }
+
+  /** {@link verifyRanking}, resolving `true` with a verdict (the ranking passed) and `false` without one. */
+  async #checkRanking(options: { abortSignal?: AbortSignal }): Promise<boolean> {
     let scores: ArrayLike<number>;
     try {
       const result = await this.doScore({
@@ -270,13 +301,15 @@ export class UpstreamBackend implements ScoringBackendV1 {
       scores = result.scores;
     } catch (error) {
       if (!(error instanceof ScoringError)) throw error;
-      if (error.type === 'overloaded_error' || error.type === 'timeout_error') return;
+      if (options.abortSignal?.aborted === true) throw options.abortSignal.reason;
+      if (error.type === 'overloaded_error' || error.type === 'timeout_error') return false;
       throw new UpstreamConformanceError(this.provider, [
         `it answered the fixture with no valid scores (${error.code}: ${error.message})`,
       ]);
     }
     const report = detectDegenerateScores(scores);
     if (report.degenerate) throw new UpstreamConformanceError(this.provider, report.reasons);
+    return true;
   }
 
   /** Whether some replica is healthy and its circuit lets calls pass. */
