@@ -244,6 +244,25 @@ describe('loadServerConfig', () => {
     expect(credentials).not.toContain('sk-live');
   });
 
+  it('names the setting of a file that is not JSON or not of the right kind, with the path as given', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sealink-config-'));
+    writeFileSync(join(folder, 'list.json'), '[1]');
+    writeFileSync(join(folder, 'broken.json'), '{');
+    const cwd = folder;
+    expect(configError(() => loadServerConfig({ env: {}, configPath: 'list.json', cwd }))).toBe(
+      'Invalid configuration: --config: list.json must hold a JSON object (got a list of 1 item).',
+    );
+    expect(configError(() => loadServerConfig({ env: { SEALINK_CONFIG: 'list.json' }, cwd }))).toBe(
+      'Invalid configuration: SEALINK_CONFIG: list.json must hold a JSON object (got a list of 1 item).',
+    );
+    expect(configError(() => loadServerConfig({ env: {}, configPath: 'broken.json', cwd }))).toMatch(
+      /^Invalid configuration: --config: broken\.json is not valid JSON: /,
+    );
+    expect(
+      configError(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: 'broken.json' }, cwd })),
+    ).toMatch(/^Invalid configuration: SEALINK_MODELS_FILE: broken\.json is not valid JSON: /);
+  });
+
   it('never echoes the text of a configuration file that is not valid JSON', () => {
     const broken = tempFile('broken-keys.json', '{"api_keys": sk-live-abc}');
     const message = configError(() => loadServerConfig({ env: {}, configPath: broken }));

@@ -85,9 +85,10 @@ function fromEnvironment(name: string, variable: string, value: string): unknown
 
 /**
  * Reads a JSON file (a leading byte order mark is ignored) for the setting `setting` (`--config`,
- * `SEALINK_MODELS_FILE`...), which the message of a file that cannot be read names.
+ * `SEALINK_MODELS_FILE`...), which every message about the file names: one it cannot read with the
+ * path it looked at, one that is not JSON with the path as given (`shown`).
  */
-function readJsonFile(path: string, what: string, setting: string): unknown {
+function readJsonFile(path: string, shown: string, setting: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -100,7 +101,7 @@ function readJsonFile(path: string, what: string, setting: string): unknown {
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     throw new ConfigError(
-      `The ${what} ${path} is not valid JSON: ${withoutSourceExcerpt((error as Error).message)}.`,
+      `Invalid configuration: ${setting}: ${shown} is not valid JSON: ${withoutSourceExcerpt((error as Error).message)}.`,
     );
   }
 }
@@ -248,9 +249,11 @@ export function loadServerConfig(options: LoadServerConfigOptions): ServerConfig
   const origin = new Map<string, string>();
   if (configPath !== undefined) {
     const setting = options.configPath === undefined ? 'SEALINK_CONFIG' : '--config';
-    const file = readJsonFile(resolve(cwd, configPath), 'configuration file', setting);
+    const file = readJsonFile(resolve(cwd, configPath), configPath, setting);
     if (file === null || typeof file !== 'object' || Array.isArray(file)) {
-      throw new ConfigError(`The configuration file ${configPath} must hold a JSON object.`);
+      throw new ConfigError(
+        `Invalid configuration: ${setting}: ${configPath} must hold a JSON object (got ${describeShape(file)}).`,
+      );
     }
     for (const [key, value] of Object.entries(file)) {
       raw[key] = value;
@@ -270,7 +273,7 @@ export function loadServerConfig(options: LoadServerConfigOptions): ServerConfig
     typeof raw.models_file === 'string' && raw.models_file.trim() !== '' ? raw.models_file : undefined;
   if (modelsFile !== undefined) {
     const setting = origin.get('models_file') ?? 'models_file';
-    raw.models = readJsonFile(resolve(cwd, modelsFile), 'models file', setting);
+    raw.models = readJsonFile(resolve(cwd, modelsFile), modelsFile, setting);
     origin.set('models', `the models file ${modelsFile}`);
   }
 
