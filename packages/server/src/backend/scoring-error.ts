@@ -1,5 +1,8 @@
 import type { ErrorType } from '@sealink/rerank-contract';
 
+/** The brand of every ScoringError, shared by every copy of this package (a `Symbol.for` key). */
+const SCORING_ERROR_BRAND = Symbol.for('sealink.rerank.scoring-error');
+
 /** Options of {@link ScoringError}. */
 export interface ScoringErrorOptions {
   /** The contract error type the client sees; it fixes the HTTP status. */
@@ -24,8 +27,14 @@ export interface ScoringErrorOptions {
  * The error a scoring backend throws for a failure the client should see as a contract error, for
  * example `upstream_error` when an engine answers 500, `overloaded_error` when every replica is down,
  * `timeout_error` on a deadline. Any other thrown value becomes a 500 `internal_error`.
+ *
+ * `error instanceof ScoringError` holds for a ScoringError of any copy of this package (a backend package
+ * with its own copy installed, or the CommonJS build beside the ES module one): it checks a `Symbol.for`
+ * brand, so the server answers a backend's ScoringError whichever copy the backend took it from.
  */
 export class ScoringError extends Error {
+  /** The brand that `instanceof ScoringError` checks; shared by every copy of this package. */
+  readonly [SCORING_ERROR_BRAND] = true;
   /** The contract error type. */
   readonly type: ErrorType;
   /** A stable, machine-readable code. */
@@ -42,5 +51,19 @@ export class ScoringError extends Error {
     this.code = options.code;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.logMessage = options.logMessage ?? options.message;
+  }
+
+  /**
+   * `instanceof ScoringError`: whether a value carries the brand of a ScoringError of any copy of this
+   * package. `instanceof` a subclass is the usual prototype check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: the class instanceof asks about, a subclass included.
+    if (this !== ScoringError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as { [SCORING_ERROR_BRAND]?: unknown })[SCORING_ERROR_BRAND] === true
+    );
   }
 }
