@@ -402,6 +402,32 @@ describe('createRerankApp over a real socket', () => {
     }
   });
 
+  it('answers a rerank request with a Host that is not a host 400 invalid_request_target, as every other route does', async () => {
+    await using server = await startServer();
+    const post = (path: string, host: string) => {
+      const body = JSON.stringify(
+        path === '/rerank' ? { query: VALID.query, texts: VALID.documents } : VALID,
+      );
+      return Buffer.from(
+        `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        'latin1',
+      );
+    };
+    for (const path of ['/v1/rerank', '/v2/rerank', '/rerank']) {
+      for (const host of ['bad host', 'x, y', 'user@evil', 'x:99999', 'a/b', '[::1', 'x\\y', 'caf\xe9']) {
+        const answer = parseRawAnswer(await exchangeRaw(server.port, [post(path, host)]));
+        expect({ path, host, status: answer.status }).toEqual({ path, host, status: 400 });
+        expectMalformedHttpAnswer(answer, 'invalid_request_target');
+      }
+      // Host names in any case and with any port are hosts.
+      for (const host of ['LocalHost:8080', 'api.example.com:80', '127.0.0.1:65535', '[::1]:3000']) {
+        const answer = parseRawAnswer(await exchangeRaw(server.port, [post(path, host)]));
+        expect({ path, host, status: answer.status }).toEqual({ path, host, status: 200 });
+      }
+    }
+    expect(server.backend.calls).toHaveLength(12);
+  });
+
   it('answers CONNECT 405 in the contract shape instead of dropping the connection', async () => {
     await using server = await startServer();
     const response = parseRawAnswer(

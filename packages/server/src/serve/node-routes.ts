@@ -23,14 +23,23 @@ export function registerNodeRoutes(app: object, routes: NodeRoutes): void {
 }
 
 /**
+ * The `Host` values `@hono/node-server` takes as they are, without parsing them as a URL (its own
+ * `reValidHost`): a lower-case host name or IPv4 address, with a port of four or five digits.
+ */
+const PLAIN_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
+
+/**
  * The `node:http` handler for a request, when `app` registered one for its method and path; `undefined`
  * sends the request to the app's fetch handler. Only an exact path (with an optional query string)
  * matches, so anything unusual (`/v1/rerank/`, an absolute URL, percent-encoding) gets the fetch
- * handler's answer.
+ * handler's answer; so does a `Host` that is not plainly a host name, which the fetch adapter checks
+ * (400 `invalid_request_target` when it is no host at all, as on every other route).
  */
 export function nodeRouteOf(app: object, incoming: IncomingMessage): NodeRouteHandler | undefined {
   const routes = routesByApp.get(app);
   if (routes === undefined || incoming.method !== routes.method) return undefined;
+  const host = incoming.headers.host;
+  if (host !== undefined && host !== '' && !PLAIN_HOST.test(host)) return undefined;
   const url = incoming.url ?? '';
   const query = url.indexOf('?');
   return routes.handlers.get(query === -1 ? url : url.slice(0, query));
