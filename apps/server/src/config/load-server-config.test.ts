@@ -258,9 +258,9 @@ describe('loadServerConfig', () => {
     expect(configError(() => loadServerConfig({ env: {}, configPath: 'broken.json', cwd }))).toMatch(
       /^Invalid configuration: --config: broken\.json is not valid JSON: /,
     );
-    expect(
-      configError(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: 'broken.json' }, cwd })),
-    ).toMatch(/^Invalid configuration: SEALINK_MODELS_FILE: broken\.json is not valid JSON: /);
+    expect(configError(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: 'broken.json' }, cwd }))).toMatch(
+      /^Invalid configuration: SEALINK_MODELS_FILE: broken\.json is not valid JSON: /,
+    );
   });
 
   it('never echoes the text of a configuration file that is not valid JSON', () => {
