@@ -59,6 +59,7 @@ describe('requests Node’s parser rejects, over a socket', () => {
       ['GET /v1\\models HTTP/1.1\r\nHost: x\r\n', 400, 'invalid_request_target'],
       ['OPTIONS * HTTP/1.1\r\nHost: x\r\n', 400, 'invalid_request_target'],
       ['GET /healthz HTTP/1.1\r\n', 400, 'missing_host'],
+      ['GET /healthz HTTP/1.1\r\nHost: x\r\nHost: y\r\n', 400, 'duplicate_host'],
       ['CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n', 405, 'method_not_allowed'],
     ] as const) {
       const answer = contractError(await rawExchange(mock().port, `${request}Connection: close\r\n\r\n`));

@@ -486,6 +486,21 @@ describe('createRerankApp over a real socket', () => {
     expect(old.status).toBe(200);
   });
 
+  it('answers a request with more than one Host 400 in the contract shape, on every route, as nginx does', async () => {
+    await using server = await startServer();
+    const body = JSON.stringify(VALID);
+    for (const request of [
+      'GET /healthz HTTP/1.1\r\nHost: x\r\nHost: y\r\nX-Request-Id: two-hosts\r\n\r\n',
+      'GET /healthz HTTP/1.0\r\nHost: x\r\nhost: x\r\nX-Request-Id: two-hosts\r\n\r\n',
+      `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nHOST: evil.example\r\nX-Request-Id: two-hosts\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    ]) {
+      const answer = parseRawAnswer(await exchangeRaw(server.port, [request]));
+      expectMalformedHttpAnswer(answer, 'duplicate_host');
+      expect(answer.headers.get('x-request-id')).toBe('two-hosts');
+    }
+    expect(server.backend.calls).toHaveLength(0);
+  });
+
   it('answers a request with an unknown Expect as if it had none, instead of an empty 417', async () => {
     await using server = await startServer();
     const body = JSON.stringify(VALID);

@@ -48,25 +48,48 @@ export function unroutableRequestResponse(error: unknown): Response {
   return Response.json(answer.body, { status: answer.status, headers: { 'x-request-id': requestId } });
 }
 
+/** How many `Host` header lines a request carries (Node keeps only the first in `headers.host`). */
+function hostLineCount(incoming: IncomingMessage): number {
+  const { rawHeaders } = incoming;
+  let count = 0;
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    const name = rawHeaders[index]!;
+    if (name.length === 4 && name.toLowerCase() === 'host') count++;
+  }
+  return count;
+}
+
+/** What is wrong with a request's `Host` lines (RFC 9112 section 3.2), or `undefined` when nothing is. */
+function hostError(incoming: IncomingMessage): ErrorDescription | undefined {
+  if (incoming.headers.host === undefined) {
+    if (incoming.httpVersionMajor !== 1 || incoming.httpVersionMinor === 0) return undefined;
+    return {
+      type: 'invalid_request_error',
+      code: 'missing_host',
+      message: 'An HTTP/1.1 request must carry a Host header.',
+    };
+  }
+  const lines = hostLineCount(incoming);
+  if (lines < 2) return undefined;
+  return {
+    type: 'invalid_request_error',
+    code: 'duplicate_host',
+    message: `A request must carry one Host header; this one carries ${lines}.`,
+  };
+}
+
 /**
- * Answers an HTTP/1.1 request without a `Host` header (RFC 9112 section 3.2: a server must answer it
- * 400) with the contract's error body, honouring a valid `X-Request-Id`, and closes the connection.
- * Node's own check (`requireHostHeader`) answers with an empty body, so the server turns it off and
- * calls this instead; returns `false` when the request has a `Host` (or is HTTP/1.0) and goes on.
+ * Answers an HTTP/1.1 request without a `Host` header, and any request with more than one (RFC 9112
+ * section 3.2: a server must answer both 400; Node keeps the first of several, as if it were the only
+ * one), with the contract's error body, honouring a valid `X-Request-Id`, and closes the connection.
+ * Node's own check (`requireHostHeader`) answers a missing Host with an empty body, so the server turns
+ * it off and calls this instead; returns `false` when the request has one `Host` (or none and is
+ * HTTP/1.0) and goes on.
  */
 export function answerMissingHost(incoming: IncomingMessage, outgoing: ServerResponse): boolean {
-  if (
-    incoming.headers.host !== undefined ||
-    incoming.httpVersionMajor !== 1 ||
-    incoming.httpVersionMinor === 0
-  ) {
-    return false;
-  }
-  const { answer, requestId } = incomingErrorAnswer(incoming, {
-    type: 'invalid_request_error',
-    code: 'missing_host',
-    message: 'An HTTP/1.1 request must carry a Host header.',
-  });
+  const description = hostError(incoming);
+  if (description === undefined) return false;
+  const { answer, requestId } = incomingErrorAnswer(incoming, description);
   const body = JSON.stringify(answer.body);
   incoming.resume();
   outgoing.writeHead(answer.status, {

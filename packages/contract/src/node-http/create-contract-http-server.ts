@@ -6,8 +6,8 @@ import { answerMissingHost } from './answer-unroutable-request.js';
  * A `node:http` server whose every answer outside the app is in the contract's shape, so no input gets
  * Node's bare status line, an empty body or a dropped connection:
  * - requests Node's parser rejects get {@link answerClientError};
- * - an HTTP/1.1 request without `Host` gets {@link answerMissingHost} (Node's own check is turned off,
- *   since it answers an empty 400);
+ * - an HTTP/1.1 request without `Host`, or any request with several, gets {@link answerMissingHost}
+ *   (Node's own check is turned off, since it answers an empty 400, and Node takes the first of several);
  * - `CONNECT` gets {@link answerConnectRequest} (405; Node would drop it);
  * - an `Expect` other than `100-continue` is ignored and the request answered as usual (RFC 9110
  *   section 10.1.1 allows either; Node would answer an empty 417).
