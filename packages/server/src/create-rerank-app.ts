@@ -724,8 +724,9 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
         );
       }
       if (error instanceof ScoringError) {
-        if (error.type === 'internal_error' || error.type === 'upstream_error') {
-          // The log message, not the client's: an upstream's own error text may quote the documents.
+        // Every backend failure that is not the request's fault is logged for the operator, with the log
+        // message rather than the client's: the one may name replica addresses, the other quote documents.
+        if (error.type !== 'invalid_request_error') {
           logger.warn(
             {
               request_id: requestId,

@@ -62,7 +62,9 @@ export function failureToScoringError(
       return new ScoringError({
         type: 'overloaded_error',
         code: 'upstream_unavailable',
-        message: `no replica of the ${upstream} upstream could be reached (${failure.message})`,
+        // The connection error names the replica's address, which is the operator's business: logged only.
+        message: `no replica of the ${upstream} upstream could be reached`,
+        logMessage: `no replica of the ${upstream} upstream could be reached (${failure.message})`,
         retryAfterSeconds,
       });
     case 'overloaded':

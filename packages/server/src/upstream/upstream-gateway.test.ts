@@ -98,20 +98,30 @@ describe('the gateway serving a model from upstream replicas', () => {
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
   }, 30_000);
 
-  it('answers 503 overloaded_error with Retry-After when every replica is down', async () => {
+  it('answers 503 overloaded_error with Retry-After when every replica is down, naming no replica address', async () => {
     await using engines = await startMockEngines(2);
-    await using gateway = await startGateway({
-      type: 'tei',
-      baseUrls: engines.map((engine) => engine.url),
-      model: 'm',
-      breaker: { failureThreshold: 1, coolDownMs: 30_000 },
-      healthCheck: false,
-    });
+    const captured = captureLogger('info');
+    await using gateway = await startGateway(
+      {
+        type: 'tei',
+        baseUrls: engines.map((engine) => engine.url),
+        model: 'm',
+        breaker: { failureThreshold: 1, coolDownMs: 30_000 },
+        healthCheck: false,
+      },
+      captured,
+    );
     for (const engine of engines) engine.kill();
     const answer = await gateway.rerank({ query: 'q', documents: ['a'] });
     expect(answer.status).toBe(503);
     expect(answer.json).toMatchObject({ error: { type: 'overloaded_error', code: 'upstream_unavailable' } });
     expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // The client learns that the upstream is unreachable; the operator's log says which replica and why.
+    const ports = engines.map((engine) => new URL(engine.url).port);
+    for (const port of ports) expect(JSON.stringify(answer.json)).not.toContain(port);
+    const logged = captured.records().find((record) => record.msg === 'backend failed');
+    expect(logged).toMatchObject({ error_type: 'overloaded_error', error_code: 'upstream_unavailable' });
+    expect(String(logged?.reason)).toMatch(new RegExp(`ECONNREFUSED 127\\.0\\.0\\.1:(${ports.join('|')})`));
   });
 
   it('keeps telling the client when a replica may be tried again while every circuit stays open', async () => {
