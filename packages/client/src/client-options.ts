@@ -1,6 +1,13 @@
 import type { Dispatcher } from 'undici';
 
 /**
+ * What the client needs of a dispatcher: undici 7's `dispatch`, the only method it calls. Any undici 7
+ * `Dispatcher` is one, also of another copy of undici than the client's (an app's own undici 7 release,
+ * whose other types may differ from the client's).
+ */
+export type SeaLinkDispatcher = Pick<Dispatcher, 'dispatch'>;
+
+/**
  * Where the client writes what it does: `console` fits, or any logger with these methods (pino, winston).
  * Messages never carry the API key or request headers.
  */
@@ -38,7 +45,7 @@ export interface ClientOptions {
    * default the client makes its own keep-alive `Agent` and closes it in {@link SeaLink.close}; a given
    * dispatcher is never closed by the client.
    */
-  dispatcher?: Dispatcher | undefined;
+  dispatcher?: SeaLinkDispatcher | undefined;
   /** Headers sent with every request. */
   defaultHeaders?: HeaderOverrides | undefined;
   /** Where to log requests and retries; nothing is logged by default. */

@@ -26,7 +26,13 @@ export {
   UpstreamError,
 } from './api-error.js';
 export { APIUserAbortError } from './api-user-abort-error.js';
-export type { ClientOptions, HeaderOverrides, RequestOptions, SeaLinkLogger } from './client-options.js';
+export type {
+  ClientOptions,
+  HeaderOverrides,
+  RequestOptions,
+  SeaLinkDispatcher,
+  SeaLinkLogger,
+} from './client-options.js';
 export { InvalidResponseError } from './invalid-response-error.js';
 export {
   type MergeRerankResponsesInput,

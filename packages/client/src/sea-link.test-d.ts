@@ -1,4 +1,5 @@
 import type { Model, ModelList, RerankRequest, RerankResponse } from '@sealink/rerank-contract';
+import type { Agent, Dispatcher } from 'undici';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type APIConnectionError,
@@ -62,6 +63,17 @@ describe('public types', () => {
     expectTypeOf(console).toExtend<SeaLinkLogger>();
     // @ts-expect-error timeout is in milliseconds as a number
     void new SeaLink({ apiKey: null, timeout: '1s' });
+  });
+
+  it('takes a dispatcher of any installed copy of undici 7, of which it uses only dispatch', () => {
+    // The Agent of another undici 7 release, which the app depends on itself: the same dispatch, other
+    // types elsewhere (compose's changed within 7.x, so the whole Dispatcher of one release is not the other's).
+    type OtherUndiciAgent = Pick<Dispatcher, 'dispatch'> & {
+      compose(interceptors: readonly unknown[]): OtherUndiciAgent;
+      close(): Promise<void>;
+    };
+    expectTypeOf<OtherUndiciAgent>().toExtend<NonNullable<ClientOptions['dispatcher']>>();
+    expectTypeOf<Agent>().toExtend<NonNullable<ClientOptions['dispatcher']>>();
   });
 
   it('has one error hierarchy', () => {

@@ -6,13 +6,19 @@ import {
   RerankRequest,
   RerankResponse,
 } from '@sealink/rerank-contract';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent } from 'undici';
 import packageJson from '../package.json' with { type: 'json' };
 import { allowManyListeners } from './allow-many-listeners.js';
 import { APIConnectionError } from './api-connection-error.js';
 import { createApiError } from './api-error.js';
 import { APIUserAbortError } from './api-user-abort-error.js';
-import type { ClientOptions, HeaderOverrides, RequestOptions, SeaLinkLogger } from './client-options.js';
+import type {
+  ClientOptions,
+  HeaderOverrides,
+  RequestOptions,
+  SeaLinkDispatcher,
+  SeaLinkLogger,
+} from './client-options.js';
 import { InvalidResponseError } from './invalid-response-error.js';
 import { Models } from './models.js';
 import { applyHeaders } from './request-headers.js';
@@ -85,8 +91,9 @@ export class SeaLink {
   readonly models: Models;
 
   readonly #apiKey: string | null;
-  readonly #dispatcher: Dispatcher;
-  readonly #ownsDispatcher: boolean;
+  readonly #dispatcher: SeaLinkDispatcher;
+  /** The client's own keep-alive Agent, which `close()` closes; `undefined` with a dispatcher of the options. */
+  readonly #ownAgent: Agent | undefined;
   /** The headers every request starts from. */
   readonly #baseHeaders: Record<string, string>;
   readonly #defaultHeaders: HeaderOverrides | undefined;
@@ -109,17 +116,18 @@ export class SeaLink {
     this.#basePath = parsedBaseUrl.pathname.replace(/\/+$/, '');
     this.timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT_MS);
     this.maxRetries = checkMaxRetries(options.maxRetries ?? DEFAULT_MAX_RETRIES);
-    this.#ownsDispatcher = options.dispatcher === undefined;
     // The client's own timer limits each try as a whole (`timeout`), so undici's own 300 s headers and
     // body limits are off: they would cut a longer `timeout` short.
-    this.#dispatcher =
-      options.dispatcher ??
-      new Agent({
-        keepAliveTimeout: 30_000,
-        keepAliveMaxTimeout: 600_000,
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      });
+    this.#ownAgent =
+      options.dispatcher === undefined
+        ? new Agent({
+            keepAliveTimeout: 30_000,
+            keepAliveMaxTimeout: 600_000,
+            headersTimeout: 0,
+            bodyTimeout: 0,
+          })
+        : undefined;
+    this.#dispatcher = options.dispatcher ?? this.#ownAgent!;
     this.#defaultHeaders = options.defaultHeaders;
     this.#baseHeaders = { accept: 'application/json', 'user-agent': USER_AGENT };
     if (this.#apiKey !== null) this.#baseHeaders.authorization = `Bearer ${this.#apiKey}`;
@@ -180,10 +188,11 @@ export class SeaLink {
    * Calling it again (or disposing a client already closed) waits for the same closing and does not throw.
    */
   close(): Promise<void> {
-    if (!this.#ownsDispatcher) return Promise.resolve();
+    const agent = this.#ownAgent;
+    if (agent === undefined) return Promise.resolve();
     // undici rejects a second close of an Agent with ClientDestroyedError.
     if (this.#closed === undefined) {
-      this.#closed = this.#dispatcher.close().then(() => undefined);
+      this.#closed = agent.close().then(() => undefined);
       // A call waiting to retry could only fail on the closed pool: it fails now, and its timer no longer
       // keeps the process alive for up to a minute.
       for (const end of this.#waits) end();

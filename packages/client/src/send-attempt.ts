@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { APIConnectionError, APIConnectionTimeoutError, type TimeoutPhase } from './api-connection-error.js';
 import { APIUserAbortError } from './api-user-abort-error.js';
+import type { SeaLinkDispatcher } from './client-options.js';
 import { SeaLinkError } from './sea-link-error.js';
 
 /** One HTTP exchange to send. */
@@ -16,7 +17,7 @@ export interface Attempt {
   /** The request body. */
   body?: string | undefined;
   /** The dispatcher to send it through. */
-  dispatcher: Dispatcher;
+  dispatcher: SeaLinkDispatcher;
   /** The time limit of the whole exchange, in milliseconds. */
   timeoutMs: number;
   /** The caller's signal. */
