@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMockEngine } from '@sealink/rerank-mock-server';
 import type { UpstreamBackend } from '@sealink/rerank-server';
+import { captureLogger } from '@sealink/rerank-server/testing';
 import { pino } from 'pino';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
@@ -35,7 +36,7 @@ describe('a server built from its configuration', () => {
     );
   });
 
-  it('with the default upstream limits, retries a replica that never answers within the request deadline', async () => {
+  it('with the default upstream limits, retries a replica that never answers within the request deadline, and logs the replica leaving the rotation', async () => {
     await using hung = await startMockEngine({ dialect: 'tei', latencyMs: 600_000 });
     await using healthy = await startMockEngine({ dialect: 'tei' });
     // No timeout_ms or deadline_ms: the server derives them from its 1.5 s request deadline.
@@ -49,7 +50,8 @@ describe('a server built from its configuration', () => {
         ]),
       },
     });
-    const server = createServerFromConfig(config, { logger: pino({ level: 'silent' }) });
+    const captured = captureLogger('info');
+    const server = createServerFromConfig(config, { logger: captured.logger });
     try {
       const running = await server.start();
       const backend = server.registry.get('tei-rerank')?.backend as UpstreamBackend;
@@ -81,6 +83,18 @@ describe('a server built from its configuration', () => {
       expect(healthy.scoredRequests).toBe(6);
       // Its attempts timed out, so the hung replica's circuit opened and it gets no more traffic.
       expect(backend.replicas[0]!.breaker.state).toBe('open');
+      // The operator's log says so once, naming the model, the replica and why.
+      const opened = captured.records().filter((record) => record.event === 'circuit-opened');
+      expect(opened).toEqual([
+        expect.objectContaining({
+          level: 40,
+          msg: 'upstream replica taken out of rotation: its circuit opened',
+          model: 'tei-rerank',
+          upstream: 'upstream.tei',
+          replica: hung.url,
+          reason: `5 consecutive failures, the last: no answer within ${backend.timeoutMs} ms`,
+        }),
+      ]);
     } finally {
       await server.stop();
     }

@@ -9,6 +9,7 @@ import {
   ServerMetrics,
   serveRerankApp,
   UpstreamConfigError,
+  type UpstreamReplicaEvent,
 } from '@sealink/rerank-server';
 import { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
@@ -22,6 +23,31 @@ export const APP_MODEL_HINTS: Readonly<Record<string, string>> = {
   'qwen3-rerank':
     "To serve 'qwen3-rerank', register a model with that id and a Qwen3-Reranker backend in the model registry (SEALINK_MODELS_FILE); this server only serves the models listed.",
 };
+
+/** The log line of a replica event: `warn` when a replica leaves the rotation, `info` when it comes back. */
+function logReplicaEvent(logger: Logger, model: string, event: UpstreamReplicaEvent): void {
+  const fields = {
+    model,
+    upstream: event.upstream,
+    replica: event.baseUrl,
+    event: event.kind,
+    reason: event.reason,
+  };
+  switch (event.kind) {
+    case 'circuit-opened':
+      logger.warn(fields, 'upstream replica taken out of rotation: its circuit opened');
+      return;
+    case 'health-check-failed':
+      logger.warn(fields, 'upstream replica taken out of rotation: its health check fails');
+      return;
+    case 'circuit-closed':
+      logger.info(fields, 'upstream replica back in rotation: its circuit closed');
+      return;
+    case 'health-check-passed':
+      logger.info(fields, 'upstream replica back in rotation: its health check passes');
+      return;
+  }
+}
 
 /**
  * The backend of the model at `index`. An upstream whose key variable is unset (or holds a line break)
@@ -40,16 +66,24 @@ function createNamedBackend(model: ModelConfig, index: number, defaults: Backend
 /**
  * Builds the model registry a configuration describes, with one backend instance per model. `defaults`
  * carries the server settings backends derive their limits from (the request deadline, which bounds an
- * upstream backend's attempt timeout and deadline when its configuration leaves them unset).
+ * upstream backend's attempt timeout and deadline when its configuration leaves them unset). With a
+ * `logger`, upstream replicas leaving and rejoining the rotation are logged, naming the model.
  */
 export function createModelRegistry(
   models: readonly ModelConfig[],
   defaults: BackendDefaults = {},
+  logger?: Logger,
 ): ModelRegistry {
   return new ModelRegistry(
     models.map((model, index) => ({
       id: model.id,
-      backend: createNamedBackend(model, index, defaults),
+      backend: createNamedBackend(
+        model,
+        index,
+        logger === undefined
+          ? defaults
+          : { ...defaults, onReplicaEvent: (event) => logReplicaEvent(logger, model.id, event) },
+      ),
       maxDocuments: model.max_documents,
       maxConcurrentCalls: model.max_concurrent_calls,
       defaultInstruction: model.default_instruction,
@@ -93,7 +127,11 @@ export function createServerFromConfig(
   options: CreateServerFromConfigOptions = {},
 ): ConfiguredServer {
   const logger = options.logger ?? pino({ level: config.log_level }, createLogDestination(1));
-  const registry = createModelRegistry(config.models, { requestTimeoutMs: config.request_timeout_ms });
+  const registry = createModelRegistry(
+    config.models,
+    { requestTimeoutMs: config.request_timeout_ms },
+    logger,
+  );
   const metrics = new ServerMetrics({ processMetrics: config.process_metrics });
   const drain = new AbortController();
   const authDisabled =

@@ -122,3 +122,7 @@ export {
   upstreamEngine,
 } from './upstream/upstream-engines.js';
 export { UpstreamReplica, type UpstreamReplicaOptions } from './upstream/upstream-replica.js';
+export type {
+  UpstreamReplicaEvent,
+  UpstreamReplicaEventListener,
+} from './upstream/upstream-replica-event.js';

@@ -4,6 +4,7 @@ import {
   createUpstreamBackendFromConfig,
   type ScoringBackend,
   type UpstreamBackendConfig,
+  type UpstreamReplicaEventListener,
 } from '@sealink/rerank-server';
 import type { BackendConfig } from '../config/model-config.js';
 
@@ -15,6 +16,8 @@ export interface BackendDefaults {
    * {@link upstreamTimeouts}); when omitted (the evaluation CLI), the backend's own defaults apply.
    */
   requestTimeoutMs?: number | undefined;
+  /** Told when an upstream replica's circuit or health check changes (the server logs it); none by default. */
+  onReplicaEvent?: UpstreamReplicaEventListener | undefined;
 }
 
 /** The longest default attempt timeout of an upstream backend, in ms (the backend's own default). */
@@ -62,10 +65,11 @@ export function createBackend(config: BackendConfig, defaults: BackendDefaults =
     }
     default:
       // Every other type is an upstream engine or provider; its API key comes from the environment.
-      return createUpstreamBackendFromConfig(
-        config,
-        process.env,
-        defaults.requestTimeoutMs === undefined ? {} : upstreamTimeouts(config, defaults.requestTimeoutMs),
-      );
+      return createUpstreamBackendFromConfig(config, process.env, {
+        ...(defaults.requestTimeoutMs === undefined
+          ? {}
+          : upstreamTimeouts(config, defaults.requestTimeoutMs)),
+        onReplicaEvent: defaults.onReplicaEvent,
+      });
   }
 }

@@ -1,5 +1,6 @@
 import type { CircuitBreakerOptions } from './circuit-breaker.js';
 import { UpstreamReplica } from './upstream-replica.js';
+import { reportReplicaEvent, type UpstreamReplicaEventListener } from './upstream-replica-event.js';
 
 /** How the pool checks replicas actively. */
 export interface ActiveHealthCheckOptions {
@@ -25,6 +26,10 @@ export interface ReplicaPoolOptions {
   healthCheck?: ActiveHealthCheckOptions;
   /** Random numbers in [0, 1) for tie-breaking; injectable for tests. Defaults to `Math.random`. */
   random?: () => number;
+  /** The upstream's name in events, for example `upstream.vllm`. Defaults to `upstream`. */
+  upstream?: string;
+  /** Told when a replica's active health check starts failing or passes again. */
+  onReplicaEvent?: UpstreamReplicaEventListener | undefined;
 }
 
 /**
@@ -40,6 +45,8 @@ export class ReplicaPool {
   };
   readonly #hasHealthCheck: boolean;
   readonly #random: () => number;
+  readonly #upstream: string;
+  readonly #onReplicaEvent: UpstreamReplicaEventListener | undefined;
   readonly #closing = new AbortController();
   #timer: ReturnType<typeof setInterval> | undefined;
   #round: Promise<void> | undefined;
@@ -64,6 +71,8 @@ export class ReplicaPool {
       headers: options.healthCheck?.headers ?? {},
     };
     this.#random = options.random ?? Math.random;
+    this.#upstream = options.upstream ?? 'upstream';
+    this.#onReplicaEvent = options.onReplicaEvent;
   }
 
   /**
@@ -180,17 +189,32 @@ export class ReplicaPool {
         signal,
       });
       await response.body.dump();
-      replica.healthy = response.statusCode >= 200 && response.statusCode < 300;
-      replica.lastHealthProblem = replica.healthy
-        ? undefined
-        : `health check answered ${response.statusCode}`;
+      const healthy = response.statusCode >= 200 && response.statusCode < 300;
+      this.#setHealth(replica, healthy ? undefined : `health check answered ${response.statusCode}`);
     } catch (error) {
       if (this.#closing.signal.aborted) return;
-      replica.healthy = false;
-      replica.lastHealthProblem = `health check failed: ${error instanceof Error ? error.message : String(error)}`;
+      this.#setHealth(
+        replica,
+        `health check failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     } finally {
       clearTimeout(timer);
       closing.removeEventListener('abort', onClose);
     }
+  }
+
+  /** Records a check's verdict (`problem` undefined when it passed), telling the listener when it changed. */
+  #setHealth(replica: UpstreamReplica, problem: string | undefined): void {
+    const wasHealthy = replica.healthy;
+    replica.healthy = problem === undefined;
+    replica.lastHealthProblem = problem;
+    if (wasHealthy === replica.healthy) return;
+    reportReplicaEvent(this.#onReplicaEvent, {
+      upstream: this.#upstream,
+      baseUrl: replica.baseUrl,
+      ...(problem === undefined
+        ? { kind: 'health-check-passed' }
+        : { kind: 'health-check-failed', reason: problem }),
+    });
   }
 }

@@ -1,7 +1,8 @@
 import { MAX_DOCUMENTS, MAX_INSTRUCTION_LENGTH } from '@sealink/rerank-contract';
 import { z } from 'zod';
-import { UpstreamBackend } from './upstream-backend.js';
+import { UpstreamBackend, type UpstreamBackendOptions } from './upstream-backend.js';
 import { UPSTREAM_TYPES } from './upstream-engines.js';
+import type { UpstreamReplicaEventListener } from './upstream-replica-event.js';
 
 const HttpUrl = z
   .url({ protocol: /^https?$/, error: 'a base URL must be an http or https URL' })
@@ -131,6 +132,8 @@ export interface UpstreamBackendDefaults {
   timeoutMs?: number | undefined;
   /** The whole-call deadline when `deadline_ms` is unset, in ms. */
   deadlineMs?: number | undefined;
+  /** Told when a replica's circuit or health check changes ({@link UpstreamBackendOptions.onReplicaEvent}). */
+  onReplicaEvent?: UpstreamReplicaEventListener | undefined;
 }
 
 /** The error thrown when an upstream configuration cannot be turned into a backend, such as a missing API key. */
@@ -203,5 +206,6 @@ export function createUpstreamBackendFromConfig(
       healthCheck === undefined || healthCheck === false
         ? healthCheck
         : { intervalMs: healthCheck.interval_ms, timeoutMs: healthCheck.timeout_ms },
+    onReplicaEvent: defaults.onReplicaEvent,
   });
 }

@@ -25,6 +25,7 @@ import { UpstreamAbort } from './upstream-abort.js';
 import { UpstreamConformanceError } from './upstream-conformance-error.js';
 import { type UpstreamEngine, type UpstreamType, upstreamEngine } from './upstream-engines.js';
 import {
+  failureLogReason,
   failureToScoringError,
   isRetryableFailure,
   noReplicaAvailableError,
@@ -32,6 +33,7 @@ import {
   type UpstreamFailure,
 } from './upstream-failure.js';
 import type { UpstreamReplica } from './upstream-replica.js';
+import { reportReplicaEvent, type UpstreamReplicaEventListener } from './upstream-replica-event.js';
 
 /** Who formats the Qwen3-Reranker prompt. */
 export type UpstreamPromptTemplate =
@@ -87,6 +89,11 @@ export interface UpstreamBackendOptions {
   verifyOnLoad?: boolean | undefined;
   /** Active health check timing, or `false` to check passively only. Hosted APIs are never checked actively. */
   healthCheck?: { intervalMs?: number | undefined; timeoutMs?: number | undefined } | false | undefined;
+  /**
+   * Told when a replica's circuit opens or closes, or its health check starts failing or passes again
+   * (once per change), for the operator's logs. The server's CLI logs them at `warn` and `info`.
+   */
+  onReplicaEvent?: UpstreamReplicaEventListener | undefined;
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
@@ -180,6 +187,7 @@ export class UpstreamBackend implements ScoringBackendV1 {
   readonly #instruction: string | undefined;
   readonly #promptTemplate: UpstreamPromptTemplate;
   readonly #secrets: readonly string[];
+  readonly #onReplicaEvent: UpstreamReplicaEventListener | undefined;
   readonly #verifyOnLoad: boolean;
   #loaded = false;
   #closed = false;
@@ -205,8 +213,11 @@ export class UpstreamBackend implements ScoringBackendV1 {
       this.#headers.authorization = `Bearer ${options.apiKey}`;
     }
     const healthPath = this.engine.healthPath;
+    this.#onReplicaEvent = options.onReplicaEvent;
     this.#pool = new ReplicaPool({
       baseUrls: options.baseUrls,
+      upstream: this.provider,
+      onReplicaEvent: options.onReplicaEvent,
       ...(options.connectionsPerReplica === undefined
         ? {}
         : { connectionsPerReplica: options.connectionsPerReplica }),
@@ -553,12 +564,38 @@ export class UpstreamBackend implements ScoringBackendV1 {
     clearTimeout(attemptTimer);
     stopFollowing();
     this.#pool.release(replica);
-    if (outcome.ok || !isRetryableFailure(outcome.failure)) replica.breaker.recordSuccess();
+    if (outcome.ok || !isRetryableFailure(outcome.failure)) this.#recordSuccess(replica);
     else if (outcome.failure.kind === 'overloaded') {
       if (isTrial) replica.breaker.recordNeutral();
       replica.holdBack(overloadHoldMs(outcome.failure.retryAfterSeconds));
-    } else replica.breaker.recordFailure();
+    } else this.#recordFailure(replica, outcome.failure);
     return outcome;
+  }
+
+  /** Reports a success to the replica's breaker, telling the listener when that closes an open circuit. */
+  #recordSuccess(replica: UpstreamReplica): void {
+    const wasClosed = replica.breaker.state === 'closed';
+    replica.breaker.recordSuccess();
+    if (wasClosed) return;
+    reportReplicaEvent(this.#onReplicaEvent, {
+      upstream: this.provider,
+      baseUrl: replica.baseUrl,
+      kind: 'circuit-closed',
+    });
+  }
+
+  /** Reports a failure to the replica's breaker, telling the listener when that opens a closed circuit. */
+  #recordFailure(replica: UpstreamReplica, failure: UpstreamFailure): void {
+    const { breaker } = replica;
+    const wasClosed = breaker.state === 'closed';
+    breaker.recordFailure();
+    if (!wasClosed || breaker.state === 'closed') return;
+    reportReplicaEvent(this.#onReplicaEvent, {
+      upstream: this.provider,
+      baseUrl: replica.baseUrl,
+      kind: 'circuit-opened',
+      reason: `${breaker.consecutiveFailures} consecutive failures, the last: ${failureLogReason(failure)}`,
+    });
   }
 
   /** Reads an upstream answer into scores or a failure. */

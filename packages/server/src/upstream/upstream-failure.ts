@@ -42,6 +42,22 @@ export function isRetryableFailure(failure: UpstreamFailure): boolean {
   }
 }
 
+/**
+ * A failure as the operator's log may show it: connection errors, timeouts and statuses in full, but
+ * never an engine's own error text, which can quote the documents.
+ */
+export function failureLogReason(failure: UpstreamFailure): string {
+  switch (failure.kind) {
+    case 'status':
+    case 'overloaded':
+      return `answered ${failure.status}`;
+    case 'connection':
+    case 'timeout':
+    case 'invalid-response':
+      return failure.message;
+  }
+}
+
 /** Why an upstream's own error text is in the client's answer but not in the server's log. */
 const UPSTREAM_TEXT_NOT_LOGGED =
   "its error text goes to the client only, since engines may quote the request's documents in it";
