@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { RERANK_REQUEST_FIELDS } from './rerank-request.js';
+import { suggestField } from './zod-error-to-error-response.js';
+
+describe('suggestField', () => {
+  it('suggests a field within two edits, and none three edits away', () => {
+    expect(suggestField('querry', RERANK_REQUEST_FIELDS)).toBe('query');
+    expect(suggestField('modle', RERANK_REQUEST_FIELDS)).toBe('model');
+    expect(suggestField('Top_N', RERANK_REQUEST_FIELDS)).toBe('top_n');
+    // Three edits from `model` and from `query`: too far to be a misspelling of either.
+    expect(suggestField('modexyz', RERANK_REQUEST_FIELDS)).toBeUndefined();
+    expect(suggestField('qu', RERANK_REQUEST_FIELDS)).toBeUndefined();
+  });
+
+  it('takes the first of equally near fields, in the order they are given', () => {
+    // One edit from both `ab` and `ac`.
+    expect(suggestField('a', ['ab', 'ac'])).toBe('ab');
+    expect(suggestField('a', ['ac', 'ab'])).toBe('ac');
+  });
+
+  it('maps the common names of other APIs to the contract field', () => {
+    expect(suggestField('top_k', RERANK_REQUEST_FIELDS)).toBe('top_n');
+    expect(suggestField('texts', RERANK_REQUEST_FIELDS)).toBe('documents');
+    // An alias is only offered when the field it names is allowed.
+    expect(suggestField('texts', ['model', 'query'])).toBeUndefined();
+  });
+});
