@@ -40,6 +40,7 @@ export {
   bodyTooLargeError,
   checkContentEncoding,
   checkJsonContentType,
+  checkTransferEncoding,
   createRequestId,
   invalidUtf8Error,
   isJsonContentType,

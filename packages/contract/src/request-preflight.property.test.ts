@@ -6,6 +6,7 @@ import { statusOfErrorType } from './error-types.js';
 import {
   checkContentEncoding,
   checkJsonContentType,
+  checkTransferEncoding,
   parseJsonBody,
   sanitizeRequestId,
 } from './request-preflight.js';
@@ -153,6 +154,9 @@ describe('request preflight, properties', () => {
         const coding = checkContentEncoding(header, REQUEST_ID);
         if (coding === undefined) expect(['', 'identity']).toContain((header ?? '').trim().toLowerCase());
         else expectErrorAnswer(coding, 'unsupported_content_encoding');
+        const transfer = checkTransferEncoding(header, REQUEST_ID);
+        if (transfer === undefined) expect(['', 'chunked']).toContain((header ?? '').trim().toLowerCase());
+        else expectErrorAnswer(transfer, 'unsupported_transfer_encoding');
       }),
       { numRuns: 1000 },
     );

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkContentEncoding,
   checkJsonContentType,
+  checkTransferEncoding,
   createRequestId,
   invalidUtf8Error,
   isJsonContentType,
@@ -47,7 +48,7 @@ describe('request preflight', () => {
     }
   });
 
-  it('refuses any Content-Encoding but identity with 415 unsupported_content_encoding', () => {
+  it('refuses any Content-Encoding but identity, and any Transfer-Encoding but chunked, with 415', () => {
     for (const none of [undefined, null, '', 'identity', ' Identity '])
       expect(checkContentEncoding(none, 'r')).toBeUndefined();
     for (const coding of ['gzip', 'br', 'deflate', 'gzip, identity', 'x-junk']) {
@@ -56,6 +57,17 @@ describe('request preflight', () => {
       expect(answer?.body.error).toMatchObject({
         type: 'unsupported_media_type',
         code: 'unsupported_content_encoding',
+      });
+    }
+    for (const none of [undefined, null, '', 'chunked', ' Chunked '])
+      expect(checkTransferEncoding(none, 'r')).toBeUndefined();
+    for (const codings of ['gzip, chunked', 'deflate,chunked', 'identity, chunked', 'x-junk']) {
+      const answer = checkTransferEncoding(codings, 'r');
+      expect(answer?.status, codings).toBe(415);
+      expect(answer?.body.error).toMatchObject({
+        type: 'unsupported_media_type',
+        code: 'unsupported_transfer_encoding',
+        request_id: 'r',
       });
     }
     expect(invalidUtf8Error('r')).toMatchObject({

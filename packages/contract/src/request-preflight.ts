@@ -111,6 +111,29 @@ export function checkContentEncoding(
   );
 }
 
+/**
+ * The 415 answer for a body sent with a transfer coding other than `chunked` (such as
+ * `Transfer-Encoding: gzip, chunked`), `undefined` for none or `chunked` alone. Node's parser takes the
+ * chunks apart but leaves any other coding on the bytes, which would otherwise reach the JSON parser
+ * still compressed. RFC 9112 would answer 501; a 415 says the same without blaming the server.
+ */
+export function checkTransferEncoding(
+  header: string | null | undefined,
+  requestId: string,
+): ErrorAnswer | undefined {
+  if (header === null || header === undefined) return undefined;
+  const codings = header.trim().toLowerCase();
+  if (codings === 'chunked' || codings === '') return undefined;
+  return createErrorResponse(
+    {
+      type: 'unsupported_media_type',
+      code: 'unsupported_transfer_encoding',
+      message: `The body was sent with Transfer-Encoding '${header.trim()}'; send it uncompressed, with Content-Length or Transfer-Encoding: chunked alone.`,
+    },
+    requestId,
+  );
+}
+
 /** The 400 answer for a body whose bytes are not valid UTF-8. */
 export function invalidUtf8Error(requestId: string): ErrorAnswer {
   return createErrorResponse(

@@ -6,6 +6,7 @@ import {
   bodyTooLargeError,
   checkContentEncoding,
   checkJsonContentType,
+  checkTransferEncoding,
   createErrorResponse,
   createOpenApiDocument,
   createRequestId,
@@ -282,7 +283,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   /** The content type or encoding error of a rerank request, if any, as the real server checks them. */
   const contentTypeErrorOf = (c: Context<MockEnv>): ErrorAnswer | undefined =>
     checkJsonContentType(requestHeader(c, 'content-type'), c.get('requestId')) ??
-    checkContentEncoding(requestHeader(c, 'content-encoding'), c.get('requestId'));
+    checkContentEncoding(requestHeader(c, 'content-encoding'), c.get('requestId')) ??
+    checkTransferEncoding(requestHeader(c, 'transfer-encoding'), c.get('requestId'));
 
   // The checks run in the real server's order. A path or method the API does not have gets its 404 or 405
   // whatever the key and the body (the server reads neither for it); in proxy mode the upstream answers

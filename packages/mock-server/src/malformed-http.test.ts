@@ -117,3 +117,18 @@ describe('requests Node’s parser rejects, over a socket', () => {
     );
   });
 });
+
+describe('transfer codings, over a socket', () => {
+  const mock = useMockServer();
+
+  it('refuses a body compressed as a transfer coding (gzip, chunked) with 415, as the server does', async () => {
+    const body = 'not really gzip';
+    const raw = await rawExchange(
+      mock().port,
+      `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`,
+    );
+    const { status, error } = contractError(raw);
+    expect(status).toBe(415);
+    expect(error).toMatchObject({ type: 'unsupported_media_type', code: 'unsupported_transfer_encoding' });
+  });
+});

@@ -310,6 +310,27 @@ describe('createRerankApp over a real socket', () => {
     }
   });
 
+  it('refuses a body compressed as a transfer coding (gzip, chunked) with 415, and serves the next request', async () => {
+    await using server = await startServer();
+    const valid = JSON.stringify(VALID);
+    const gzipped = gzipSync(valid);
+    const head = `Host: x\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Type: application/json\r\n`;
+    const raw = await exchangeRaw(server.port, [
+      `POST /v1/rerank HTTP/1.1\r\n${head}Transfer-Encoding: gzip, chunked\r\n\r\n${gzipped.length.toString(16)}\r\n`,
+      Uint8Array.from(gzipped),
+      '\r\n0\r\n\r\n',
+      `POST /v1/rerank HTTP/1.1\r\n${head}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n${Buffer.byteLength(valid).toString(16)}\r\n${valid}\r\n0\r\n\r\n`,
+    ]);
+    const [refused, served] = parseRawAnswers(raw);
+    expect(refused?.status).toBe(415);
+    const { error } = ErrorResponse.parse(JSON.parse(refused!.body));
+    expect(error).toMatchObject({ type: 'unsupported_media_type', code: 'unsupported_transfer_encoding' });
+    expect(error.message).toContain("'gzip, chunked'");
+    expect(served?.status).toBe(200);
+    expect(JSON.parse(served!.body).results).toHaveLength(VALID.documents.length);
+    expect(server.backend.calls).toHaveLength(1);
+  });
+
   it('answers 413 at once for a declared Content-Length over the limit, before the body arrives', async () => {
     await using server = await startServer({ maxBodyBytes: 1000 });
     const raw = await exchangeRaw(server.port, [

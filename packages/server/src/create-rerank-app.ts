@@ -7,6 +7,7 @@ import {
   buildRerankResponse,
   checkContentEncoding,
   checkJsonContentType,
+  checkTransferEncoding,
   createErrorResponse,
   createOpenApiDocument,
   createRequestId,
@@ -594,7 +595,8 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     }
     const contentTypeError =
       checkJsonContentType(input.header('content-type'), requestId) ??
-      checkContentEncoding(input.header('content-encoding'), requestId);
+      checkContentEncoding(input.header('content-encoding'), requestId) ??
+      checkTransferEncoding(input.header('transfer-encoding'), requestId);
     if (contentTypeError !== undefined) return errorResponse(record, contentTypeError);
 
     // One deadline for the whole request, body read included; the client going away aborts the backend.
