@@ -125,6 +125,18 @@ describe('createRerankApp in process', () => {
 
   it('refuses to start without a key unless auth is explicitly off, and warns when it is off', () => {
     expect(() => makeApp({ auth: {} })).toThrow(/No API key/);
+    // From JavaScript: no auth at all gets a message that says what to pass, and a truthy stand-in for
+    // `true` ('false' from an environment variable, say) does not turn auth off.
+    for (const missing of [undefined, null, 'off']) {
+      expect(() => makeApp({ auth: missing as unknown as RerankAppOptions['auth'] })).toThrow(
+        /createRerankApp needs `auth`/,
+      );
+    }
+    for (const standIn of ['false', 1, 'true']) {
+      expect(() => makeApp({ auth: { disabled: standIn } as unknown as RerankAppOptions['auth'] })).toThrow(
+        /No API key/,
+      );
+    }
     const { captured } = makeApp({ auth: { disabled: true } });
     const warning = captured.records().find((record) => record.level === 40);
     expect(String(warning?.msg)).toMatch(/authentication is disabled/);

@@ -333,7 +333,7 @@ function clientClosedResponse(): PlainAnswer {
  * handler is wrapped by one plain function that keeps the request id, log line and metrics), headers
  * read from Node's parsed headers, responses with plain-object headers, deadlines on one shared timer.
  *
- * @throws TypeError when no API key is given and auth is not explicitly off.
+ * @throws TypeError when `auth` is missing, or no API key is given and auth is not explicitly off.
  * @throws RangeError when `maxBodyBytes` or `requestTimeoutMs` is not a positive number,
  * `retryAfterSeconds` is not a whole number of seconds, or `defaultModel` is not registered.
  */
@@ -380,7 +380,14 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     Object.hasOwn(configuredHints, id) ? configuredHints[id] : undefined;
   const drainSignal = options.drainSignal;
 
-  const authDisabled = 'disabled' in options.auth && options.auth.disabled;
+  // Checked for JavaScript callers too: only `disabled: true` itself turns auth off, never a truthy stand-in.
+  const authOption: unknown = options.auth;
+  if (typeof authOption !== 'object' || authOption === null) {
+    throw new TypeError(
+      'createRerankApp needs `auth`: { apiKeys: [...] }, { apiKeyDigests: [...] }, or { disabled: true } for local development.',
+    );
+  }
+  const authDisabled = 'disabled' in authOption && authOption.disabled === true;
   let verifier: ApiKeyVerifier | undefined;
   if (authDisabled) {
     logger.warn(
