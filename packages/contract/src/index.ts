@@ -49,6 +49,7 @@ export {
   modelNotFoundError,
   parseJsonBody,
   requestIdFor,
+  requestReceiveTimeoutError,
   routeNotFoundError,
   sanitizeRequestId,
   tooManyDocumentsError,

@@ -181,6 +181,21 @@ export function bodyTooLargeError(maxBodyBytes: number, requestId: string): Erro
   );
 }
 
+/**
+ * The 400 answer for a body that did not arrive in full within the server's deadline (shorter than its
+ * `Content-Length`, a stalled upload); send it with `Connection: close`, since the rest is left unread.
+ */
+export function requestReceiveTimeoutError(timeoutMs: number, requestId: string): ErrorAnswer {
+  return createErrorResponse(
+    {
+      type: 'invalid_request_error',
+      code: 'request_receive_timeout',
+      message: `The request body was not received in full within the server's deadline of ${timeoutMs} ms; the connection is closed.`,
+    },
+    requestId,
+  );
+}
+
 /** The 404 answer for a model the server does not serve; it lists the ones it does. */
 export function modelNotFoundError(
   model: string,

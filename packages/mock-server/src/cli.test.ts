@@ -172,6 +172,8 @@ describe('parseCliArguments', () => {
       message: '--model: models must be a non-empty list of non-empty model ids',
     });
     expect(refusal(['--max-body-bytes', '9007199254740993'])?.name).toBe('CliArgumentError');
+    expect(refusal(['--request-timeout-ms', '0'])?.name).toBe('CliArgumentError');
+    expect(parseCliArguments(['--request-timeout-ms', '2500']).options.requestTimeoutMs).toBe(2500);
     // A rule for every request: the first would always win, so a second is refused rather than ignored.
     expect(
       refusal(['--always-fault', '{"kind":"empty"}', '--always-fault', '{"kind":"hang"}'])?.message,

@@ -18,6 +18,7 @@ import {
   modelNotFoundError,
   parseJsonBody,
   requestIdFor,
+  requestReceiveTimeoutError,
   rerankRoute,
   retrieveModelRoute,
   routeNotFoundError,
@@ -146,17 +147,23 @@ function requestHeader(c: Context<MockEnv>, name: string): string | undefined {
 }
 
 /**
- * Reads the request body up to `maxBytes` as text, or, past it, makes the contract's 413 answer (with
- * `Connection: close`, since the rest of the body is left unread).
+ * Reads the request body up to `maxBytes` as text, or, past it or past `timeoutMs`, makes the contract's
+ * 413 or 400 `request_receive_timeout` answer (with `Connection: close`, since the rest of the body is left
+ * unread).
  */
 async function readBodyText(
   c: Context<MockEnv>,
   maxBytes: number,
-): Promise<{ kind: 'read'; text: string; validUtf8: boolean } | { kind: 'too-large'; answer: Response }> {
-  const read = await readLimitedBody(c.req.raw, maxBytes, nodeBindings(c.env)?.incoming);
+  timeoutMs: number,
+): Promise<{ kind: 'read'; text: string; validUtf8: boolean } | { kind: 'unread'; answer: Response }> {
+  const read = await readLimitedBody(c.req.raw, maxBytes, nodeBindings(c.env)?.incoming, timeoutMs);
   if (read.kind === 'read') return read;
-  const answer = errorJson(c, bodyTooLargeError(maxBytes, c.get('requestId')), { connection: 'close' });
-  return { kind: 'too-large', answer };
+  const requestId = c.get('requestId');
+  const error =
+    read.kind === 'too-large'
+      ? bodyTooLargeError(maxBytes, requestId)
+      : requestReceiveTimeoutError(timeoutMs, requestId);
+  return { kind: 'unread', answer: errorJson(c, error, { connection: 'close' }) };
 }
 
 function replaceResponse(c: Context<MockEnv>, response: Response): void {
@@ -299,8 +306,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     // Needed only for a refused request (a body over the limit, no or a wrong key): not worked out for the others.
     const served = (): boolean => getProxy !== undefined || isServed(c.req.method, c.req.path);
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      const read = await readBodyText(c, settings.maxBodyBytes);
-      if (read.kind === 'too-large') {
+      const read = await readBodyText(c, settings.maxBodyBytes, settings.requestTimeoutMs);
+      if (read.kind === 'unread') {
         // The rest of the body is left unread: the connection cannot carry another request.
         if (!served()) {
           c.header('connection', 'close');
@@ -512,8 +519,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   });
   app.post('/__mock/faults', async (c) => {
     const requestId = c.get('requestId');
-    const read = await readBodyText(c, MAX_CONTROL_BODY_BYTES);
-    if (read.kind === 'too-large') return read.answer;
+    const read = await readBodyText(c, MAX_CONTROL_BODY_BYTES, settings.requestTimeoutMs);
+    if (read.kind === 'unread') return read.answer;
     const parsed = parseJsonBody(read.text, requestId);
     if (!parsed.success) return errorJson(c, parsed.error);
     try {

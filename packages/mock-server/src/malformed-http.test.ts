@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { ErrorResponse } from '@sealink/rerank-contract';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createMockApp } from './create-mock-app.js';
 import { useMockServer } from './testing/use-mock-server.js';
 
 /** Writes raw bytes to the mock and resolves with all it sends back until the connection closes. */
@@ -130,5 +131,38 @@ describe('transfer codings, over a socket', () => {
     const { status, error } = contractError(raw);
     expect(status).toBe(415);
     expect(error).toMatchObject({ type: 'unsupported_media_type', code: 'unsupported_transfer_encoding' });
+  });
+});
+
+describe('a body that does not arrive in time, over a socket', () => {
+  const mock = useMockServer({ requestTimeoutMs: 300 });
+
+  it('answers 400 request_receive_timeout and closes, as the server does, instead of waiting for Node’s 300 s', async () => {
+    // Promises 100 bytes, sends 10 and then nothing: the socket stays open until the mock answers.
+    const raw = await rawExchange(
+      mock().port,
+      'POST /v1/rerank HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"model":',
+    );
+    const { status, error } = contractError(raw);
+    expect(status).toBe(400);
+    expect(error).toMatchObject({ type: 'invalid_request_error', code: 'request_receive_timeout' });
+    expect(error.message).toContain('300 ms');
+  });
+
+  it('gives up on a web stream body in process the same way', async () => {
+    const app = createMockApp({ requestTimeoutMs: 100 });
+    const stalled = new ReadableStream<Uint8Array>({
+      start: (controller) => controller.enqueue(new TextEncoder().encode('{"model":')),
+    });
+    const response = await app.request('/v1/rerank', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stalled,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(400);
+    expect(response.headers.get('connection')).toBe('close');
+    const { error } = ErrorResponse.parse(await response.json());
+    expect(error.code).toBe('request_receive_timeout');
   });
 });

@@ -45,6 +45,12 @@ export interface MockAppOptions {
   maxDocuments?: number;
   /** The largest request body, in bytes; 10 MiB by default. */
   maxBodyBytes?: number;
+  /**
+   * How long a request body may take to arrive, in milliseconds, as the real server's request deadline:
+   * a body not received in full by then gets 400 `request_receive_timeout` and the connection is closed.
+   * 30 000 by default.
+   */
+  requestTimeoutMs?: number;
   /** The seed of the random generator that draws latency jitter; 1 by default. */
   seed?: number;
   /** A delay before answering every `/v1/` request: milliseconds, or milliseconds and jitter. */
@@ -88,6 +94,8 @@ export interface ResolvedMockAppOptions {
   maxDocuments: number;
   /** The largest body. */
   maxBodyBytes: number;
+  /** How long a body may take to arrive, in milliseconds. */
+  requestTimeoutMs: number;
   /** The seed. */
   seed: number;
   /** The delay before every `/v1/` answer, if any. */
@@ -139,6 +147,7 @@ export function resolveMockAppOptions(options: MockAppOptions): ResolvedMockAppO
     models: [...models],
     maxDocuments: positiveInteger('maxDocuments', options.maxDocuments ?? MAX_DOCUMENTS, MAX_DOCUMENTS),
     maxBodyBytes: positiveInteger('maxBodyBytes', options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
+    requestTimeoutMs: positiveInteger('requestTimeoutMs', options.requestTimeoutMs ?? 30_000),
     seed: options.seed ?? 1,
     latency,
     fixedResponses: options.fixedResponses ?? [],

@@ -21,6 +21,7 @@ Options:
   --model <id>             Serve this model (repeatable; default qwen3-rerank and bm25)
   --max-documents <n>      Most documents per request (default 1000)
   --max-body-bytes <n>     Largest request body (default 10485760)
+  --request-timeout-ms <n> How long a request body may take to arrive (default 30000)
   --fault <json>           Queue a fault for one request (repeatable, applied in order), for example
                            '{"kind":"error","status":429,"retryAfter":"1"}'
   --always-fault <json>    Apply a fault to every /v1/ request
@@ -152,6 +153,11 @@ export function parseCliArguments(args: readonly string[]): CliCommand {
     options.maxBodyBytes = maxBodyBytes;
     checkServerOption('max-body-bytes', { maxBodyBytes });
   }
+  const requestTimeoutMs = integerOption('request-timeout-ms', values['request-timeout-ms'], 1);
+  if (requestTimeoutMs !== undefined) {
+    options.requestTimeoutMs = requestTimeoutMs;
+    checkServerOption('request-timeout-ms', { requestTimeoutMs });
+  }
   const seed = integerOption('seed', values.seed, 0);
   if (seed !== undefined) options.seed = seed;
   const latency = integerOption('latency', values.latency, 0);
@@ -199,6 +205,7 @@ function parseOptions(args: readonly string[]) {
       model: { type: 'string', multiple: true },
       'max-documents': { type: 'string' },
       'max-body-bytes': { type: 'string' },
+      'request-timeout-ms': { type: 'string' },
       fault: { type: 'string', multiple: true },
       'always-fault': { type: 'string', multiple: true },
       latency: { type: 'string' },

@@ -10,7 +10,9 @@ export type LimitedBody =
       /** Whether the bytes were valid UTF-8: the API answers `invalid_utf8` when they were not. */
       validUtf8: boolean;
     }
-  | { kind: 'too-large' };
+  | { kind: 'too-large' }
+  /** The body did not arrive in full within the deadline; the rest is left unread. */
+  | { kind: 'timed-out' };
 
 // `ignoreBOM` keeps a leading byte order mark in the text, as the real server's `Buffer.toString` does, so
 // that `JSON.parse` refuses it there and here alike (400 `invalid_json`).
@@ -27,7 +29,8 @@ function declaredLength(value: string | null | undefined): number {
 /**
  * Reads a request body as UTF-8 text (saying whether its bytes were valid UTF-8), up to `maxBytes`. A declared
  * `Content-Length` over the limit is refused before reading; a body that grows past it while streaming is
- * refused as soon as it does, and the rest is not read.
+ * refused as soon as it does, and the rest is not read. A body that has not arrived in full within
+ * `timeoutMs` is given up on the same way.
  *
  * Given the Node request behind a `Request` (`incoming`, on @hono/node-server), it reads the socket's
  * stream directly, which spares the per-chunk cost of the web stream that `request.body` wraps around it.
@@ -40,15 +43,37 @@ export async function readLimitedBody(
   request: Request,
   maxBytes: number,
   incoming?: IncomingMessage,
+  timeoutMs = Number.POSITIVE_INFINITY,
 ): Promise<LimitedBody> {
   if (declaredLength(request.headers.get('content-length')) > maxBytes) return { kind: 'too-large' };
-  if (incoming !== undefined) return readIncoming(incoming, maxBytes);
+  if (incoming !== undefined) return readIncoming(incoming, maxBytes, timeoutMs);
   if (request.body === null) return { kind: 'read', text: '', validUtf8: true };
-  const reader = request.body.getReader();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<'timed-out'>((resolve) => {
+    if (Number.isFinite(timeoutMs)) timer = setTimeout(() => resolve('timed-out'), timeoutMs);
+  });
+  try {
+    return await readWebStream(request.body.getReader(), maxBytes, deadline);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Reads a web stream up to `maxBytes`, or until `deadline` resolves. */
+async function readWebStream(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  maxBytes: number,
+  deadline: Promise<'timed-out'>,
+): Promise<LimitedBody> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const next = await Promise.race([reader.read(), deadline]);
+    if (next === 'timed-out') {
+      await reader.cancel().catch(() => undefined);
+      return { kind: 'timed-out' };
+    }
+    const { done, value } = next;
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
@@ -67,12 +92,20 @@ export async function readLimitedBody(
   return decodeBody(bytes);
 }
 
-function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<LimitedBody> {
+function readIncoming(incoming: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<LimitedBody> {
   if (incoming.readableEnded) return Promise.resolve({ kind: 'read', text: '', validUtf8: true });
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const timer = Number.isFinite(timeoutMs)
+      ? setTimeout(() => {
+          cleanup();
+          incoming.pause();
+          resolve({ kind: 'timed-out' });
+        }, timeoutMs)
+      : undefined;
     const cleanup = () => {
+      clearTimeout(timer);
       incoming.off('data', onData);
       incoming.off('end', onEnd);
       incoming.off('error', onError);

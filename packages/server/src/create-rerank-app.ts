@@ -19,6 +19,7 @@ import {
   modelNotFoundError,
   parseJsonBody,
   requestIdFor,
+  requestReceiveTimeoutError,
   routeNotFoundError,
   tooManyDocumentsError,
 } from '@sealink/rerank-contract';
@@ -706,18 +707,9 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       if (reason instanceof RequestDeadlineError && !bodyReceived) {
         // The client never sent the body it announced (a short `Content-Length`, a stalled upload): its fault,
         // answered as Node answers a request not received in time; the rest of the body is not waited for.
-        return errorResponse(
-          record,
-          createErrorResponse(
-            {
-              type: 'invalid_request_error',
-              code: 'request_receive_timeout',
-              message: `The request body was not received in full within the server's deadline of ${requestTimeoutMs} ms; the connection is closed.`,
-            },
-            requestId,
-          ),
-          { connection: 'close' },
-        );
+        return errorResponse(record, requestReceiveTimeoutError(requestTimeoutMs, requestId), {
+          connection: 'close',
+        });
       }
       if (reason instanceof RequestDeadlineError) {
         return errorResponse(
