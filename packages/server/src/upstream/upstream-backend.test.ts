@@ -386,6 +386,33 @@ describe('Qwen3-Reranker prompts', () => {
     expect(await load).toEqual(new Error('stopped'));
   });
 
+  it('ends a load still waiting for an unreachable upstream when the backend is closed, without an abort signal', async () => {
+    const engine = await startMockEngine({ dialect: 'tei' });
+    await engine.close();
+    const backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [engine.url],
+      model: 'q',
+      verifyOnLoad: true,
+      healthCheck: { intervalMs: 20 },
+    });
+    const load = backend.load().then(
+      () => 'loaded',
+      (error: unknown) => error,
+    );
+    const waited = await Promise.race([load, new Promise((resolve) => setTimeout(resolve, 300, 'waiting'))]);
+    expect(waited).toBe('waiting');
+    await backend.close();
+    // A load that outlived the backend would ask the closed pool again every second, for good, keeping the
+    // process alive; it ends with the backend instead, and the model is not served.
+    const ended = await Promise.race([
+      load,
+      new Promise((resolve) => setTimeout(resolve, 3_000, 'still waiting')),
+    ]);
+    expect(ended).toBeInstanceOf(Error);
+    expect(backend.isReady()).toBe(false);
+  });
+
   it('checks an engine that was down at start once it answers, so a broken one is never served unchecked', async () => {
     // Like an engine that loads its weights after the gateway started: its first calls fail, then it
     // answers with the template applied twice (near-constant scores).

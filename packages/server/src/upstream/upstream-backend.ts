@@ -84,7 +84,7 @@ export interface UpstreamBackendOptions {
    * or answers it with something other than scores (an error status, raw logits where probabilities are
    * due, a body of the wrong shape). An unreachable, too slow or saturated upstream does not fail the
    * check: `load` waits (the model is not served meanwhile) and checks again when a replica may take a
-   * call, until it gets a verdict or its `abortSignal` aborts. `false` by default.
+   * call, until it gets a verdict, its `abortSignal` aborts or the backend is closed. `false` by default.
    */
   verifyOnLoad?: boolean | undefined;
   /** Active health check timing, or `false` to check passively only. Hosted APIs are never checked actively. */
@@ -112,6 +112,16 @@ function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<vo
       resolve();
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** The error of a call to a backend that is closed. */
+function backendClosedError(): ScoringError {
+  return new ScoringError({
+    type: 'overloaded_error',
+    code: 'backend_closed',
+    message: 'the upstream backend is shut down',
+    retryAfterSeconds: 1,
   });
 }
 
@@ -265,7 +275,8 @@ export class UpstreamBackend implements ScoringBackendV1 {
    * checks that the engine ranks a known fixture sensibly, waiting for an upstream that cannot be reached,
    * is too slow or is saturated until it answers.
    * @throws UpstreamConformanceError when it ranks the fixture like a broken reranker or answers it
-   * with no valid scores; the abort reason when `abortSignal` aborts first.
+   * with no valid scores; the abort reason when `abortSignal` aborts first; a `backend_closed`
+   * ScoringError when the backend is closed while the load waits.
    */
   async load(options: { abortSignal?: AbortSignal } = {}): Promise<void> {
     await this.#pool.checkHealth();
@@ -277,6 +288,8 @@ export class UpstreamBackend implements ScoringBackendV1 {
       // replica may take a call, so that a model whose engine starts after the gateway (a large model
       // loading its weights) is never served unchecked. The load stays under way meanwhile.
       while (!(await this.#checkRanking(options))) {
+        // Closed meanwhile: no call can give a verdict any more, and the load must not outlive the backend.
+        if (this.#closed) throw backendClosedError();
         await abortableDelay(this.#pool.retryAfterSeconds() * 1000, options.abortSignal);
       }
     } catch (error) {
@@ -346,14 +359,7 @@ export class UpstreamBackend implements ScoringBackendV1 {
 
   /** Scores the documents: scatter across replicas, gather by index. */
   async doScore(options: ScoringCallOptionsV1): Promise<ScoringResultV1> {
-    if (this.#closed) {
-      throw new ScoringError({
-        type: 'overloaded_error',
-        code: 'backend_closed',
-        message: 'the upstream backend is shut down',
-        retryAfterSeconds: 1,
-      });
-    }
+    if (this.#closed) throw backendClosedError();
     if (!this.#loaded) this.#pool.startHealthChecks();
     const warnings: ScoringWarning[] = [];
     if (options.documents.length === 0)
