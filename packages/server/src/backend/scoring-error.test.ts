@@ -33,6 +33,43 @@ describe('ScoringError across copies of the package', () => {
     }
   });
 
+  it('is not instanceof ScoringError for a copy of its fields (Object.assign, spread) onto another error', async () => {
+    const original = new ScoringError({
+      type: 'upstream_error',
+      code: 'engine_failed',
+      message: 'The engine failed.',
+    });
+    // A wrapper that copies the cause's fields is not a ScoringError: its message was never meant for clients.
+    const wrapped = Object.assign(
+      new Error('scoring "secret document text" failed at 10.0.0.7:8080'),
+      original,
+    );
+    expect(wrapped instanceof ScoringError).toBe(false);
+    expect({ ...original } instanceof ScoringError).toBe(false);
+    const OtherScoringError = await otherCopyOfScoringError();
+    expect(wrapped instanceof OtherScoringError).toBe(false);
+
+    const backend = new ScriptedBackend({
+      script: () => {
+        throw wrapped;
+      },
+    });
+    const app = createRerankApp({
+      registry: new ModelRegistry([{ id: 'test-model', backend }]),
+      auth: { apiKeys: ['test-key'] },
+      logger: captureLogger().logger,
+    });
+    const response = await app.request('/v1/rerank', {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-key', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'test-model', query: 'q', documents: ['a'] }),
+    });
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(text).not.toContain('secret');
+    expect(JSON.parse(text)).toMatchObject({ error: { type: 'internal_error' } });
+  });
+
   it('keeps instanceof of a subclass to that subclass', () => {
     class EngineError extends ScoringError {}
     const plain = new ScoringError({ type: 'upstream_error', code: 'x', message: 'x' });

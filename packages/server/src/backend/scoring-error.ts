@@ -30,11 +30,11 @@ export interface ScoringErrorOptions {
  *
  * `error instanceof ScoringError` holds for a ScoringError of any copy of this package (a backend package
  * with its own copy installed, or the CommonJS build beside the ES module one): it checks a `Symbol.for`
- * brand, so the server answers a backend's ScoringError whichever copy the backend took it from.
+ * brand, so the server answers a backend's ScoringError whichever copy the backend took it from. The
+ * brand is on the prototype, not enumerable: an object given a ScoringError's fields (`Object.assign`
+ * onto a wrapping error, a spread) is not a ScoringError, and its message is not shown to clients.
  */
 export class ScoringError extends Error {
-  /** The brand that `instanceof ScoringError` checks; shared by every copy of this package. */
-  readonly [SCORING_ERROR_BRAND] = true;
   /** The contract error type. */
   readonly type: ErrorType;
   /** A stable, machine-readable code. */
@@ -67,3 +67,7 @@ export class ScoringError extends Error {
     );
   }
 }
+
+// The brand that `instanceof ScoringError` checks, shared by every copy of this package: on the prototype,
+// where copying an error's own fields (`Object.assign`, a spread) cannot take it along.
+Object.defineProperty(ScoringError.prototype, SCORING_ERROR_BRAND, { value: true });
