@@ -186,4 +186,23 @@ describe('answerClientError', () => {
     expect(answer.statusLine).toBe('HTTP/1.1 400 Bad Request');
     expect(ErrorResponse.parse(JSON.parse(answer.body)).error.code).toBe('malformed_http');
   });
+
+  it('closes the connection when a response before the malformed bytes never ends, within the grace period', async () => {
+    // A response that never ends (an app stuck, or the mock's hang fault): the connection, which can carry
+    // nothing more after the malformed bytes, must not stay open for as long as the client likes.
+    await using server = await startServer({}, () => {});
+    const started = performance.now();
+    const outcome = await new Promise<string>((resolve) => {
+      const socket = connect(server.port, '127.0.0.1');
+      socket.on('connect', () => socket.write('GET /hang HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n'));
+      socket.on('error', () => {});
+      socket.on('close', () => resolve('closed'));
+      setTimeout(() => {
+        socket.destroy();
+        resolve('still open');
+      }, 8000).unref();
+    });
+    expect(outcome).toBe('closed');
+    expect(performance.now() - started).toBeGreaterThan(4000);
+  }, 15_000);
 });

@@ -32,7 +32,10 @@ interface HttpServerSocket {
  */
 const answeredSockets = new WeakSet<Duplex>();
 
-/** How long a socket answered by {@link answerClientError} may take to flush its answer before it is cut. */
+/**
+ * How long a socket answered by {@link answerClientError} may take to flush its answer before it is cut,
+ * and how long the responses in flight before that answer may take to finish.
+ */
 const CLOSE_GRACE_MS = 5000;
 
 /** An error of Node's HTTP parser or server, with the code that names what went wrong. */
@@ -128,25 +131,38 @@ function endWithRawAnswer(socket: Duplex, raw: string): void {
  * for: its app answers it within its own deadline. One whose request is still incomplete is the request
  * the malformed bytes belong to: it will never get the rest of its body, so the raw answer goes out at
  * once when nothing of it was written yet, and the socket is only destroyed when part of it was (a raw
- * answer would corrupt it).
+ * answer would corrupt it). The responses before it get {@link CLOSE_GRACE_MS} in all to finish; past it
+ * the socket is destroyed, cutting the one in flight, as Node's own answer would have at once.
  */
-function endAfterInFlight(socket: Duplex, raw: () => string): void {
-  if (socket.destroyed) return;
-  const inFlight = (socket as Duplex & HttpServerSocket)._httpMessage;
-  if (inFlight === null || inFlight === undefined) {
-    if (socket.writable) endWithRawAnswer(socket, raw());
-    // Not writable: the last answer closed the connection (`Connection: close`), which Node is ending.
+function endAfterInFlight(socket: Duplex, raw: () => string, cut?: NodeJS.Timeout): void {
+  if (socket.destroyed) {
+    clearTimeout(cut);
     return;
   }
-  if (inFlight.writableEnded || inFlight.req?.complete === true) {
+  const inFlight = (socket as Duplex & HttpServerSocket)._httpMessage;
+  if (
+    inFlight !== null &&
+    inFlight !== undefined &&
+    (inFlight.writableEnded || inFlight.req?.complete === true)
+  ) {
+    // The wait is bounded: a response that never ends, or that a peer never reads, must not keep a
+    // connection that can carry nothing more open for good.
+    const deadline = cut ?? setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
+    deadline.unref();
     const next = () => {
       inFlight.off('finish', next);
       inFlight.off('close', next);
       // Node hands the socket to the next pipelined response in its own `finish` listener, which ran first.
-      endAfterInFlight(socket, raw);
+      endAfterInFlight(socket, raw, deadline);
     };
     inFlight.once('finish', next);
     inFlight.once('close', next);
+    return;
+  }
+  clearTimeout(cut);
+  if (inFlight === null || inFlight === undefined) {
+    if (socket.writable) endWithRawAnswer(socket, raw());
+    // Not writable: the last answer closed the connection (`Connection: close`), which Node is ending.
     return;
   }
   if (inFlight.headersSent) socket.destroy();
