@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { AuthenticationError } from './api-error.js';
+import { InvalidResponseError } from './invalid-response-error.js';
+import { SeaLink } from './sea-link.js';
+import { EXAMPLE_REQUEST } from './testing/fixed-rerank-response.js';
+import { startScriptedServer } from './testing/start-scripted-server.js';
+
+describe('the API key an answer echoes', () => {
+  // Short enough that the JSON parser's message, which quotes about ten characters of the text, holds it whole.
+  const apiKey = 'k-7Qz';
+
+  it('is redacted at every occurrence, in bodies, messages and header values', async () => {
+    await using server = await startScriptedServer((request, response) => {
+      const token = request.headers.authorization?.replace('Bearer ', '');
+      response.writeHead(401, { 'content-type': 'application/json', 'x-echo': `${token} and ${token}` });
+      response.end(JSON.stringify({ error: { message: `token ${token} refused; ${token} is no key` } }));
+    });
+    await using client = new SeaLink({ apiKey, baseURL: `${server.url}/v1`, maxRetries: 0 });
+    const error = (await client
+      .rerank(EXAMPLE_REQUEST)
+      .catch((caught: unknown) => caught)) as AuthenticationError;
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.message).toBe('401 status code: token [redacted] refused; [redacted] is no key');
+    expect(error.body).toEqual({ error: { message: 'token [redacted] refused; [redacted] is no key' } });
+    expect(error.headers.get('x-echo')).toBe('[redacted] and [redacted]');
+    expect(JSON.stringify(error)).not.toContain(apiKey);
+  });
+
+  it("is redacted from the JSON parser's message about a 2xx answer that is not JSON", async () => {
+    await using server = await startScriptedServer((request, response) => {
+      const token = request.headers.authorization?.replace('Bearer ', '');
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(`{"auth": ${token}}`);
+    });
+    await using client = new SeaLink({ apiKey, baseURL: `${server.url}/v1`, maxRetries: 0 });
+    const error = (await client.models.list().catch((caught: unknown) => caught)) as InvalidResponseError;
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.message).toMatch(/is not valid JSON: .*\[redacted\]/);
+    expect(error.message).not.toContain(apiKey);
+    expect(error.body).toBe('{"auth": [redacted]}');
+    expect(JSON.stringify(error)).not.toContain(apiKey);
+  });
+});
