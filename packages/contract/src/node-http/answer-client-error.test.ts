@@ -3,7 +3,7 @@ import { type AddressInfo, connect } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ErrorResponse } from '../error-response.js';
-import { answerClientError, clientErrorResponse } from './answer-client-error.js';
+import { answerClientError, answerConnectRequest, clientErrorResponse } from './answer-client-error.js';
 
 /** A Node HTTP server on 127.0.0.1 port 0 that answers parser errors with {@link answerClientError}. */
 async function startServer(options: ServerOptions, listener: RequestListener) {
@@ -205,4 +205,28 @@ describe('answerClientError', () => {
     expect(outcome).toBe('closed');
     expect(performance.now() - started).toBeGreaterThan(4000);
   }, 15_000);
+
+  it('survives a peer that resets the connection while a CONNECT waits for the response before it', async () => {
+    // Node takes its own error listener off a CONNECT's socket: without one of ours, the reset would be an
+    // uncaught exception that brings the whole server down.
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      await using server = await startServer({}, (_request, response) => {
+        setTimeout(() => response.end('ok'), 300);
+      });
+      server.on('connect', answerConnectRequest);
+      const socket = connect(server.port, '127.0.0.1');
+      socket.on('error', () => {});
+      await new Promise((resolve) => socket.on('connect', resolve));
+      socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\nCONNECT a:1 HTTP/1.1\r\nHost: a:1\r\n\r\n');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      socket.resetAndDestroy();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(uncaught).toEqual([]);
+  });
 });

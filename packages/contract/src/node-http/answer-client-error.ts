@@ -174,6 +174,9 @@ function endAfterInFlight(socket: Duplex, raw: () => string, cut?: NodeJS.Timeou
  * `method_not_allowed` in the contract's shape (Node would otherwise drop the connection unanswered).
  */
 export function answerConnectRequest(request: IncomingMessage, socket: Duplex): void {
+  // Node takes its own error listener off a CONNECT's socket: a peer resetting the connection (while the
+  // responses before this answer are awaited, or while it flushes) would otherwise be an uncaught exception.
+  socket.on('error', () => socket.destroy());
   const { answer, requestId } = incomingErrorAnswer(request, {
     type: 'method_not_allowed',
     code: 'method_not_allowed',
