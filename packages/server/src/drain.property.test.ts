@@ -238,7 +238,7 @@ describe('draining over a real socket (property)', () => {
       ),
       { numRuns: 40 },
     );
-  });
+  }, 30_000);
 
   it('closing the server: requests pipelined behind in-flight ones get the drain answer after them; the in-flight ones get 200', async () => {
     const plainMethods = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS');
@@ -315,5 +315,5 @@ describe('draining over a real socket (property)', () => {
       ),
       { numRuns: 15 },
     );
-  });
+  }, 30_000);
 });

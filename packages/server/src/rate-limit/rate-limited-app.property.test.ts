@@ -209,7 +209,7 @@ describe('the rate-limited app over a real socket (property)', () => {
       }),
       { numRuns: 60 },
     );
-  });
+  }, 30_000);
 
   it('with a real Redis shared by two replicas: each key gets exactly its budget across both, then 429', async () => {
     await using redisServer = await startRedisServer();
@@ -251,5 +251,5 @@ describe('the rate-limited app over a real socket (property)', () => {
     } finally {
       for (const client of clients) client.disconnect();
     }
-  });
+  }, 30_000);
 });
