@@ -272,7 +272,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
 
   app.options('*', () => {
     const preflight = new Headers(CORS_HEADERS);
-    preflight.set('access-control-allow-methods', 'GET, HEAD, POST, OPTIONS');
+    // DELETE for the control routes (`DELETE /__mock/requests`, `DELETE /__mock/faults`), so a page can reset the mock.
+    preflight.set('access-control-allow-methods', 'GET, HEAD, POST, DELETE, OPTIONS');
     preflight.set('access-control-allow-headers', CORS_ALLOWED_HEADERS);
     preflight.set('access-control-max-age', '600');
     return new Response(null, { status: 204, headers: preflight });
