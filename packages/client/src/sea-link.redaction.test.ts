@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { AuthenticationError } from './api-error.js';
 import { InvalidResponseError } from './invalid-response-error.js';
@@ -39,5 +40,24 @@ describe('the API key an answer echoes', () => {
     expect(error.message).not.toContain(apiKey);
     expect(error.body).toBe('{"auth": [redacted]}');
     expect(JSON.stringify(error)).not.toContain(apiKey);
+    expect(inspect(error, { depth: 10 })).not.toContain(apiKey);
+  });
+
+  it("leaves no part of a longer key in the JSON parser's message or the error's cause", async () => {
+    const longKey = 'sk-Qv83tR6w1YpL0mXz';
+    await using server = await startScriptedServer((request, response) => {
+      const token = request.headers.authorization?.replace('Bearer ', '');
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(`{"auth": ${token}}`);
+    });
+    await using client = new SeaLink({ apiKey: longKey, baseURL: `${server.url}/v1`, maxRetries: 0 });
+    const error = (await client.models.list().catch((caught: unknown) => caught)) as InvalidResponseError;
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    // The parser quotes about ten characters from the error on: 'sk-Qv83tR6' before the fix.
+    expect(error.message).toMatch(/is not valid JSON: .*\[redacted\]/);
+    expect(error.cause).toBeInstanceOf(SyntaxError);
+    for (const text of [error.message, (error.cause as Error).message, inspect(error, { depth: 10 })]) {
+      expect(text).not.toContain('Qv83tR');
+    }
   });
 });

@@ -346,7 +346,14 @@ export class SeaLink {
     try {
       json = JSON.parse(answer.text);
     } catch (error) {
-      throw invalidResponse(`is not valid JSON: ${redactSecret((error as Error).message, secret)}`, error);
+      // The parser's message quotes the text near the error, where an echoed credential may be, cut short
+      // where redacting the message cannot find it: message and cause are the redacted text's instead.
+      const syntaxError =
+        secret === undefined || !answer.text.includes(secret)
+          ? (error as Error)
+          : (jsonSyntaxError(redactSecret(answer.text, secret)) ??
+            new SyntaxError('The text is JSON only where it echoes the credential.'));
+      throw invalidResponse(`is not valid JSON: ${syntaxError.message}`, syntaxError);
     }
     const parsed = call.schema.safeParse(json);
     if (!parsed.success) {
@@ -439,6 +446,16 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/** The error `JSON.parse` throws for `text`, or `undefined` when it is JSON. */
+function jsonSyntaxError(text: string): Error | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (error) {
+    return error as Error;
+  }
 }
 
 function parseErrorBody(text: string): unknown {
