@@ -103,7 +103,8 @@ export interface RerankAppOptions {
   /**
    * A per-key request budget for the rerank routes (`RequestRateLimiter`, in memory or shared through Redis).
    * The budget is per API key (a digest of the bearer token, however the header spells its scheme), or per client address when auth is off. Over the
-   * budget: 429 `rate_limit_error` with `Retry-After` and `x-ratelimit-*` headers. Off by default.
+   * budget: 429 `rate_limit_error` with `Retry-After`; every answer of a counted request carries the
+   * `x-ratelimit-*` headers. Off by default.
    */
   rateLimiter?: RequestRateLimiter | undefined;
   /**
@@ -408,32 +409,41 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
 
   const { rateLimiter } = options;
   /** The 429 answer when the caller is over its budget; `undefined` when it may go on (or no limiter is set). */
-  const rateLimitRefusal = async (
+  /**
+   * Counts a request against its budget: per API key (a digest of the bearer token, so `bearer  k` and
+   * `Bearer k` share one), or per client address when auth is off. Over the budget: 429 with `Retry-After`;
+   * within it, `handle`'s answer with the budget's `x-ratelimit-*` headers.
+   */
+  const rateLimited = async (
+    limiter: RequestRateLimiter,
     input: RequestInput,
     record: RequestRecord,
-  ): Promise<PlainAnswer | undefined> => {
-    if (rateLimiter === undefined) return undefined;
-    // Counted by the key itself, not the header's spelling: `bearer  k` and `Bearer k` share one budget.
+    handle: () => Promise<PlainAnswer>,
+  ): Promise<PlainAnswer> => {
     const token = verifier === undefined ? undefined : bearerTokenOf(input.header('authorization'));
     const key =
       token === undefined
         ? `address:${input.remoteAddress ?? 'unknown'}`
         : `key:${digestApiKey(token).slice(0, 32)}`;
-    const decision = await rateLimiter.consume(key);
-    if (decision.allowed) return undefined;
+    const decision = await limiter.consume(key);
     const headers = rateLimitHeaders(decision);
-    return errorResponse(
-      record,
-      createErrorResponse(
-        {
-          type: 'rate_limit_error',
-          code: 'rate_limited',
-          message: `Too many requests: at most ${decision.limit} in this window; retry after ${headers['retry-after']} seconds.`,
-        },
-        record.requestId,
-      ),
-      headers,
-    );
+    if (!decision.allowed) {
+      return errorResponse(
+        record,
+        createErrorResponse(
+          {
+            type: 'rate_limit_error',
+            code: 'rate_limited',
+            message: `Too many requests: at most ${decision.limit} in this window; retry after ${headers['retry-after']} seconds.`,
+          },
+          record.requestId,
+        ),
+        headers,
+      );
+    }
+    const answer = await handle();
+    Object.assign(answer.headers, headers);
+    return answer;
   };
 
   const internalError = (record: RequestRecord, error: unknown): PlainAnswer => {
@@ -589,18 +599,27 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   let openApiText: string | undefined;
   const modelList: ModelList = { object: 'list', data: [...registry.list()] };
 
-  /** Handles a rerank request on one route: the route's codec reads the request and writes the answer in its shape. */
-  const handleRerank = async (
+  /**
+   * Handles a rerank request on one route: the key, then the rate limit (whose `x-ratelimit-*` headers
+   * every answer of a counted request carries, as hosted APIs send them), then {@link handleAdmitted}.
+   */
+  const handleRerank = (
+    input: RequestInput,
+    record: RequestRecord,
+    codec: RerankRouteCodec,
+  ): PlainAnswer | Promise<PlainAnswer> => {
+    if (!isAuthorized(input)) return errorResponse(record, authenticationError(record.requestId));
+    if (rateLimiter === undefined) return handleAdmitted(input, record, codec);
+    return rateLimited(rateLimiter, input, record, () => handleAdmitted(input, record, codec));
+  };
+
+  /** Handles an authorised request that the rate limit let through: the route's codec reads the request and writes the answer in its shape. */
+  const handleAdmitted = async (
     input: RequestInput,
     record: RequestRecord,
     codec: RerankRouteCodec,
   ): Promise<PlainAnswer> => {
     const { requestId } = record;
-    if (!isAuthorized(input)) return errorResponse(record, authenticationError(requestId));
-    if (rateLimiter !== undefined) {
-      const refusal = await rateLimitRefusal(input, record);
-      if (refusal !== undefined) return refusal;
-    }
     const contentTypeError =
       checkJsonContentType(input.header('content-type'), requestId) ??
       checkContentEncoding(input.header('content-encoding'), requestId) ??

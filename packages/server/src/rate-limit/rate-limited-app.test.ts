@@ -27,9 +27,21 @@ async function rerank(app: ReturnType<typeof makeApp>, key: string, scheme = 'Be
 describe('rate-limited rerank routes', () => {
   it('answer 429 rate_limit_error with Retry-After and x-ratelimit headers once a key is over its budget', async () => {
     const app = makeApp(new RequestRateLimiter({ requests: 2, windowSeconds: 60 }));
-    const statuses = [];
-    for (let attempt = 0; attempt < 3; attempt++) statuses.push((await rerank(app, KEYS[0]!)).status);
-    expect(statuses).toEqual([200, 200, 429]);
+    const answers = [];
+    for (let attempt = 0; attempt < 3; attempt++) answers.push(await rerank(app, KEYS[0]!));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 429]);
+    // The answers within the budget say what is left of it, as hosted APIs do.
+    expect(
+      answers.map((answer) => [
+        answer.headers.get('x-ratelimit-limit-requests'),
+        answer.headers.get('x-ratelimit-remaining-requests'),
+        answer.headers.get('retry-after'),
+      ]),
+    ).toEqual([
+      ['2', '1', null],
+      ['2', '0', null],
+      ['2', '0', answers[2]!.headers.get('x-ratelimit-reset-requests')],
+    ]);
     const refused = await rerank(app, KEYS[0]!);
     expect(refused.status).toBe(429);
     const { error } = ErrorResponse.parse(await refused.json());
@@ -40,7 +52,9 @@ describe('rate-limited rerank routes', () => {
     expect(refused.headers.get('x-ratelimit-remaining-requests')).toBe('0');
     // Another key has its own budget; a wrong key is refused by auth before it costs any budget.
     expect((await rerank(app, KEYS[1]!)).status).toBe(200);
-    expect((await rerank(app, 'sk-wrong')).status).toBe(401);
+    const wrong = await rerank(app, 'sk-wrong');
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('x-ratelimit-limit-requests')).toBeNull();
   });
 
   it('count one budget per key however the Authorization header spells its scheme', async () => {
