@@ -27,6 +27,17 @@ describe('lexicalScore', () => {
     expect(one).toBeGreaterThan(functionWords);
   });
 
+  it('weighs density: of two documents with all the query words, the one with fewer other distinct words ranks higher', () => {
+    // coverage * (0.8 + 0.2 * matched words / distinct document words)
+    expect(lexicalScore('gateway', 'gateway')).toBe(1);
+    expect(lexicalScore('gateway', 'gateway proxy')).toBe(0.9);
+    expect(lexicalScore('gateway', 'gateway proxy cache server')).toBe(0.85);
+    expect(lexicalScore('api gateway', 'api gateway proxy cache')).toBe(0.9);
+    // Repeats count once: density is over distinct words.
+    expect(lexicalScore('gateway', 'gateway gateway proxy')).toBe(0.9);
+    expect(lexicalScore('gateway', 'gateway proxy proxy proxy')).toBe(0.9);
+  });
+
   it('folds case, plurals and Unicode forms, and splits Chinese and Japanese by character', () => {
     expect(tokenize('Models RERANK ﬁle')).toEqual(['model', 'rerank', 'file']);
     expect(tokenize('検索モデル')).toEqual(['検', '索', 'モ', 'デ', 'ル']);
