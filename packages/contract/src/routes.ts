@@ -12,19 +12,63 @@ import { RerankResponse } from './rerank-response.js';
 /** The name of the bearer security scheme in the spec. */
 export const BEARER_SECURITY_SCHEME = 'bearerAuth';
 
-/** Every error status, each with the contract's error body and an example. */
-function errorResponses(): RouteConfig['responses'] {
+const requestIdHeader = z.string().meta({ description: 'The id of the request; also in every error body.' });
+
+const retryAfterHeader = z.string().optional().meta({
+  description: 'Whole seconds to wait before retrying (sent when the server knows when a retry may succeed).',
+});
+
+/**
+ * The headers of a server that enforces a rate limit, on every answer of a counted request: optional,
+ * since a server without a rate limit sends none.
+ */
+const rateLimitHeaders = {
+  'x-ratelimit-limit-requests': z.string().optional().meta({
+    description: 'The requests the API key may make per window, when the server enforces a rate limit.',
+  }),
+  'x-ratelimit-remaining-requests': z
+    .string()
+    .optional()
+    .meta({ description: 'The requests left in the current window, when the server enforces a rate limit.' }),
+  'x-ratelimit-reset-requests': z
+    .string()
+    .optional()
+    .meta({ description: 'Whole seconds until the window resets, when the server enforces a rate limit.' }),
+};
+
+/** The headers of an error answer of `status`: the request id, and `Retry-After` where a retry may succeed. */
+function errorHeaders(status: number, rateLimited: boolean) {
+  if (status === 429) {
+    return z.object({
+      'x-request-id': requestIdHeader,
+      'retry-after': retryAfterHeader,
+      ...rateLimitHeaders,
+    });
+  }
+  const retryAfter = status === 503 ? { 'retry-after': retryAfterHeader } : {};
+  return z.object({
+    'x-request-id': requestIdHeader,
+    ...retryAfter,
+    ...(rateLimited ? rateLimitHeaders : {}),
+  });
+}
+
+/**
+ * Every error status, each with the contract's error body, an example and its headers; `rateLimited`
+ * routes (those a server's rate limit counts) also list the `x-ratelimit-*` headers on every answer.
+ */
+function errorResponses(rateLimited = false): RouteConfig['responses'] {
   const responses: RouteConfig['responses'] = {};
   for (const [type, example] of ERROR_EXAMPLES) {
-    responses[ERROR_TYPES[type].status] = {
-      description: `${type}: ${ERROR_TYPES[type].description}`,
+    const { status, description } = ERROR_TYPES[type];
+    responses[status] = {
+      description: `${type}: ${description}`,
+      headers: errorHeaders(status, rateLimited),
       content: { 'application/json': { schema: ErrorResponse, example } },
     };
   }
   return responses;
 }
-
-const requestIdHeader = z.string().meta({ description: 'The id of the request; also in every error body.' });
 
 /** `POST /v1/rerank`: rank documents against a query. */
 export const rerankRoute = {
@@ -42,10 +86,10 @@ export const rerankRoute = {
   responses: {
     200: {
       description: 'The documents ranked against the query, best first.',
-      headers: z.object({ 'x-request-id': requestIdHeader }),
+      headers: z.object({ 'x-request-id': requestIdHeader, ...rateLimitHeaders }),
       content: { 'application/json': { schema: RerankResponse } },
     },
-    ...errorResponses(),
+    ...errorResponses(true),
   },
   'x-codeSamples': rerankCodeSamples(),
 } satisfies RouteConfig;

@@ -1,4 +1,4 @@
-import { ErrorResponse } from '@sealink/rerank-contract';
+import { createOpenApiDocument, ErrorResponse } from '@sealink/rerank-contract';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createRerankApp } from '../create-rerank-app.js';
@@ -55,6 +55,17 @@ describe('rate-limited rerank routes', () => {
     const wrong = await rerank(app, 'sk-wrong');
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('x-ratelimit-limit-requests')).toBeNull();
+  });
+
+  it('send every header the spec documents for the rerank route’s 200 and 429, and none it does not name', async () => {
+    const responses = createOpenApiDocument().paths?.['/v1/rerank']?.post?.responses ?? {};
+    const documented = (status: string) =>
+      Object.keys((responses[status] as { headers?: object } | undefined)?.headers ?? {}).sort();
+    const app = makeApp(new RequestRateLimiter({ requests: 1, windowSeconds: 60 }));
+    const sent = (answer: Response) =>
+      [...answer.headers.keys()].filter((name) => name.startsWith('x-') || name === 'retry-after').sort();
+    expect(sent(await rerank(app, KEYS[0]!))).toEqual(documented('200'));
+    expect(sent(await rerank(app, KEYS[0]!))).toEqual(documented('429'));
   });
 
   it('count one budget per key however the Authorization header spells its scheme', async () => {
