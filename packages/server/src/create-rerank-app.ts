@@ -343,6 +343,12 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   const { registry } = options;
   const logger = options.logger ?? pino();
   const metrics = options.metrics ?? new ServerMetrics();
+  metrics.watchReplicas(function* () {
+    for (const id of registry.ids()) {
+      const counts = registry.get(id)?.backend.replicaCounts?.();
+      if (counts !== undefined) yield { model: id, ...counts };
+    }
+  });
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   // A NaN limit (`Number(process.env.UNSET)`) would turn the body limit or the deadline off without a word.

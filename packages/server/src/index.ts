@@ -1,5 +1,6 @@
 export { ApiKeyVerifier, type ApiKeyVerifierOptions, digestApiKey } from './auth/api-key-verifier.js';
 export type {
+  ReplicaCounts,
   ScoringBackend,
   ScoringBackendLimits,
   ScoringBackendV1,
@@ -73,7 +74,11 @@ export {
   type LineBatchingOptions,
   type LineBatchTarget,
 } from './logging/line-batching-destination.js';
-export { ServerMetrics, type ServerMetricsOptions } from './metrics/server-metrics.js';
+export {
+  type ModelReplicaCounts,
+  ServerMetrics,
+  type ServerMetricsOptions,
+} from './metrics/server-metrics.js';
 export {
   type RateLimitDecision,
   RequestRateLimiter,

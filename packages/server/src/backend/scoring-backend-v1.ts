@@ -28,6 +28,11 @@ export interface ScoringBackendV1 {
    * cool-down or hold). Optional; `undefined` when the backend cannot tell.
    */
   retryAfterSeconds?(): number | undefined;
+  /**
+   * For a backend that spreads its calls over replicas (an upstream engine): how many it has, and how many
+   * take calls now (healthy, circuit not open). The server exports them as a metric.
+   */
+  replicaCounts?(): ReplicaCounts;
   /** Releases what the backend holds (pools, workers, weights). Called once when the server shuts down. */
   close?(): Promise<void>;
   /**
@@ -36,6 +41,14 @@ export interface ScoringBackendV1 {
    * Throws a {@link ScoringError} for failures the client should see as a contract error.
    */
   doScore(options: ScoringCallOptionsV1): PromiseLike<ScoringResultV1>;
+}
+
+/** The replicas of a backend: {@link ScoringBackendV1.replicaCounts}. */
+export interface ReplicaCounts {
+  /** Replicas that take calls now: healthy, with a circuit that lets calls pass. */
+  available: number;
+  /** Every configured replica. */
+  total: number;
 }
 
 /** What a backend can take in one call. */

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { ReplicaCounts } from '../backend/scoring-backend-v1.js';
 import { type HistogramSeries, SeriesHistogram } from './series-histogram.js';
 
 /** Options of {@link ServerMetrics}. */
@@ -57,6 +58,12 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
  * `inc({ labels })` and `observe({ labels })` instead validates and hashes the labels on every call,
  * about 3.5 us per request.
  */
+/** The replica counts of one model, for {@link ServerMetrics.watchReplicas}. */
+export interface ModelReplicaCounts extends ReplicaCounts {
+  /** The registered model id. */
+  model: string;
+}
+
 export class ServerMetrics {
   /** The registry that `GET /metrics` renders. */
   readonly registry: Registry;
@@ -70,6 +77,10 @@ export class ServerMetrics {
   readonly backendDuration: SeriesHistogram<'model' | 'outcome'>;
   /** Requests being handled now. */
   readonly inFlightRequests: Gauge;
+  /** Upstream replicas by model and state (`available` or `unavailable`), read when metrics are collected. */
+  readonly upstreamReplicas: Gauge<'model' | 'state'>;
+  /** Where {@link upstreamReplicas} reads the replicas from; set with {@link watchReplicas}. */
+  #replicaSource: () => Iterable<ModelReplicaCounts> = () => [];
   readonly #requestSeries = new Map<string, RequestSeries>();
   readonly #requestCounts = new Map<string, PendingCount<'route' | 'model' | 'status'>>();
   readonly #documentCounts = new Map<string, PendingCount<'model'>>();
@@ -120,7 +131,29 @@ export class ServerMetrics {
         this.set(inFlight());
       },
     });
+    const replicaSource = () => this.#replicaSource();
+    this.upstreamReplicas = new Gauge({
+      name: `${prefix}upstream_replicas`,
+      help: 'Upstream replicas by model and state: available (healthy, circuit closed) or unavailable.',
+      labelNames: ['model', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const { model, available, total } of replicaSource()) {
+          this.set({ model, state: 'available' }, available);
+          this.set({ model, state: 'unavailable' }, total - available);
+        }
+      },
+    });
     if (options.processMetrics === true) collectDefaultMetrics({ register: this.registry, prefix });
+  }
+
+  /**
+   * Sets where {@link upstreamReplicas} reads the replica counts of the models whose backends have
+   * replicas; called when metrics are collected. The app sets it to its model registry.
+   */
+  watchReplicas(source: () => Iterable<ModelReplicaCounts>): void {
+    this.#replicaSource = source;
   }
 
   /** Counts a request as in flight until {@link requestFinished}. */

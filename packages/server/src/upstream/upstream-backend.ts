@@ -10,6 +10,7 @@ import {
   scoresInRequestOrder,
 } from '@sealink/rerank-contract/dialects';
 import type {
+  ReplicaCounts,
   ScoringBackendLimits,
   ScoringBackendV1,
   ScoringCallOptionsV1,
@@ -339,6 +340,13 @@ export class UpstreamBackend implements ScoringBackendV1 {
   /** Whether some replica is healthy and its circuit lets calls pass. */
   isReady(): boolean {
     return !this.#closed && this.#pool.hasAvailableReplica();
+  }
+
+  /** {@inheritDoc ScoringBackendV1.replicaCounts} */
+  replicaCounts(): ReplicaCounts {
+    const { replicas } = this.#pool;
+    const available = this.#closed ? 0 : replicas.filter((replica) => replica.isAvailable()).length;
+    return { available, total: replicas.length };
   }
 
   /**

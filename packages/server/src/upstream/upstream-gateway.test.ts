@@ -124,6 +124,34 @@ describe('the gateway serving a model from upstream replicas', () => {
     expect(String(logged?.reason)).toMatch(new RegExp(`ECONNREFUSED 127\\.0\\.0\\.1:(${ports.join('|')})`));
   });
 
+  it('exports how many replicas of each model take calls in GET /metrics', async () => {
+    await using engines = await startMockEngines(2);
+    await using gateway = await startGateway({
+      type: 'tei',
+      baseUrls: engines.map((engine) => engine.url),
+      model: 'm',
+      breaker: { failureThreshold: 1, coolDownMs: 30_000 },
+      healthCheck: false,
+    });
+    const replicaSeries = async () => {
+      const text = await (await fetch(`${gateway.url}/metrics`)).text();
+      return text.split('\n').filter((line) => line.startsWith('sealink_rerank_upstream_replicas{'));
+    };
+    expect(await replicaSeries()).toEqual([
+      'sealink_rerank_upstream_replicas{model="qwen3-rerank",state="available"} 2',
+      'sealink_rerank_upstream_replicas{model="qwen3-rerank",state="unavailable"} 0',
+    ]);
+    engines[0]!.kill();
+    // The killed replica fails its attempt (its circuit opens) and the other one answers.
+    gateway.backend.replicas[1]!.outstandingRequests = 1;
+    expect((await gateway.rerank({ query: 'q', documents: ['a'] })).status).toBe(200);
+    gateway.backend.replicas[1]!.outstandingRequests = 0;
+    expect(await replicaSeries()).toEqual([
+      'sealink_rerank_upstream_replicas{model="qwen3-rerank",state="available"} 1',
+      'sealink_rerank_upstream_replicas{model="qwen3-rerank",state="unavailable"} 1',
+    ]);
+  });
+
   it('keeps telling the client when a replica may be tried again while every circuit stays open', async () => {
     await using engines = await startMockEngines(2);
     let clock = 0;
