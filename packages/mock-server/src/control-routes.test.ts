@@ -95,3 +95,69 @@ describe('POST /__mock/faults over a socket', () => {
     mock().clear();
   });
 });
+
+describe('a control route with a method it does not serve, over a socket', () => {
+  const mock = useMockServer({ apiKeys: ['sk-mock-control-key'] });
+
+  it.each([
+    ['PUT', '/__mock/faults', 'POST, DELETE'],
+    ['GET', '/__mock/faults', 'POST, DELETE'],
+    ['PATCH', '/__mock/faults?x=1', 'POST, DELETE'],
+    ['POST', '/__mock/requests', 'GET, HEAD, DELETE'],
+    ['PUT', '/__mock/requests', 'GET, HEAD, DELETE'],
+  ])(
+    'answers %s %s with 405 method_not_allowed and Allow: %s, changing nothing',
+    async (method, path, allow) => {
+      mock().clear();
+      mock().faults.enqueue({ kind: 'empty' });
+      const answer = await request(`${mock().url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(method === 'GET' ? {} : { body: JSON.stringify([{ kind: 'empty' }]) }),
+      });
+      const text = await answer.body.text();
+      expect(answer.statusCode).toBe(405);
+      expect(answer.headers.allow).toBe(allow);
+      expect(answer.headers['access-control-allow-origin']).toBe('*');
+      const error = expectContractError({ headers: answer.headers, text });
+      expect(error).toMatchObject({ type: 'method_not_allowed', code: 'method_not_allowed' });
+      expect(error.message).toBe(`${method} is not allowed on ${path.split('?')[0]}. Allowed: ${allow}.`);
+      expect(mock().faults.pending).toHaveLength(1);
+      expect(mock().requests).toHaveLength(0);
+    },
+  );
+
+  it('answers HEAD /__mock/faults with 405 and its Allow, and HEAD /__mock/requests with 200', async () => {
+    const faults = await request(`${mock().url}/__mock/faults`, { method: 'HEAD' });
+    await faults.body.dump();
+    expect(faults.statusCode).toBe(405);
+    expect(faults.headers.allow).toBe('POST, DELETE');
+    const journal = await request(`${mock().url}/__mock/requests`, { method: 'HEAD' });
+    await journal.body.dump();
+    expect(journal.statusCode).toBe(200);
+  });
+
+  it('still grants the CORS preflight of a control route, whatever method it asks for', async () => {
+    for (const path of ['/__mock/faults', '/__mock/requests']) {
+      for (const requested of ['GET', 'POST', 'DELETE', 'PUT']) {
+        const answer = await request(`${mock().url}${path}`, {
+          method: 'OPTIONS',
+          headers: { origin: 'https://tests.example.com', 'access-control-request-method': requested },
+        });
+        await answer.body.dump();
+        expect(answer.statusCode, `${requested} ${path}`).toBe(204);
+        expect(answer.headers['access-control-allow-origin']).toBe('*');
+        expect(String(answer.headers['access-control-allow-methods'])).toContain('DELETE');
+      }
+    }
+  });
+
+  it('keeps 404 route_not_found for a path that is no control route', async () => {
+    for (const path of ['/__mock/', '/__mock/faults/', '/__mock/reset']) {
+      const answer = await request(`${mock().url}${path}`, { method: 'PUT' });
+      const text = await answer.body.text();
+      expect(answer.statusCode, path).toBe(404);
+      expect(expectContractError({ headers: answer.headers, text }).code, path).toBe('route_not_found');
+    }
+  });
+});

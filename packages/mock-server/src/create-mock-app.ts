@@ -556,7 +556,13 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     const routePath = id !== undefined && id !== '' && !id.includes('/') ? MODEL_PATH : path;
     return allowedMethods.some(([candidate, methods]) => candidate === routePath && methods.includes(method));
   }
-  for (const [path, methods] of allowedMethods) {
+  // The control routes answer another method as the API routes do: 405 with the methods they serve.
+  // (A preflight never reaches these: `app.options('*')` answers it first.)
+  const controlAllowedMethods: ReadonlyArray<readonly [string, readonly string[]]> = [
+    ['/__mock/requests', ['GET', 'HEAD', 'DELETE']],
+    ['/__mock/faults', ['POST', 'DELETE']],
+  ];
+  for (const [path, methods] of [...allowedMethods, ...controlAllowedMethods]) {
     app.all(path, (c) =>
       errorJson(c, methodNotAllowedError(c.req.method, c.req.path, methods, c.get('requestId')), {
         allow: methods.join(', '),
