@@ -2,7 +2,11 @@ import { once } from 'node:events';
 import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import { createContractHttpServer, unroutableRequestResponse } from '@sealink/rerank-contract/node-http';
+import {
+  createContractHttpServer,
+  unroutableRequestResponse,
+  urlHost,
+} from '@sealink/rerank-contract/node-http';
 import { createMockApp, type MockApp, type MockControls } from './create-mock-app.js';
 import type { MockFaults } from './mock-faults.js';
 import type { MockServerOptions } from './mock-options.js';
@@ -18,10 +22,6 @@ export interface MockServer extends MockControls, AsyncDisposable {
   readonly app: MockApp;
   /** Stops listening, ends every open connection (hangs included) and waits until the server is closed. */
   close(): Promise<void>;
-}
-
-function formatHost(host: string): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
 /**
@@ -55,7 +55,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     errorHandler: unroutableRequestResponse,
     // The authority of requests that name none (HTTP/1.0 without Host, an empty Host), as the server
     // answers them, instead of a 400; `/openapi.json` then names this server.
-    hostname: `${formatHost(host)}:${port}`,
+    hostname: `${urlHost(host)}:${port}`,
   });
   let closed: Promise<void> | undefined;
   const close = () => {
@@ -68,7 +68,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     return closed;
   };
   return {
-    url: `http://${formatHost(host)}:${port}`,
+    url: `http://${urlHost(host)}:${port}`,
     port,
     app,
     get requests(): readonly JournalEntry[] {

@@ -7,3 +7,4 @@ export {
 } from './answer-client-error.js';
 export { answerMissingHost, unroutableRequestResponse } from './answer-unroutable-request.js';
 export { createContractHttpServer } from './create-contract-http-server.js';
+export { urlHost } from './url-host.js';

@@ -41,4 +41,18 @@ describe('serveRerankApp', () => {
     expect(missing.status).toBe(404);
     expect(expectContractError(missing, 'GET')?.code).toBe('route_not_found');
   });
+
+  it('answers them too on an IPv6 address written in a form a URL does not keep (0:0:0:0:0:0:0:1, ::ffff:127.0.0.1)', async () => {
+    for (const [hostname, canonical, connectTo] of [
+      ['0:0:0:0:0:0:0:1', '[::1]', '::1'],
+      ['::ffff:127.0.0.1', '[::ffff:7f00:1]', '127.0.0.1'],
+    ] as const) {
+      await using server = await serveOn(hostname);
+      expect(server.url).toBe(`http://${canonical}:${server.port}`);
+      const answer = parseRawAnswer(
+        await exchangeRaw(server.port, ['GET /healthz HTTP/1.0\r\n\r\n'], { host: connectTo }),
+      );
+      expect({ hostname, status: answer.status }).toEqual({ hostname, status: 200 });
+    }
+  });
 });

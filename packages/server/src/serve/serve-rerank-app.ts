@@ -1,7 +1,11 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import { createContractHttpServer, unroutableRequestResponse } from '@sealink/rerank-contract/node-http';
+import {
+  createContractHttpServer,
+  unroutableRequestResponse,
+  urlHost,
+} from '@sealink/rerank-contract/node-http';
 import type { Hono } from 'hono';
 import type { Env } from 'hono/types';
 import { nodeRouteOf } from './node-routes.js';
@@ -52,8 +56,8 @@ export async function serveRerankApp<E extends Env>(
   options: ServeRerankAppOptions = {},
 ): Promise<RerankServer> {
   const hostname = options.hostname ?? '127.0.0.1';
-  // The authority of this server's URL: an IPv6 address in brackets, as a URL writes it.
-  const host = hostname.includes(':') ? `[${hostname}]` : hostname;
+  // The authority of this server's URL: an IPv6 address in brackets and canonical, as a URL writes it.
+  const host = urlHost(hostname);
   const honoListener = getRequestListener(app.fetch, {
     // The host of requests that name none (HTTP/1.0, an empty `Host`). Bracketed: a bare IPv6 address
     // makes no URL, and such requests would get 400 on an IPv6 listener only.
