@@ -25,6 +25,7 @@ export {
   UnsupportedMediaTypeError,
   UpstreamError,
 } from './api-error.js';
+export { APIPromise, type APIResponse, type WithResponse } from './api-promise.js';
 export { APIUserAbortError } from './api-user-abort-error.js';
 export type {
   ClientOptions,

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { DEFAULT_MAX_BODY_BYTES, RerankRequest, type RerankResponse } from '@sealink/rerank-contract';
 import { allowManyListeners } from './allow-many-listeners.js';
 import { APIError, createApiError } from './api-error.js';
+import type { CallResult } from './api-promise.js';
 import type { HeaderOverrides, RequestOptions } from './client-options.js';
 import { mergeRerankResponses, type RerankChunk } from './merge-rerank-responses.js';
 import { SeaLinkError } from './sea-link-error.js';
@@ -33,7 +34,7 @@ export type RerankAllResponse = RerankResponse & {
 /** What {@link rerankAll} needs of the client. */
 export interface RerankAllDependencies {
   /** Sends one rerank request. */
-  rerank(params: RerankRequest, options: RequestOptions): Promise<WithRequestId<RerankResponse>>;
+  rerank(params: RerankRequest, options: RequestOptions): Promise<CallResult<WithRequestId<RerankResponse>>>;
   /** The per-request document limit of a model. */
   maxDocuments(model: string, options: RequestOptions): Promise<number>;
 }
@@ -44,13 +45,13 @@ export const DEFAULT_RERANK_ALL_CONCURRENCY = 4;
 /**
  * Ranks any number of documents: splits them into requests within the server's limits, sends those with
  * bounded concurrency, and merges the answers into one response as if one request had carried them all.
- * See `SeaLink.rerankAll` for when the merge is exact.
+ * See `SeaLink.rerankAll` for when the merge is exact. The HTTP answer of the result is the last chunk's.
  */
 export async function rerankAll(
   client: RerankAllDependencies,
   params: RerankRequest,
   options: RerankAllOptions = {},
-): Promise<RerankAllResponse> {
+): Promise<CallResult<RerankAllResponse>> {
   const {
     chunkSize,
     concurrency = DEFAULT_RERANK_ALL_CONCURRENCY,
@@ -73,8 +74,8 @@ export async function rerankAll(
     maxBytes: Math.max(1, (maxChunkBytes ?? DEFAULT_MAX_BODY_BYTES) - bodyOverhead),
   });
   if (chunks.length <= 1) {
-    const response = await client.rerank(params, requestOptions);
-    return withRequestIds(response, [response.request_id]);
+    const { data, requestId, response } = await client.rerank(params, requestOptions);
+    return { data: withRequestIds(data, [requestId]), requestId, response };
   }
 
   // Each chunk returns at most top_n results: the global top n are among the chunks' top n, because a
@@ -95,6 +96,7 @@ export async function rerankAll(
 
   const answers: RerankChunk[] = [];
   const requestIds: (string | null)[] = new Array(chunks.length).fill(null);
+  let lastChunkResponse: CallResult<RerankResponse>['response'] | undefined;
   let next = 0;
   let failure: { error: unknown } | undefined;
   const work = async (): Promise<void> => {
@@ -113,9 +115,10 @@ export async function rerankAll(
       const chunkHeaders = withChunkIdempotencyKey(requestOptions.headers, chunkIndex);
       if (chunkHeaders !== undefined) chunkOptions.headers = chunkHeaders;
       try {
-        const response = await client.rerank(request, chunkOptions);
-        answers.push({ offset: chunk.offset, response });
-        requestIds[chunkIndex] = response.request_id;
+        const answer = await client.rerank(request, chunkOptions);
+        answers.push({ offset: chunk.offset, response: answer.data });
+        requestIds[chunkIndex] = answer.requestId;
+        if (chunkIndex === chunks.length - 1) lastChunkResponse = answer.response;
       } catch (error) {
         if (failure === undefined) {
           failure = { error: inWholeDocuments(error, chunk.offset) };
@@ -137,7 +140,12 @@ export async function rerankAll(
     topN,
     returnDocuments,
   });
-  return withRequestIds(merged, requestIds);
+  // Every chunk answered, the last one included.
+  return {
+    data: withRequestIds(merged, requestIds),
+    requestId: requestIds[chunks.length - 1]!,
+    response: lastChunkResponse!,
+  };
 }
 
 function withRequestIds(response: RerankResponse, requestIds: (string | null)[]): RerankAllResponse {

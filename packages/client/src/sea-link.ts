@@ -11,6 +11,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { allowManyListeners } from './allow-many-listeners.js';
 import { APIConnectionError } from './api-connection-error.js';
 import { createApiError } from './api-error.js';
+import { APIPromise, type CallResult } from './api-promise.js';
 import { APIUserAbortError } from './api-user-abort-error.js';
 import type {
   ClientOptions,
@@ -143,8 +144,19 @@ export class SeaLink {
    * @throws APIError (a subclass per status) when the server answers with an error,
    * APIConnectionError or APIConnectionTimeoutError when no answer arrives after every retry,
    * APIUserAbortError when `signal` aborts, InvalidResponseError when the answer breaks the contract.
+   *
+   * `await` gives the body; `.withResponse()` gives `{ data, response, request_id }`, where `response` has
+   * the answer's `status` and `headers` (such as the `x-ratelimit-*-requests` headers).
    */
-  rerank(params: RerankRequest, options?: RequestOptions): Promise<WithRequestId<RerankResponse>> {
+  rerank(params: RerankRequest, options?: RequestOptions): APIPromise<WithRequestId<RerankResponse>> {
+    return new APIPromise(this.#rerank(params, options));
+  }
+
+  /** The rerank call of {@link SeaLink.rerank} and of each `rerankAll` chunk. */
+  #rerank(
+    params: RerankRequest,
+    options: RequestOptions | undefined,
+  ): Promise<CallResult<WithRequestId<RerankResponse>>> {
     return this.#send({
       method: 'POST',
       path: '/rerank',
@@ -170,15 +182,22 @@ export class SeaLink {
    *
    * `usage.total_tokens` is the sum over the chunks, so the query is counted once per chunk.
    * The first failing chunk aborts the others and its error is thrown.
+   *
+   * `.withResponse()` gives `{ data, response, request_id }` of the LAST chunk's answer (the last request
+   * sent, so its `x-ratelimit-*-requests` headers are the most recent), or of the one request when the
+   * documents fit in one; `data.request_ids` has every chunk's request id. The `GET /models/{id}` lookup
+   * of `max_documents` is not one of the answers.
    */
-  rerankAll(params: RerankRequest, options?: RerankAllOptions): Promise<RerankAllResponse> {
-    return rerankAll(
-      {
-        rerank: (chunk, chunkOptions) => this.rerank(chunk, chunkOptions),
-        maxDocuments: (model, requestOptions) => this.#maxDocuments(model, requestOptions),
-      },
-      params,
-      options,
+  rerankAll(params: RerankRequest, options?: RerankAllOptions): APIPromise<RerankAllResponse> {
+    return new APIPromise(
+      rerankAll(
+        {
+          rerank: (chunk, chunkOptions) => this.#rerank(chunk, chunkOptions),
+          maxDocuments: (model, requestOptions) => this.#maxDocuments(model, requestOptions),
+        },
+        params,
+        options,
+      ),
     );
   }
 
@@ -232,7 +251,7 @@ export class SeaLink {
     return options.signal === undefined ? limit : untilAborted(limit, options.signal);
   }
 
-  async #send<T extends object>(call: ApiCall<T>): Promise<WithRequestId<T>> {
+  async #send<T extends object>(call: ApiCall<T>): Promise<CallResult<WithRequestId<T>>> {
     const options = call.options ?? {};
     if (options.signal !== undefined) allowManyListeners(options.signal);
     const maxRetries = checkMaxRetries(options.maxRetries ?? this.maxRetries);
@@ -267,7 +286,7 @@ export class SeaLink {
       // The credential this call sent (the API key, or an Authorization header of the options), kept out
       // of errors should an answer echo it.
       const secret = credentialOf(requestHeaders.authorization);
-      if (answer.status >= 200 && answer.status < 300) return this.#parse(call, answer, secret);
+      if (answer.status >= 200 && answer.status < 300) return this.#parse(call, url, answer, secret);
       const headers = toHeaders(answer.rawHeaders, secret);
       const errorBody = parseErrorBody(redactSecret(answer.text, secret));
       const apiError = createApiError({ status: answer.status, headers, body: errorBody });
@@ -327,9 +346,10 @@ export class SeaLink {
 
   #parse<T extends object>(
     call: ApiCall<T>,
+    url: string,
     answer: AttemptAnswer,
     secret: string | undefined,
-  ): WithRequestId<T> {
+  ): CallResult<WithRequestId<T>> {
     const invalidResponse = (problem: string, cause?: unknown): InvalidResponseError =>
       new InvalidResponseError({
         message: `The answer to ${call.method} ${call.path} (status ${answer.status}) ${problem}`,
@@ -365,7 +385,17 @@ export class SeaLink {
     }
     const problem = call.check?.(parsed.data);
     if (problem !== undefined) throw invalidResponse(`does not fit the request: ${problem}`);
-    return withRequestId(parsed.data, rawHeaderValue(answer.rawHeaders, 'x-request-id'));
+    const requestId = rawHeaderValue(answer.rawHeaders, 'x-request-id');
+    return {
+      data: withRequestId(parsed.data, requestId),
+      requestId,
+      // Built only when `withResponse()` asks: an `await` of the call makes no Headers.
+      response: () => ({
+        status: answer.status,
+        headers: toHeaders(answer.rawHeaders, secret),
+        url,
+      }),
+    };
   }
 }
 
