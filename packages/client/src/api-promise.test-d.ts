@@ -26,6 +26,16 @@ describe('APIPromise types', () => {
     expectTypeOf(client.rerank(params).then((answer) => answer.results)).toEqualTypeOf<
       Promise<RerankResponse['results']>
     >();
+    // then and catch take the callbacks a plain Promise takes, an error typed as the caller likes included.
+    expectTypeOf(client.rerank(params).catch((error: Error) => error.message)).toEqualTypeOf<
+      Promise<WithRequestId<RerankResponse> | string>
+    >();
+    expectTypeOf(
+      client.models.list().then(
+        (list) => list.data.length,
+        (error: Error) => error.name,
+      ),
+    ).toEqualTypeOf<Promise<number | string>>();
   });
 
   it('withResponse gives { data, response, request_id } with the status and web Headers', async () => {

@@ -75,14 +75,16 @@ export class APIPromise<T> extends Promise<T> {
   // biome-ignore lint/suspicious/noThenProperty: a Promise subclass, awaited for the parsed answer.
   override then<TResult1 = T, TResult2 = never>(
     onfulfilled?: ((value: T) => TResult1 | PromiseLike<TResult1>) | null | undefined,
-    onrejected?: ((reason: unknown) => TResult2 | PromiseLike<TResult2>) | null | undefined,
+    // biome-ignore lint/suspicious/noExplicitAny: Promise's own type, so a callback typed `(error: Error) =>` still fits.
+    onrejected?: ((reason: any) => TResult2 | PromiseLike<TResult2>) | null | undefined,
   ): Promise<TResult1 | TResult2> {
     return this.#parsed().then(onfulfilled, onrejected);
   }
 
   /** Attaches a callback for the call's error, as `Promise.prototype.catch` does. */
   override catch<TResult = never>(
-    onrejected?: ((reason: unknown) => TResult | PromiseLike<TResult>) | null | undefined,
+    // biome-ignore lint/suspicious/noExplicitAny: Promise's own type, so a callback typed `(error: Error) =>` still fits.
+    onrejected?: ((reason: any) => TResult | PromiseLike<TResult>) | null | undefined,
   ): Promise<T | TResult> {
     return this.#parsed().catch(onrejected);
   }
