@@ -74,6 +74,9 @@ interface ApiCall<T> {
  * const { results } = await client.rerank({ model: 'qwen3-rerank', query, documents, top_n: 2 });
  * ```
  *
+ * Every method returns an {@link APIPromise}: `await` gives the answer's body, and `.withResponse()` gives
+ * `{ data, response, request_id }` with the answer's status and headers (for example the rate-limit headers).
+ *
  * Requests go through one keep-alive undici `Agent` per client (or the `dispatcher` you pass): create one
  * client and share it. Failed requests are retried (see {@link ClientOptions.maxRetries}); errors are
  * subclasses of {@link SeaLinkError}. The API key never appears in errors, logs, `toString()`,
