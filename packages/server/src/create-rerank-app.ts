@@ -414,7 +414,6 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     verifier === undefined || verifier.verify(input.header('authorization'));
 
   const { rateLimiter } = options;
-  /** The 429 answer when the caller is over its budget; `undefined` when it may go on (or no limiter is set). */
   /**
    * Counts a request against its budget: per API key (a digest of the bearer token, so `bearer  k` and
    * `Bearer k` share one), or per client address when auth is off. Over the budget: 429 with `Retry-After`;
@@ -447,7 +446,13 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
         headers,
       );
     }
-    const answer = await handle();
+    // Every answer of a counted request says what is left of the budget, a 500 for a thrown error included.
+    let answer: PlainAnswer;
+    try {
+      answer = await handle();
+    } catch (error) {
+      answer = internalError(record, error);
+    }
     Object.assign(answer.headers, headers);
     return answer;
   };
