@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { createRerankApp } from '../create-rerank-app.js';
+import { ModelRegistry } from '../registry/model-registry.js';
+import { serveRerankApp } from '../serve/serve-rerank-app.js';
+import { captureLogger } from '../testing/capture-logger.js';
+import { ScriptedBackend } from '../testing/scripted-backend.js';
 import { ServerMetrics } from './server-metrics.js';
 
 describe('ServerMetrics', () => {
@@ -44,5 +49,37 @@ describe('ServerMetrics', () => {
     expect(text).toContain('sealink_rerank_http_requests_total{route="/v1/models",model="",status="401"} 1');
     expect(text).toContain('sealink_rerank_documents_scored_total{model="bm25"} 30');
     expect(text).toContain('sealink_rerank_http_requests_in_flight -1');
+  });
+});
+
+describe('ServerMetrics shared by two apps', () => {
+  it('exports the upstream replicas of both apps’ models, and none for a model without replicas', async () => {
+    const withReplicas = (available: number, total: number) =>
+      Object.assign(new ScriptedBackend(), { replicaCounts: () => ({ available, total }) });
+    const metrics = new ServerMetrics();
+    const logger = captureLogger('fatal').logger;
+    const first = createRerankApp({
+      registry: new ModelRegistry([{ id: 'one', backend: withReplicas(2, 3) }]),
+      auth: { disabled: true },
+      logger,
+      metrics,
+    });
+    createRerankApp({
+      registry: new ModelRegistry([
+        { id: 'two', backend: withReplicas(1, 1) },
+        { id: 'plain', backend: new ScriptedBackend() },
+      ]),
+      auth: { disabled: true },
+      logger,
+      metrics,
+    });
+    await using server = await serveRerankApp(first, { hostname: '127.0.0.1', port: 0 });
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text.split('\n').filter((line) => line.startsWith('sealink_rerank_upstream_replicas{'))).toEqual([
+      'sealink_rerank_upstream_replicas{model="one",state="available"} 2',
+      'sealink_rerank_upstream_replicas{model="one",state="unavailable"} 1',
+      'sealink_rerank_upstream_replicas{model="two",state="available"} 1',
+      'sealink_rerank_upstream_replicas{model="two",state="unavailable"} 0',
+    ]);
   });
 });

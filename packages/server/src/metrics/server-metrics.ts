@@ -47,6 +47,12 @@ function pendingCounter<T extends string>(
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
+/** The replica counts of one model, for {@link ServerMetrics.watchReplicas}. */
+export interface ModelReplicaCounts extends ReplicaCounts {
+  /** The registered model id. */
+  model: string;
+}
+
 /**
  * The server's Prometheus metrics, in a registry of their own (never prom-client's global one), so two
  * apps in one process keep separate counts. Label values are bounded: `route` is a route pattern or
@@ -58,12 +64,6 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
  * `inc({ labels })` and `observe({ labels })` instead validates and hashes the labels on every call,
  * about 3.5 us per request.
  */
-/** The replica counts of one model, for {@link ServerMetrics.watchReplicas}. */
-export interface ModelReplicaCounts extends ReplicaCounts {
-  /** The registered model id. */
-  model: string;
-}
-
 export class ServerMetrics {
   /** The registry that `GET /metrics` renders. */
   readonly registry: Registry;
@@ -79,8 +79,8 @@ export class ServerMetrics {
   readonly inFlightRequests: Gauge;
   /** Upstream replicas by model and state (`available` or `unavailable`), read when metrics are collected. */
   readonly upstreamReplicas: Gauge<'model' | 'state'>;
-  /** Where {@link upstreamReplicas} reads the replicas from; set with {@link watchReplicas}. */
-  #replicaSource: () => Iterable<ModelReplicaCounts> = () => [];
+  /** Where {@link upstreamReplicas} reads the replicas from: one source per app, added by {@link watchReplicas}. */
+  readonly #replicaSources = new Set<() => Iterable<ModelReplicaCounts>>();
   readonly #requestSeries = new Map<string, RequestSeries>();
   readonly #requestCounts = new Map<string, PendingCount<'route' | 'model' | 'status'>>();
   readonly #documentCounts = new Map<string, PendingCount<'model'>>();
@@ -131,7 +131,7 @@ export class ServerMetrics {
         this.set(inFlight());
       },
     });
-    const replicaSource = () => this.#replicaSource();
+    const replicaSources = this.#replicaSources;
     this.upstreamReplicas = new Gauge({
       name: `${prefix}upstream_replicas`,
       help: 'Upstream replicas by model and state: available (healthy, circuit closed) or unavailable.',
@@ -139,9 +139,11 @@ export class ServerMetrics {
       registers,
       collect() {
         this.reset();
-        for (const { model, available, total } of replicaSource()) {
-          this.set({ model, state: 'available' }, available);
-          this.set({ model, state: 'unavailable' }, total - available);
+        for (const source of replicaSources) {
+          for (const { model, available, total } of source()) {
+            this.set({ model, state: 'available' }, available);
+            this.set({ model, state: 'unavailable' }, total - available);
+          }
         }
       },
     });
@@ -149,11 +151,12 @@ export class ServerMetrics {
   }
 
   /**
-   * Sets where {@link upstreamReplicas} reads the replica counts of the models whose backends have
-   * replicas; called when metrics are collected. The app sets it to its model registry.
+   * Adds a source that {@link upstreamReplicas} reads the replica counts of the models whose backends have
+   * replicas from; called when metrics are collected. Each app adds its model registry, so two apps that
+   * share these metrics both export their replicas (the later source wins for a model id both serve).
    */
   watchReplicas(source: () => Iterable<ModelReplicaCounts>): void {
-    this.#replicaSource = source;
+    this.#replicaSources.add(source);
   }
 
   /** Counts a request as in flight until {@link requestFinished}. */
