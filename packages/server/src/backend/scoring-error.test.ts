@@ -16,6 +16,20 @@ async function otherCopyOfScoringError(): Promise<typeof ScoringError> {
   return copy.ScoringError;
 }
 
+/** The answer of an app serving `backend` to one valid rerank request. */
+async function rerankWith(backend: ScriptedBackend): Promise<Response> {
+  const app = createRerankApp({
+    registry: new ModelRegistry([{ id: 'test-model', backend }]),
+    auth: { apiKeys: ['test-key'] },
+    logger: captureLogger().logger,
+  });
+  return await app.request('/v1/rerank', {
+    method: 'POST',
+    headers: { authorization: 'Bearer test-key', 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'test-model', query: 'q', documents: ['a'] }),
+  });
+}
+
 describe('ScoringError across copies of the package', () => {
   it('is instanceof ScoringError of every copy, and plain errors are not', async () => {
     const OtherScoringError = await otherCopyOfScoringError();
@@ -54,16 +68,7 @@ describe('ScoringError across copies of the package', () => {
         throw wrapped;
       },
     });
-    const app = createRerankApp({
-      registry: new ModelRegistry([{ id: 'test-model', backend }]),
-      auth: { apiKeys: ['test-key'] },
-      logger: captureLogger().logger,
-    });
-    const response = await app.request('/v1/rerank', {
-      method: 'POST',
-      headers: { authorization: 'Bearer test-key', 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'test-model', query: 'q', documents: ['a'] }),
-    });
+    const response = await rerankWith(backend);
     expect(response.status).toBe(500);
     const text = await response.text();
     expect(text).not.toContain('secret');
@@ -89,16 +94,7 @@ describe('ScoringError across copies of the package', () => {
         });
       },
     });
-    const app = createRerankApp({
-      registry: new ModelRegistry([{ id: 'test-model', backend }]),
-      auth: { apiKeys: ['test-key'] },
-      logger: captureLogger().logger,
-    });
-    const response = await app.request('/v1/rerank', {
-      method: 'POST',
-      headers: { authorization: 'Bearer test-key', 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'test-model', query: 'q', documents: ['a'] }),
-    });
+    const response = await rerankWith(backend);
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('7');
     expect(await response.json()).toMatchObject({
