@@ -534,6 +534,43 @@ describe('createRerankApp over a real socket', () => {
     expect(JSON.parse(response.body).results).toHaveLength(2);
   });
 
+  it('sends 100 Continue only once it reads the body: a request refused from its headers is answered before any upload', async () => {
+    await using server = await startServer({ maxBodyBytes: 1000 });
+    const head = (headers: string, length: number) =>
+      `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n${headers}Content-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+    // Headers only: a refused request must be answered without the body ever being sent.
+    const tooLarge = await exchangeRaw(server.port, [
+      head(`Authorization: Bearer ${API_KEY}\r\n`, 5_000_000),
+    ]);
+    expect(tooLarge.toString('latin1')).toMatch(/^HTTP\/1\.1 413 /);
+    const noKey = await exchangeRaw(server.port, [head('', 5_000_000)]);
+    expect(noKey.toString('latin1')).toMatch(/^HTTP\/1\.1 401 /);
+    // An acceptable request is invited to send its body, then answered.
+    const body = JSON.stringify(VALID);
+    const socket = connect(server.port, '127.0.0.1');
+    await using _socket = { [Symbol.asyncDispose]: async () => void socket.destroy() };
+    let received = '';
+    const waiters: (() => void)[] = [];
+    socket.on('data', (data: Buffer) => {
+      received += data.toString('latin1');
+      for (const wake of waiters.splice(0)) wake();
+    });
+    socket.on('close', () => {
+      for (const wake of waiters.splice(0)) wake();
+    });
+    const receivedUntil = async (pattern: RegExp) => {
+      while (!pattern.test(received)) {
+        if (socket.destroyed) throw new Error(`the connection closed after: ${received}`);
+        await new Promise<void>((resolve) => waiters.push(resolve));
+      }
+    };
+    socket.write(head(`Authorization: Bearer ${API_KEY}\r\nConnection: close\r\n`, Buffer.byteLength(body)));
+    await receivedUntil(/^HTTP\/1\.1 100 Continue\r\n\r\n$/);
+    socket.write(body);
+    await receivedUntil(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK[\s\S]*"results"/);
+    expect(server.backend.calls).toHaveLength(1);
+  });
+
   it('answers headers over the size limit with the contract error body and a request id', async () => {
     await using server = await startServer();
     const raw = await exchangeRaw(server.port, [

@@ -1,4 +1,11 @@
-import { createServer, type RequestListener, type Server, type ServerOptions } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http';
 import { answerClientError, answerConnectRequest } from './answer-client-error.js';
 import { answerMissingHost } from './answer-unroutable-request.js';
 
@@ -10,7 +17,9 @@ import { answerMissingHost } from './answer-unroutable-request.js';
  *   (Node's own check is turned off, since it answers an empty 400, and Node takes the first of several);
  * - `CONNECT` gets {@link answerConnectRequest} (405; Node would drop it);
  * - an `Expect` other than `100-continue` is ignored and the request answered as usual (RFC 9110
- *   section 10.1.1 allows either; Node would answer an empty 417).
+ *   section 10.1.1 allows either; Node would answer an empty 417);
+ * - `Expect: 100-continue` gets `100 Continue` only once the app reads the body, so a request refused
+ *   from its headers alone is answered before the client uploads anything.
  * The server and the mock server both serve through it, so they answer malformed HTTP alike.
  */
 export function createContractHttpServer(listener: RequestListener, options: ServerOptions = {}): Server {
@@ -21,5 +30,24 @@ export function createContractHttpServer(listener: RequestListener, options: Ser
   server.on('clientError', answerClientError);
   server.on('connect', answerConnectRequest);
   server.on('checkExpectation', guarded);
+  server.on('checkContinue', (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    inviteBodyWhenRead(incoming, outgoing);
+    guarded(incoming, outgoing);
+  });
   return server;
+}
+
+/**
+ * Sends `100 Continue` once the app starts reading the body (it listens for `data` or `readable`), rather
+ * than at once as Node does by default: an answer decided from the headers alone (a `Content-Length` over
+ * the limit, a missing key, a wrong content type) then goes out before the client uploads the body for
+ * nothing, as RFC 9110 section 10.1.1 intends.
+ */
+function inviteBodyWhenRead(incoming: IncomingMessage, outgoing: ServerResponse): void {
+  const invite = (event: string | symbol) => {
+    if (event !== 'data' && event !== 'readable') return;
+    incoming.off('newListener', invite);
+    if (!outgoing.headersSent && !outgoing.writableEnded) outgoing.writeContinue();
+  };
+  incoming.on('newListener', invite);
 }
