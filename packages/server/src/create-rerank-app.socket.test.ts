@@ -23,7 +23,7 @@ import {
 import { ModelRegistry } from './registry/model-registry.js';
 import { serveRerankApp } from './serve/serve-rerank-app.js';
 import { captureLogger } from './testing/capture-logger.js';
-import { ScriptedBackend, untilAborted } from './testing/scripted-backend.js';
+import { gatedBackend, ScriptedBackend, untilAborted } from './testing/scripted-backend.js';
 
 const API_KEY = 'sk-socket-test-key';
 const AUTH = { authorization: `Bearer ${API_KEY}` };
@@ -621,16 +621,7 @@ describe('createRerankApp over a real socket', () => {
   });
 
   it('finishes in-flight requests when it closes, and answers requests that still arrive with 503', async () => {
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const backend = new ScriptedBackend({
-      script: async (call) => {
-        await gate;
-        return { scores: call.documents.map(() => 0.5), usage: { tokens: 1 }, warnings: [] };
-      },
-    });
+    const { backend, release } = gatedBackend();
     const drain = new AbortController();
     const registry = new ModelRegistry([{ id: 'bm25', backend }]);
     const captured = captureLogger('info');

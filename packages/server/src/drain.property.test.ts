@@ -23,7 +23,7 @@ import {
 import { ModelRegistry } from './registry/model-registry.js';
 import { serveRerankApp } from './serve/serve-rerank-app.js';
 import { captureLogger } from './testing/capture-logger.js';
-import { ScriptedBackend, wordOverlapScore } from './testing/scripted-backend.js';
+import { gatedBackend } from './testing/scripted-backend.js';
 
 /**
  * The drain answer over a real socket: once the app's drain signal is aborted, random requests on random
@@ -164,25 +164,6 @@ function expectDrainAnswer(request: RandomRequest, answer: RawAnswer, retryAfter
   // Not a route the drain leaves alone: only a request that never reached the app escapes the drain answer.
   const error = expectContractError(answer, request.method);
   expect(BEFORE_APP_CODES.has(error?.code ?? ''), label).toBe(true);
-}
-
-/** A ScriptedBackend that holds every call until `release`, then scores by word overlap. */
-function gatedBackend() {
-  let release: () => void = () => {};
-  const gate = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const backend = new ScriptedBackend({
-    script: async (call) => {
-      await gate;
-      return {
-        scores: call.documents.map((document) => wordOverlapScore(call.query, document)),
-        usage: { tokens: call.documents.length + 1 },
-        warnings: [],
-      };
-    },
-  });
-  return { backend, release };
 }
 
 describe('draining over a real socket (property)', () => {

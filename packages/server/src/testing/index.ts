@@ -8,6 +8,7 @@ export { type RedisServerHandle, startRedisServer } from '../rate-limit/start-re
 export { type CapturedLogger, captureLogger } from './capture-logger.js';
 export { ConstantScoreBackend, type ConstantScoreBackendOptions } from './constant-score-backend.js';
 export {
+  gatedBackend,
   type RecordedScoringCall,
   type ScoringScript,
   ScriptedBackend,

@@ -118,3 +118,25 @@ export const untilAborted: ScoringScript = (options) =>
     if (signal.aborted) reject(signal.reason);
     signal.addEventListener('abort', () => reject(signal.reason), { once: true });
   });
+
+/**
+ * A ScriptedBackend that holds every call until `release` is called, then scores by word overlap
+ * ({@link wordOverlapScore}): for tests of requests in flight (draining, pipelining).
+ */
+export function gatedBackend(): { backend: ScriptedBackend; release: () => void } {
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const backend = new ScriptedBackend({
+    script: async (call) => {
+      await gate;
+      return {
+        scores: call.documents.map((document) => wordOverlapScore(call.query, document)),
+        usage: { tokens: call.documents.length + 1 },
+        warnings: [],
+      };
+    },
+  });
+  return { backend, release };
+}
