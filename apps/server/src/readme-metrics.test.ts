@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { ServerMetrics } from '@sealink/rerank-server';
 import { describe, expect, it } from 'vitest';
+import { readMarkdownTable } from './read-markdown-table.js';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -13,19 +14,11 @@ function codeSpans(cell: string): string[] {
 
 /** The rows of the table whose header starts with `| metric`: name, type and labels. */
 function readMetricsTable(markdown: string): { name: string; type: string; labels: string[] }[] {
-  const lines = markdown.split('\n');
-  const header = lines.findIndex((line) => /^\| metric\s+\| type\s+\| labels\s+\|/.test(line));
-  if (header === -1) throw new Error('README.md has no metrics table');
-  const rows = [];
-  for (const line of lines.slice(header + 2)) {
-    if (!line.startsWith('|')) break;
-    const [name, type, labels] = line
-      .split('|')
-      .slice(1, -1)
-      .map((cell) => cell.trim());
-    rows.push({ name: codeSpans(name!)[0]!, type: type!, labels: codeSpans(labels!) });
-  }
-  return rows;
+  return readMarkdownTable(markdown, /^\| metric\s+\| type\s+\| labels\s+\|/).map(([name, type, labels]) => ({
+    name: codeSpans(name!)[0]!,
+    type: type!,
+    labels: codeSpans(labels!),
+  }));
 }
 
 /** Label names prom-client keeps on each metric (not in its public types). */

@@ -2,6 +2,7 @@
 // and defaults must be those of CONFIG_REFERENCE, which the schema is declared from.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readMarkdownTable } from '../read-markdown-table.js';
 import { CONFIG_REFERENCE } from './server-config.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -18,22 +19,14 @@ function firstCodeSpan(cell: string): string | undefined {
   return /`([^`]+)`/.exec(cell)?.[1];
 }
 
-/** The rows of the table whose header starts with `| key`, up to the first line that is not a row. */
+/** The rows of the table whose header starts with `| key`. */
 function readConfigTable(markdown: string): ConfigRow[] {
-  const lines = markdown.split('\n');
-  const header = lines.findIndex((line) => /^\| key\s+\| environment\s+\| default\s+\|$/.test(line));
-  if (header === -1) throw new Error('README.md has no configuration table');
-  const rows: ConfigRow[] = [];
-  for (const line of lines.slice(header + 2)) {
-    if (!line.startsWith('|')) break;
-    const [key, environment, fallback] = line
-      .split('|')
-      .slice(1, -1)
-      .map((cell) => cell.trim());
-    if (fallback === undefined) throw new Error(`a row of the configuration table is short: ${line}`);
-    rows.push({ key: firstCodeSpan(key!) ?? key!, environment: environment!, default: fallback });
-  }
-  return rows;
+  return readMarkdownTable(markdown, /^\| key\s+\| environment\s+\| default\s+\|$/).map((cells) => {
+    const [key, environment, fallback] = cells;
+    if (fallback === undefined)
+      throw new Error(`a row of the configuration table is short: ${cells.join(' | ')}`);
+    return { key: firstCodeSpan(key!) ?? key!, environment: environment!, default: fallback };
+  });
 }
 
 const rows = readConfigTable(README);
