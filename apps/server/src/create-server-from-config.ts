@@ -24,7 +24,23 @@ export const APP_MODEL_HINTS: Readonly<Record<string, string>> = {
     "To serve 'qwen3-rerank', register a model with that id and a Qwen3-Reranker backend in the model registry (SEALINK_MODELS_FILE); this server only serves the models listed.",
 };
 
-/** The log line of a replica event: `warn` when a replica leaves the rotation, `info` when it comes back. */
+/** The level and message of each replica event: `warn` when a replica leaves the rotation, `info` when it is back. */
+const REPLICA_EVENT_LOG_LINES: Readonly<
+  Record<UpstreamReplicaEvent['kind'], { level: 'warn' | 'info'; message: string }>
+> = {
+  'circuit-opened': { level: 'warn', message: 'upstream replica taken out of rotation: its circuit opened' },
+  'health-check-failed': {
+    level: 'warn',
+    message: 'upstream replica taken out of rotation: its health check fails',
+  },
+  'circuit-closed': { level: 'info', message: 'upstream replica back in rotation: its circuit closed' },
+  'health-check-passed': {
+    level: 'info',
+    message: 'upstream replica back in rotation: its health check passes',
+  },
+};
+
+/** The log line of a replica event. */
 function logReplicaEvent(logger: Logger, model: string, event: UpstreamReplicaEvent): void {
   const fields = {
     model,
@@ -33,20 +49,8 @@ function logReplicaEvent(logger: Logger, model: string, event: UpstreamReplicaEv
     event: event.kind,
     reason: event.reason,
   };
-  switch (event.kind) {
-    case 'circuit-opened':
-      logger.warn(fields, 'upstream replica taken out of rotation: its circuit opened');
-      return;
-    case 'health-check-failed':
-      logger.warn(fields, 'upstream replica taken out of rotation: its health check fails');
-      return;
-    case 'circuit-closed':
-      logger.info(fields, 'upstream replica back in rotation: its circuit closed');
-      return;
-    case 'health-check-passed':
-      logger.info(fields, 'upstream replica back in rotation: its health check passes');
-      return;
-  }
+  const { level, message } = REPLICA_EVENT_LOG_LINES[event.kind];
+  logger[level](fields, message);
 }
 
 /**
