@@ -107,6 +107,30 @@ describe('the quickstart', () => {
 });
 
 describe('the running-the-server guide', () => {
+  it('lists every Prometheus series the server registers, with its type and labels, and no other', async () => {
+    const guide = (await readGuides()).get('running-the-server.md') ?? '';
+    const rows = guide
+      .split('\n')
+      .filter((line) => /^\| `sealink_rerank_/.test(line))
+      .map((line) => line.split('|').map((cell) => cell.trim()));
+    const listed = rows.map(([, name, type, labels]) => ({
+      name: name!.replaceAll('`', ''),
+      type: type!,
+      labels: Array.from(labels!.matchAll(/`([^`]+)`/g), (match) => match[1]!),
+    }));
+    const server = createServerFromConfig(
+      loadServerConfig({ env: { SEALINK_LOG_LEVEL: 'silent', SEALINK_PROCESS_METRICS: 'false' } }),
+    );
+    await server.stop();
+    const registered = server.metrics.registry.getMetricsAsArray().map((metric) => ({
+      name: metric.name,
+      type: String(metric.type),
+      labels: [...((metric as { labelNames?: readonly string[] }).labelNames ?? [])],
+    }));
+    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+    expect(listed.sort(byName)).toEqual(registered.sort(byName));
+  });
+
   it("sends the console to your server through the mock's validating proxy, since the server answers no CORS preflight", async () => {
     const guides = await readGuides();
     const command = 'pnpm --filter @sealink/rerank-mock-server start --proxy http://127.0.0.1:8080';
