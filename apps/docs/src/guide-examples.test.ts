@@ -2,8 +2,11 @@
 // checks what the guide says happens. A renamed option or a changed behaviour fails here (or in the
 // typecheck) before the docs can say something untrue.
 
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { SeaLink } from '@sealink/rerank-client';
 import { EXAMPLE_RERANK_REQUEST } from '@sealink/rerank-contract';
 import { startMockServer } from '@sealink/rerank-mock-server';
@@ -90,6 +93,22 @@ describe('the mock server guide', () => {
     mock.clear();
     expect(mock.requests).toHaveLength(0);
     expect((await send('a timeout please')).status).toBe(200);
+  });
+});
+
+describe("the mock server guide's command line", () => {
+  it('names every flag the mock CLI takes', async () => {
+    const packageJson = createRequire(import.meta.url).resolve('@sealink/rerank-mock-server/package.json');
+    const cli = path.join(path.dirname(packageJson), 'bin', 'sealink-rerank-mock.mjs');
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, '--help'], { timeout: 30_000 });
+    const flags = Array.from(stdout.matchAll(/^ {2}(--[a-z-]+)/gm), (match) => match[1]!).filter(
+      (flag) => flag !== '--help',
+    );
+    expect(flags.length).toBeGreaterThan(10);
+    const guide = (await readGuides()).get('mock-server.md') ?? '';
+    const table = guide.slice(guide.indexOf('| Flag'));
+    const documented = new Set(Array.from(table.matchAll(/`(--[a-z-]+)/g), (match) => match[1]!));
+    expect(flags.filter((flag) => !documented.has(flag))).toEqual([]);
   });
 });
 
