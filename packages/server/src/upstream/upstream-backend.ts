@@ -141,6 +141,25 @@ interface BatchScores {
 /** The outcome of one attempt on one replica. */
 type AttemptOutcome = { ok: true; value: BatchScores } | { ok: false; failure: UpstreamFailure };
 
+/**
+ * The half-open circuit trials the sub-requests of one scattered call hold, each with a promise that
+ * settles when its attempt ends. A sibling that finds no replica only because of them waits for them.
+ */
+type CallTrials = Map<UpstreamReplica, Promise<void>>;
+
+/** Does nothing; settles a promise's rejection as handled. */
+function ignore(): void {}
+
+/** The end of a trial `trials` holds on a replica not in `tried`, if there is one. */
+function pendingTrial(
+  trials: CallTrials | undefined,
+  tried: ReadonlySet<UpstreamReplica>,
+): Promise<void> | undefined {
+  if (trials === undefined) return undefined;
+  for (const [replica, ended] of trials) if (!tried.has(replica)) return ended;
+  return undefined;
+}
+
 /** A rough token count for upstreams that report none: about four characters per token. */
 function estimateTokens(query: string, documents: readonly string[]): number {
   let characters = 0;
@@ -405,10 +424,11 @@ export class UpstreamBackend implements ScoringBackendV1 {
       } else {
         const gathered = new Float64Array(options.documents.length);
         scores = gathered;
+        const trials: CallTrials = new Map();
         await Promise.all(
           batches.map(async (batch) => {
             try {
-              const result = await this.#scoreBatch(request, batch, scatter);
+              const result = await this.#scoreBatch(request, batch, scatter, trials);
               gathered.set(result.scores, batch.start);
               if (result.tokens === undefined) everyBatchReported = false;
               else reportedTokens += result.tokens;
@@ -489,11 +509,15 @@ export class UpstreamBackend implements ScoringBackendV1 {
     return request;
   }
 
-  /** Scores one sub-batch, trying up to `maxAttempts` different replicas. */
+  /**
+   * Scores one sub-batch, trying up to `maxAttempts` different replicas. `trials` is shared by the
+   * sub-requests of one scattered call (undefined for a call of one sub-request).
+   */
   async #scoreBatch(
     request: NormalizedRerankRequest,
     batch: DocumentBatch,
     signal: UpstreamAbort,
+    trials?: CallTrials,
   ): Promise<BatchScores> {
     const subRequest: NormalizedRerankRequest = {
       ...request,
@@ -513,13 +537,29 @@ export class UpstreamBackend implements ScoringBackendV1 {
     let lastFailure: UpstreamFailure | undefined;
     for (let attempt = 0; attempt < this.#maxAttempts; attempt++) {
       signal.throwIfAborted();
-      // A dropped connection may be a stale keep-alive socket, not a dead replica: it may be retried on a
-      // replica already tried when no other is left (the circuit breaker still stops a dead one).
-      const replica =
-        this.#pool.acquire(tried) ?? (lastFailure?.kind === 'connection' ? this.#pool.acquire() : undefined);
+      let replica = this.#acquire(tried, lastFailure);
+      // A replica whose circuit is half-open takes one trial call; when a sibling sub-request of this call
+      // holds it, failing here would abort the trial too, so the circuit never got its verdict and every
+      // call of more than one sub-request failed for as long as no smaller call came by. Wait for the
+      // trial instead (it follows the scatter, so an abort or the deadline ends the wait as well).
+      for (let trial = pendingTrial(trials, tried); replica === undefined && trial !== undefined; ) {
+        await trial;
+        signal.throwIfAborted();
+        replica = this.#acquire(tried, lastFailure);
+        trial = pendingTrial(trials, tried);
+      }
       if (replica === undefined) break;
       tried.add(replica);
-      const outcome = await this.#attempt(replica, body, batch.documents.length, signal);
+      const isTrial = replica.breaker.state === 'half-open';
+      const sent = this.#attempt(replica, isTrial, body, batch.documents.length, signal);
+      if (isTrial && trials !== undefined) {
+        const ended = sent.then(ignore, ignore);
+        trials.set(replica, ended);
+        void ended.then(() => {
+          if (trials.get(replica) === ended) trials.delete(replica);
+        });
+      }
+      const outcome = await sent;
       if (outcome.ok) return outcome.value;
       lastFailure = outcome.failure;
       if (!isRetryableFailure(outcome.failure)) break;
@@ -534,20 +574,32 @@ export class UpstreamBackend implements ScoringBackendV1 {
   }
 
   /**
+   * A replica for a sub-request's next attempt: one not yet tried; after a dropped connection (perhaps a
+   * stale keep-alive socket, not a dead replica) one already tried when no other is left (the circuit
+   * breaker still stops a dead one).
+   */
+  #acquire(tried: ReadonlySet<UpstreamReplica>, lastFailure: UpstreamFailure | undefined) {
+    return (
+      this.#pool.acquire(tried) ?? (lastFailure?.kind === 'connection' ? this.#pool.acquire() : undefined)
+    );
+  }
+
+  /**
    * One POST to one replica; reports the outcome to the replica's circuit breaker. A 429 or 503 is no
    * breaker failure (the replica answered, it is busy or rate-limited): the replica is held back until its
    * `Retry-After` instead, so one hosted base URL answering a few 429s does not open its circuit.
+   * `isTrial` says whether this call is the half-open circuit's one trial (read right after `acquire`,
+   * before any await): only the trial's end without a verdict may free it, not that of a call sent before
+   * the circuit opened.
    */
   async #attempt(
     replica: UpstreamReplica,
+    isTrial: boolean,
     body: string,
     documentCount: number,
     signal: UpstreamAbort,
   ): Promise<AttemptOutcome> {
     let outcome: AttemptOutcome;
-    // Whether this call is the half-open circuit's one trial (read right after `acquire`, before any await):
-    // only the trial's end without a verdict may free it, not that of a call sent before the circuit opened.
-    const isTrial = replica.breaker.state === 'half-open';
     // A timer of our own bounds the attempt: undici's headersTimeout/bodyTimeout run on coarse timers that
     // fired a 150 ms limit only after about 1 s, which kept a slow replica's attempts far too long. The
     // attempt also follows the scatter, so a failed sibling or the deadline stops it.

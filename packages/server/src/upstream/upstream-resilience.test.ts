@@ -351,6 +351,114 @@ describe('half-open circuits', () => {
   });
 });
 
+describe('half-open circuits and scatter-gather', () => {
+  /**
+   * A TEI-like engine that scores every text 0 (a logit) and records each request's texts; it answers
+   * 500 to the requests `fail` picks. The `n`th answer waits `delayMs(n)` (20 ms by default), so
+   * sub-requests sent in parallel overlap.
+   */
+  async function startRecordingTei(fail: (request: number) => boolean, delayMs = (_request: number) => 20) {
+    const received: string[][] = [];
+    const engine = await serveEngine((incoming, outgoing) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.once('end', () => {
+        const { texts } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { texts: string[] };
+        received.push(texts);
+        const failed = fail(received.length);
+        setTimeout(() => {
+          outgoing.writeHead(failed ? 500 : 200, { 'content-type': 'application/json' });
+          outgoing.end(
+            failed
+              ? '{"error":"boom","error_type":"Backend"}'
+              : JSON.stringify(texts.map((_, index) => ({ index, score: 0 }))),
+          );
+        }, delayMs(received.length));
+      });
+    });
+    return { ...engine, received };
+  }
+
+  it('a call of several sub-requests waits for the one trial of a half-open replica instead of failing', async () => {
+    // One replica (a hosted API, or a single engine) whose circuit opened: after the cool-down, a call larger
+    // than maxBatch sent its first sub-request as the trial and failed the others at once (no replica), which
+    // aborted the trial too, so the circuit never closed and every such call failed until a small one came.
+    await using engine = await startRecordingTei((request) => request === 1);
+    let clock = 0;
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [engine.url],
+      model: 'm',
+      maxBatch: 2,
+      maxAttempts: 1,
+      breaker: { failureThreshold: 1, coolDownMs: 1_000, now: () => clock },
+      healthCheck: false,
+    });
+    const breaker = backend.replicas[0]!.breaker;
+    expect((await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }))).code).toBe(
+      'upstream_status_error',
+    );
+    expect(breaker.state).toBe('open');
+    clock += 1_000;
+    const result = await backend.doScore({ query: 'q', documents: ['a', 'b', 'c', 'd', 'e', 'f'] });
+    expect(Array.from(result.scores)).toEqual([0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
+    expect(breaker.state).toBe('closed');
+    // The trial went alone; the other sub-requests were sent once it had closed the circuit.
+    expect(engine.received.slice(1).map((texts) => texts.join(''))).toEqual(['ab', 'cd', 'ef']);
+  });
+
+  it('fails such a call at once when its trial fails, leaving the circuit open for another cool-down', async () => {
+    await using engine = await startRecordingTei((request) => request <= 2);
+    let clock = 0;
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [engine.url],
+      model: 'm',
+      maxBatch: 2,
+      maxAttempts: 1,
+      breaker: { failureThreshold: 1, coolDownMs: 1_000, now: () => clock },
+      healthCheck: false,
+    });
+    const breaker = backend.replicas[0]!.breaker;
+    await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }));
+    clock += 1_000;
+    const failed = await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a', 'b', 'c', 'd'] }));
+    expect(failed.type).toBe('upstream_error');
+    expect(failed.message).toContain('500');
+    expect(breaker.state).toBe('open');
+    expect(breaker.remainingCoolDownMs).toBe(1_000);
+    // Only the trial reached the engine.
+    expect(engine.received).toHaveLength(2);
+  });
+
+  it('stops waiting for the trial when the caller aborts', async () => {
+    await using engine = await startRecordingTei(
+      (request) => request === 1,
+      (request) => (request === 2 ? 10_000 : 20),
+    );
+    let clock = 0;
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [engine.url],
+      model: 'm',
+      maxBatch: 2,
+      maxAttempts: 1,
+      breaker: { failureThreshold: 1, coolDownMs: 1_000, now: () => clock },
+      healthCheck: false,
+    });
+    await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }));
+    clock += 1_000;
+    const caller = new AbortController();
+    const call = backend.doScore({ query: 'q', documents: ['a', 'b', 'c', 'd'], abortSignal: caller.signal });
+    await vi.waitFor(() => expect(engine.received).toHaveLength(2));
+    const started = performance.now();
+    caller.abort(new Error('client went away'));
+    await expect(call).rejects.toThrow('client went away');
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(backend.replicas[0]!.breaker.canPass()).toBe(true);
+  });
+});
+
 describe('active health checks under load', () => {
   it('keeps a busy replica healthy: its check does not wait behind scoring calls for a connection', async () => {
     // A TEI-like replica that answers GET /health at once and every scoring call after 400 ms.
