@@ -3,6 +3,7 @@ import { CohereV2RerankResponse, TeiRerankResponse } from '@sealink/rerank-contr
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { findContractViolations } from './find-contract-violations.js';
+import { startMockServer } from './start-mock-server.js';
 import { useMockServer } from './testing/use-mock-server.js';
 
 const API_KEY = 'sk-mock-compat-0123456789';
@@ -125,6 +126,29 @@ describe('the real server’s compatibility routes, over a socket', () => {
         bodyText: JSON.stringify(answer.json),
       });
       expect({ path, body, broken: violations.length > 0 }).toEqual({ path, body, broken: true });
+    }
+  });
+
+  it('names each route’s documents field in the 400 for more documents than maxDocuments, as the server does (TEI: texts)', async () => {
+    await using small = await startMockServer({ maxDocuments: 2 });
+    const routes: [string, Record<string, unknown>, string][] = [
+      ['/v1/rerank', { model: 'bm25', query: QUERY, documents: DOCUMENTS }, 'documents'],
+      ['/v2/rerank', { model: 'bm25', query: QUERY, documents: DOCUMENTS }, 'documents'],
+      ['/rerank', { query: QUERY, texts: DOCUMENTS }, 'texts'],
+    ];
+    for (const [path, body, param] of routes) {
+      const answer = await request(`${small.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const { error } = ErrorResponse.parse(await answer.body.json());
+      expect({ path, status: answer.statusCode, code: error.code, param: error.param }).toEqual({
+        path,
+        status: 400,
+        code: 'too_many_documents',
+        param,
+      });
     }
   });
 });

@@ -477,10 +477,14 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
       return errorJson(c, modelNotFoundError(request.model, settings.models, requestId));
     }
     if (request.documents.length > settings.maxDocuments) {
-      return errorJson(
-        c,
-        tooManyDocumentsError(request.model, settings.maxDocuments, request.documents.length, requestId),
+      const tooMany = tooManyDocumentsError(
+        request.model,
+        settings.maxDocuments,
+        request.documents.length,
+        requestId,
       );
+      // Named as the route's requests name the documents (TEI's `texts`), as the real server does.
+      return c.json({ error: { ...tooMany.body.error, param: codec.documentsField } }, tooMany.status);
     }
     return c.json(validation.encode(scoreRerankRequest(request, settings.fixedResponses)));
   }
