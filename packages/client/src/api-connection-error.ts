@@ -1,8 +1,9 @@
-import { SeaLinkError } from './sea-link-error.js';
+import { ERROR_KIND, SeaLinkError } from './sea-link-error.js';
 
 /** The request never got a complete answer: the connection failed, was reset, or timed out. */
 export class APIConnectionError extends SeaLinkError {
   override name = 'APIConnectionError';
+  static override readonly [ERROR_KIND]: string = 'APIConnectionError';
 
   constructor(message = 'Connection error.', options?: { cause?: unknown }) {
     super(message, options);
@@ -19,6 +20,7 @@ export type TimeoutPhase = 'connect' | 'headers' | 'body';
 /** A request ran out of time. `phase` and `timeoutMs` say which limit was hit. */
 export class APIConnectionTimeoutError extends APIConnectionError {
   override name = 'APIConnectionTimeoutError';
+  static override readonly [ERROR_KIND]: string = 'APIConnectionTimeoutError';
   /** The part of the exchange that was running when the limit was hit. */
   readonly phase: TimeoutPhase;
   /** The limit, in milliseconds, when known (undici's own connect limit does not report it). */

@@ -1,6 +1,6 @@
 import type { ErrorDetail, ErrorType } from '@sealink/rerank-contract';
 import { ErrorResponse } from '@sealink/rerank-contract';
-import { SeaLinkError } from './sea-link-error.js';
+import { ERROR_KIND, SeaLinkError } from './sea-link-error.js';
 import { requestIdOf } from './with-request-id.js';
 
 /** What an {@link APIError} is made of: one answer of the server with a status outside 2xx. */
@@ -19,6 +19,7 @@ export interface APIErrorInit {
  */
 export class APIError extends SeaLinkError {
   override name = 'APIError';
+  static override readonly [ERROR_KIND]: string = 'APIError';
   /** The HTTP status. */
   readonly status: number;
   /** The response headers. */
@@ -82,54 +83,67 @@ function summarizeBody(body: unknown): string {
 /** 400 `invalid_request_error`: the request is malformed or a field is invalid; see `param`. */
 export class BadRequestError extends APIError {
   override name = 'BadRequestError';
+  static override readonly [ERROR_KIND]: string = 'BadRequestError';
 }
 /** 401 `authentication_error`: the API key is missing, malformed or wrong. */
 export class AuthenticationError extends APIError {
   override name = 'AuthenticationError';
+  static override readonly [ERROR_KIND]: string = 'AuthenticationError';
 }
 /** 403 `permission_error`: the API key may not use this model or route. */
 export class PermissionDeniedError extends APIError {
   override name = 'PermissionDeniedError';
+  static override readonly [ERROR_KIND]: string = 'PermissionDeniedError';
 }
 /** 404 `not_found_error`: the model or route does not exist. */
 export class NotFoundError extends APIError {
   override name = 'NotFoundError';
+  static override readonly [ERROR_KIND]: string = 'NotFoundError';
 }
 /** 405 `method_not_allowed`: the route exists, but not for this method. */
 export class MethodNotAllowedError extends APIError {
   override name = 'MethodNotAllowedError';
+  static override readonly [ERROR_KIND]: string = 'MethodNotAllowedError';
 }
 /** 413 `request_too_large`: the body is larger than the server accepts; `rerankAll` splits large requests. */
 export class RequestTooLargeError extends APIError {
   override name = 'RequestTooLargeError';
+  static override readonly [ERROR_KIND]: string = 'RequestTooLargeError';
 }
 /** 415 `unsupported_media_type`: the body was not sent as JSON. */
 export class UnsupportedMediaTypeError extends APIError {
   override name = 'UnsupportedMediaTypeError';
+  static override readonly [ERROR_KIND]: string = 'UnsupportedMediaTypeError';
 }
 /** 429 `rate_limit_error`: too many requests; retried automatically after the time the server gives. */
 export class RateLimitError extends APIError {
   override name = 'RateLimitError';
+  static override readonly [ERROR_KIND]: string = 'RateLimitError';
 }
 /** 500 `internal_error`: an unexpected error in the server; retried automatically. */
 export class InternalServerError extends APIError {
   override name = 'InternalServerError';
+  static override readonly [ERROR_KIND]: string = 'InternalServerError';
 }
 /** 502 `upstream_error`: the inference engine behind the model failed; retried automatically. */
 export class UpstreamError extends APIError {
   override name = 'UpstreamError';
+  static override readonly [ERROR_KIND]: string = 'UpstreamError';
 }
 /** 503 `overloaded_error`: the server is overloaded or draining; retried automatically. */
 export class OverloadedError extends APIError {
   override name = 'OverloadedError';
+  static override readonly [ERROR_KIND]: string = 'OverloadedError';
 }
 /** 504 `timeout_error`: the request did not finish within the server's deadline; retried automatically. */
 export class GatewayTimeoutError extends APIError {
   override name = 'GatewayTimeoutError';
+  static override readonly [ERROR_KIND]: string = 'GatewayTimeoutError';
 }
 /** A status outside the contract's error table, for example 408, 409 or 501. */
 export class UnexpectedStatusError extends APIError {
   override name = 'UnexpectedStatusError';
+  static override readonly [ERROR_KIND]: string = 'UnexpectedStatusError';
 }
 
 const ERROR_CLASS_BY_STATUS: ReadonlyMap<number, new (init: APIErrorInit) => APIError> = new Map([

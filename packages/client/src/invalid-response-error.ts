@@ -1,4 +1,4 @@
-import { SeaLinkError } from './sea-link-error.js';
+import { ERROR_KIND, SeaLinkError } from './sea-link-error.js';
 import { requestIdOf } from './with-request-id.js';
 
 /** What an {@link InvalidResponseError} is made of. */
@@ -21,6 +21,7 @@ export interface InvalidResponseErrorInit {
  */
 export class InvalidResponseError extends SeaLinkError {
   override name = 'InvalidResponseError';
+  static override readonly [ERROR_KIND]: string = 'InvalidResponseError';
   /** The HTTP status. */
   readonly status: number;
   /** The response headers. */

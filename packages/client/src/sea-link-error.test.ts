@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { APIConnectionError, APIConnectionTimeoutError } from './api-connection-error.js';
 import {
   APIError,
+  BadRequestError,
   createApiError,
   NotFoundError,
   RateLimitError,
@@ -46,6 +47,70 @@ describe('SeaLinkError', () => {
       expect(classes.APIConnectionTimeoutError.isInstance(new APIConnectionError())).toBe(false);
       expect(classes.RateLimitError.isInstance(new Error('plain'))).toBe(false);
     }
+  });
+
+  it('tells the classes apart across copies whose class names a minifier renamed, and keeps instanceof', async () => {
+    vi.resetModules();
+    const copy = await import('./index.js');
+    // A minifier renames classes, and two builds (ESM and CommonJS) rename them independently: here the
+    // copy's classes get short names, one of which this copy's BadRequestError also gets.
+    const renames: [object, string][] = [
+      [copy.RateLimitError, 'e'],
+      [copy.APIError, 't'],
+      [copy.APIConnectionError, 'n'],
+      [copy.SeaLinkError, 'r'],
+      [BadRequestError, 'e'],
+      [APIError, 'o'],
+    ];
+    const originalNames = renames.map(([errorClass]) => (errorClass as { name: string }).name);
+    try {
+      for (const [errorClass, name] of renames) Object.defineProperty(errorClass, 'name', { value: name });
+      const rateLimited = createApiError({ status: 429, headers: new Headers(), body: undefined });
+      const badRequest = createApiError({ status: 400, headers: new Headers(), body: undefined });
+      expect(copy.RateLimitError.isInstance(rateLimited)).toBe(true);
+      expect(copy.APIError.isInstance(rateLimited)).toBe(true);
+      expect(copy.SeaLinkError.isInstance(rateLimited)).toBe(true);
+      expect(copy.RateLimitError.isInstance(badRequest)).toBe(false);
+      expect(copy.APIConnectionError.isInstance(badRequest)).toBe(false);
+      const fromCopy = new copy.RateLimitError({ status: 429, headers: new Headers(), body: undefined });
+      expect(RateLimitError.isInstance(fromCopy)).toBe(true);
+      expect(APIError.isInstance(fromCopy)).toBe(true);
+      expect(BadRequestError.isInstance(fromCopy)).toBe(false);
+      expect(NotFoundError.isInstance(fromCopy)).toBe(false);
+      // instanceof still holds within one copy, and only there.
+      expect(rateLimited).toBeInstanceOf(RateLimitError);
+      expect(rateLimited).toBeInstanceOf(APIError);
+      expect(rateLimited).toBeInstanceOf(SeaLinkError);
+      expect(fromCopy).toBeInstanceOf(copy.RateLimitError);
+      expect(fromCopy).not.toBeInstanceOf(RateLimitError);
+    } finally {
+      for (const [index, [errorClass]] of renames.entries()) {
+        Object.defineProperty(errorClass, 'name', { value: originalNames[index] });
+      }
+    }
+  });
+
+  it('brands each error with its kind under Symbol.for, so that code without the classes can tell it', () => {
+    const kindOf = (error: unknown) => (error as Record<symbol, unknown>)[Symbol.for('sealink.rerank.error')];
+    expect(kindOf(createApiError({ status: 429, headers: new Headers(), body: undefined }))).toBe(
+      'SeaLinkError/APIError/RateLimitError',
+    );
+    expect(kindOf(createApiError({ status: 418, headers: new Headers(), body: undefined }))).toBe(
+      'SeaLinkError/APIError/UnexpectedStatusError',
+    );
+    expect(kindOf(new APIConnectionTimeoutError({ phase: 'body', timeoutMs: 5 }))).toBe(
+      'SeaLinkError/APIConnectionError/APIConnectionTimeoutError',
+    );
+    expect(kindOf(new SeaLinkError('x'))).toBe('SeaLinkError');
+    // An app's own subclass keeps the kind of the class it extends; its isInstance is instanceof.
+    class AppRateLimitError extends RateLimitError {}
+    const appError = new AppRateLimitError({ status: 429, headers: new Headers(), body: undefined });
+    expect(kindOf(appError)).toBe('SeaLinkError/APIError/RateLimitError');
+    expect(RateLimitError.isInstance(appError)).toBe(true);
+    expect(AppRateLimitError.isInstance(appError)).toBe(true);
+    expect(
+      AppRateLimitError.isInstance(createApiError({ status: 429, headers: new Headers(), body: undefined })),
+    ).toBe(false);
   });
 
   it('names each class and keeps the standard Error behaviour', () => {
