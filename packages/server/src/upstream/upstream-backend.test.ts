@@ -109,6 +109,25 @@ describe('UpstreamBackend against each mock engine', () => {
     expect(error.message).not.toContain(apiKey.slice(0, 10));
   });
 
+  it('never cuts an upstream message inside a character: the client gets well-formed text, not half an emoji', async () => {
+    // An engine's message may quote the documents. A cut between the two UTF-16 halves of an emoji left a
+    // lone surrogate, which the error body carries as `\ud83d`: strict JSON parsers (Rust's serde_json)
+    // refuse such a body, so the client could not even read the error.
+    const described = `${'x'.repeat(499)}😀 and more`;
+    await using teiEngine = await startRawEngine(
+      JSON.stringify({ error: described, error_type: 'Validation' }),
+      422,
+    );
+    await using plainEngine = await startRawEngine(`${'y'.repeat(199)}😀 and more`, 400);
+    for (const url of [teiEngine.url, plainEngine.url]) {
+      await using backend = createDisposableBackend({ type: 'tei', baseUrls: [url], model: 'm' });
+      const error = await scoringErrorOf(backend.doScore({ query: QUERY, documents: DOCUMENTS }));
+      expect(error.type).toBe('upstream_error');
+      expect(error.message.isWellFormed()).toBe(true);
+      expect(error.message).toMatch(/(x{499}|y{199})…$/);
+    }
+  });
+
   it('turns a too-long input (vLLM 400) into a 502 upstream_error naming the limit', async () => {
     await using engine = await startMockEngine({ dialect: 'vllm-rerank', maxInputTokens: 4 });
     await using backend = createDisposableBackend({ type: 'vllm', baseUrls: [engine.url], model: 'm' });

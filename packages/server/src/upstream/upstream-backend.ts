@@ -720,11 +720,20 @@ export class UpstreamBackend implements ScoringBackendV1 {
     return { ok: false, failure: { kind: 'status', status, message } };
   }
 
-  /** A message with any credential removed, then cut to `maxLength` characters: safe to show the client. */
+  /**
+   * A message with any credential removed, then cut to `maxLength` UTF-16 units, never between the two
+   * halves of a character (a lone surrogate in the error body is refused by strict JSON parsers such as
+   * Rust's serde_json): safe to show the client.
+   */
   #redact(message: string, maxLength = 500): string {
     let safe = message;
     for (const secret of this.#secrets) safe = safe.split(secret).join('[redacted]');
-    return safe.length > maxLength ? `${safe.slice(0, maxLength)}…` : safe;
+    if (safe.length > maxLength) {
+      const last = safe.charCodeAt(maxLength - 1);
+      const highSurrogate = last >= 0xd800 && last <= 0xdbff;
+      safe = `${safe.slice(0, highSurrogate ? maxLength - 1 : maxLength)}…`;
+    }
+    return safe.toWellFormed();
   }
 
   /** The error for a call the caller aborted: a deadline becomes a `timeout_error`, anything else passes through. */
