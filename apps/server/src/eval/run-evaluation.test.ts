@@ -130,6 +130,44 @@ describe('runEvaluation', { timeout: 30_000 }, () => {
     });
   });
 
+  it("averages as BEIR does: a judged query without a relevant document is 0, the query's own id is not ranked", async () => {
+    // BM25 ranks by distinct words. q1: the corpus holds q1 itself (both words), which BEIR ignores, so
+    // d1 is first: 1 on every measure. q2: d3 first: 1. q3 is judged with grade 0 only: 0 on every
+    // measure, and counted (BEIR's loader keeps it, pytrec_eval scores it). Mean: 2/3 each.
+    await using folder = await writeBeirFolder({
+      corpus: [
+        { _id: 'q1', text: 'apple orchard' },
+        { _id: 'd1', text: 'apple pie' },
+        { _id: 'd2', text: 'zebra grass' },
+        { _id: 'd3', text: 'kiwi jam' },
+      ],
+      queries: [
+        { _id: 'q1', text: 'apple orchard' },
+        { _id: 'q2', text: 'kiwi' },
+        { _id: 'q3', text: 'mango' },
+        { _id: 'q4', text: 'not judged' },
+      ],
+      qrels: {
+        test: [
+          ['q1', 'd1', 1],
+          ['q2', 'd3', 1],
+          ['q3', 'd2', 0],
+        ],
+      },
+    });
+    const report = await runEvaluation(evaluationArguments({ data: folder.path }), {
+      env: {},
+      progress: quiet,
+    });
+    expect(report).toMatchObject({
+      'ndcg@10': 0.66667,
+      'recall@100': 0.66667,
+      'mrr@10': 0.66667,
+      queries: 3,
+      documents: 4,
+    });
+  });
+
   it('ranks the whole corpus in one BM25 call (one IDF) even when the model takes fewer per call', async () => {
     await using folder = await writeBeirFolder(SLICE_SENSITIVE_FOLDER);
     const env = {

@@ -7,7 +7,7 @@ import type { BeirDataset } from './read-beir-dataset.js';
  * corpus, a split with no query that has a relevant document, a query id twice in `queries.jsonl`, and
  * judgements of the split that name a corpus id or query id the folder does not have (they would
  * silently lower recall, or be dropped). {@link readBeirDataset} runs it on the whole split, before any
- * query limit, so that every judged query with a relevant document is in `dataset.queries`.
+ * query limit, so that every judged query is in `dataset.queries`.
  * @throws BeirFormatError
  */
 export function checkBeirDataset(folder: string, dataset: BeirDataset): void {
@@ -25,10 +25,12 @@ export function checkBeirDataset(folder: string, dataset: BeirDataset): void {
     queryIds.add(query.id);
   }
   const documentIds = new Set(dataset.documents.map((document) => document.id));
+  let anyRelevant = false;
   for (const [queryId, judgements] of dataset.judgements) {
-    const relevant = [...judgements.values()].some((grade) => grade > 0);
-    // A known query with a relevant document is in `dataset.queries`; one that is not was never read.
-    if (relevant && !queryIds.has(queryId)) {
+    if ([...judgements.values()].some((grade) => grade > 0)) anyRelevant = true;
+    // A known judged query is in `dataset.queries`; one that is not has no text to rank with (BEIR's
+    // loader fails on it too), whatever its grades.
+    if (!queryIds.has(queryId)) {
       throw new BeirFormatError(
         judgementsPath,
         undefined,
@@ -45,7 +47,7 @@ export function checkBeirDataset(folder: string, dataset: BeirDataset): void {
       }
     }
   }
-  if (dataset.queries.length === 0) {
+  if (!anyRelevant) {
     throw new BeirFormatError(
       judgementsPath,
       undefined,

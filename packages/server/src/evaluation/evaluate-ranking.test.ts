@@ -44,6 +44,56 @@ describe('evaluateRanking', () => {
     expect(metrics['recall@100']).toBe(1);
   });
 
+  it('matches BEIR on a hand-computed example: a query without a relevant document counts as 0', async () => {
+    await using folder = await writeBeirFolder({
+      ...SMALL_BEIR_FOLDER,
+      qrels: {
+        test: [
+          ['q1', 'd1', 1],
+          ['q2', 'd4', 2],
+          ['q2', 'd6', 1],
+          ['q3', 'd2', 0],
+        ],
+      },
+    });
+    const dataset = await readBeirDataset(folder.path, { split: 'test' });
+    // Scores rank documents in reverse corpus order: d6, d5, d4, d3, d2, d1.
+    const reversed: EvaluationScorer = {
+      maxDocumentsPerCall: 100,
+      score: async (_query, documents) => documents.map((_, index) => index),
+    };
+    const metrics = await evaluateRanking(dataset, reversed);
+    // q1: d1 at rank 6: nDCG 1/log2(7), recall 1, RR 1/6.
+    // q2: d6 (grade 1) at rank 1, d4 (grade 2) at rank 3: DCG 1 + 2/log2(4) = 2, ideal 2 + 1/log2(3);
+    // recall 1, RR 1. q3: judged, nothing relevant: 0 on every measure, as pytrec_eval gives it.
+    expect(metrics.queries).toBe(3);
+    expect(metrics['ndcg@10']).toBeCloseTo((1 / Math.log2(7) + 2 / (2 + 1 / Math.log2(3)) + 0) / 3, 12);
+    expect(metrics['recall@100']).toBeCloseTo(2 / 3, 12);
+    expect(metrics['mrr@10']).toBeCloseTo((1 / 6 + 1 + 0) / 3, 12);
+  });
+
+  it('leaves out the corpus document whose id is the query id, as BEIR does', async () => {
+    // ArguAna and Quora hold each query in the corpus under the same id; BEIR's evaluation ignores it
+    // (`ignore_identical_ids`), else it takes rank 1 for every query.
+    await using folder = await writeBeirFolder({
+      corpus: [
+        { _id: 'q1', text: 'the query itself' },
+        { _id: 'd1', text: 'the answer' },
+        { _id: 'd2', text: 'something else' },
+      ],
+      queries: [{ _id: 'q1', text: 'the query itself' }],
+      qrels: { test: [['q1', 'd1', 1]] },
+    });
+    const dataset = await readBeirDataset(folder.path, { split: 'test' });
+    const scores: Record<string, number> = { 'the query itself': 9, 'the answer': 5, 'something else': 1 };
+    const fixed: EvaluationScorer = {
+      maxDocumentsPerCall: 100,
+      score: async (_query, documents) => documents.map((document) => scores[document] ?? 0),
+    };
+    const metrics = await evaluateRanking(dataset, fixed);
+    expect(metrics).toEqual({ 'ndcg@10': 1, 'recall@100': 1, 'mrr@10': 1, queries: 1, documents: 3 });
+  });
+
   it('scores a corpus larger than one call in slices', async () => {
     await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
     const dataset = await readBeirDataset(folder.path, { split: 'test' });

@@ -40,18 +40,24 @@ export function beirDocumentText(document: BeirDocument): string {
   return document.title === '' ? document.text : `${document.title} ${document.text}`;
 }
 
-/** Document positions ordered by score, highest first, ties by position; the first `depth` of them. */
-function topPositions(scores: ArrayLike<number>, depth: number): number[] {
+/**
+ * Document positions ordered by score, highest first, ties by position; the first `depth` of them,
+ * without `excluded` (the position of the document whose id is the query's, if any).
+ */
+function topPositions(scores: ArrayLike<number>, depth: number, excluded: number | undefined): number[] {
   const positions = Array.from({ length: scores.length }, (_, position) => position);
   positions.sort((left, right) => (scores[right] as number) - (scores[left] as number) || left - right);
-  return positions.slice(0, depth);
+  return positions.filter((position) => position !== excluded).slice(0, depth);
 }
 
 /**
  * Ranks the whole corpus for every query of the dataset with `scorer` and averages nDCG@10, Recall@100 and
- * MRR@10 over the queries. When the corpus is larger than the scorer takes in one call it is scored in
- * slices, and scores from different slices are compared as they are (for BM25, each slice has its own
- * document frequencies, so results differ a little from one call over the whole corpus).
+ * MRR@10 over the queries, as BEIR does: a judged query without a relevant document counts as 0, and a
+ * corpus document whose id is the query's id is left out of that query's ranking (BEIR's
+ * `ignore_identical_ids`: ArguAna and Quora hold each query in the corpus under its own id). When the
+ * corpus is larger than the scorer takes in one call it is scored in slices, and scores from different
+ * slices are compared as they are (for BM25, each slice has its own document frequencies, so results
+ * differ a little from one call over the whole corpus).
  */
 export async function evaluateRanking(
   dataset: BeirDataset,
@@ -60,6 +66,7 @@ export async function evaluateRanking(
 ): Promise<EvaluationMetrics> {
   const texts = dataset.documents.map(beirDocumentText);
   const ids = dataset.documents.map((document) => document.id);
+  const positionOf = new Map(ids.map((id, position) => [id, position]));
   const slice = Math.max(1, scorer.maxDocumentsPerCall);
   let ndcg = 0;
   let recall = 0;
@@ -83,7 +90,9 @@ export async function evaluateRanking(
     if (scores.length !== texts.length) {
       throw new Error(`The model returned ${scores.length} scores for ${texts.length} documents.`);
     }
-    const ranking = topPositions(scores, 100).map((position) => ids[position] as string);
+    const ranking = topPositions(scores, 100, positionOf.get(query.id)).map(
+      (position) => ids[position] as string,
+    );
     const judgements = dataset.judgements.get(query.id) ?? new Map<string, number>();
     ndcg += ndcgAtK(ranking, judgements, 10);
     recall += recallAtK(ranking, judgements, 100);

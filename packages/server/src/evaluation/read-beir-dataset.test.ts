@@ -35,6 +35,37 @@ describe('readBeirDataset', () => {
     );
   });
 
+  it('keeps a judged query without a relevant document, as BEIR and trec_eval count it', async () => {
+    // BEIR's loader keeps every query of the qrels and pytrec_eval scores one whose judgements are all 0
+    // (0 on every measure), so it lowers the averages; only queries the split does not judge are left out.
+    await using folder = await writeBeirFolder({
+      ...SMALL_BEIR_FOLDER,
+      qrels: {
+        test: [
+          ['q1', 'd1', 1],
+          ['q5', 'd2', 0],
+        ],
+      },
+    });
+    const dataset = await readBeirDataset(folder.path, { split: 'test' });
+    expect(dataset.queries.map((query) => query.id)).toEqual(['q1', 'q5']);
+    expect(dataset.judgements.get('q5')).toEqual(new Map([['d2', 0]]));
+  });
+
+  it('refuses judgements of a query id queries.jsonl lacks, whatever their grade', async () => {
+    await using folder = await writeBeirFolder({
+      ...SMALL_BEIR_FOLDER,
+      qrels: {
+        test: [
+          ['q1', 'd1', 1],
+          ['qX', 'd2', 0],
+        ],
+      },
+    });
+    const error = await failureOf(readBeirDataset(folder.path, { split: 'test' }));
+    expect(error.message).toMatch(/test\.tsv: judges query id "qX", which queries\.jsonl does not have$/);
+  });
+
   it('keeps only the first queries with a limit', async () => {
     await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
     const dataset = await readBeirDataset(folder.path, { split: 'test', limit: 2 });

@@ -30,7 +30,10 @@ export interface BeirDataset {
   split: string;
   /** Every document of `corpus.jsonl`, in file order. */
   documents: BeirDocument[];
-  /** The queries of the split that have at least one relevant document, in `queries.jsonl` order. */
+  /**
+   * The queries the split judges, in `queries.jsonl` order; as in BEIR, also those whose judgements are
+   * all 0 (they score 0 on every measure and count in the averages).
+   */
   queries: BeirQuery[];
   /** Per query id, the graded judgements of the split. */
   judgements: ReadonlyMap<string, RelevanceJudgements>;
@@ -210,11 +213,10 @@ export async function readBeirDataset(folder: string, options: ReadBeirDatasetOp
     readQueries(queriesPath),
     readJudgements(judgementsPath),
   ]);
-  const hasRelevant = (id: string) => [...(judgements.get(id)?.values() ?? [])].some((grade) => grade > 0);
   const dataset = {
     split: options.split,
     documents,
-    queries: allQueries.filter((query) => hasRelevant(query.id)),
+    queries: allQueries.filter((query) => judgements.has(query.id)),
     judgements,
   };
   // The whole split is checked; the limit applies after, to the queries returned.
