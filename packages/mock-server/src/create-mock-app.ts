@@ -166,6 +166,26 @@ async function readBodyText(
   return { kind: 'unread', answer: errorJson(c, error, { connection: 'close' }) };
 }
 
+/** Headers that describe the body's bytes, which a fault that spoils the body sets anew. */
+const BODY_FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding']);
+
+/**
+ * The headers of an answer whose body a fault spoils: those of the normal answer (its `Allow`, in proxy
+ * mode the upstream's `Retry-After`, rate-limit and violation-count headers) but its body framing, with
+ * the mock's CORS headers, request id and a JSON content type where it has none.
+ */
+function spoiledAnswerHeaders(normal: Headers, requestId: string): Record<string, string> {
+  const headers: Record<string, string> = {
+    ...CORS_HEADERS,
+    'content-type': 'application/json',
+    'x-request-id': requestId,
+  };
+  normal.forEach((value, name) => {
+    if (!BODY_FRAMING_HEADERS.has(name)) headers[name] = value;
+  });
+  return headers;
+}
+
 function replaceResponse(c: Context<MockEnv>, response: Response): void {
   c.res = undefined;
   c.res = response;
@@ -412,25 +432,24 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     const normal = await answerNormally();
     const status = normal.status;
     const text = await normal.text();
+    // The normal answer's headers go along (a 405's Allow, an upstream's Retry-After and rate limits in
+    // proxy mode): only its body is spoiled.
+    const normalHeaders = spoiledAnswerHeaders(normal.headers, requestId);
     if (fault.kind === 'malformed-json') {
       replaceResponse(
         c,
-        new Response(text.slice(0, Math.floor(text.length / 2)), { status, headers: normal.headers }),
+        new Response(text.slice(0, Math.floor(text.length / 2)), { status, headers: normalHeaders }),
       );
       return;
     }
     if (fault.kind === 'contract-violation') {
       const broken = JSON.stringify(breakContract(parseLeniently(text)));
-      replaceResponse(c, new Response(broken, { status, headers: { 'content-type': 'application/json' } }));
+      const headers = { ...normalHeaders, 'content-type': 'application/json' };
+      replaceResponse(c, new Response(broken, { status, headers }));
       return;
     }
     const bytes = new TextEncoder().encode(text);
-    const headers: Record<string, string> = {
-      ...CORS_HEADERS,
-      'content-type': normal.headers.get('content-type') ?? 'application/json',
-      'content-length': String(bytes.byteLength),
-      'x-request-id': requestId,
-    };
+    const headers: Record<string, string> = { ...normalHeaders, 'content-length': String(bytes.byteLength) };
     entry.status = status;
     let answer: RawAnswer;
     if (fault.kind === 'latency') {

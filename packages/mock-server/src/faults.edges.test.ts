@@ -69,3 +69,57 @@ describe('mock faults, edge cases over a real socket', () => {
     expect(normal.text.startsWith(broken.text.slice(0, broken.text.indexOf('"id"')))).toBe(true);
   });
 });
+
+describe('faults that spoil the normal answer keep its headers', () => {
+  it('keeps the Allow of a 405 under a body latency, a mid-body reset and a contract violation', async () => {
+    await using mock = await startMockServer();
+    const faults = [
+      { kind: 'latency', ms: 10, phase: 'body' },
+      { kind: 'reset', phase: 'mid-body' },
+      { kind: 'contract-violation' },
+    ] as const;
+    for (const fault of faults) {
+      const answer = await request(`${mock.url}/v1/rerank`, {
+        headers: { 'x-mock-fault': JSON.stringify(fault) },
+      });
+      await answer.body.text().catch(() => undefined);
+      expect({ fault: fault.kind, status: answer.statusCode, allow: answer.headers.allow }).toEqual({
+        fault: fault.kind,
+        status: 405,
+        allow: 'POST',
+      });
+    }
+  });
+
+  it("keeps the upstream's Retry-After, rate-limit and violation-count headers in proxy mode", async () => {
+    await using upstream = await startMockServer();
+    upstream.faults.when(
+      {},
+      {
+        kind: 'error',
+        status: 429,
+        retryAfter: '7',
+        rateLimit: { limit: 10, remaining: 0, resetSeconds: 7 },
+      },
+    );
+    await using proxy = await startMockServer({ proxy: { url: upstream.url } });
+    for (const fault of [
+      { kind: 'latency', ms: 10, phase: 'body' },
+      { kind: 'reset', phase: 'mid-body' },
+    ]) {
+      const answer = await request(`${proxy.url}/v1/rerank`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-mock-fault': JSON.stringify(fault) },
+        body: JSON.stringify(rerankBody),
+      });
+      await answer.body.text().catch(() => undefined);
+      expect({
+        fault: fault.kind,
+        status: answer.statusCode,
+        retryAfter: answer.headers['retry-after'],
+        remaining: answer.headers['x-ratelimit-remaining-requests'],
+        violations: answer.headers['x-mock-contract-violations'],
+      }).toEqual({ fault: fault.kind, status: 429, retryAfter: '7', remaining: '0', violations: '0' });
+    }
+  });
+});
