@@ -60,6 +60,12 @@ describe('UpstreamBackendConfig', () => {
     [{ type: 'tei', base_urls: ['http://a?'], model: 'm' }, 'base_urls'],
     [{ type: 'tei', base_urls: ['http://a'], model: 'm', api_key_env: 'not a name' }, 'api_key_env'],
     [{ type: 'tei', base_urls: ['http://a'], model: 'm', max_batch: 0 }, 'max_batch'],
+    // Above 2^31 - 1 ms, Node fires a timer after 1 ms: checks a thousand times a second, or every check failed.
+    [
+      { type: 'tei', base_urls: ['http://a'], model: 'm', health_check: { interval_ms: 3e9 } },
+      'health_check',
+    ],
+    [{ type: 'tei', base_urls: ['http://a'], model: 'm', health_check: { timeout_ms: 3e9 } }, 'health_check'],
     [{ type: 'tei', base_urls: ['http://a'], model: 'm', api_key: 'inline' }, ''],
   ])('rejects %j at %s', (input, path) => {
     const parsed = UpstreamBackendConfig.safeParse(input);

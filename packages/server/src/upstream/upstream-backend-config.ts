@@ -106,9 +106,21 @@ export const UpstreamBackendConfig = z
     health_check: z
       .union([
         z.literal(false),
+        // Bounded: Node runs a timer set above 2^31 - 1 ms after 1 ms instead, so a larger interval checked
+        // every replica a thousand times a second, and a larger timeout failed every check at once.
         z.strictObject({
-          interval_ms: z.int().min(100).optional().meta({ description: 'Between two checks. Default 5000.' }),
-          timeout_ms: z.int().min(1).optional().meta({ description: 'Per check. Default 2000.' }),
+          interval_ms: z
+            .int()
+            .min(100)
+            .max(86_400_000)
+            .optional()
+            .meta({ description: 'Between two checks, at most a day. Default 5000.' }),
+          timeout_ms: z
+            .int()
+            .min(1)
+            .max(600_000)
+            .optional()
+            .meta({ description: 'Per check, at most 600000. Default 2000.' }),
         }),
       ])
       .optional()
