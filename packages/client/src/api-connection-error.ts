@@ -4,9 +4,18 @@ import { ERROR_KIND, SeaLinkError } from './sea-link-error.js';
 export class APIConnectionError extends SeaLinkError {
   override name = 'APIConnectionError';
   static override readonly [ERROR_KIND]: string = 'APIConnectionError';
+  /**
+   * The `X-Request-Id` of the answer when its headers arrived before the failure (a body that broke off or
+   * ran out of time), to quote when asking for support; `null` when no answer started or it sent none.
+   */
+  readonly request_id: string | null;
 
-  constructor(message = 'Connection error.', options?: { cause?: unknown }) {
+  constructor(
+    message = 'Connection error.',
+    options?: { cause?: unknown; requestId?: string | null | undefined },
+  ) {
     super(message, options);
+    this.request_id = options?.requestId ?? null;
   }
 }
 
@@ -31,8 +40,13 @@ export class APIConnectionTimeoutError extends APIConnectionError {
     timeoutMs?: number | undefined;
     cause?: unknown;
     message?: string;
+    /** The answer's `X-Request-Id`, when its headers arrived. */
+    requestId?: string | null | undefined;
   }) {
-    super(init.message ?? describeTimeout(init.phase, init.timeoutMs), { cause: init.cause });
+    super(init.message ?? describeTimeout(init.phase, init.timeoutMs), {
+      cause: init.cause,
+      requestId: init.requestId,
+    });
     this.phase = init.phase;
     this.timeoutMs = init.timeoutMs;
   }

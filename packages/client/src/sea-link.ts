@@ -268,6 +268,9 @@ export class SeaLink {
         : undefined;
     for (let retriesDone = 0; ; retriesDone++) {
       const requestHeaders = this.#headers(retriesDone, body !== undefined, idempotencyKey, options.headers);
+      // The credential this call sends (the API key, or an Authorization header of the options), kept out
+      // of errors should an answer echo it.
+      const secret = credentialOf(requestHeaders.authorization);
       this.#logger?.debug('sealink request', { method: call.method, url, retriesDone });
       let answer: AttemptAnswer;
       try {
@@ -280,15 +283,13 @@ export class SeaLink {
           dispatcher: this.#dispatcher,
           timeoutMs,
           signal: options.signal,
+          secret,
         });
       } catch (error) {
         if (!(error instanceof APIConnectionError) || retriesDone >= maxRetries) throw error;
         await this.#wait(retryDelayMs({ retriesDone }), call, retriesDone, error.message, options.signal);
         continue;
       }
-      // The credential this call sent (the API key, or an Authorization header of the options), kept out
-      // of errors should an answer echo it.
-      const secret = credentialOf(requestHeaders.authorization);
       if (answer.status >= 200 && answer.status < 300) return this.#parse(call, url, answer, secret);
       const headers = toHeaders(answer.rawHeaders, secret);
       const errorBody = parseErrorBody(redactSecret(answer.text, secret));

@@ -22,6 +22,8 @@ export interface Attempt {
   timeoutMs: number;
   /** The caller's signal. */
   signal?: AbortSignal | undefined;
+  /** The credential the request sends, kept out of the request id an error carries should an answer echo it. */
+  secret?: string | undefined;
 }
 
 /** The response headers as undici gives them: lower-case names, repeated headers as arrays. */
@@ -105,7 +107,17 @@ export function sendAttempt(attempt: Attempt): Promise<AttemptAnswer> {
       settle(undefined, answer(true));
       controller?.abort(new SeaLinkError('The response body passed its size limit.'));
     };
-    const timer = setTimeout(() => abortWith(new APIConnectionTimeoutError({ phase, timeoutMs })), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        abortWith(
+          new APIConnectionTimeoutError({
+            phase,
+            timeoutMs,
+            requestId: requestIdOfRaw(rawHeaders, attempt.secret),
+          }),
+        ),
+      timeoutMs,
+    );
     const abortFromCaller = (): void => abortWith(new APIUserAbortError({ cause: signal?.reason }));
     signal?.addEventListener('abort', abortFromCaller, { once: true });
 
@@ -155,7 +167,7 @@ export function sendAttempt(attempt: Attempt): Promise<AttemptAnswer> {
             settle(undefined, answer(false));
           },
           onResponseError(_controller, error) {
-            settle(transportError(error, phase));
+            settle(transportError(error, phase, requestIdOfRaw(rawHeaders, attempt.secret)));
           },
         },
       );
@@ -163,8 +175,8 @@ export function sendAttempt(attempt: Attempt): Promise<AttemptAnswer> {
   });
 }
 
-/** The client error for an error undici reports. */
-function transportError(error: Error, phase: TimeoutPhase): Error {
+/** The client error for an error undici reports; `requestId` is the answer's, when its headers arrived. */
+function transportError(error: Error, phase: TimeoutPhase, requestId: string | null): Error {
   const code = (error as { code?: unknown }).code;
   if (
     code === 'UND_ERR_INVALID_ARG' ||
@@ -180,8 +192,22 @@ function transportError(error: Error, phase: TimeoutPhase): Error {
     return new SeaLinkError(`The client's connection pool is closed: ${error.message}.`, { cause: error });
   }
   const undiciPhase = typeof code === 'string' ? UNDICI_TIMEOUT_PHASES[code] : undefined;
-  if (undiciPhase !== undefined) return new APIConnectionTimeoutError({ phase: undiciPhase, cause: error });
-  return new APIConnectionError(`Connection error ${PHASE_TEXT[phase]}: ${error.message}`, { cause: error });
+  if (undiciPhase !== undefined) {
+    return new APIConnectionTimeoutError({ phase: undiciPhase, cause: error, requestId });
+  }
+  return new APIConnectionError(`Connection error ${PHASE_TEXT[phase]}: ${error.message}`, {
+    cause: error,
+    requestId,
+  });
+}
+
+/**
+ * The request id of raw response headers (`{}` until they arrive): the first `X-Request-Id`, and of a
+ * value a proxy joined with its own, the part before the first comma, as `requestIdOf` reads `Headers`.
+ */
+function requestIdOfRaw(raw: RawHeaders, secret: string | undefined): string | null {
+  const first = rawHeaderValue(raw, 'x-request-id')?.split(',', 1)[0]?.trim();
+  return first === undefined || first === '' ? null : redactSecret(first, secret);
 }
 
 /** The `Headers` of undici's raw response headers, with `secret` (a credential the call sent) redacted from their values. */
