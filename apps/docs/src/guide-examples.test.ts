@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { SeaLink } from '@sealink/rerank-client';
 import { EXAMPLE_RERANK_REQUEST } from '@sealink/rerank-contract';
 import { startMockServer } from '@sealink/rerank-mock-server';
-import { createServerFromConfig, loadServerConfig } from '@sealink/rerank-server-app';
+import { createModelRegistry, createServerFromConfig, loadServerConfig } from '@sealink/rerank-server-app';
 import { describe, expect, it } from 'vitest';
 import { renderConsoleContent } from './render-console-page.js';
 import { SITE_PAGES } from './site-pages.js';
@@ -148,6 +148,33 @@ describe('the running-the-server guide', () => {
     }));
     const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
     expect(listed.sort(byName)).toEqual(registered.sort(byName));
+  });
+
+  it('says that with prompt_template "qwen3" every engine type takes the instruction, whatever the dialect table says', async () => {
+    const guide = (await readGuides()).get('running-the-server.md') ?? '';
+    const engineTypes = ['tei', 'vllm', 'vllm-score', 'infinity'] as const;
+    const supportsInstruction = (type: string, promptTemplate?: 'qwen3') =>
+      createModelRegistry([
+        {
+          id: 'm',
+          backend: {
+            type,
+            base_urls: ['http://127.0.0.1:9'],
+            model: 'Qwen/Qwen3-Reranker-0.6B',
+            ...(promptTemplate === undefined ? {} : { prompt_template: promptTemplate }),
+          },
+        } as Parameters<typeof createModelRegistry>[0][number],
+      ]).list()[0]?.supports_instruction;
+    for (const type of engineTypes) {
+      expect([type, supportsInstruction(type, 'qwen3')]).toEqual([type, true]);
+      expect([type, supportsInstruction(type)]).toEqual([type, false]);
+    }
+    // The dialect table says what each wire format carries (TEI and Infinity: none); the guide must not
+    // leave a reader thinking a Qwen3-Reranker behind TEI or Infinity cannot follow an instruction.
+    const note = guide.slice(guide.indexOf('### Upstream wire formats'), guide.indexOf('## Authentication'));
+    expect(note).toMatch(/Instruction.{0,40} column/s);
+    expect(note).toContain('`supports_instruction: true`');
+    for (const type of ['tei', 'infinity']) expect(note).toContain(`\`${type}\``);
   });
 
   it("sends the console to your server through the mock's validating proxy, since the server answers no CORS preflight", async () => {
