@@ -385,6 +385,11 @@ describe('runEvaluation on a bad BEIR folder', { timeout: CHILD_PROCESS_TIMEOUT_
       /the split "test" has no query with a relevant document/,
     ],
     [
+      'a judged query without text',
+      { ...withJudgements(['q1', 'd1', 1]), queries: [{ _id: 'q1', text: '  ' }] },
+      /queries\.jsonl: query "q1" has no text; the split judges it$/,
+    ],
+    [
       'an empty corpus',
       { ...withJudgements(['q1', 'd1', 1]), corpus: [] },
       /corpus\.jsonl: has no document$/,

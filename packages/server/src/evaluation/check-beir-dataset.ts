@@ -4,9 +4,9 @@ import type { BeirDataset } from './read-beir-dataset.js';
 
 /**
  * Refuses a BEIR folder whose measures would mean nothing, with one message naming the file: an empty
- * corpus, a split with no query that has a relevant document, a query id twice in `queries.jsonl`, and
- * judgements of the split that name a corpus id or query id the folder does not have (they would
- * silently lower recall, or be dropped). {@link readBeirDataset} runs it on the whole split, before any
+ * corpus, a split with no query that has a relevant document, a query id twice in `queries.jsonl`, a
+ * judged query without text (empty or white space), and judgements of the split that name a corpus id or
+ * query id the folder does not have (they would silently lower recall, or be dropped). {@link readBeirDataset} runs it on the whole split, before any
  * query limit, so that every judged query is in `dataset.queries`.
  * @throws BeirFormatError
  */
@@ -21,6 +21,15 @@ export function checkBeirDataset(folder: string, dataset: BeirDataset): void {
   for (const query of dataset.queries) {
     if (queryIds.has(query.id)) {
       throw new BeirFormatError(queriesPath, undefined, `duplicate query id "${query.id}"`);
+    }
+    // The rerank API refuses an empty query, and in process every document would score 0, so the corpus
+    // order would pass for a ranking.
+    if (query.text.trim() === '') {
+      throw new BeirFormatError(
+        queriesPath,
+        undefined,
+        `query "${query.id}" has no text; the split judges it`,
+      );
     }
     queryIds.add(query.id);
   }

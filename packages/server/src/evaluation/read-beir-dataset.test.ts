@@ -66,6 +66,22 @@ describe('readBeirDataset', () => {
     expect(error.message).toMatch(/test\.tsv: judges query id "qX", which queries\.jsonl does not have$/);
   });
 
+  it('refuses a judged query without text, which no model behind the API can rank', async () => {
+    // The rerank API refuses an empty query; in process every document would score 0 and the corpus order
+    // would pass for a ranking. An unjudged query without text is never ranked, so it is no matter.
+    await using folder = await writeBeirFolder({
+      ...SMALL_BEIR_FOLDER,
+      queries: [...SMALL_BEIR_FOLDER.queries.slice(0, 4), { _id: 'q5', text: ' ' }, { _id: 'q6', text: '' }],
+    });
+    expect((await readBeirDataset(folder.path, { split: 'test' })).queries).toHaveLength(4);
+    await writeFile(
+      join(folder.path, 'qrels', 'test.tsv'),
+      'query-id\tcorpus-id\tscore\nq1\td1\t1\nq5\td2\t1\n',
+    );
+    const error = await failureOf(readBeirDataset(folder.path, { split: 'test' }));
+    expect(error.message).toMatch(/queries\.jsonl: query "q5" has no text; the split judges it$/);
+  });
+
   it('keeps only the first queries with a limit', async () => {
     await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
     const dataset = await readBeirDataset(folder.path, { split: 'test', limit: 2 });
