@@ -65,7 +65,7 @@ describe('retryDelayMs for any server answer (property)', () => {
 
   it('backs off for the junk that Number() and Date.parse() read as a wait', () => {
     // Date.parse reads "x 2" or "May 5" as a date in 2001 (a past date: no wait); Number reads hex and
-    // exponents. None of them is Retry-After's grammar (delay-seconds or an IMF-fixdate).
+    // exponents. None of them is Retry-After's grammar (delay-seconds or an HTTP-date).
     for (const value of ['x 2', 'Wed 1', 'May 5', '0x10', '1e1', '+3', 'Wed, 1 May 2099']) {
       const headers = new Headers({ 'retry-after': value });
       expect(retryDelayMs({ headers, retriesDone: 0, random: noJitter, now }), value).toBe(500);

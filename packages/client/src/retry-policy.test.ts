@@ -41,6 +41,33 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs({ headers: new Headers({ 'retry-after': past }), retriesDone: 0, now })).toBe(0);
   });
 
+  it('takes the obsolete HTTP-date forms that RFC 9110 has recipients accept: RFC 850 and asctime (GMT)', () => {
+    // NOW is Thursday 2026-11-26 12:00:00 GMT.
+    const retryAfter = (value: string) =>
+      retryDelayMs({ headers: new Headers({ 'retry-after': value }), retriesDone: 0, random: () => 0, now });
+    expect(retryAfter('Thursday, 26-Nov-26 12:00:10 GMT')).toBe(10_000);
+    expect(retryAfter('Thu Nov 26 12:00:10 2026')).toBe(10_000);
+    expect(retryAfter('Thu Nov 26 12:00:07 2026')).toBe(7000);
+    expect(retryAfter('Wednesday, 25-Nov-26 12:00:00 GMT')).toBe(0);
+    // One day a month has one digit, padded with a space in asctime.
+    const early = () => Date.parse('2026-11-06T08:49:30Z');
+    expect(
+      retryDelayMs({
+        headers: new Headers({ 'retry-after': 'Fri Nov  6 08:49:37 2026' }),
+        retriesDone: 0,
+        now: early,
+      }),
+    ).toBe(7000);
+    // Near misses of the grammar are junk: backoff.
+    for (const junk of [
+      'Thu, 26-Nov-26 12:00:10 GMT',
+      'Thursday, 26-Nov-26 12:00:10',
+      'Thu Nov 26 12:00:10 26',
+    ]) {
+      expect(retryAfter(junk), junk).toBe(500);
+    }
+  });
+
   it('falls back to backoff when the server asks for more than 60 s or sends junk', () => {
     const random = () => 0;
     for (const value of ['61', '3600', 'soon', '-1', '']) {

@@ -32,7 +32,7 @@ export interface RetryDelayInput {
 
 /**
  * How long to wait before the next try, in milliseconds: `retry-after-ms` (decimal digits), else
- * `Retry-After` (decimal seconds or an IMF-fixdate HTTP date) when it asks for 0 to 60 seconds; any other
+ * `Retry-After` (decimal seconds or an HTTP date, in any of its three forms) when it asks for 0 to 60 seconds; any other
  * value is ignored, else exponential backoff from 0.5 s doubling to at
  * most 8 s, less up to 25 % jitter so that many clients do not retry in step.
  */
@@ -47,9 +47,21 @@ export function retryDelayMs(input: RetryDelayInput): number {
 /** `delay-seconds` of RFC 9110 (fractions allowed), and the same digits for `retry-after-ms`. */
 const DECIMAL_PATTERN = /^\d+(?:\.\d+)?$/;
 
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const DAY_NAME = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const TIME_OF_DAY = '\\d{2}:\\d{2}:\\d{2}';
+
 /** An IMF-fixdate, the one HTTP-date form senders must use: `Sun, 06 Nov 1994 08:49:37 GMT`. */
-const IMF_FIXDATE_PATTERN =
-  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+const IMF_FIXDATE_PATTERN = new RegExp(`^${DAY_NAME}, \\d{2} ${MONTH} \\d{4} ${TIME_OF_DAY} GMT$`);
+
+/**
+ * The two obsolete HTTP-date forms, which RFC 9110 (5.6.7) has recipients accept as well: RFC 850's
+ * `Sunday, 06-Nov-94 08:49:37 GMT` and asctime's `Sun Nov  6 08:49:37 1994`, which is in GMT too.
+ */
+const RFC_850_DATE_PATTERN = new RegExp(
+  `^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-${MONTH}-\\d{2} ${TIME_OF_DAY} GMT$`,
+);
+const ASCTIME_DATE_PATTERN = new RegExp(`^${DAY_NAME} ${MONTH} (?:\\d{2}| \\d) ${TIME_OF_DAY} \\d{4}$`);
 
 function serverRetryDelayMs(headers: Headers | undefined, now: () => number): number | undefined {
   if (headers === undefined) return undefined;
@@ -59,11 +71,22 @@ function serverRetryDelayMs(headers: Headers | undefined, now: () => number): nu
   if (retryAfter === undefined) return undefined;
   const seconds = parseDecimal(retryAfter);
   if (seconds !== undefined) return withinServerLimit(seconds * 1000);
-  // Only the HTTP-date grammar: Date.parse alone reads junk such as "x 2" as a date in 2001 (no wait).
-  if (!IMF_FIXDATE_PATTERN.test(retryAfter)) return undefined;
-  const date = Date.parse(retryAfter);
-  if (Number.isNaN(date)) return undefined;
+  const date = parseHttpDate(retryAfter);
+  if (date === undefined) return undefined;
   return withinServerLimit(Math.max(0, date - now()));
+}
+
+/**
+ * The time of an HTTP date in any of its three forms, in milliseconds since the epoch. Only the HTTP-date
+ * grammar: Date.parse alone reads junk such as "x 2" as a date in 2001 (no wait). An asctime date has no
+ * zone, which Date.parse would take as local time: it is GMT. RFC 850's two-digit year is 20xx below 50,
+ * as Date.parse reads it, which holds for any date within a minute of now until 2050.
+ */
+function parseHttpDate(value: string): number | undefined {
+  let date = Number.NaN;
+  if (IMF_FIXDATE_PATTERN.test(value) || RFC_850_DATE_PATTERN.test(value)) date = Date.parse(value);
+  else if (ASCTIME_DATE_PATTERN.test(value)) date = Date.parse(`${value} GMT`);
+  return Number.isNaN(date) ? undefined : date;
 }
 
 /** Plain decimal digits only: `Number` would also read hex (`0x10`), exponents (`1e3`) and signs. */
