@@ -33,7 +33,7 @@ import {
   overloadHoldMs,
   type UpstreamFailure,
 } from './upstream-failure.js';
-import type { UpstreamReplica } from './upstream-replica.js';
+import { MAX_RESPONSE_BYTES, type UpstreamReplica } from './upstream-replica.js';
 import { reportReplicaEvent, type UpstreamReplicaEventListener } from './upstream-replica-event.js';
 
 /** Who formats the Qwen3-Reranker prompt. */
@@ -167,9 +167,14 @@ function estimateTokens(query: string, documents: readonly string[]): number {
   return Math.ceil(characters / 4);
 }
 
+/** The `code` of an error (undici's, Node's), if it has one. */
+function errorCode(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
+}
+
 /** Whether undici gave up waiting for an answer's headers or body. */
 function isUndiciTimeout(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = errorCode(error);
   return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
 }
 
@@ -622,10 +627,23 @@ export class UpstreamBackend implements ScoringBackendV1 {
         throw signal.reason;
       }
       const message = this.#redact(error instanceof Error ? error.message : String(error));
-      outcome =
-        attempt.aborted || isUndiciTimeout(error)
-          ? { ok: false, failure: { kind: 'timeout', message: `no answer within ${this.#timeoutMs} ms` } }
-          : { ok: false, failure: { kind: 'connection', message } };
+      if (attempt.aborted || isUndiciTimeout(error)) {
+        outcome = {
+          ok: false,
+          failure: { kind: 'timeout', message: `no answer within ${this.#timeoutMs} ms` },
+        };
+      } else if (errorCode(error) === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
+        // The replica answered, with more than any answer of a rerank call can be: no connection problem (which
+        // would retry the same costly call on every replica and count against their circuits), but an answer
+        // the gateway cannot take, like a body of the wrong shape.
+        outcome = {
+          ok: false,
+          failure: {
+            kind: 'invalid-response',
+            message: `the ${this.provider} upstream answered with a body larger than the ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB the gateway reads`,
+          },
+        };
+      } else outcome = { ok: false, failure: { kind: 'connection', message } };
     }
     clearTimeout(attemptTimer);
     stopFollowing();

@@ -1,6 +1,9 @@
 import { Client, Pool } from 'undici';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 
+/** The largest upstream response body a replica's pool reads by default, in bytes: 64 MiB. */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
 /** Options of {@link UpstreamReplica}. */
 export interface UpstreamReplicaOptions {
   /** The replica's base URL, for example `http://tei-0:8080` or `https://api.example.com/compatible-mode`. */
@@ -9,7 +12,7 @@ export interface UpstreamReplicaOptions {
   connections?: number;
   /** The replica's circuit breaker settings. */
   breaker?: CircuitBreakerOptions;
-  /** The largest upstream response body read, in bytes. Defaults to 64 MiB. */
+  /** The largest upstream response body read, in bytes. Defaults to {@link MAX_RESPONSE_BYTES} (64 MiB). */
   maxResponseBytes?: number;
   /** The clock of holds ({@link UpstreamReplica.holdBack}), in milliseconds. Defaults to the breaker's clock, else `performance.now`. */
   now?: () => number;
@@ -64,7 +67,7 @@ export class UpstreamReplica {
       connections: options.connections ?? 32,
       // Below the idle timeout of common engine servers (uvicorn and Node close idle sockets after 5 s).
       keepAliveTimeout: 4_000,
-      maxResponseSize: options.maxResponseBytes ?? 64 * 1024 * 1024,
+      maxResponseSize: options.maxResponseBytes ?? MAX_RESPONSE_BYTES,
     });
     this.healthClient = new Client(url.origin, { keepAliveTimeout: 4_000, maxResponseSize: 1024 * 1024 });
     this.breaker = new CircuitBreaker(options.breaker);

@@ -286,6 +286,49 @@ describe('replicas', () => {
   });
 });
 
+describe('answers too large to read', () => {
+  it('are a 502 upstream_invalid_response, not retried, and no failure of the replica', async () => {
+    // An answer over the 64 MiB the gateway reads (vLLM echoes every document) was taken for a dropped
+    // connection: the client got 503 "could not be reached", the same costly call went to every replica in
+    // turn, and each counted it against its circuit, so a few such calls took every replica out.
+    let requests = 0;
+    const megabyte = Buffer.alloc(1024 * 1024, 0x20);
+    const flood = async () =>
+      serveEngine((incoming, outgoing) => {
+        requests++;
+        incoming.resume();
+        outgoing.writeHead(200, { 'content-type': 'application/json' });
+        let sent = 0;
+        const write = () => {
+          while (sent < 66) {
+            sent++;
+            if (!outgoing.write(megabyte)) {
+              outgoing.once('drain', write);
+              return;
+            }
+          }
+          outgoing.end('[]');
+        };
+        write();
+      });
+    await using first = await flood();
+    await using second = await flood();
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [first.url, second.url],
+      model: 'm',
+      healthCheck: false,
+    });
+    const error = await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }));
+    expect(error).toMatchObject({ type: 'upstream_error', code: 'upstream_invalid_response' });
+    expect(error.message).toBe(
+      'the upstream.tei upstream answered with a body larger than the 64 MiB the gateway reads',
+    );
+    expect(requests).toBe(1);
+    expect(backend.replicas.map((replica) => replica.breaker.consecutiveFailures)).toEqual([0, 0]);
+  });
+});
+
 describe('half-open circuits', () => {
   it('lets one trial through at a time even when a call sent before the circuit opened ends without a verdict', async () => {
     // A TEI-like engine: a document `fail` is answered 500 at once, `slow` never, anything else 0 (a logit).
