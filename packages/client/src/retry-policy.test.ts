@@ -58,6 +58,18 @@ describe('retryDelayMs', () => {
         now: early,
       }),
     ).toBe(7000);
+    // An asctime date is GMT wherever the client runs, not the machine's local time.
+    const zone = process.env.TZ;
+    try {
+      for (const timeZone of ['America/New_York', 'Asia/Tokyo']) {
+        process.env.TZ = timeZone;
+        expect(new Date(NOW).getHours(), timeZone).not.toBe(12);
+        expect(retryAfter('Thu Nov 26 12:00:10 2026'), timeZone).toBe(10_000);
+      }
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
     // Near misses of the grammar are junk: backoff.
     for (const junk of [
       'Thu, 26-Nov-26 12:00:10 GMT',
