@@ -313,6 +313,25 @@ describe('request ids', () => {
   });
 });
 
+describe('request ids of answers', () => {
+  it('one X-Request-Id line a proxy joined ("a, b") gives the first id on success as on errors', async () => {
+    await using server = await startScriptedServer((request, response) => {
+      const status = request.url.endsWith('/rerank') ? 200 : 404;
+      response.writeHead(status, {
+        'content-type': 'application/json',
+        'x-request-id': 'req_first, req_proxy',
+      });
+      response.end(status === 200 ? JSON.stringify(FIXED_RERANK_RESPONSE) : '{}');
+    });
+    await using client = testClient(server.url, { maxRetries: 0 });
+    const { data, request_id } = await client.rerank(EXAMPLE_REQUEST).withResponse();
+    expect(request_id).toBe('req_first');
+    expect(data.request_id).toBe('req_first');
+    const notFound = (await caught(client.models.list())) as { request_id: unknown };
+    expect(notFound.request_id).toBe('req_first');
+  });
+});
+
 describe('aborts', () => {
   it("an abort during the wait between retries ends at once with the caller's reason as the cause", async () => {
     await using server = await startScriptedServer((_request, response) =>

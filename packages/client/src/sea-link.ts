@@ -30,8 +30,8 @@ import { SeaLinkError } from './sea-link-error.js';
 import {
   type AttemptAnswer,
   MAX_RESPONSE_BYTES,
-  rawHeaderValue,
   redactSecret,
+  requestIdOfRaw,
   sendAttempt,
   toHeaders,
 } from './send-attempt.js';
@@ -389,7 +389,7 @@ export class SeaLink {
     }
     const problem = call.check?.(parsed.data);
     if (problem !== undefined) throw invalidResponse(`does not fit the request: ${problem}`);
-    const requestId = rawHeaderValue(answer.rawHeaders, 'x-request-id');
+    const requestId = requestIdOfRaw(answer.rawHeaders, secret);
     return {
       data: withRequestId(parsed.data, requestId),
       requestId,

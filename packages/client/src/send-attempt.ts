@@ -203,9 +203,10 @@ function transportError(error: Error, phase: TimeoutPhase, requestId: string | n
 
 /**
  * The request id of raw response headers (`{}` until they arrive): the first `X-Request-Id`, and of a
- * value a proxy joined with its own, the part before the first comma, as `requestIdOf` reads `Headers`.
+ * value a proxy joined with its own, the part before the first comma, as `requestIdOf` reads `Headers`;
+ * `secret` (a credential the call sent) reads `[redacted]` should the id echo it. `null` when there is none.
  */
-function requestIdOfRaw(raw: RawHeaders, secret: string | undefined): string | null {
+export function requestIdOfRaw(raw: RawHeaders, secret: string | undefined): string | null {
   const first = rawHeaderValue(raw, 'x-request-id')?.split(',', 1)[0]?.trim();
   return first === undefined || first === '' ? null : redactSecret(first, secret);
 }
