@@ -178,11 +178,15 @@ function isUndiciTimeout(error: unknown): boolean {
   return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
 }
 
-/** The value of a `Retry-After` header in whole seconds (at least 1), given as seconds or as an HTTP date. */
+/**
+ * The value of a `Retry-After` header in whole seconds (at least 1), given as seconds or as an HTTP date.
+ * RFC 9110 allows whole seconds only, but engines send decimals (`12.5`): those are seconds too, rounded
+ * up (`Date.parse` would read `12.5` as a date in 2001, a hold of 1 s).
+ */
 function parseRetryAfter(value: string | string[] | undefined): number | undefined {
   const text = (Array.isArray(value) ? value[0] : value)?.trim();
   if (text === undefined || text === '') return undefined;
-  if (/^\d+$/.test(text)) return Math.max(1, Number.parseInt(text, 10));
+  if (/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(text)) return Math.max(1, Math.ceil(Number(text)));
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(1, Math.ceil((date - Date.now()) / 1000));
 }

@@ -79,6 +79,30 @@ describe('upstream overload answers', () => {
     expect(upstream.requests()).toBe(1);
   });
 
+  it('reads a decimal Retry-After as seconds, rounded up, not as an HTTP date', async () => {
+    // RFC 9110 allows whole seconds only, but engines send decimals; Date.parse('12.5') reads a date in 2001.
+    await using upstream = await startScriptedTei([
+      { status: 429, headers: { 'retry-after': '12.5' } },
+      { status: 503, headers: { 'retry-after': '0.2' } },
+    ]);
+    let clock = 0;
+    await using backend = createDisposableBackend({
+      type: 'tei',
+      baseUrls: [upstream.url],
+      model: 'm',
+      breaker: { now: () => clock },
+      healthCheck: false,
+    });
+    const error = await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }));
+    expect(error).toMatchObject({ code: 'upstream_overloaded', retryAfterSeconds: 13 });
+    expect(backend.replicas[0]!.remainingHoldMs).toBe(13_000);
+    clock += 13_000;
+    const second = await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }));
+    expect(second).toMatchObject({ code: 'upstream_overloaded', retryAfterSeconds: 1 });
+    expect(backend.replicas[0]!.remainingHoldMs).toBe(1_000);
+    expect(upstream.requests()).toBe(2);
+  });
+
   it('reads a Retry-After given as an HTTP date', async () => {
     // Made when the 429 is sent: ten seconds ahead, in whole seconds (an HTTP date has no fraction).
     await using upstream = await startScriptedTei([
