@@ -119,6 +119,27 @@ describe('evaluateRanking', () => {
     await expect(evaluateRanking(dataset, broken)).rejects.toThrow('returned 1 scores for 6 documents');
   });
 
+  it('lets a signal handler stop a run whose scorer never waits for I/O (Ctrl-C on an in-process model)', async () => {
+    await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
+    const dataset = await readBeirDataset(folder.path, { split: 'test' });
+    const controller = new AbortController();
+    let calls = 0;
+    // Resolves at once, as the in-process BM25 backend does: without a turn of the event loop between
+    // queries, a SIGINT handler (or this callback) only runs once the whole run is over.
+    const immediate: EvaluationScorer = {
+      maxDocumentsPerCall: 100,
+      score: async (_query, documents) => {
+        calls++;
+        return documents.map(() => 0);
+      },
+    };
+    setImmediate(() => controller.abort(new Error('interrupted')));
+    await expect(evaluateRanking(dataset, immediate, { abortSignal: controller.signal })).rejects.toThrow(
+      'interrupted',
+    );
+    expect(calls).toBe(1);
+  });
+
   it('stops when aborted', async () => {
     await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
     const dataset = await readBeirDataset(folder.path, { split: 'test' });

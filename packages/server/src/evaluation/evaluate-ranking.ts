@@ -1,3 +1,4 @@
+import { setImmediate as nextTurnOfTheEventLoop } from 'node:timers/promises';
 import { ndcgAtK, recallAtK, reciprocalRankAtK } from './ranking-metrics.js';
 import type { BeirDataset, BeirDocument } from './read-beir-dataset.js';
 
@@ -31,7 +32,10 @@ export interface EvaluationMetrics {
 export interface EvaluateRankingOptions {
   /** Called after each query with how many are done. */
   onProgress?: (done: number, total: number) => void;
-  /** Stops the run. */
+  /**
+   * Stops the run, before the next query. The run gives the event loop a turn after each query, so a
+   * signal handler or timer can abort it even when the scorer never waits for I/O.
+   */
   abortSignal?: AbortSignal;
 }
 
@@ -99,6 +103,9 @@ export async function evaluateRanking(
     reciprocalRank += reciprocalRankAtK(ranking, judgements, 10);
     done++;
     options.onProgress?.(done, dataset.queries.length);
+    // A scorer that never waits for I/O (the in-process BM25 model) would keep the event loop busy for the
+    // whole run, so a SIGINT handler that aborts it (Ctrl-C) would only run once the run is over.
+    await nextTurnOfTheEventLoop();
   }
   const count = Math.max(1, done);
   return {
