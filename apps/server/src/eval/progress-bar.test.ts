@@ -34,6 +34,17 @@ describe('ProgressBar', () => {
     expect(writes[1]).toMatch(/ 0\.1 s$/);
   });
 
+  it('ends the line once, and only when it drew one', () => {
+    const writes: string[] = [];
+    const bar = new ProgressBar({ isTTY: true, write: (text) => writes.push(text) }, 'bm25');
+    bar.finish();
+    expect(writes).toEqual([]);
+    bar.update(1, 2);
+    bar.finish();
+    bar.finish();
+    expect(writes.slice(1)).toEqual(['\n']);
+  });
+
   it('writes nothing when the stream is not a terminal', () => {
     const writes: string[] = [];
     const bar = new ProgressBar({ isTTY: false, write: (text) => writes.push(text) }, 'bm25');

@@ -18,6 +18,8 @@ export class ProgressBar {
   readonly #label: string;
   readonly #started = performance.now();
   #lastDraw = 0;
+  /** Whether a bar is on the line and not yet ended. */
+  #open = false;
 
   constructor(output: ProgressOutput, label: string) {
     this.#output = output;
@@ -30,6 +32,7 @@ export class ProgressBar {
     const now = performance.now();
     if (done < total && now - this.#lastDraw < 100) return;
     this.#lastDraw = now;
+    this.#open = true;
     const filled = total > 0 ? Math.round((done / total) * WIDTH) : WIDTH;
     const seconds = ((now - this.#started) / 1000).toFixed(1);
     this.#output.write(
@@ -37,8 +40,13 @@ export class ProgressBar {
     );
   }
 
-  /** Ends the line. */
+  /**
+   * Ends the bar's line, so what is written next (the report, or the error of a run that stopped midway)
+   * starts a line of its own; nothing when no bar was drawn or the line is already ended.
+   */
   finish(): void {
-    if (this.#output.isTTY === true) this.#output.write('\n');
+    if (!this.#open) return;
+    this.#open = false;
+    this.#output.write('\n');
   }
 }

@@ -168,6 +168,31 @@ describe('runEvaluation', { timeout: 30_000 }, () => {
     });
   });
 
+  it('ends the progress line on a terminal when the run stops midway, so the error starts a line of its own', async () => {
+    await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
+    const controller = new AbortController();
+    const written: string[] = [];
+    const terminal = {
+      isTTY: true,
+      write: (text: string) => {
+        written.push(text);
+        // Ctrl-C after the first query's bar.
+        controller.abort(new Error('interrupted'));
+        return true;
+      },
+    };
+    await expect(
+      runEvaluation(evaluationArguments({ data: folder.path }), {
+        env: {},
+        progress: terminal,
+        abortSignal: controller.signal,
+      }),
+    ).rejects.toThrow('interrupted');
+    expect(written).toHaveLength(2);
+    expect(written[0]).toMatch(/^\rbm25 on test \[.*\] 1\/4 /);
+    expect(written[1]).toBe('\n');
+  });
+
   it('ranks the whole corpus in one BM25 call (one IDF) even when the model takes fewer per call', async () => {
     await using folder = await writeBeirFolder(SLICE_SENSITIVE_FOLDER);
     const env = {

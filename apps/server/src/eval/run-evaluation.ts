@@ -99,7 +99,6 @@ export async function runEvaluation(
       onProgress: (done, total) => bar.update(done, total),
       ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }),
     });
-    bar.finish();
     return {
       'ndcg@10': round(metrics['ndcg@10']),
       'recall@100': round(metrics['recall@100']),
@@ -111,6 +110,8 @@ export async function runEvaluation(
       seconds: Math.round((performance.now() - started) / 10) / 100,
     };
   } finally {
+    // Also when the run stops midway (Ctrl-C, a model error), so the error starts a line of its own.
+    bar.finish();
     await close();
   }
 }
