@@ -773,6 +773,8 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
         const retryAfterHint = retryAfterValue(error.retryAfterSeconds, 0);
         const headers: Record<string, string> =
           retryAfterHint === undefined ? {} : { 'retry-after': retryAfterHint };
+        // The backend's word on whether the same request can succeed (an engine refusing the input cannot).
+        if (error.shouldRetry !== undefined) headers['x-should-retry'] = String(error.shouldRetry);
         return errorResponse(
           record,
           createErrorResponse({ type: error.type, code: error.code, message: error.message }, requestId),

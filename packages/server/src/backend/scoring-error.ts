@@ -19,6 +19,13 @@ export interface ScoringErrorOptions {
   logMessage?: string;
   /** Seconds after which a retry may succeed; sent as `Retry-After`. */
   retryAfterSeconds?: number;
+  /**
+   * Whether the client may retry the same request, sent as `x-should-retry` (which the client SDK, like
+   * openai-node, obeys over the status): `false` for a failure the same request meets every time, such as
+   * an engine refusing its input as too long (a 502 clients would otherwise retry). Left out by default,
+   * so clients go by the status.
+   */
+  shouldRetry?: boolean;
   /** The error that caused this one. */
   cause?: unknown;
 }
@@ -41,6 +48,8 @@ export class ScoringError extends Error {
   readonly code: string;
   /** Seconds after which a retry may succeed. */
   readonly retryAfterSeconds: number | undefined;
+  /** Whether the client may retry the same request (`x-should-retry`); `undefined` when the status decides. */
+  readonly shouldRetry: boolean | undefined;
   /** What the server's log says of this error: never the request's query or document text. */
   readonly logMessage: string;
 
@@ -50,6 +59,7 @@ export class ScoringError extends Error {
     this.type = options.type;
     this.code = options.code;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.shouldRetry = options.shouldRetry;
     this.logMessage = options.logMessage ?? options.message;
   }
 

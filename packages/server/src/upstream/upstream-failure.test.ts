@@ -29,4 +29,26 @@ describe('upstream failures', () => {
       code: 'upstream_unavailable',
     });
   });
+
+  it('tells the client not to retry an engine’s refusal of the input (400, 413, 422), and nothing for other statuses', () => {
+    for (const status of [400, 413, 422]) {
+      const refused = failureToScoringError(
+        'upstream.tei',
+        { kind: 'status', status, message: 'input is too long' },
+        1,
+      );
+      expect(refused).toMatchObject({
+        type: 'upstream_error',
+        code: 'upstream_status_error',
+        shouldRetry: false,
+      });
+    }
+    for (const status of [401, 404, 500, 502]) {
+      const failed = failureToScoringError('upstream.tei', { kind: 'status', status, message: 'failed' }, 1);
+      expect(failed.shouldRetry, String(status)).toBeUndefined();
+    }
+    expect(
+      failureToScoringError('upstream.tei', { kind: 'timeout', message: 'no answer' }, 1).shouldRetry,
+    ).toBeUndefined();
+  });
 });

@@ -58,6 +58,13 @@ export function failureLogReason(failure: UpstreamFailure): string {
   }
 }
 
+/**
+ * The statuses with which engines refuse a request's input, the same way on every try: 400 (vLLM,
+ * llama.cpp, hosted APIs: input too long), 413 (TEI: input too long, batch too large), 422 (FastAPI
+ * engines such as Infinity: a schema or length check).
+ */
+const INPUT_REFUSAL_STATUSES: ReadonlySet<number> = new Set([400, 413, 422]);
+
 /** Why an upstream's own error text is in the client's answer but not in the server's log. */
 const UPSTREAM_TEXT_NOT_LOGGED =
   "its error text goes to the client only, since engines may quote the request's documents in it";
@@ -103,6 +110,9 @@ export function failureToScoringError(
         code: 'upstream_status_error',
         message: `the ${upstream} upstream answered ${failure.status}: ${failure.message}`,
         logMessage: `the ${upstream} upstream answered ${failure.status} (${UPSTREAM_TEXT_NOT_LOGGED})`,
+        // The engine refused the input itself (too long, too many texts): the same request fails the same way
+        // every time, so clients that retry a 502 are told not to (`x-should-retry: false`).
+        ...(INPUT_REFUSAL_STATUSES.has(failure.status) ? { shouldRetry: false } : {}),
       });
     case 'invalid-response':
       return new ScoringError({

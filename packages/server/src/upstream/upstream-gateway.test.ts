@@ -251,6 +251,35 @@ describe('the gateway serving a model from upstream replicas', () => {
     });
   });
 
+  it('answers an engine’s refusal of the input (TEI 413) 502 with x-should-retry: false, after one call only', async () => {
+    await using engines = await startMockEngines(2, { maxInputTokens: 16 });
+    await using gateway = await startGateway({
+      type: 'tei',
+      baseUrls: engines.map((engine) => engine.url),
+      model: 'm',
+      healthCheck: false,
+    });
+    const long = Array.from({ length: 40 }, (_, index) => `word${index}`).join(' ');
+    const refused = await gateway.rerank({ query: 'q', documents: ['a', long] });
+    expect(refused.status).toBe(502);
+    expect(refused.json).toMatchObject({
+      error: {
+        type: 'upstream_error',
+        code: 'upstream_status_error',
+        message: expect.stringContaining('413'),
+      },
+    });
+    expect(refused.headers['x-should-retry']).toBe('false');
+    // A refusal of the input is the same on every replica: not retried there either.
+    expect(engines[0]!.requests.length + engines[1]!.requests.length).toBe(1);
+    // An engine failure another try may not meet keeps the client's own retry policy.
+    engines[0]!.failNext(5, 500);
+    engines[1]!.failNext(5, 500);
+    const failed = await gateway.rerank({ query: 'q', documents: ['a'] });
+    expect(failed.status).toBe(502);
+    expect(failed.headers['x-should-retry']).toBeUndefined();
+  });
+
   it('gives the client an engine’s error text that quotes the documents, and keeps it out of the log', async () => {
     // Like FastAPI's 422 and 500 answers, this engine quotes its input in its error text.
     await using engine = await serveEngine((incoming, outgoing) => {
