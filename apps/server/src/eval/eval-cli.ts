@@ -6,6 +6,7 @@ import { runEvaluation } from './run-evaluation.js';
 
 /** Runs the command; returns the exit code (0 done, 1 failed, 2 wrong usage). */
 async function main(): Promise<number> {
+  const controller = new AbortController();
   try {
     // Relative paths are read from the folder the operator started in.
     const cwd = operatorWorkingDirectory();
@@ -14,7 +15,6 @@ async function main(): Promise<number> {
       process.stdout.write(EVALUATION_USAGE);
       return 0;
     }
-    const controller = new AbortController();
     process.once('SIGINT', () => controller.abort(new Error('interrupted')));
     const report = await runEvaluation(args, {
       env: process.env,
@@ -25,6 +25,12 @@ async function main(): Promise<number> {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return 0;
   } catch (error) {
+    // Ctrl-C: the one line says so, whatever the abort surfaced as (through a server, the client's own
+    // "Request was aborted." error).
+    if (controller.signal.aborted) {
+      process.stderr.write('eval: interrupted\n');
+      return 1;
+    }
     if (error instanceof EvaluationUsageError) {
       process.stderr.write(`eval: ${error.message}\n\n${EVALUATION_USAGE}`);
       return 2;

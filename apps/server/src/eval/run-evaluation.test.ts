@@ -1,5 +1,8 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -340,6 +343,69 @@ describe('pnpm eval (the command)', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () =>
       },
     );
     expect(JSON.parse(stdout)).toMatchObject({ 'ndcg@10': 1, queries: 4, model: 'bm25-here' });
+  });
+
+  it('on Ctrl-C through a server prints `eval: interrupted` alone, as in process, and exits 1', async () => {
+    // A server that knows the model and never answers a rerank request: the run waits on it when the
+    // SIGINT arrives.
+    let rerankArrived: () => void = () => {};
+    const arrived = new Promise<void>((resolve) => {
+      rerankArrived = resolve;
+    });
+    const server = createServer((request, response) => {
+      if (request.method === 'GET') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(
+          JSON.stringify({
+            id: 'bm25',
+            object: 'model',
+            created: 0,
+            owned_by: 'sealink',
+            max_documents: 1000,
+            context_length: 32768,
+            supports_instruction: false,
+          }),
+        );
+        return;
+      }
+      request.resume();
+      rerankArrived();
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
+    try {
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'src/eval/eval-cli.ts',
+          '--data',
+          folder.path,
+          '--url',
+          `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        ],
+        { cwd: APP_FOLDER, env: { ...process.env, INIT_CWD: APP_FOLDER }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const exited = once(child, 'exit');
+      // Or the child's exit, should it stop before asking (the assertion then shows why).
+      await Promise.race([arrived, exited]);
+      child.kill('SIGINT');
+      const [code] = await exited;
+      expect({ code, stdout, stderr }).toEqual({ code: 1, stdout: '', stderr: 'eval: interrupted\n' });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('exits 1 with one clear line for a missing folder or split', async () => {
