@@ -450,6 +450,17 @@ describe('loadServerConfig on hostile input', () => {
     }
     expect(loadServerConfig({ env: { PORT: ' 8080 ' } }).port).toBe(8080);
   });
+
+  it('shows a number too large for JSON (1e400, read as Infinity) as such, not as null', () => {
+    const path = tempFile('huge.json', '{"port": 1e400}');
+    expect(configError(() => loadServerConfig({ env: {}, configPath: path }))).toMatch(
+      /^Invalid configuration: port in .*huge\.json: must be an integer from 0 to 65535 \(got Infinity\)\.$/,
+    );
+    const timeout = tempFile('timeout.json', '{"request_timeout_ms": -1e400}');
+    expect(configError(() => loadServerConfig({ env: {}, configPath: timeout }))).toMatch(
+      /\(got -Infinity\)\.$/,
+    );
+  });
 });
 
 describe('CONFIG_REFERENCE', () => {

@@ -151,6 +151,8 @@ function withoutUrlCredentials(text: string): string {
 function describeValue(value: unknown, path: readonly PropertyKey[]): string {
   if (isSecretPath(path)) return describeShape(value);
   if (value === undefined) return 'nothing';
+  // JSON.parse reads a number too large for a double (1e400) as Infinity, which JSON.stringify writes null.
+  if (typeof value === 'number') return String(value);
   const text =
     JSON.stringify(value, (key, item: unknown) => {
       if (SECRET_NAME.test(key)) return `<hidden: ${describeShape(item)}>`;
