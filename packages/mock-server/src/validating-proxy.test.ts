@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { ErrorResponse } from '@sealink/rerank-contract';
@@ -303,5 +303,33 @@ describe('validating proxy mode', () => {
     expect(answer.headers['x-mock-contract-violations']).toBe('0');
     expect(await answer.body.json()).toEqual({ object: 'list', data: [] });
     expect(proxy.requests[0]?.contractViolations).toEqual([]);
+  });
+
+  it('forwards a request sent with Expect: 100-continue (as curl sends a large body) instead of answering 502', async () => {
+    await using upstream = await startMockServer();
+    await using proxy = await startMockServer({ proxy: { url: upstream.url } });
+    // undici cannot send Expect itself: node:http can, as curl and other clients do.
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const outgoing = httpRequest(`${proxy.url}/v1/rerank`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', expect: '100-continue' },
+      });
+      outgoing.on('continue', () => outgoing.end(JSON.stringify(rerankBody)));
+      outgoing.on('error', reject);
+      outgoing.on('response', (incoming) => {
+        let text = '';
+        incoming.setEncoding('utf8');
+        incoming.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, text }));
+      });
+    });
+    expect(answer.status).toBe(200);
+    expect(checkRerankResponse(rerankBody, JSON.parse(answer.text))).toEqual([]);
+    expect(proxy.requests.map((entry) => [entry.headers.expect, entry.status])).toEqual([
+      ['100-continue', 200],
+    ]);
+    expect(upstream.requests).toHaveLength(1);
   });
 });
