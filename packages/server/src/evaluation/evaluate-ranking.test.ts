@@ -94,6 +94,20 @@ describe('evaluateRanking', () => {
     expect(metrics).toEqual({ 'ndcg@10': 1, 'recall@100': 1, 'mrr@10': 1, queries: 1, documents: 3 });
   });
 
+  it('orders documents with equal scores by id, last first, as trec_eval (and so pytrec_eval) does', async () => {
+    await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
+    const dataset = await readBeirDataset(folder.path, { split: 'test', limit: 2 });
+    const constant: EvaluationScorer = {
+      maxDocumentsPerCall: 100,
+      score: async (_query, documents) => documents.map(() => 0),
+    };
+    const metrics = await evaluateRanking(dataset, constant);
+    // All tied: d6, d5, d4, d3, d2, d1. q1 (d1 at rank 6): nDCG 1/log2(7), RR 1/6. q2 (d4 at rank 3):
+    // nDCG 0.5, RR 1/3. In corpus order q1 would score 1.
+    expect(metrics['ndcg@10']).toBeCloseTo((1 / Math.log2(7) + 0.5) / 2, 12);
+    expect(metrics['mrr@10']).toBeCloseTo((1 / 6 + 1 / 3) / 2, 12);
+  });
+
   it('scores a corpus larger than one call in slices', async () => {
     await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
     const dataset = await readBeirDataset(folder.path, { split: 'test' });

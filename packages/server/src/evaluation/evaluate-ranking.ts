@@ -45,12 +45,37 @@ export function beirDocumentText(document: BeirDocument): string {
 }
 
 /**
- * Document positions ordered by score, highest first, ties by position; the first `depth` of them,
- * without `excluded` (the position of the document whose id is the query's, if any).
+ * For each document position, the rank of its id in byte order (strcmp on UTF-8, as trec_eval compares
+ * ids), for breaking ties in score.
  */
-function topPositions(scores: ArrayLike<number>, depth: number, excluded: number | undefined): number[] {
+function idByteOrder(ids: readonly string[]): Uint32Array {
+  const bytes = ids.map((id) => Buffer.from(id, 'utf8'));
+  const byId = Array.from({ length: ids.length }, (_, position) => position);
+  byId.sort((left, right) => Buffer.compare(bytes[left] as Buffer, bytes[right] as Buffer));
+  const order = new Uint32Array(ids.length);
+  byId.forEach((position, rank) => {
+    order[position] = rank;
+  });
+  return order;
+}
+
+/**
+ * Document positions ordered by score, highest first, and among equal scores by id, last first (as
+ * trec_eval, and so pytrec_eval and BEIR, order a run); the first `depth` of them, without `excluded` (the
+ * position of the document whose id is the query's, if any).
+ */
+function topPositions(
+  scores: ArrayLike<number>,
+  idOrder: Uint32Array,
+  depth: number,
+  excluded: number | undefined,
+): number[] {
   const positions = Array.from({ length: scores.length }, (_, position) => position);
-  positions.sort((left, right) => (scores[right] as number) - (scores[left] as number) || left - right);
+  positions.sort(
+    (left, right) =>
+      (scores[right] as number) - (scores[left] as number) ||
+      (idOrder[right] as number) - (idOrder[left] as number),
+  );
   return positions.filter((position) => position !== excluded).slice(0, depth);
 }
 
@@ -71,6 +96,7 @@ export async function evaluateRanking(
   const texts = dataset.documents.map(beirDocumentText);
   const ids = dataset.documents.map((document) => document.id);
   const positionOf = new Map(ids.map((id, position) => [id, position]));
+  const idOrder = idByteOrder(ids);
   const slice = Math.max(1, scorer.maxDocumentsPerCall);
   let ndcg = 0;
   let recall = 0;
@@ -94,7 +120,7 @@ export async function evaluateRanking(
     if (scores.length !== texts.length) {
       throw new Error(`The model returned ${scores.length} scores for ${texts.length} documents.`);
     }
-    const ranking = topPositions(scores, 100, positionOf.get(query.id)).map(
+    const ranking = topPositions(scores, idOrder, 100, positionOf.get(query.id)).map(
       (position) => ids[position] as string,
     );
     const judgements = dataset.judgements.get(query.id) ?? new Map<string, number>();
