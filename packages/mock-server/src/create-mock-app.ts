@@ -83,6 +83,8 @@ export interface MockEnv {
     entry: JournalEntry;
     /** The body text, once read. */
     bodyText: string | undefined;
+    /** The body's bytes as received, once read. */
+    bodyBytes: Uint8Array | undefined;
     /** The body parsed as JSON, once read: the value, or the contract's `invalid_json` answer. */
     jsonBody: JsonBodyParse | undefined;
   };
@@ -155,7 +157,9 @@ async function readBodyText(
   c: Context<MockEnv>,
   maxBytes: number,
   timeoutMs: number,
-): Promise<{ kind: 'read'; text: string; validUtf8: boolean } | { kind: 'unread'; answer: Response }> {
+): Promise<
+  { kind: 'read'; text: string; validUtf8: boolean; bytes: Uint8Array } | { kind: 'unread'; answer: Response }
+> {
   const read = await readLimitedBody(c.req.raw, maxBytes, nodeBindings(c.env)?.incoming, timeoutMs);
   if (read.kind === 'read') return read;
   const requestId = c.get('requestId');
@@ -345,6 +349,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
         ? parseJsonBody(read.text, requestId)
         : { success: false, error: invalidUtf8Error(requestId) };
       c.set('bodyText', read.text);
+      c.set('bodyBytes', read.bytes);
       c.set('jsonBody', json);
       entry.body = json.success ? json.value : read.text === '' ? undefined : read.text;
     }
@@ -393,7 +398,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
           path: c.req.path,
           search: entry.search,
           headers: c.req.raw.headers,
-          bodyText: c.get('bodyText'),
+          body: c.get('bodyBytes'),
           parsedBody: entry.body,
           requestId,
         },

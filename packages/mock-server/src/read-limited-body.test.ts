@@ -15,7 +15,7 @@ describe('readLimitedBody', () => {
       new Request('http://mock.test/', { method: 'POST', body: bytes }),
       1024,
     );
-    expect(read).toEqual({ kind: 'read', text: `\uFEFF${BODY}`, validUtf8: true });
+    expect(read).toEqual({ kind: 'read', text: `\uFEFF${BODY}`, validUtf8: true, bytes });
   });
 });
 

@@ -9,6 +9,8 @@ export type LimitedBody =
       text: string;
       /** Whether the bytes were valid UTF-8: the API answers `invalid_utf8` when they were not. */
       validUtf8: boolean;
+      /** The body's bytes as received, for the validating proxy to forward unchanged. */
+      bytes: Uint8Array;
     }
   | { kind: 'too-large' }
   /** The body did not arrive in full within the deadline; the rest is left unread. */
@@ -19,7 +21,7 @@ export type LimitedBody =
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 function decodeBody(bytes: Uint8Array): LimitedBody {
-  return { kind: 'read', text: decoder.decode(bytes), validUtf8: isUtf8(bytes) };
+  return { kind: 'read', text: decoder.decode(bytes), validUtf8: isUtf8(bytes), bytes };
 }
 
 function declaredLength(value: string | null | undefined): number {
@@ -47,7 +49,7 @@ export async function readLimitedBody(
 ): Promise<LimitedBody> {
   if (declaredLength(request.headers.get('content-length')) > maxBytes) return { kind: 'too-large' };
   if (incoming !== undefined) return readIncoming(incoming, maxBytes, timeoutMs);
-  if (request.body === null) return { kind: 'read', text: '', validUtf8: true };
+  if (request.body === null) return decodeBody(new Uint8Array(0));
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<'timed-out'>((resolve) => {
     if (Number.isFinite(timeoutMs)) timer = setTimeout(() => resolve('timed-out'), timeoutMs);
@@ -93,7 +95,7 @@ async function readWebStream(
 }
 
 function readIncoming(incoming: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<LimitedBody> {
-  if (incoming.readableEnded) return Promise.resolve({ kind: 'read', text: '', validUtf8: true });
+  if (incoming.readableEnded) return Promise.resolve(decodeBody(new Uint8Array(0)));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -332,4 +332,23 @@ describe('validating proxy mode', () => {
     ]);
     expect(upstream.requests).toHaveLength(1);
   });
+
+  it('forwards the body byte for byte: bytes that are not UTF-8 reach the upstream, which answers 400 invalid_utf8 with no violation', async () => {
+    await using upstream = await startMockServer();
+    await using proxy = await startMockServer({ proxy: { url: upstream.url } });
+    const body = Buffer.concat([
+      Buffer.from('{"model":"bm25","query":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('","documents":["a"]}'),
+    ]);
+    const answer = await request(`${proxy.url}/v1/rerank`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    const { error } = ErrorResponse.parse(await answer.body.json());
+    expect({ status: answer.statusCode, code: error.code }).toEqual({ status: 400, code: 'invalid_utf8' });
+    expect(answer.headers['x-mock-contract-violations']).toBe('0');
+    expect(proxy.requests[0]?.contractViolations).toEqual([]);
+  });
 });

@@ -13,8 +13,8 @@ export interface ProxiedRequest {
   search: string;
   /** The client's headers. */
   headers: Headers;
-  /** The body text, if the request has one. */
-  bodyText: string | undefined;
+  /** The body's bytes as received (not UTF-8 ones included), if the request has one. */
+  body: Uint8Array | undefined;
   /** The body parsed from JSON, or `undefined`. */
   parsedBody: unknown;
   /** The mock's request id, sent upstream as `X-Request-Id`. */
@@ -81,7 +81,7 @@ export class ValidatingProxy {
       upstream = await request(`${this.#origin}${proxied.path}${proxied.search}`, {
         method: proxied.method as 'GET',
         headers,
-        body: proxied.bodyText === undefined || proxied.bodyText === '' ? null : proxied.bodyText,
+        body: proxied.body === undefined || proxied.body.byteLength === 0 ? null : proxied.body,
         dispatcher: this.#agent,
         signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]),
         headersTimeout: timeout,
