@@ -110,6 +110,13 @@ export class ReplicaPool {
     return this.replicas.some((replica) => replica.isAvailable());
   }
 
+  /** How many replicas may take a request now: up, and not held back after a 429 or 503. */
+  takingRequestCount(): number {
+    let count = 0;
+    for (const replica of this.replicas) if (replica.canTakeRequest()) count++;
+    return count;
+  }
+
   /** Whether some replica is up but every replica that is up is held back: the upstream is saturated. */
   isSaturated(): boolean {
     let up = false;

@@ -60,6 +60,29 @@ describe('UpstreamBackendConfig', () => {
     [{ type: 'tei', base_urls: ['http://a?'], model: 'm' }, 'base_urls'],
     [{ type: 'tei', base_urls: ['http://a'], model: 'm', api_key_env: 'not a name' }, 'api_key_env'],
     [{ type: 'tei', base_urls: ['http://a'], model: 'm', max_batch: 0 }, 'max_batch'],
+    [
+      { type: 'tei', base_urls: ['http://a'], model: 'm', max_batches_in_flight_per_replica: 0 },
+      'max_batches_in_flight_per_replica',
+    ],
+    [
+      { type: 'tei', base_urls: ['http://a'], model: 'm', max_batches_in_flight_per_replica: 1.5 },
+      'max_batches_in_flight_per_replica',
+    ],
+    // More sub-batches than connections would wait in the connection pool with their attempt timers running.
+    [
+      { type: 'tei', base_urls: ['http://a'], model: 'm', max_batches_in_flight_per_replica: 33 },
+      'max_batches_in_flight_per_replica',
+    ],
+    [
+      {
+        type: 'tei',
+        base_urls: ['http://a'],
+        model: 'm',
+        connections_per_replica: 4,
+        max_batches_in_flight_per_replica: 8,
+      },
+      'max_batches_in_flight_per_replica',
+    ],
     // Above 2^31 - 1 ms, Node fires a timer after 1 ms: checks a thousand times a second, or every check failed.
     [
       { type: 'tei', base_urls: ['http://a'], model: 'm', health_check: { interval_ms: 3e9 } },
@@ -94,6 +117,22 @@ describe('UpstreamBackendConfig', () => {
       const backend = createUpstreamBackendFromConfig(config, {}, defaults);
       try {
         expect(limits(backend)).toEqual(expected);
+      } finally {
+        await backend.close();
+      }
+    }
+  });
+
+  it('passes max_batches_in_flight_per_replica to the backend, 2 when unset', async () => {
+    const base = { type: 'tei', base_urls: ['http://127.0.0.1:1'], model: 'm' } as const;
+    for (const [config, expected] of [
+      [base, 2],
+      [{ ...base, max_batches_in_flight_per_replica: 8 }, 8],
+      [{ ...base, connections_per_replica: 64, max_batches_in_flight_per_replica: 64 }, 64],
+    ] as const) {
+      const backend = createUpstreamBackendFromConfig(UpstreamBackendConfig.parse(config), {});
+      try {
+        expect(backend.maxBatchesInFlightPerReplica).toBe(expected);
       } finally {
         await backend.close();
       }

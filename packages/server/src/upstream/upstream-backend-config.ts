@@ -1,7 +1,12 @@
 import { MAX_DOCUMENTS, MAX_INSTRUCTION_LENGTH } from '@sealink/rerank-contract';
 import { z } from 'zod';
-import { UpstreamBackend, type UpstreamBackendOptions } from './upstream-backend.js';
+import {
+  DEFAULT_BATCHES_IN_FLIGHT_PER_REPLICA,
+  UpstreamBackend,
+  type UpstreamBackendOptions,
+} from './upstream-backend.js';
 import { UPSTREAM_TYPES } from './upstream-engines.js';
+import { DEFAULT_CONNECTIONS_PER_REPLICA } from './upstream-replica.js';
 import type { UpstreamReplicaEventListener } from './upstream-replica-event.js';
 
 const HttpUrl = z
@@ -50,6 +55,10 @@ export const UpstreamBackendConfig = z
     max_batch: z.int().min(1).max(MAX_DOCUMENTS).optional().meta({
       description:
         "Documents per upstream call; larger requests are split across replicas. Default: the engine's (TEI 32).",
+    }),
+    max_batches_in_flight_per_replica: z.int().min(1).max(1024).optional().meta({
+      description:
+        'Sub-batches of one request (split by max_batch) in flight at once per replica that takes calls; the next is sent when one ends, and its attempt timeout runs from then. Default 2 (an engine computing one batch at a time stays busy); at most connections_per_replica.',
     }),
     timeout_ms: z.int().min(1).max(600_000).optional().meta({
       description:
@@ -129,6 +138,17 @@ export const UpstreamBackendConfig = z
           'Active health checks (GET /health) of engine replicas, or false. Hosted APIs are checked passively only.',
       }),
   })
+  .refine(
+    // Sub-batches beyond the replica's connections wait in its connection pool with their attempt timers
+    // running: the very wait the limit is there to avoid.
+    (config) =>
+      (config.max_batches_in_flight_per_replica ?? DEFAULT_BATCHES_IN_FLIGHT_PER_REPLICA) <=
+      (config.connections_per_replica ?? DEFAULT_CONNECTIONS_PER_REPLICA),
+    {
+      path: ['max_batches_in_flight_per_replica'],
+      error: `max_batches_in_flight_per_replica must not exceed connections_per_replica (${DEFAULT_CONNECTIONS_PER_REPLICA} by default): the other sub-batches would wait for a connection while their attempt timeouts ran`,
+    },
+  )
   .meta({ description: 'A backend served by upstream inference engine replicas or a hosted rerank API.' });
 
 /** A backend served by an inference engine or hosted rerank API. */
@@ -195,6 +215,7 @@ export function createUpstreamBackendFromConfig(
     model: config.model,
     apiKey,
     maxBatch: config.max_batch,
+    maxBatchesInFlightPerReplica: config.max_batches_in_flight_per_replica,
     timeoutMs: config.timeout_ms ?? defaults.timeoutMs,
     deadlineMs: config.deadline_ms ?? defaults.deadlineMs,
     maxAttempts: config.max_attempts,

@@ -60,6 +60,16 @@ export interface UpstreamBackendOptions {
   /** The most documents one upstream call carries; defaults to the engine's own default (TEI: 32). */
   maxBatch?: number | undefined;
   /**
+   * The most sub-batches of one call (of more than `maxBatch` documents) in flight at once, per replica that
+   * may take a call; the next is sent when one ends. Defaults to 2: one computing and one waiting keeps an
+   * engine that computes one batch at a time busy, and a sub-batch waits there behind at most one other of
+   * its call, so an attempt's timeout (which runs from when the sub-batch is sent) needs to cover two batch
+   * times. Sending every sub-batch of a large call at once timed the last ones out behind the call's own
+   * others and opened the circuits of healthy replicas. Raise it for engines that compute many requests
+   * together.
+   */
+  maxBatchesInFlightPerReplica?: number | undefined;
+  /**
    * How long one upstream attempt may take before it is retried on another replica, in ms. Defaults to
    * 10 000. Keep it well below the caller's own deadline (the server's `request_timeout_ms`), or an attempt
    * on a replica that never answers is cut by the caller before it can be retried elsewhere.
@@ -131,6 +141,9 @@ const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000;
 
 /** The whole-call deadline of {@link UpstreamBackend} when none is given, in ms. */
 const DEFAULT_DEADLINE_MS = 30_000;
+
+/** Sub-batches of one call in flight per replica when {@link UpstreamBackendOptions.maxBatchesInFlightPerReplica} is not given. */
+export const DEFAULT_BATCHES_IN_FLIGHT_PER_REPLICA = 2;
 
 /** What one sub-request's answer gave. */
 interface BatchScores {
@@ -220,6 +233,7 @@ export class UpstreamBackend implements ScoringBackendV1 {
   readonly #pool: ReplicaPool;
   readonly #headers: Record<string, string>;
   readonly #maxBatch: number;
+  readonly #maxBatchesInFlightPerReplica: number;
   readonly #timeoutMs: number;
   readonly #deadlineMs: number;
   readonly #maxAttempts: number;
@@ -239,6 +253,13 @@ export class UpstreamBackend implements ScoringBackendV1 {
     this.#maxBatch = options.maxBatch ?? this.engine.info.defaultMaxBatch;
     if (!Number.isInteger(this.#maxBatch) || this.#maxBatch < 1) {
       throw new TypeError(`maxBatch must be a positive integer, got ${this.#maxBatch}`);
+    }
+    this.#maxBatchesInFlightPerReplica =
+      options.maxBatchesInFlightPerReplica ?? DEFAULT_BATCHES_IN_FLIGHT_PER_REPLICA;
+    if (!Number.isInteger(this.#maxBatchesInFlightPerReplica) || this.#maxBatchesInFlightPerReplica < 1) {
+      throw new TypeError(
+        `maxBatchesInFlightPerReplica must be a positive integer, got ${this.#maxBatchesInFlightPerReplica}`,
+      );
     }
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
     this.#deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
@@ -297,6 +318,11 @@ export class UpstreamBackend implements ScoringBackendV1 {
   /** How long one `doScore` call may take in all, retries included, in ms. */
   get deadlineMs(): number {
     return this.#deadlineMs;
+  }
+
+  /** The most sub-batches of one call in flight at once, per replica that may take a call. */
+  get maxBatchesInFlightPerReplica(): number {
+    return this.#maxBatchesInFlightPerReplica;
   }
 
   /**
@@ -433,20 +459,11 @@ export class UpstreamBackend implements ScoringBackendV1 {
       } else {
         const gathered = new Float64Array(options.documents.length);
         scores = gathered;
-        const trials: CallTrials = new Map();
-        await Promise.all(
-          batches.map(async (batch) => {
-            try {
-              const result = await this.#scoreBatch(request, batch, scatter, trials);
-              gathered.set(result.scores, batch.start);
-              if (result.tokens === undefined) everyBatchReported = false;
-              else reportedTokens += result.tokens;
-            } catch (error) {
-              scatter.abort(error);
-              throw error;
-            }
-          }),
-        );
+        await this.#scatter(request, batches, scatter, (batch, result) => {
+          gathered.set(result.scores, batch.start);
+          if (result.tokens === undefined) everyBatchReported = false;
+          else reportedTokens += result.tokens;
+        });
       }
     } catch (error) {
       if (callerAborted) throw this.#abortError(callerSignal?.reason);
@@ -465,6 +482,67 @@ export class UpstreamBackend implements ScoringBackendV1 {
     }
     const tokens = everyBatchReported ? reportedTokens : estimateTokens(options.query, options.documents);
     return { scores, usage: { tokens }, warnings };
+  }
+
+  /**
+   * Scores `batches` in parallel, at most {@link maxBatchesInFlightPerReplica} per replica that may take a
+   * call at a time (counted again each time one ends, so a replica leaving the rotation mid-call does not
+   * leave its share queued on the others); each is sent, and its attempt timer started, when a place is
+   * free. Rejects with the first failure, aborting `scatter` (and so the sub-batches in flight); when
+   * `scatter` aborts (the caller, the deadline), rejects at once and sends nothing more.
+   */
+  #scatter(
+    request: NormalizedRerankRequest,
+    batches: readonly DocumentBatch[],
+    scatter: UpstreamAbort,
+    gather: (batch: DocumentBatch, result: BatchScores) => void,
+  ): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const trials: CallTrials = new Map();
+      let next = 0;
+      let inFlight = 0;
+      let ended = false;
+      const fail = (error: unknown) => {
+        if (ended) return;
+        ended = true;
+        scatter.off('abort', onAbort);
+        scatter.abort(error);
+        reject(error);
+      };
+      const onAbort = () => fail(scatter.reason);
+      const sendMore = () => {
+        if (ended) return;
+        if (next === batches.length && inFlight === 0) {
+          ended = true;
+          scatter.off('abort', onAbort);
+          resolve();
+          return;
+        }
+        const limit = this.#maxBatchesInFlightPerReplica * Math.max(1, this.#pool.takingRequestCount());
+        while (next < batches.length && inFlight < limit) {
+          const batch = batches[next++]!;
+          inFlight++;
+          this.#scoreBatch(request, batch, scatter, trials).then(
+            (result) => {
+              inFlight--;
+              if (ended) return;
+              gather(batch, result);
+              sendMore();
+            },
+            (error: unknown) => {
+              inFlight--;
+              fail(error);
+            },
+          );
+        }
+      };
+      if (scatter.aborted) {
+        reject(scatter.reason);
+        return;
+      }
+      scatter.once('abort', onAbort);
+      sendMore();
+    });
   }
 
   /** The request as the dialect takes it: instruction resolved, Qwen3 prompt applied when the gateway formats it. */

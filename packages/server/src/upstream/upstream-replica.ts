@@ -1,6 +1,9 @@
 import { Client, Pool } from 'undici';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 
+/** The keep-alive connections of a replica's pool when none are given. */
+export const DEFAULT_CONNECTIONS_PER_REPLICA = 32;
+
 /** The largest upstream response body a replica's pool reads by default, in bytes: 64 MiB. */
 export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
@@ -64,7 +67,7 @@ export class UpstreamReplica {
     this.pathPrefix = url.pathname.replace(/\/+$/, '');
     this.baseUrl = `${url.origin}${this.pathPrefix}`;
     this.pool = new Pool(url.origin, {
-      connections: options.connections ?? 32,
+      connections: options.connections ?? DEFAULT_CONNECTIONS_PER_REPLICA,
       // Below the idle timeout of common engine servers (uvicorn and Node close idle sockets after 5 s).
       keepAliveTimeout: 4_000,
       maxResponseSize: options.maxResponseBytes ?? MAX_RESPONSE_BYTES,
