@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorResponse, RerankResponse } from '@sealink/rerank-contract';
 import { request } from 'undici';
@@ -178,5 +181,26 @@ describe('parseCliArguments', () => {
     expect(
       refusal(['--always-fault', '{"kind":"empty"}', '--always-fault', '{"kind":"hang"}'])?.message,
     ).toMatch(/^--always-fault may be given once/);
+  });
+
+  it('refuses a --fixed-responses file whose scores are not numbers, instead of ignoring or coercing them', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sealink-mock-fixed-'));
+    try {
+      const fileWith = (score: unknown) => {
+        const path = join(folder, 'fixed.json');
+        writeFileSync(path, JSON.stringify([{ query: 'q', scores: { 'a document': score } }]));
+        return path;
+      };
+      for (const score of [null, '', true, '0.9', [0.5]]) {
+        expect(() => parseCliArguments(['--fixed-responses', fileWith(score)])).toThrow(
+          /^--fixed-responses: fixed score .* of document "a document" is not a number in \[0, 1\]$/,
+        );
+      }
+      expect(parseCliArguments(['--fixed-responses', fileWith(0.9)]).options.fixedResponses).toEqual([
+        { query: 'q', scores: { 'a document': 0.9 } },
+      ]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

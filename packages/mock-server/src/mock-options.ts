@@ -136,8 +136,12 @@ export function resolveMockAppOptions(options: MockAppOptions): ResolvedMockAppO
   }
   for (const fixed of options.fixedResponses ?? []) {
     for (const [text, score] of Object.entries(fixed.scores)) {
-      if (!(score >= 0 && score <= 1)) {
-        throw new RangeError(`fixed score ${score} of document ${JSON.stringify(text)} is not in [0, 1]`);
+      // A JSON file (the CLI's --fixed-responses) may hold anything: null would be ignored and true or
+      // '' coerced to a score, so only numbers are taken.
+      if (typeof score !== 'number' || !(score >= 0 && score <= 1)) {
+        throw new RangeError(
+          `fixed score ${typeof score === 'number' ? score : (JSON.stringify(score) ?? String(score))} of document ${JSON.stringify(text)} is not a number in [0, 1]`,
+        );
       }
     }
   }
