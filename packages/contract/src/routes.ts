@@ -36,7 +36,20 @@ const rateLimitHeaders = {
     .meta({ description: 'Whole seconds until the window resets, when the server enforces a rate limit.' }),
 };
 
-/** The headers of an error answer of `status`: the request id, and `Retry-After` where a retry may succeed. */
+/**
+ * `x-should-retry`, which a route whose answers come from a scoring backend may send on an error: for
+ * example `false` on the 502 of an engine that refuses the input itself, which fails the same way each time.
+ */
+const shouldRetryHeader = z.enum(['true', 'false']).optional().meta({
+  description:
+    'Whether retrying the same request may succeed, when the server knows; it overrides the rule by status (sent as false when an inference engine refuses the input itself).',
+});
+
+/**
+ * The headers of an error answer of `status`: the request id, `Retry-After` where a retry may succeed, and
+ * on `rateLimited` routes (the rerank route, whose answers come from a scoring backend) the `x-ratelimit-*`
+ * headers and, but on a 429 (always worth retrying later), `x-should-retry`.
+ */
 function errorHeaders(status: number, rateLimited: boolean) {
   if (status === 429) {
     return z.object({
@@ -49,7 +62,7 @@ function errorHeaders(status: number, rateLimited: boolean) {
   return z.object({
     'x-request-id': requestIdHeader,
     ...retryAfter,
-    ...(rateLimited ? rateLimitHeaders : {}),
+    ...(rateLimited ? { ...rateLimitHeaders, 'x-should-retry': shouldRetryHeader } : {}),
   });
 }
 

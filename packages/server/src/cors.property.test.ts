@@ -25,13 +25,14 @@ const ALLOWED_REQUEST_HEADERS = [
   'idempotency-key',
   'x-sealink-retry-count',
 ];
-/** The answer headers a page may read, as documented: the request id, Retry-After and the rate-limit headers. */
+/** The answer headers a page may read, as documented: the request id, Retry-After, the rate-limit headers and x-should-retry. */
 const EXPOSED_HEADERS = [
   'x-request-id',
   'retry-after',
   'x-ratelimit-limit-requests',
   'x-ratelimit-remaining-requests',
   'x-ratelimit-reset-requests',
+  'x-should-retry',
 ];
 
 /** Origins a policy may name, as browsers send them. */

@@ -28,7 +28,7 @@ describe('CorsPolicy', () => {
     expect(policy.answerHeaders(APP)).toEqual({
       'access-control-allow-origin': APP,
       'access-control-expose-headers':
-        'x-request-id, retry-after, x-ratelimit-limit-requests, x-ratelimit-remaining-requests, x-ratelimit-reset-requests',
+        'x-request-id, retry-after, x-ratelimit-limit-requests, x-ratelimit-remaining-requests, x-ratelimit-reset-requests, x-should-retry',
       vary: 'Origin',
     });
     expect(policy.answerHeaders('http://localhost:5173')?.['access-control-allow-origin']).toBe(
