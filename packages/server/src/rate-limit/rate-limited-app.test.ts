@@ -1,8 +1,8 @@
 import { createOpenApiDocument, ErrorResponse } from '@sealink/rerank-contract';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { createRerankApp } from '../create-rerank-app.js';
 import { ScoringError } from '../backend/scoring-error.js';
+import { createRerankApp } from '../create-rerank-app.js';
 import { ModelRegistry } from '../registry/model-registry.js';
 import { captureLogger } from '../testing/capture-logger.js';
 import { ConstantScoreBackend } from '../testing/constant-score-backend.js';
