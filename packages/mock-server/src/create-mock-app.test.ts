@@ -193,6 +193,20 @@ describe('createMockApp in process (app.request)', () => {
     expect(app.requests.map((entry) => entry.search)).toEqual(['?n=2', '?n=3', '?n=4']);
   });
 
+  it('returns the journal as a snapshot that later requests, the limit and clear() leave alone', async () => {
+    const app = createMockApp({ journalLimit: 2 });
+    await app.request('/healthz?n=0');
+    await app.request('/healthz?n=1');
+    const held = app.requests;
+    await app.request('/healthz?n=2');
+    expect(held.map((entry) => entry.search)).toEqual(['?n=0', '?n=1']);
+    expect(app.requests.map((entry) => entry.search)).toEqual(['?n=1', '?n=2']);
+    const beforeClear = app.requests;
+    app.clear();
+    expect(beforeClear.map((entry) => entry.search)).toEqual(['?n=1', '?n=2']);
+    expect(app.requests).toEqual([]);
+  });
+
   it('refuses options out of range', () => {
     expect(() => createMockApp({ models: [] })).toThrow(TypeError);
     expect(() => createMockApp({ maxDocuments: 0 })).toThrow(RangeError);

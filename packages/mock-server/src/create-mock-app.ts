@@ -55,9 +55,12 @@ import type { ValidatingProxy } from './validating-proxy.js';
 
 /** What a test controls and inspects on a mock, in process or over a socket. */
 export interface MockControls {
-  /** Every request received, oldest first, with credentials redacted. */
+  /**
+   * Every request received, oldest first, with credentials redacted: a snapshot, which later requests,
+   * the journal's limit and `clear()` leave unchanged.
+   */
   readonly requests: readonly JournalEntry[];
-  /** The requests that matched no route. */
+  /** The requests that matched no route (a snapshot too). */
   readonly unmatchedRequests: readonly JournalEntry[];
   /** The fault queue and rules. */
   readonly faults: MockFaults;

@@ -74,12 +74,15 @@ export class RequestJournal {
     this.#limit = limit;
   }
 
-  /** Every request, oldest first. */
+  /**
+   * Every request, oldest first: a snapshot, so later requests, the limit and {@link clear} leave an array
+   * already read unchanged (its entries are the journal's own, and get their `status` once answered).
+   */
   get requests(): readonly JournalEntry[] {
-    return this.#entries;
+    return [...this.#entries];
   }
 
-  /** The requests that matched no route. */
+  /** The requests that matched no route (a snapshot, as {@link requests}). */
   get unmatchedRequests(): readonly JournalEntry[] {
     return this.#entries.filter((entry) => !entry.matchedRoute);
   }

@@ -19,7 +19,7 @@ export interface MockEngine extends AsyncDisposable {
   readonly url: string;
   /** The dialect it speaks. */
   readonly dialect: DialectName;
-  /** Every scoring request it received, oldest first; credentials redacted. */
+  /** Every scoring request it received, oldest first; credentials redacted. A snapshot: later requests leave it unchanged. */
   readonly requests: readonly JournalEntry[];
   /** Scoring requests it has answered with scores. */
   readonly scoredRequests: number;
