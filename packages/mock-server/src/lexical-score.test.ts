@@ -41,6 +41,10 @@ describe('lexicalScore', () => {
   it('folds case, plurals and Unicode forms, and splits Chinese and Japanese by character', () => {
     expect(tokenize('Models RERANK ﬁle')).toEqual(['model', 'rerank', 'file']);
     expect(tokenize('検索モデル')).toEqual(['検', '索', 'モ', 'デ', 'ル']);
+    // A Latin word or a number written against CJK text stays whole.
+    expect(tokenize('使用Qwen3模型')).toEqual(['使', '用', 'qwen3', '模', '型']);
+    expect(tokenize('2024年のModels')).toEqual(['2024', '年', 'の', 'model']);
+    expect(lexicalScore('qwen3', '使用Qwen3模型')).toBe(0.84);
     expect(lexicalScore('検索', '検索エンジン')).toBeGreaterThan(0);
     expect(countTokens('')).toBe(0);
     expect(countTokens('two words.')).toBe(2);

@@ -14,6 +14,9 @@
 
 const WORD_PATTERN = /[\p{L}\p{M}\p{N}]+/gu;
 const CHARACTER_WORD_PATTERN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+/** A word's pieces: each CJK character alone, and each run of other letters, marks and digits whole. */
+const CHARACTER_WORD_PIECES =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu;
 const STOP_WORD_WEIGHT = 0.2;
 const STOP_WORDS = new Set(
   (
@@ -30,13 +33,17 @@ function stem(word: string): string {
   return word;
 }
 
-/** Splits text into the mock's words: lower case, stemmed, one per character for CJK scripts. */
+/** Splits text into the mock's words: lower case, stemmed, one per character for CJK scripts (other runs whole). */
 export function tokenize(text: string): string[] {
   const words: string[] = [];
   for (const match of text.normalize('NFKC').toLowerCase().matchAll(WORD_PATTERN)) {
     const word = match[0];
     if (CHARACTER_WORD_PATTERN.test(word)) {
-      for (const character of word) words.push(character);
+      // CJK text has no spaces: each of its characters is a word, and a Latin word or a number written
+      // against it (`使用Qwen3模型`) stays whole.
+      for (const [piece] of word.matchAll(CHARACTER_WORD_PIECES)) {
+        words.push(CHARACTER_WORD_PATTERN.test(piece) ? piece : stem(piece));
+      }
     } else {
       words.push(stem(word));
     }
