@@ -163,6 +163,20 @@ describe('createMockApp in process (app.request)', () => {
     await expect(hanging).rejects.toBeInstanceOf(MockConnectionResetError);
   });
 
+  it('closes at the end of an `await using` block, as the started server does, ending a hang', async () => {
+    let hanging: Response | Promise<Response> | undefined;
+    let signal: AbortSignal | undefined;
+    {
+      await using app = createMockApp();
+      signal = app.closedSignal;
+      app.faults.enqueue({ kind: 'hang' });
+      hanging = app.request('/v1/rerank', rerankInit(EXAMPLE_RERANK_REQUEST));
+      expect(signal.aborted).toBe(false);
+    }
+    expect(signal.aborted).toBe(true);
+    await expect(hanging).rejects.toBeInstanceOf(MockConnectionResetError);
+  });
+
   it('queues faults and reads the journal through the /__mock control routes', async () => {
     const app = createMockApp();
     const queued = await app.request('/__mock/faults', {

@@ -70,8 +70,9 @@ export interface MockControls {
 
 /** The mock as a Hono app (for `app.request()` and `app.fetch`) with its controls. */
 export type MockApp = Hono<MockEnv> &
-  MockControls & {
-    /** Ends every hang and dribble in progress and closes the proxy's connections. */
+  MockControls &
+  AsyncDisposable & {
+    /** Ends every hang and dribble in progress and closes the proxy's connections; `await using` calls it. */
     close(): Promise<void>;
     /** Aborts when the app closes. */
     readonly closedSignal: AbortSignal;
@@ -639,6 +640,10 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     async close() {
       closing.abort();
       if (proxy !== undefined) await (await proxy).close();
+    },
+    /** `await using app = createMockApp()` closes it at the end of the block. */
+    [Symbol.asyncDispose](): Promise<void> {
+      return controls.close();
     },
   };
   return Object.defineProperties(app, Object.getOwnPropertyDescriptors(controls)) as MockApp;
