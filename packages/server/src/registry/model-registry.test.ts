@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { MAX_DOCUMENTS } from '@sealink/rerank-contract';
 import { describe, expect, it } from 'vitest';
 import { ConstantScoreBackend } from '../testing/constant-score-backend.js';
@@ -99,5 +100,72 @@ describe('ModelRegistry', () => {
     expect(registry.loadState('slow')).toBe('loaded');
     await registry.load();
     expect(loads).toBe(2);
+  });
+
+  it('loads more than ten models on one abort signal without a listener-leak warning, and aborts them all', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      // Each load listens on its signal until aborted, as an upstream's verify_on_load does while it waits.
+      const backends = Array.from(
+        { length: 12 },
+        () =>
+          new ScriptedBackend({
+            load: ({ abortSignal } = {}) =>
+              new Promise<void>((_resolve, reject) => {
+                abortSignal?.addEventListener('abort', () => reject(abortSignal.reason), { once: true });
+              }),
+          }),
+      );
+      const registry = new ModelRegistry(backends.map((backend, index) => ({ id: `m${index}`, backend })));
+      const shutdown = new AbortController();
+      const loading = registry.load({ abortSignal: shutdown.signal });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(registry.loadState('m11')).toBe('loading');
+      expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(1);
+
+      const reason = new Error('draining');
+      shutdown.abort(reason);
+      const failure: unknown = await loading.catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(AggregateError);
+      const causes = (failure as AggregateError).errors.map((error: Error) => error.cause);
+      expect(causes).toEqual(Array.from({ length: 12 }, () => reason));
+      expect(registry.loadState('m0')).toBe('failed');
+      expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
+      // Node emits the warning on the next tick; give it the chance.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((warning) => warning.name)).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('removes its listener from the abort signal once the models are loaded', async () => {
+    const registry = new ModelRegistry([
+      { id: 'a', backend: new ScriptedBackend({ load: () => Promise.resolve() }) },
+    ]);
+    const shutdown = new AbortController();
+    await registry.load({ abortSignal: shutdown.signal });
+    expect(registry.loadState('a')).toBe('loaded');
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('passes an already aborted signal on as aborted, with its reason', async () => {
+    const seen: unknown[] = [];
+    const registry = new ModelRegistry([
+      {
+        id: 'a',
+        backend: new ScriptedBackend({
+          load: async ({ abortSignal } = {}) => {
+            seen.push(abortSignal?.aborted, abortSignal?.reason);
+            if (abortSignal?.aborted === true) throw abortSignal.reason;
+          },
+        }),
+      },
+    ]);
+    const reason = new Error('stopped before the start');
+    await expect(registry.load({ abortSignal: AbortSignal.abort(reason) })).rejects.toThrow(AggregateError);
+    expect(seen).toEqual([true, reason]);
   });
 });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { MAX_DOCUMENTS, type Model } from '@sealink/rerank-contract';
 import type { ModelRegistration, RegisteredModel } from './registered-model.js';
 
@@ -113,11 +114,31 @@ export class ModelRegistry {
    * naming the models that failed (the others stay loaded and serve).
    */
   async load(options: { abortSignal?: AbortSignal } = {}): Promise<void> {
-    const outcomes = await Promise.all(
-      [...this.#models.values()].map((model) => this.#loadModel(model, options.abortSignal)),
-    );
-    const failures = outcomes.filter((outcome) => outcome !== undefined);
-    if (failures.length > 0) throw new AggregateError(failures, `${failures.length} model(s) failed to load`);
+    const models = [...this.#models.values()];
+    const { abortSignal } = options;
+    // Every backend's load may listen on the signal at once: past ten models Node would warn of a
+    // listener leak on the caller's signal. So the caller's signal gets one listener, which aborts a
+    // signal of the registry's own, sized for the models, that the backends listen on.
+    let loadSignal: AbortSignal | undefined;
+    let forwardAbort: (() => void) | undefined;
+    if (abortSignal !== undefined) {
+      const controller = new AbortController();
+      setMaxListeners(models.length + 10, controller.signal);
+      if (abortSignal.aborted) controller.abort(abortSignal.reason);
+      else {
+        forwardAbort = () => controller.abort(abortSignal.reason);
+        abortSignal.addEventListener('abort', forwardAbort, { once: true });
+      }
+      loadSignal = controller.signal;
+    }
+    try {
+      const outcomes = await Promise.all(models.map((model) => this.#loadModel(model, loadSignal)));
+      const failures = outcomes.filter((outcome) => outcome !== undefined);
+      if (failures.length > 0)
+        throw new AggregateError(failures, `${failures.length} model(s) failed to load`);
+    } finally {
+      if (forwardAbort !== undefined) abortSignal?.removeEventListener('abort', forwardAbort);
+    }
   }
 
   /**
