@@ -44,9 +44,16 @@ async function spawnCli(args: string[]) {
   };
 }
 
-/** Runs the CLI until it exits by itself (on a bad flag); its exit code and what it wrote to stderr. */
+/**
+ * Runs the CLI until it exits by itself (on a bad flag); its exit code and what it wrote to stderr. A CLI
+ * that starts instead is killed after 15 s (exit code `null`), so the test fails rather than hangs.
+ */
 async function runCliToExit(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 15_000,
+    killSignal: 'SIGKILL',
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
@@ -103,6 +110,12 @@ describe('sealink-rerank-mock CLI', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/--max-documents: maxDocuments must be an integer from 1 to 1000, got 5000/);
     expect(stderr).toMatch(/Usage: sealink-rerank-mock/);
+  });
+
+  it("exits with 2 on a --latency above Node's timer limit instead of answering without delay", async () => {
+    const { code, stderr } = await runCliToExit(['--port', '0', '--latency', '3000000000']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--latency: latency must be at most 2147483647 ms/);
   });
 });
 
@@ -177,6 +190,25 @@ describe('parseCliArguments', () => {
     expect(refusal(['--max-body-bytes', '9007199254740993'])?.name).toBe('CliArgumentError');
     expect(refusal(['--request-timeout-ms', '0'])?.name).toBe('CliArgumentError');
     expect(parseCliArguments(['--request-timeout-ms', '2500']).options.requestTimeoutMs).toBe(2500);
+    // Node runs a timer above 2^31 - 1 ms after 1 ms: every answer undelayed, every body timed out.
+    expect(refusal(['--latency', '3000000000'])).toEqual({
+      name: 'CliArgumentError',
+      message:
+        "--latency: latency must be at most 2147483647 ms, jitter included (Node's timer limit), got 3000000000",
+    });
+    expect(refusal(['--latency-jitter', '3000000000'])?.message).toMatch(
+      /^--latency-jitter: latency must be at most/,
+    );
+    expect(refusal(['--latency', '2147483647', '--latency-jitter', '1'])?.message).toMatch(/jitter included/);
+    expect(refusal(['--request-timeout-ms', '3000000000'])).toEqual({
+      name: 'CliArgumentError',
+      message:
+        '--request-timeout-ms: requestTimeoutMs must be an integer from 1 to 2147483647, got 3000000000',
+    });
+    expect(parseCliArguments(['--latency', '2147483647']).options.latency).toEqual({
+      ms: 2147483647,
+      jitterMs: 0,
+    });
     // A rule for every request: the first would always win, so a second is refused rather than ignored.
     expect(
       refusal(['--always-fault', '{"kind":"empty"}', '--always-fault', '{"kind":"hang"}'])?.message,

@@ -226,6 +226,29 @@ describe('createMockApp in process (app.request)', () => {
     expect(() => createMockApp({ maxDocuments: 0 })).toThrow(RangeError);
     expect(() => createMockApp({ fixedResponses: [{ query: 'q', scores: { d: 2 } }] })).toThrow(RangeError);
   });
+
+  it("refuses millisecond options above Node's timer limit (2^31 - 1), which Node would run after 1 ms", () => {
+    const limit = 2 ** 31 - 1;
+    expect(() => createMockApp({ latency: limit + 1 })).toThrow(
+      new RangeError(
+        `latency must be at most ${limit} ms, jitter included (Node's timer limit), got ${limit + 1}`,
+      ),
+    );
+    expect(() => createMockApp({ latency: { ms: 0, jitterMs: 3e9 } })).toThrow(/latency must be at most/);
+    expect(() => createMockApp({ latency: { ms: 2 ** 30, jitterMs: 2 ** 30 } })).toThrow(/jitter included/);
+    expect(() => createMockApp({ latency: Number.POSITIVE_INFINITY })).toThrow(RangeError);
+    expect(() => createMockApp({ requestTimeoutMs: 3e9 })).toThrow(
+      new RangeError(`requestTimeoutMs must be an integer from 1 to ${limit}, got 3000000000`),
+    );
+    expect(() => createMockApp({ proxy: { url: 'http://127.0.0.1:9', timeoutMs: 3e9 } })).toThrow(
+      new RangeError(`proxy.timeoutMs must be an integer from 1 to ${limit}, got 3000000000`),
+    );
+    expect(() => createMockApp({ proxy: { url: 'http://127.0.0.1:9', timeoutMs: 0 } })).toThrow(RangeError);
+    // The limit itself is a valid timer.
+    expect(() => createMockApp({ latency: { ms: limit - 1, jitterMs: 1 } })).not.toThrow();
+    expect(() => createMockApp({ requestTimeoutMs: limit })).not.toThrow();
+    expect(() => createMockApp({ proxy: { url: 'http://127.0.0.1:9', timeoutMs: limit } })).not.toThrow();
+  });
 });
 
 describe('startMockServer over a socket', () => {

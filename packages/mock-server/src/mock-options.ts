@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_BODY_BYTES, MAX_DOCUMENTS } from '@sealink/rerank-contract';
+import { MAX_TIMER_MS } from './max-timer-ms.js';
 import type { MockFault } from './mock-fault.js';
 import { DEFAULT_JOURNAL_LIMIT } from './request-journal.js';
 
@@ -31,7 +32,7 @@ export interface MockProxyOptions {
   apiKey?: string;
   /** Strict mode (like `prism proxy --errors`): answer 502 `contract_violation` instead of a broken upstream answer. */
   strict?: boolean;
-  /** How long to wait for the upstream's answer, in milliseconds; 30 000 by default. */
+  /** How long to wait for the upstream's answer, in milliseconds (an integer up to 2^31 - 1); 30 000 by default. */
   timeoutMs?: number;
 }
 
@@ -48,12 +49,15 @@ export interface MockAppOptions {
   /**
    * How long a request body may take to arrive, in milliseconds, as the real server's request deadline:
    * a body not received in full by then gets 400 `request_receive_timeout` and the connection is closed.
-   * 30 000 by default.
+   * An integer from 1 to 2^31 - 1 (Node's timer limit); 30 000 by default.
    */
   requestTimeoutMs?: number;
   /** The seed of the random generator that draws latency jitter; 1 by default. */
   seed?: number;
-  /** A delay before answering every `/v1/` request: milliseconds, or milliseconds and jitter. */
+  /**
+   * A delay before answering every `/v1/` request: milliseconds, or milliseconds and jitter; at most
+   * 2^31 - 1 ms (Node's timer limit) with the jitter.
+   */
   latency?: number | MockLatency;
   /** Fixed scores for some queries. */
   fixedResponses?: readonly FixedResponse[];
@@ -134,6 +138,13 @@ export function resolveMockAppOptions(options: MockAppOptions): ResolvedMockAppO
   if (latency !== undefined && !(latency.ms >= 0 && (latency.jitterMs ?? 0) >= 0)) {
     throw new RangeError('latency must be a number of milliseconds, 0 or more');
   }
+  // The delay is drawn up to ms + jitterMs: above Node's timer limit, it would be run after 1 ms.
+  const longestLatency = latency === undefined ? 0 : latency.ms + (latency.jitterMs ?? 0);
+  if (!(longestLatency <= MAX_TIMER_MS)) {
+    throw new RangeError(
+      `latency must be at most ${MAX_TIMER_MS} ms, jitter included (Node's timer limit), got ${longestLatency}`,
+    );
+  }
   for (const fixed of options.fixedResponses ?? []) {
     for (const [text, score] of Object.entries(fixed.scores)) {
       // A JSON file (the CLI's --fixed-responses) may hold anything: null would be ignored and true or
@@ -145,13 +156,18 @@ export function resolveMockAppOptions(options: MockAppOptions): ResolvedMockAppO
       }
     }
   }
-  if (options.proxy !== undefined) new URL(options.proxy.url);
+  if (options.proxy !== undefined) {
+    new URL(options.proxy.url);
+    if (options.proxy.timeoutMs !== undefined) {
+      positiveInteger('proxy.timeoutMs', options.proxy.timeoutMs, MAX_TIMER_MS);
+    }
+  }
   return {
     apiKeys: new Set(apiKeys),
     models: [...models],
     maxDocuments: positiveInteger('maxDocuments', options.maxDocuments ?? MAX_DOCUMENTS, MAX_DOCUMENTS),
     maxBodyBytes: positiveInteger('maxBodyBytes', options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
-    requestTimeoutMs: positiveInteger('requestTimeoutMs', options.requestTimeoutMs ?? 30_000),
+    requestTimeoutMs: positiveInteger('requestTimeoutMs', options.requestTimeoutMs ?? 30_000, MAX_TIMER_MS),
     seed: options.seed ?? 1,
     latency,
     fixedResponses: options.fixedResponses ?? [],

@@ -162,8 +162,10 @@ export function parseCliArguments(args: readonly string[]): CliCommand {
   if (seed !== undefined) options.seed = seed;
   const latency = integerOption('latency', values.latency, 0);
   const jitter = integerOption('latency-jitter', values['latency-jitter'], 0);
-  if (latency !== undefined || jitter !== undefined)
+  if (latency !== undefined || jitter !== undefined) {
     options.latency = { ms: latency ?? 0, jitterMs: jitter ?? 0 };
+    checkServerOption(latency !== undefined ? 'latency' : 'latency-jitter', { latency: options.latency });
+  }
   if (values.fault !== undefined) options.faults = values.fault.map((text) => faultOption('fault', text));
   if (values['fixed-responses'] !== undefined) {
     options.fixedResponses = readFixedResponses(values['fixed-responses']);

@@ -25,10 +25,11 @@ export interface MockEngineOptions {
   apiKey?: string;
   /**
    * Compute time per document, in milliseconds. The engine computes one request at a time, like a GPU
-   * working through its queue, so a replica's throughput is bounded and more replicas scale it. 0 by default.
+   * working through its queue, so a replica's throughput is bounded and more replicas scale it. At most
+   * 2^31 - 1 (Node's timer limit); 0 by default.
    */
   latencyPerDocumentMs?: number;
-  /** A fixed delay per request on top of the compute time, in milliseconds. 0 by default. */
+  /** A fixed delay per request on top of the compute time, in milliseconds, at most 2^31 - 1. 0 by default. */
   latencyMs?: number;
   /** The most documents one request may carry (TEI's `--max-client-batch-size`); the dialect's default batch by default. */
   maxBatch?: number;

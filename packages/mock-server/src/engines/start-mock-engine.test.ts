@@ -116,6 +116,22 @@ describe('startMockEngine', () => {
     expect(DIALECTS.infinity.dialect.describeError(answer.json)).toBeDefined();
   });
 
+  it("refuses latencies above Node's timer limit (2^31 - 1 ms), which Node would run after 1 ms", async () => {
+    const limit = 2 ** 31 - 1;
+    await expect(startMockEngine({ dialect: 'tei', latencyMs: limit + 1 })).rejects.toThrow(
+      new RangeError(`latencyMs must be a number of milliseconds from 0 to ${limit}, got ${limit + 1}`),
+    );
+    await expect(startMockEngine({ dialect: 'tei', latencyPerDocumentMs: 3e9 })).rejects.toThrow(
+      /^latencyPerDocumentMs must be a number of milliseconds from 0 to 2147483647/,
+    );
+    await expect(startMockEngine({ dialect: 'tei', latencyMs: -1 })).rejects.toThrow(RangeError);
+    await using engine = await startMockEngine({ dialect: 'tei', latencyMs: limit });
+    expect(() => engine.setLatency({ fixedMs: 3e9 })).toThrow(/^fixedMs must be a number of milliseconds/);
+    expect(() => engine.setLatency({ perDocumentMs: Number.NaN })).toThrow(/^perDocumentMs must be/);
+    engine.setLatency({ fixedMs: 0, perDocumentMs: 0 });
+    expect((await post(engine.url, '/rerank', { query: 'q', texts: ['a'] })).status).toBe(200);
+  });
+
   it('answers TEI with 429 when its queue is full', async () => {
     await using engine = await startMockEngine({ dialect: 'tei', maxConcurrentRequests: 1, latencyMs: 200 });
     const first = post(engine.url, '/rerank', { query: 'q', texts: ['a'] });

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { DIALECTS, type DialectName, type RankedScore } from '@sealink/rerank-contract/dialects';
 import { countTokens, type DocumentScore, prepareQuery, scoreDocument } from '../lexical-score.js';
+import { MAX_TIMER_MS } from '../max-timer-ms.js';
 import { type JournalEntry, RequestJournal, redactHeaders } from '../request-journal.js';
 import { type EngineErrorKind, engineErrorBody, engineErrorStatus } from './engine-error-body.js';
 import { engineInputLimit, type FittedPair, fitToInputLimit } from './engine-input-limit.js';
@@ -27,7 +28,10 @@ export interface MockEngine extends AsyncDisposable {
   failNext(count: number, status?: number): void;
   /** Destroys the connection of the next `count` scoring requests before answering, like a crash or a stale keep-alive socket. */
   resetNext(count: number): void;
-  /** Changes the compute time per document and the fixed delay per request, in milliseconds. */
+  /**
+   * Changes the compute time per document and the fixed delay per request, in milliseconds (0 to 2^31 - 1).
+   * @throws RangeError for a value out of that range; neither is changed then.
+   */
   setLatency(latency: { perDocumentMs?: number; fixedMs?: number }): void;
   /** Makes `GET /health` answer 200 (healthy) or 503. */
   setHealthy(healthy: boolean): void;
@@ -58,6 +62,17 @@ function degenerateScore(text: string): number {
   let hash = 2166136261;
   for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
   return 0.5 + (((hash >>> 0) % 1000) / 1000 - 0.5) * 0.004;
+}
+
+/**
+ * Checks a latency option: milliseconds from 0 to Node's timer limit (a larger delay is run after 1 ms).
+ * @throws RangeError otherwise.
+ */
+function latencyOption(name: string, value: number): number {
+  if (!(typeof value === 'number' && value >= 0 && value <= MAX_TIMER_MS)) {
+    throw new RangeError(`${name} must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${value}`);
+  }
+  return value;
 }
 
 /** Reads a request body as UTF-8 up to `maxBytes`; `undefined` when it is larger (the rest is drained unread). */
@@ -95,8 +110,8 @@ export async function startMockEngine(options: MockEngineOptions): Promise<MockE
   const journal = new RequestJournal();
   const maxBatch = options.maxBatch ?? info.defaultMaxBatch;
   const scorePaths = new Set<string>(info.paths);
-  let perDocumentMs = options.latencyPerDocumentMs ?? 0;
-  let fixedMs = options.latencyMs ?? 0;
+  let perDocumentMs = latencyOption('latencyPerDocumentMs', options.latencyPerDocumentMs ?? 0);
+  let fixedMs = latencyOption('latencyMs', options.latencyMs ?? 0);
   let failures = options.failNext ?? 0;
   let failureStatus = 500;
   let resets = 0;
@@ -361,8 +376,13 @@ export async function startMockEngine(options: MockEngineOptions): Promise<MockE
       resets = count;
     },
     setLatency(latency) {
-      if (latency.perDocumentMs !== undefined) perDocumentMs = latency.perDocumentMs;
-      if (latency.fixedMs !== undefined) fixedMs = latency.fixedMs;
+      const nextPerDocumentMs =
+        latency.perDocumentMs === undefined
+          ? perDocumentMs
+          : latencyOption('perDocumentMs', latency.perDocumentMs);
+      const nextFixedMs = latency.fixedMs === undefined ? fixedMs : latencyOption('fixedMs', latency.fixedMs);
+      perDocumentMs = nextPerDocumentMs;
+      fixedMs = nextFixedMs;
     },
     setHealthy(value) {
       healthy = value;
