@@ -4,7 +4,13 @@ import { EvaluationUsageError } from './evaluation-usage-error.js';
 import { EVALUATION_USAGE, parseEvaluationArguments } from './parse-evaluation-arguments.js';
 import { runEvaluation } from './run-evaluation.js';
 
-/** Runs the command; returns the exit code (0 done, 1 failed, 2 wrong usage). */
+/**
+ * The exit code of a run Ctrl-C stopped: 128 + SIGINT's number (2), as a shell reports a command a signal
+ * ended, so a script tells an interrupt from a failed run (1).
+ */
+const INTERRUPTED_EXIT_CODE = 130;
+
+/** Runs the command; returns the exit code (0 done, 1 failed, 2 wrong usage, 130 interrupted by Ctrl-C). */
 async function main(): Promise<number> {
   const controller = new AbortController();
   try {
@@ -29,7 +35,7 @@ async function main(): Promise<number> {
     // "Request was aborted." error).
     if (controller.signal.aborted) {
       process.stderr.write('eval: interrupted\n');
-      return 1;
+      return INTERRUPTED_EXIT_CODE;
     }
     if (error instanceof EvaluationUsageError) {
       process.stderr.write(`eval: ${error.message}\n\n${EVALUATION_USAGE}`);

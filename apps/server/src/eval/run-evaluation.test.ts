@@ -345,7 +345,49 @@ describe('pnpm eval (the command)', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () =>
     expect(JSON.parse(stdout)).toMatchObject({ 'ndcg@10': 1, queries: 4, model: 'bm25-here' });
   });
 
-  it('on Ctrl-C through a server prints `eval: interrupted` alone, as in process, and exits 1', async () => {
+  it('on Ctrl-C in process (an upstream engine still computing) prints `eval: interrupted` alone and exits 130', async () => {
+    // An engine that takes a minute per request: the run waits on it when the SIGINT arrives.
+    await using engine = await startMockEngine({ dialect: 'tei', latencyMs: 60_000 });
+    await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/eval/eval-cli.ts', '--data', folder.path, '--model', 'slow'],
+      {
+        cwd: APP_FOLDER,
+        env: {
+          ...process.env,
+          INIT_CWD: APP_FOLDER,
+          SEALINK_MODELS_FILE: modelsFile([
+            { id: 'slow', backend: { type: 'tei', base_urls: [engine.url], model: 'mock' } },
+          ]),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = once(child, 'exit');
+    let running = true;
+    void exited.then(() => {
+      running = false;
+    });
+    // Until the first rerank request reaches the engine (or the child stops before: the assertion shows why).
+    const deadline = Date.now() + 30_000;
+    while (running && Date.now() < deadline && !engine.requests.some((entry) => entry.path === '/rerank')) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill('SIGINT');
+    const [code] = await exited;
+    expect({ code, stdout, stderr }).toEqual({ code: 130, stdout: '', stderr: 'eval: interrupted\n' });
+  });
+
+  it('on Ctrl-C through a server prints `eval: interrupted` alone, as in process, and exits 130 (128 + SIGINT)', async () => {
     // A server that knows the model and never answers a rerank request: the run waits on it when the
     // SIGINT arrives.
     let rerankArrived: () => void = () => {};
@@ -401,7 +443,8 @@ describe('pnpm eval (the command)', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () =>
       await Promise.race([arrived, exited]);
       child.kill('SIGINT');
       const [code] = await exited;
-      expect({ code, stdout, stderr }).toEqual({ code: 1, stdout: '', stderr: 'eval: interrupted\n' });
+      // 130 as a shell reports a command Ctrl-C stopped, so a script tells an interrupt from a failed run (1).
+      expect({ code, stdout, stderr }).toEqual({ code: 130, stdout: '', stderr: 'eval: interrupted\n' });
     } finally {
       server.closeAllConnections();
       server.close();
