@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { loadServerConfig } from './config/load-server-config.js';
 
 const APP_DIRECTORY = fileURLToPath(new URL('..', import.meta.url));
 const DOCKERFILE = readFileSync(`${APP_DIRECTORY}Dockerfile`, 'utf8');
@@ -59,6 +60,7 @@ describe('the Dockerfile', () => {
       ['127.0.0.2', '127.0.0.2', 0], // a specific address that is not 127.0.0.1
       ['::1', '::1', 0],
       ['127.0.0.2', '0.0.0.0', 1], // asking loopback when the server listens elsewhere fails
+      ['127.0.0.1', ' ', 0], // blank: the server takes its default, 127.0.0.1, as for an empty HOST
     ] as const) {
       server.listen(0, listenOn);
       await once(server, 'listening');
@@ -69,6 +71,31 @@ describe('the Dockerfile', () => {
       });
       const [code] = await once(check, 'exit');
       expect({ listenOn, host, code }).toEqual({ listenOn, host, code: expected });
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('checks the port the server listens on when PORT has white space around it, which the server trims', async () => {
+    const [healthcheck] = find('HEALTHCHECK');
+    const argv = JSON.parse(healthcheck!.slice(healthcheck!.indexOf('CMD ') + 4)) as string[];
+    const server = createServer((incoming, outgoing) => {
+      outgoing.writeHead(incoming.url === '/healthz' ? 200 : 404).end();
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    try {
+      for (const spelling of [` ${port}`, `${port} `, `\t${port}\n`, `0${port}`]) {
+        // The server reads the same value as this port.
+        expect(loadServerConfig({ env: { PORT: spelling } }).port).toBe(port);
+        const check = spawn(process.execPath, ['-e', argv[2]!], {
+          env: { PATH: process.env.PATH ?? '', HOST: '0.0.0.0', PORT: spelling },
+          stdio: 'ignore',
+        });
+        const [code] = await once(check, 'exit');
+        expect({ spelling, code }).toEqual({ spelling, code: 0 });
+      }
+    } finally {
       await new Promise((resolve) => server.close(resolve));
     }
   });
