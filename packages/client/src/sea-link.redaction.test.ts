@@ -60,4 +60,45 @@ describe('the API key an answer echoes', () => {
       expect(text).not.toContain('Qv83tR');
     }
   });
+
+  it('of a short test key is redacted where it stands alone, not inside the words and codes of the answer', async () => {
+    await using server = await startScriptedServer((request, response) => {
+      const token = request.headers.authorization?.replace('Bearer ', '');
+      response.writeHead(401, { 'content-type': 'application/json', 'x-echo': `Bearer ${token}` });
+      response.end(
+        JSON.stringify({
+          error: {
+            type: 'authentication_error',
+            code: 'invalid_api_key',
+            message: `The key '${token}' is not known; check your keys.`,
+            request_id: 'req_kk1',
+          },
+        }),
+      );
+    });
+    await using client = new SeaLink({ apiKey: 'k', baseURL: `${server.url}/v1`, maxRetries: 0 });
+    const error = (await client
+      .rerank(EXAMPLE_REQUEST)
+      .catch((caught: unknown) => caught)) as AuthenticationError;
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.code).toBe('invalid_api_key');
+    expect(error.request_id).toBe('req_kk1');
+    expect(error.message).toBe(
+      "401 authentication_error (invalid_api_key): The key '[redacted]' is not known; check your keys.",
+    );
+    expect(error.headers.get('x-echo')).toBe('Bearer [redacted]');
+  });
+
+  it('of eight characters or more is redacted at every occurrence, inside words too', async () => {
+    const key = 'abcd1234';
+    await using server = await startScriptedServer((_request, response) => {
+      response.writeHead(401, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: { message: `x${key}y and ${key}_z` } }));
+    });
+    await using client = new SeaLink({ apiKey: key, baseURL: `${server.url}/v1`, maxRetries: 0 });
+    const error = (await client
+      .rerank(EXAMPLE_REQUEST)
+      .catch((caught: unknown) => caught)) as AuthenticationError;
+    expect(error.message).toBe('401 status code: x[redacted]y and [redacted]_z');
+  });
 });

@@ -223,9 +223,36 @@ export function toHeaders(raw: RawHeaders, secret?: string): Headers {
   return headers;
 }
 
-/** `text` with every occurrence of `secret` (a credential the call sent) replaced by `[redacted]`. */
+/**
+ * Keys shorter than this (test keys such as `k` or `key`) are redacted only where they stand alone:
+ * inside a word they are most likely part of it (`invalid_api_key`), not an echo.
+ */
+const SHORT_SECRET_LENGTH = 8;
+
+/** Whether a character is a letter, a digit or `_`. */
+const WORD_CHARACTER = /[\p{L}\p{N}_]/u;
+
+/**
+ * `text` with `secret` (a credential the call sent) replaced by `[redacted]`: every occurrence, or, of a
+ * secret shorter than {@link SHORT_SECRET_LENGTH}, every occurrence without a letter, digit or `_` next to it.
+ */
 export function redactSecret(text: string, secret: string | undefined): string {
-  return secret !== undefined && text.includes(secret) ? text.replaceAll(secret, '[redacted]') : text;
+  if (secret === undefined || secret === '' || !text.includes(secret)) return text;
+  if (secret.length >= SHORT_SECRET_LENGTH) return text.replaceAll(secret, '[redacted]');
+  let redacted = '';
+  let copied = 0;
+  let at = text.indexOf(secret);
+  while (at !== -1) {
+    const end = at + secret.length;
+    const inWord = WORD_CHARACTER.test(text.charAt(at - 1)) || WORD_CHARACTER.test(text.charAt(end));
+    if (inWord) at = text.indexOf(secret, at + 1);
+    else {
+      redacted += `${text.slice(copied, at)}[redacted]`;
+      copied = end;
+      at = text.indexOf(secret, end);
+    }
+  }
+  return redacted + text.slice(copied);
 }
 
 /** The first value of a raw response header, or `null`. */
