@@ -143,6 +143,21 @@ describe('readBeirDataset', () => {
     );
   });
 
+  it("ignores columns after the third, as BEIR's loader does (it reads columns 0 to 2 of each row)", async () => {
+    await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
+    // A trailing tab (an empty fourth column) and a note column, on the header line too.
+    await writeFile(
+      join(folder.path, 'qrels', 'test.tsv'),
+      'query-id\tcorpus-id\tscore\t\nq1\td1\t1\t\r\nq2\td2\t2\tchecked by hand\t\n',
+    );
+    const dataset = await readBeirDataset(folder.path, { split: 'test' });
+    expect([...dataset.judgements].map(([query, grades]) => [query, [...grades]])).toEqual([
+      ['q1', [['d1', 1]]],
+      ['q2', [['d2', 2]]],
+    ]);
+    expect(dataset.queries.map((query) => query.id)).toEqual(['q1', 'q2']);
+  });
+
   it('names the line of a malformed judgement', async () => {
     await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
     const qrels = join(folder.path, 'qrels', 'test.tsv');
@@ -153,6 +168,15 @@ describe('readBeirDataset', () => {
     await writeFile(qrels, 'query-id\tcorpus-id\tscore\nq1\td1\thigh\n');
     expect((await failureOf(readBeirDataset(folder.path, { split: 'test' }))).message).toMatch(
       /test\.tsv:2: expected an integer score, got "high"/,
+    );
+    // Extra columns do not make up for a missing one, nor excuse a grade that is not an integer.
+    await writeFile(qrels, 'query-id\tcorpus-id\tscore\nq1\t\t\t1\n');
+    expect((await failureOf(readBeirDataset(folder.path, { split: 'test' }))).message).toMatch(
+      /test\.tsv:2: expected an integer score, got ""/,
+    );
+    await writeFile(qrels, 'query-id\tcorpus-id\tscore\nq1\td1\t1.5\textra\n');
+    expect((await failureOf(readBeirDataset(folder.path, { split: 'test' }))).message).toMatch(
+      /test\.tsv:2: expected an integer score, got "1\.5"/,
     );
     await writeFile(qrels, 'query-id\tcorpus-id\tscore\nq1\td1\t1\nq1\td1\t1\nq1\td1\t0\n');
     expect((await failureOf(readBeirDataset(folder.path, { split: 'test' }))).message).toMatch(

@@ -139,14 +139,15 @@ async function readJudgements(path: string): Promise<Map<string, Map<string, num
   await forEachLine(path, (line, lineNumber) => {
     if (line.trim() === '') return;
     const columns = line.split('\t');
-    if (columns.length !== 3) {
+    // Columns after the third (a trailing tab, a note) are ignored, as BEIR's loader reads columns 0 to 2.
+    if (columns.length < 3) {
       throw new BeirFormatError(
         path,
         lineNumber,
         `expected 3 tab-separated columns (query-id, corpus-id, score), got ${columns.length}`,
       );
     }
-    const [queryId, documentId, scoreText] = columns as [string, string, string];
+    const [queryId, documentId, scoreText] = columns as [string, string, string, ...string[]];
     if (lineNumber === 1 && !/^-?\d+$/.test(scoreText.trim())) return; // the header line
     const grade = Number(scoreText.trim());
     if (!/^-?\d+$/.test(scoreText.trim())) {
@@ -175,7 +176,8 @@ async function readJudgements(path: string): Promise<Map<string, Map<string, num
 
 /**
  * Reads a folder in the BEIR layout: `corpus.jsonl` (`_id`, `title`, `text`), `queries.jsonl` (`_id`,
- * `text`) and `qrels/<split>.tsv` (tab-separated `query-id corpus-id score`, a header line first). Streams
+ * `text`) and `qrels/<split>.tsv` (tab-separated `query-id corpus-id score`, a header line first; columns after
+ * the score are ignored, as BEIR's loader ignores them). Streams
  * each file line by line. Throws a {@link BeirFormatError} naming the file and line for a missing file, a
  * missing split (listing the splits there are) or a malformed line, and naming the file for a folder whose
  * measures would mean nothing ({@link checkBeirDataset}).
