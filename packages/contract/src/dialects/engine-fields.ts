@@ -21,11 +21,17 @@ export function engineDocumentText(document: EchoedDocument): string | undefined
   return typeof document === 'string' ? document : document.text;
 }
 
-/** A query as dialect requests carry it: a string that is not empty. */
-export const DialectQuery = z.string().min(1, { error: 'query must not be empty' });
+/**
+ * A query as dialect requests carry it: a string that is not empty. The message names no field, since
+ * dialects call it `query`, `text_1` or `input.query`; the error's `param` names it.
+ */
+export const DialectQuery = z.string().min(1, { error: 'must not be empty' });
 
-/** Documents as dialect requests carry them: at least one string. */
-export const DialectTexts = z.array(z.string()).min(1, { error: 'documents must have at least 1 item' });
+/**
+ * Documents as dialect requests carry them: at least one string. The message names no field, since
+ * dialects call them `documents`, `texts`, `text_2` or `input.documents`; the error's `param` names it.
+ */
+export const DialectTexts = z.array(z.string()).min(1, { error: 'must have at least 1 item' });
 
 /** A positive integer such as `top_n`. */
 export const PositiveInt = z.int().min(1);

@@ -98,6 +98,34 @@ describe('dialectRerankCodec', () => {
     expect(cohere.success || cohere.error.body.error.param).toBe('documents[0]');
   });
 
+  it('refuses an empty list of texts or an empty query in the words of the field as sent', () => {
+    // The dialects' own schemas refuse these before the contract's checks; their messages once said
+    // `documents` and `query` whatever the field's name: "Invalid 'texts': documents must have ...".
+    const cases = [
+      ['tei', { query: 'q', texts: [] }, 'texts', "Invalid 'texts': must have at least 1 item."],
+      ['vllm-score', { text_1: 'q', text_2: [] }, 'text_2', "Invalid 'text_2': must have at least 1 item."],
+      ['vllm-score', { text_1: '', text_2: ['a'] }, 'text_1', "Invalid 'text_1': must not be empty."],
+      [
+        'dashscope',
+        { model: 'm', input: { query: '', documents: ['a'] } },
+        'input.query',
+        "Invalid 'input.query': must not be empty.",
+      ],
+      [
+        'cohere-v2',
+        { model: 'm', query: 'q', documents: [] },
+        'documents',
+        "Invalid 'documents': must have at least 1 item.",
+      ],
+    ] as const;
+    for (const [name, body, param, message] of cases) {
+      const decoded = dialectRerankCodec('/rerank', name, 'default-model').decode(body, 'req_10');
+      if (decoded.success) throw new Error(`expected ${name} to refuse ${param}`);
+      expect(decoded.error.status).toBe(400);
+      expect(decoded.error.body.error).toMatchObject({ code: 'invalid_value', param, message });
+    }
+  });
+
   it.each(DIALECT_NAMES)('names, for %s, a path of the request as sent', (name) => {
     const codec = dialectRerankCodec('/rerank', name, 'default-model');
     const tooLong = 'x'.repeat(MAX_DOCUMENT_LENGTH + 1);
