@@ -327,6 +327,30 @@ describe.each([{ overrideGlobalObjects: false }, { overrideGlobalObjects: true }
       expect(() => mock.faults.enqueue({ kind: 'error', status: 302 })).toThrow(/Invalid mock fault/);
       expect(() => mock.faults.when({}, { kind: 'latency', ms: 10 }, { times: 0 })).toThrow(RangeError);
     });
+
+    it('names the index of the invalid fault of a list, in code and through POST /__mock/faults', async () => {
+      await using mock = await startMockServer();
+      expect(() => mock.faults.enqueue({ kind: 'error', status: 302 })).toThrow(
+        "Invalid mock fault at 'status': Too small: expected number to be >=400.",
+      );
+      expect(() =>
+        mock.faults.enqueueAll([{ kind: 'empty' }, { kind: 'hang' }, { kind: 'error', status: 700 }]),
+      ).toThrow("Invalid mock fault [2] at 'status': Too big: expected number to be <=599.");
+      expect(mock.faults.pending).toEqual([]);
+
+      const answer = await request(`${mock.url}/__mock/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([{ kind: 'empty' }, { kind: 'error', status: 429, retryAfter: 5 }]),
+      });
+      expect(answer.statusCode).toBe(400);
+      const body = ErrorResponse.parse(await answer.body.json());
+      expect(body.error.code).toBe('invalid_mock_fault');
+      expect(body.error.message).toBe(
+        "Invalid mock fault [1] at 'retryAfter': Invalid input: expected string, received number.",
+      );
+      expect(mock.faults.pending).toEqual([]);
+    });
   },
 );
 

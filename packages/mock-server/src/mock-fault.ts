@@ -122,13 +122,24 @@ export class InvalidMockFaultError extends Error {
  * @throws InvalidMockFaultError when it is not a valid {@link MockFault}.
  */
 export function checkMockFault(value: unknown): MockFault {
+  return checkListedMockFault(value, undefined);
+}
+
+/**
+ * {@link checkMockFault} for the fault at `index` of a list (`undefined` for a fault given alone): the
+ * error names the index, so a test that queues many faults learns which one is wrong.
+ * @throws InvalidMockFaultError when it is not a valid {@link MockFault}.
+ */
+export function checkListedMockFault(value: unknown, index: number | undefined): MockFault {
   const parsed = MockFaultSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
+  const which = index === undefined ? '' : ` [${index}]`;
   const where = issue === undefined || issue.path.length === 0 ? '' : ` at '${issue.path.join('.')}'`;
-  throw new InvalidMockFaultError(`Invalid mock fault${where}: ${issue?.message ?? 'unknown problem'}.`, {
-    cause: parsed.error,
-  });
+  throw new InvalidMockFaultError(
+    `Invalid mock fault${which}${where}: ${issue?.message ?? 'unknown problem'}.`,
+    { cause: parsed.error },
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { checkMockFault, type MockFault } from './mock-fault.js';
+import { checkListedMockFault, checkMockFault, type MockFault } from './mock-fault.js';
 
 /** Which requests a fault rule applies to; every given field must match. */
 export interface MockFaultMatcher {
@@ -100,7 +100,11 @@ export class MockFaults {
    * @throws InvalidMockFaultError when one is not a valid fault.
    */
   enqueueAll(faults: Iterable<MockFault>): void {
-    const checked = Array.from(faults, (fault) => checkMockFault(fault));
+    const list = Array.from(faults);
+    // A fault of a longer list is named by its index; a fault given alone needs none.
+    const checked = list.map((fault, index) =>
+      checkListedMockFault(fault, list.length > 1 ? index : undefined),
+    );
     for (const fault of checked) this.#queue.push(fault);
   }
 
