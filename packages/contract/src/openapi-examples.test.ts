@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { MAX_QUERY_LENGTH } from './limits.js';
 import { createOpenApiDocument } from './openapi-document.js';
+import { validateRerankRequest } from './validate-rerank-request.js';
 
 // Ajv comes with @apidevtools/swagger-parser (a dev dependency); its 2020-12 build reads OpenAPI 3.1 schemas.
 const requireFromSwaggerParser = createRequire(
@@ -97,6 +99,19 @@ describe('OpenAPI spec examples', () => {
     expect(validate('#/components/schemas/RerankRequest', { ...base, query: 'q' })).toBeUndefined();
     expect(validate('#/components/schemas/RerankRequest', { ...base, query: '' })).toBeDefined();
     expect(validate('#/components/schemas/RerankRequest', { ...base, query: ' \n\t\u00a0' })).toBeDefined();
+  });
+
+  it('counts a length limit as the server does: in characters, an emoji being one (not two UTF-16 units)', () => {
+    const { validate } = specValidator();
+    const emoji = '\u{1F600}';
+    const base = { model: 'qwen3-rerank', documents: ['a'] };
+    for (const [query, accepted] of [
+      [emoji.repeat(MAX_QUERY_LENGTH), true],
+      [emoji.repeat(MAX_QUERY_LENGTH + 1), false],
+    ] as const) {
+      expect(validate('#/components/schemas/RerankRequest', { ...base, query }) === undefined).toBe(accepted);
+      expect(validateRerankRequest({ ...base, query }, 'req_limit').success).toBe(accepted);
+    }
   });
 
   it("states the request's defaults as JSON Schema defaults", () => {
