@@ -176,6 +176,29 @@ describe('the docs site in Chromium', { timeout: 25_000 }, () => {
     await page.close();
   });
 
+  test("the API reference links to no other host but Scalar's credit: no button hands the page to Scalar's hosted client", async ({
+    docs,
+  }) => {
+    const { page, errors } = await openPage(docs);
+    await page.goto(`${docs.siteUrl}reference.html?base_url=${encodeURIComponent(docs.mock.url)}`);
+    await waitForScalar(page);
+    await page.waitForLoadState('networkidle');
+    // Scalar's "Open API Client" sidebar button links to client.scalar.com with this page's URL, which that
+    // site cannot load (the spec is embedded, and the page may be on 127.0.0.1 or file://).
+    await expect(page.getByText('Open API Client').count()).resolves.toBe(0);
+    const offSiteHosts = await page
+      .locator('a[href]')
+      .evaluateAll((links) => links.map((link) => new URL((link as HTMLAnchorElement).href)));
+    expect(
+      offSiteHosts.filter((url) => url.origin !== new URL(docs.siteUrl).origin).map((url) => url.host),
+    ).toEqual(['scalar.com']);
+    // The reference's own client (the Test Request button) still sends requests straight to the API.
+    await expect(page.getByRole('button', { name: /Test Request/ }).count()).resolves.toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    expect(docs.blockedRequests).toEqual([]);
+    await page.close();
+  });
+
   test('the try-it console sends the public API page example to the mock server and shows the results', async ({
     docs,
   }) => {

@@ -23,8 +23,13 @@ export interface ScalarConfiguration {
   mcp: { disabled: true };
   /** The developer tools bar, which links to Scalar's services, is never shown. */
   showDeveloperTools: 'never';
-  /** Scalar's client sends requests straight to the API (which must allow CORS), never through a proxy host. */
-  hideClientButton: false;
+  /**
+   * The sidebar's "Open API Client" button is hidden: it links to Scalar's hosted client at
+   * client.scalar.com with this page's URL, which that site cannot load (the spec is embedded, and the
+   * page may be on a private host or `file://`). The reference's own client (its "Test Request" buttons)
+   * stays, and sends requests straight to the API (which must allow CORS), never through a proxy host.
+   */
+  hideClientButton: true;
   /** The download button offers the embedded spec as JSON. */
   documentDownloadType: 'json';
   /** The site is light; the reference matches it. */
@@ -60,7 +65,7 @@ export function createScalarConfiguration(document: OpenApiDocument): ScalarConf
     agent: { disabled: true },
     mcp: { disabled: true },
     showDeveloperTools: 'never',
-    hideClientButton: false,
+    hideClientButton: true,
     documentDownloadType: 'json',
     forceDarkModeState: 'light',
     hideDarkModeToggle: true,
