@@ -314,6 +314,29 @@ describe('the docs site in Chromium', { timeout: 25_000 }, () => {
     await page.close();
   });
 
+  test("the try-it console sends a top_n that is not a whole number as typed, and shows the server's 400 with its param", async ({
+    docs,
+  }) => {
+    docs.mock.clear();
+    const { page, errors, ids, status, message } = await openConsolePage(docs);
+    await page.goto(`${docs.siteUrl}console.html?base_url=${encodeURIComponent(docs.mock.url)}`);
+    const topN = page.locator(`#${ids.topN}`);
+    await topN.clear();
+    // Typed key by key, as a user does: a number input keeps "2e" on screen but reports an empty value.
+    await topN.pressSequentially('2e');
+    await expect(topN.inputValue()).resolves.toBe('2e');
+    await page.locator(`#${ids.send}`).click();
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: WAIT_MS }).toBe('400');
+    await expect
+      .poll(() => message.textContent(), { timeout: WAIT_MS })
+      .toMatch(/^invalid_request_error: .*\(param: top_n\)$/);
+    const sent = docs.mock.requests.filter((request) => request.path === '/v1/rerank');
+    expect(sent.map((request) => (request.body as { top_n?: unknown }).top_n)).toEqual(['2e']);
+    await expect(page.locator(`#${ids.responseResults} tr`).count()).resolves.toBe(0);
+    expect(errors.filter((error) => error.startsWith('uncaught:'))).toEqual([]);
+    await page.close();
+  });
+
   test('the try-it console reports an unreachable server and a connection cut during the answer, without an uncaught error', async ({
     docs,
   }) => {

@@ -40,7 +40,7 @@ proxy. The server URL is remembered in this browser; the API key is not stored a
 </div>
 <div class="field">
 <label for="${IDS.topN}">top_n</label>
-<input id="${IDS.topN}" name="top_n" type="number" min="1" step="1" value="${example.top_n}" placeholder="all">
+<input id="${IDS.topN}" name="top_n" type="text" inputmode="numeric" spellcheck="false" value="${example.top_n}" placeholder="all">
 </div>
 <div class="field field-checkbox">
 <input id="${IDS.returnDocuments}" name="return_documents" type="checkbox" checked>
