@@ -1,7 +1,10 @@
 // The deployable build: tsdown turns the CLI into plain JavaScript (workspace packages bundled, npm
 // packages external), and `node` alone runs it, with no tsx, as `pnpm start` and the Dockerfile do.
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { EXAMPLE_RERANK_REQUEST } from '@sealink/rerank-contract';
 import { build } from 'tsdown';
 import { describe, expect, it } from 'vitest';
@@ -36,5 +39,32 @@ describe('the built CLI', () => {
     expect(body.results.map((result) => result.index)).not.toContain(1);
     const unauthorized = await fetch(`${server.url}/v1/models`);
     expect(unauthorized.status).toBe(401);
+  });
+
+  it('is built by `pnpm start` with nothing on stderr, on Node 20 too (where tsdown’s own CLI warns on every run)', async () => {
+    const scripts = (
+      JSON.parse(readFileSync(join(APP_DIRECTORY, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    expect(scripts.start).toBe('node scripts/build-app.mjs --quiet && node dist/cli.mjs');
+    const { stderr, stdout } = await promisify(execFile)(
+      process.execPath,
+      ['scripts/build-app.mjs', '--quiet'],
+      {
+        cwd: APP_DIRECTORY,
+        timeout: 60_000,
+      },
+    );
+    expect(stderr).toBe('');
+    expect(stdout).toBe('');
+    const help = await promisify(execFile)(
+      process.execPath,
+      [join(APP_DIRECTORY, 'dist', 'cli.mjs'), '--help'],
+      {
+        timeout: 20_000,
+      },
+    );
+    expect(help.stdout).toMatch(/^Usage: sealink-rerank-server/);
   });
 });
