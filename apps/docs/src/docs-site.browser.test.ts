@@ -22,6 +22,7 @@ import { API_REFERENCE_ELEMENT_ID } from './browser/reference-element-ids.js';
 import { buildSite } from './build-site.js';
 import { serveStaticSite } from './serve-static-site.js';
 import { SITE_PAGES } from './site-pages.js';
+import { findLowContrastText } from './testing/find-low-contrast-text.js';
 import { launchChromium, type TestBrowser } from './testing/launch-chromium.js';
 import { SAMPLE_CONFIG_REFERENCE } from './testing/sample-config-reference.js';
 
@@ -145,6 +146,31 @@ describe('the docs site in Chromium', { timeout: 25_000 }, () => {
       }),
     );
     expect(docs.blockedRequests).toEqual([]);
+  });
+
+  test('every text of the guides, the console (with an error answer) and the reference meets WCAG AA contrast', async ({
+    docs,
+  }) => {
+    const lowContrast = await Promise.all(
+      SITE_PAGES.map(async (sitePage) => {
+        const { page } = await openPage(docs);
+        await page.goto(`${docs.siteUrl}${sitePage.file}?base_url=${encodeURIComponent(docs.mock.url)}`);
+        if (sitePage.kind === 'reference') await waitForScalar(page);
+        if (sitePage.kind === 'console') {
+          await page.locator(`#${CONSOLE_ELEMENT_IDS.model}`).fill('no-such-model');
+          await page.locator(`#${CONSOLE_ELEMENT_IDS.send}`).click();
+          await expect
+            .poll(() => page.locator(`#${CONSOLE_ELEMENT_IDS.responseError}`).textContent(), {
+              timeout: WAIT_MS,
+            })
+            .not.toBe('');
+        }
+        const found = await page.evaluate(findLowContrastText, 'body');
+        await page.close();
+        return found.map((text) => ({ page: sitePage.file, ...text }));
+      }),
+    );
+    expect(lowContrast.flat()).toEqual([]);
   });
 
   test('the API reference loads without console errors and shows POST /v1/rerank, its parameters, its error responses and the chosen API server', async ({

@@ -36,7 +36,7 @@ export interface ScalarConfiguration {
   forceDarkModeState: 'light';
   /** No toggle for a dark mode the rest of the site does not have. */
   hideDarkModeToggle: true;
-  /** The reference sits under the site's header. */
+  /** The reference sits under the site's header, in the site's fonts, with text colours of AA contrast. */
   customCss: string;
   /** A favicon from the build output. */
   favicon: string;
@@ -50,6 +50,22 @@ export interface ScalarConfiguration {
 
 /** The height of the site's header, in pixels, which the reference page leaves free at its top. */
 export const SITE_HEADER_HEIGHT_PX = 52;
+
+/**
+ * Colours of Scalar's light theme that meet WCAG AA contrast (4.5:1) on its backgrounds (white, #f6f6f6
+ * and #fbfbfb), in place of its own: its muted text (#8e8e8e, 3.3:1), green (the POST badges, 4.1:1 and
+ * 3.8:1), orange (numbers in code, 3.2:1), red (4.5:1 on white only) and yellow (1.8:1); the sidebar's
+ * search label takes the new muted colour.
+ */
+const SCALAR_CONTRAST_COLORS = [
+  '--scalar-color-3: #666666;',
+  // Set from --scalar-color-3 where the theme is (on <body>), so it is set again here to take the new one.
+  '--scalar-sidebar-search-color: var(--scalar-color-3);',
+  '--scalar-color-green: #047857;',
+  '--scalar-color-orange: #b84200;',
+  '--scalar-color-red: #c9000b;',
+  '--scalar-color-yellow: #8a6d00;',
+].join(' ');
 
 /** The Scalar configuration of the API reference page for an OpenAPI document. */
 export function createScalarConfiguration(document: OpenApiDocument): ScalarConfiguration {
@@ -69,7 +85,7 @@ export function createScalarConfiguration(document: OpenApiDocument): ScalarConf
     documentDownloadType: 'json',
     forceDarkModeState: 'light',
     hideDarkModeToggle: true,
-    customCss: `.scalar-app { --scalar-custom-header-height: ${SITE_HEADER_HEIGHT_PX}px; --scalar-font: var(--site-font); --scalar-font-code: var(--site-font-code); }`,
+    customCss: `.scalar-app { --scalar-custom-header-height: ${SITE_HEADER_HEIGHT_PX}px; --scalar-font: var(--site-font); --scalar-font-code: var(--site-font-code); ${SCALAR_CONTRAST_COLORS} }`,
     favicon: './assets/favicon.svg',
     title: document.info.title,
     authentication: { preferredSecurityScheme: BEARER_SECURITY_SCHEME },
