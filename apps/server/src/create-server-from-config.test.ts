@@ -17,6 +17,47 @@ function modelsFile(models: unknown): string {
 }
 
 describe('a server built from its configuration', () => {
+  it('logs a warn line naming the model when verify_on_load finds a llama-cpp engine answering probabilities under the sigmoid', async () => {
+    // llama.cpp answers a Qwen3-Reranker GGUF with P(yes); the type's default sigmoid squeezes it.
+    await using engine = await startMockEngine({ dialect: 'llama-cpp', scoreMapping: 'identity' });
+    const config = loadServerConfig({
+      env: {
+        SEALINK_MODELS_FILE: modelsFile([
+          {
+            id: 'qwen3-gguf',
+            backend: { type: 'llama-cpp', base_urls: [engine.url], model: 'q', verify_on_load: true },
+          },
+          {
+            id: 'qwen3-gguf-identity',
+            backend: {
+              type: 'llama-cpp',
+              base_urls: [engine.url],
+              model: 'q',
+              verify_on_load: true,
+              score_mapping: 'identity',
+            },
+          },
+        ]),
+      },
+    });
+    const captured = captureLogger('info');
+    const registry = createModelRegistry(config.models, {}, captured.logger);
+    try {
+      await registry.load();
+      const warnings = captured.records().filter((record) => record.level === 40);
+      expect(warnings).toEqual([
+        expect.objectContaining({
+          model: 'qwen3-gguf',
+          upstream: 'upstream.llama-cpp',
+          msg: expect.stringContaining('set score_mapping: "identity" for this model'),
+        }),
+      ]);
+      expect(registry.isModelReady('qwen3-gguf')).toBe(true);
+    } finally {
+      await registry.close();
+    }
+  });
+
   it('names the model and the field of an upstream whose key variable is unset, not only the engine model', () => {
     const variable = 'SEALINK_TEST_UNSET_UPSTREAM_KEY';
     expect(process.env[variable]).toBeUndefined();

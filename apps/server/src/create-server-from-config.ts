@@ -71,7 +71,8 @@ function createNamedBackend(model: ModelConfig, index: number, defaults: Backend
  * Builds the model registry a configuration describes, with one backend instance per model. `defaults`
  * carries the server settings backends derive their limits from (the request deadline, which bounds an
  * upstream backend's attempt timeout and deadline when its configuration leaves them unset). With a
- * `logger`, upstream replicas leaving and rejoining the rotation are logged, naming the model.
+ * `logger`, upstream replicas leaving and rejoining the rotation are logged, naming the model, and so is
+ * a `verify_on_load` check that passes but suggests a setting is wrong (a `score_mapping`), at `warn`.
  */
 export function createModelRegistry(
   models: readonly ModelConfig[],
@@ -86,7 +87,12 @@ export function createModelRegistry(
         index,
         logger === undefined
           ? defaults
-          : { ...defaults, onReplicaEvent: (event) => logReplicaEvent(logger, model.id, event) },
+          : {
+              ...defaults,
+              onReplicaEvent: (event) => logReplicaEvent(logger, model.id, event),
+              onLoadWarning: (message) =>
+                logger.warn({ model: model.id, upstream: `upstream.${model.backend.type}` }, message),
+            },
       ),
       maxDocuments: model.max_documents,
       maxConcurrentCalls: model.max_concurrent_calls,

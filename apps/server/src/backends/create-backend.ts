@@ -18,6 +18,11 @@ export interface BackendDefaults {
   requestTimeoutMs?: number | undefined;
   /** Told when an upstream replica's circuit or health check changes (the server logs it); none by default. */
   onReplicaEvent?: UpstreamReplicaEventListener | undefined;
+  /**
+   * Told when an upstream's `verify_on_load` check passes but suggests a setting is wrong, such as a
+   * `score_mapping` (the server logs it at `warn`); none by default.
+   */
+  onLoadWarning?: ((message: string) => void) | undefined;
 }
 
 /** The longest default attempt timeout of an upstream backend, in ms (the backend's own default). */
@@ -70,6 +75,7 @@ export function createBackend(config: BackendConfig, defaults: BackendDefaults =
           ? {}
           : upstreamTimeouts(config, defaults.requestTimeoutMs)),
         onReplicaEvent: defaults.onReplicaEvent,
+        onLoadWarning: defaults.onLoadWarning,
       });
   }
 }

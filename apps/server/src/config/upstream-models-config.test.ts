@@ -83,6 +83,44 @@ describe('models served by upstream engines', () => {
   });
 });
 
+describe('score_mapping of an upstream model', () => {
+  const llamaCpp = (extra: Record<string, unknown>) => ({
+    id: 'qwen3-gguf',
+    backend: { type: 'llama-cpp', base_urls: ['http://llama-0:8080'], model: 'qwen3-reranker', ...extra },
+  });
+
+  it('takes "identity" for a llama-cpp model (a Qwen3-Reranker GGUF) and leaves it unset by default', () => {
+    const config = loadServerConfig({
+      env: {
+        SEALINK_MODELS_FILE: modelsFile(
+          [llamaCpp({ score_mapping: 'identity' }), llamaCpp({})].map((model, index) => ({
+            ...model,
+            id: `${model.id}-${index}`,
+          })),
+        ),
+      },
+    });
+    expect(config.models[0]?.backend).toMatchObject({ type: 'llama-cpp', score_mapping: 'identity' });
+    expect(config.models[1]?.backend).not.toHaveProperty('score_mapping');
+  });
+
+  it('refuses a value that is no mapping, and a mapping for a type whose scale is fixed, naming the field', () => {
+    expect(() =>
+      loadServerConfig({
+        env: { SEALINK_MODELS_FILE: modelsFile([llamaCpp({ score_mapping: 'softmax' })]) },
+      }),
+    ).toThrow(/\[0\]\.backend\.score_mapping: score_mapping must be "sigmoid" or "identity"/);
+    const vllm = { ...QWEN3_OVER_VLLM, backend: { ...QWEN3_OVER_VLLM.backend, score_mapping: 'identity' } };
+    expect(() =>
+      loadServerConfig({
+        env: { SEALINK_MODELS_FILE: modelsFile([{ id: 'bm25', backend: { type: 'bm25' } }, vllm]) },
+      }),
+    ).toThrow(
+      /\[1\]\.backend\.score_mapping: score_mapping applies to type llama-cpp only, whose scale depends on the GGUF it serves; the scale of a vllm upstream is fixed/,
+    );
+  });
+});
+
 /** A TEI model with the given upstream limits (no API key, so building it needs no environment). */
 function teiModel(limits: { timeout_ms?: number; deadline_ms?: number } = {}) {
   return {

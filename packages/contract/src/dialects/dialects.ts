@@ -232,7 +232,7 @@ export const DIALECTS: Readonly<Record<DialectName, DialectInfo>> = {
     instruction: "none (the GGUF's rerank template builds the prompt)",
     tokenLimit: { kind: 'none' },
     summary:
-      'llama-server --reranking: Jina-like body; relevance_score is the raw logit of the ranking head.',
+      'llama-server --reranking: Jina-like body; relevance_score is the raw logit of the ranking head (BGE, Jina GGUFs), but already P(yes) in [0, 1] for a Qwen3-Reranker GGUF, whose rank pooling ends in a softmax: read those with the identity mapping (the server\'s score_mapping: "identity").',
     dialect: llamaCppDialect,
   }),
 };

@@ -36,7 +36,12 @@ export type LlamaCppRerankRequest = z.infer<typeof LlamaCppRerankRequest>;
 export const LlamaCppRerankResult = z.object({
   /** The document's position in the request. */
   index: EngineIndex,
-  /** The raw output of the model's ranking head: a logit, not a probability. */
+  /**
+   * The first output of the model's ranking head: a logit for a BERT-style head (BGE, Jina GGUFs), but
+   * P(yes) in [0, 1] for a Qwen3-Reranker GGUF, whose rank pooling ends in a softmax over its yes/no
+   * rows (llama.cpp `build_pooling`). The sigmoid mapping by default; parse with `scoreMapping: 'identity'`
+   * for a Qwen3 GGUF.
+   */
   relevance_score: EngineScoreValue,
   /** The document, when the server version echoes it (string or `{ text }`). */
   document: EngineDocument.optional(),
@@ -58,8 +63,9 @@ export const LlamaCppRerankResponse = z.object({
 export type LlamaCppRerankResponse = z.infer<typeof LlamaCppRerankResponse>;
 
 /**
- * llama.cpp server `POST /v1/rerank`. Scores are the raw logits of the ranking head (sigmoid
- * mapping). No instruction: the prompt comes from the GGUF's rerank template, so Qwen3-Reranker
+ * llama.cpp server `POST /v1/rerank`. Scores are read as the raw logits of the ranking head (sigmoid
+ * mapping), which is what BGE and Jina GGUFs give; a Qwen3-Reranker GGUF already answers P(yes) in
+ * [0, 1], which `parseResponse` reads as it is with `scoreMapping: 'identity'`. No instruction: the prompt comes from the GGUF's rerank template, so Qwen3-Reranker
  * needs a conversion that carries it (see llama.cpp #16407). No token limit or returned documents.
  */
 export const llamaCppDialect: RerankDialect<LlamaCppRerankRequest, LlamaCppRerankResponse> = {

@@ -1,4 +1,4 @@
-import type { DialectName } from '@sealink/rerank-contract/dialects';
+import type { DialectName, ScoreMapping } from '@sealink/rerank-contract/dialects';
 
 /**
  * How a mock engine in Qwen3-Reranker mode reads its input:
@@ -43,6 +43,13 @@ export interface MockEngineOptions {
   maxInputTokens?: number;
   /** Answer raw logits whatever the request asks, like an engine serving a model without its activation. */
   rawLogits?: boolean;
+  /**
+   * The scale of the scores answered when no raw scores are asked for (`rawLogits`, `raw_scores: true`),
+   * instead of the dialect's: `identity` makes a `llama-cpp` engine answer probabilities, as llama.cpp's
+   * server does for a Qwen3-Reranker GGUF (its rank pooling ends in a softmax over yes and no), where it
+   * answers raw logits for BGE and Jina GGUFs. The dialect's own mapping by default.
+   */
+  scoreMapping?: ScoreMapping;
   /** Emulate Qwen3-Reranker: how the engine reads the prompt. Plain lexical scoring when omitted. */
   qwen3?: MockQwen3Mode;
   /** Refuse this many scoring requests first with a 500 in the engine's error shape. 0 by default. */

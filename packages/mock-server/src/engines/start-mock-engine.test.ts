@@ -92,6 +92,27 @@ describe('startMockEngine', () => {
     }
   });
 
+  it('answers llama.cpp in logits by default and in probabilities with scoreMapping identity (a Qwen3 GGUF)', async () => {
+    const query = 'sourdough starter feeding';
+    const expected = documents.map((document) => lexicalScore(query, document));
+    const scoresOf = async (scoreMapping?: 'identity' | 'sigmoid') => {
+      await using engine = await startMockEngine({
+        dialect: 'llama-cpp',
+        ...(scoreMapping === undefined ? {} : { scoreMapping }),
+      });
+      const body = DIALECTS['llama-cpp'].dialect.toRequest(canonical(documents));
+      const answer = await post(engine.url, '/v1/rerank', body);
+      const results = (answer.json as { results: { index: number; relevance_score: number }[] }).results;
+      return [...results].sort((a, b) => a.index - b.index).map((result) => result.relevance_score);
+    };
+    const probabilities = await scoresOf('identity');
+    expect(probabilities).toEqual(expected.map((score) => expect.closeTo(score, 12)));
+    // Lexical score 0 is logit -100 on the default scale.
+    expect(expected[1]).toBe(0);
+    expect((await scoresOf())[1]).toBe(-100);
+    expect((await scoresOf('sigmoid'))[1]).toBe(-100);
+  });
+
   it('refuses more texts than TEI takes with 413 and its error body', async () => {
     await using engine = await startMockEngine({ dialect: 'tei', maxBatch: 2 });
     const answer = await post(engine.url, '/rerank', { query: 'q', texts: ['a', 'b', 'c'] });

@@ -269,7 +269,9 @@ export async function startMockEngine(options: MockEngineOptions): Promise<MockE
       .slice(0, request.topN);
     const rawScoresAsked = (json as { raw_scores?: unknown }).raw_scores === true;
     const scoreMapping =
-      options.rawLogits === true || rawScoresAsked ? (info.rawScoreMapping ?? 'sigmoid') : undefined;
+      options.rawLogits === true || rawScoresAsked
+        ? (info.rawScoreMapping ?? 'sigmoid')
+        : options.scoreMapping;
     scoredRequests++;
     entry.status = 200;
     const body = dialect.toResponse({

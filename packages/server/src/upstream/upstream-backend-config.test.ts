@@ -1,4 +1,5 @@
-import { startMockEngine } from '@sealink/rerank-mock-server';
+import { sigmoid } from '@sealink/rerank-contract/dialects';
+import { lexicalScore, startMockEngine } from '@sealink/rerank-mock-server';
 import { describe, expect, it } from 'vitest';
 import {
   createUpstreamBackendFromConfig,
@@ -90,10 +91,89 @@ describe('UpstreamBackendConfig', () => {
     ],
     [{ type: 'tei', base_urls: ['http://a'], model: 'm', health_check: { timeout_ms: 3e9 } }, 'health_check'],
     [{ type: 'tei', base_urls: ['http://a'], model: 'm', api_key: 'inline' }, ''],
+    [{ type: 'llama-cpp', base_urls: ['http://a'], model: 'm', score_mapping: 'softmax' }, 'score_mapping'],
+    // Only llama.cpp's scale depends on the model it serves; every other type's is fixed.
+    [{ type: 'tei', base_urls: ['http://a'], model: 'm', score_mapping: 'identity' }, 'score_mapping'],
+    [{ type: 'vllm', base_urls: ['http://a'], model: 'm', score_mapping: 'sigmoid' }, 'score_mapping'],
+    [{ type: 'cohere', base_urls: ['http://a'], model: 'm', score_mapping: 'identity' }, 'score_mapping'],
   ])('rejects %j at %s', (input, path) => {
     const parsed = UpstreamBackendConfig.safeParse(input);
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues.map((issue) => issue.path[0] ?? '')).toContain(path === '' ? '' : path);
+  });
+
+  it('names score_mapping, its values and the type when it refuses one', () => {
+    const wrongType = UpstreamBackendConfig.safeParse({
+      type: 'tei',
+      base_urls: ['http://a'],
+      model: 'm',
+      score_mapping: 'identity',
+    });
+    expect(wrongType.error?.issues).toEqual([
+      expect.objectContaining({
+        path: ['score_mapping'],
+        message:
+          'score_mapping applies to type llama-cpp only, whose scale depends on the GGUF it serves; the scale of a tei upstream is fixed, so leave it out',
+      }),
+    ]);
+    const wrongValue = UpstreamBackendConfig.safeParse({
+      type: 'llama-cpp',
+      base_urls: ['http://a'],
+      model: 'm',
+      score_mapping: 'softmax',
+    });
+    expect(wrongValue.error?.issues).toEqual([
+      expect.objectContaining({
+        path: ['score_mapping'],
+        message: 'score_mapping must be "sigmoid" or "identity"',
+      }),
+    ]);
+  });
+
+  it('passes score_mapping to a llama-cpp backend: identity reads a Qwen3 GGUF’s probabilities as they are', async () => {
+    await using engine = await startMockEngine({ dialect: 'llama-cpp', scoreMapping: 'identity' });
+    const documents = ['sourdough starter', 'stocks'];
+    const scoresWith = async (scoreMapping: 'identity' | undefined) => {
+      const config = UpstreamBackendConfig.parse({
+        type: 'llama-cpp',
+        base_urls: [engine.url],
+        model: 'Qwen3-Reranker-0.6B-Q8_0.gguf',
+        ...(scoreMapping === undefined ? {} : { score_mapping: scoreMapping }),
+      });
+      const backend = createUpstreamBackendFromConfig(config, {});
+      try {
+        return Array.from((await backend.doScore({ query: 'sourdough', documents })).scores);
+      } finally {
+        await backend.close();
+      }
+    };
+    const expected = documents.map((document) => lexicalScore('sourdough', document));
+    expect(expected[1]).toBe(0);
+    expect(await scoresWith('identity')).toEqual(expected.map((score) => expect.closeTo(score, 12)));
+    // Unset, the type's sigmoid applies as before.
+    expect(await scoresWith(undefined)).toEqual(expected.map((score) => expect.closeTo(sigmoid(score), 12)));
+  });
+
+  it('passes onLoadWarning to the backend, told when verify_on_load finds probabilities under the sigmoid', async () => {
+    await using engine = await startMockEngine({ dialect: 'llama-cpp', scoreMapping: 'identity' });
+    const config = UpstreamBackendConfig.parse({
+      type: 'llama-cpp',
+      base_urls: [engine.url],
+      model: 'q',
+      verify_on_load: true,
+    });
+    const warnings: string[] = [];
+    const backend = createUpstreamBackendFromConfig(
+      config,
+      {},
+      { onLoadWarning: (message) => warnings.push(message) },
+    );
+    try {
+      await backend.load();
+      expect(warnings).toEqual([expect.stringContaining('set score_mapping: "identity" for this model')]);
+    } finally {
+      await backend.close();
+    }
   });
 
   it('fills the timeouts the configuration leaves unset from the defaults given, else the backend’s own', async () => {

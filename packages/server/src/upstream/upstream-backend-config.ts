@@ -1,11 +1,12 @@
 import { MAX_DOCUMENTS, MAX_INSTRUCTION_LENGTH } from '@sealink/rerank-contract';
+import { SCORE_MAPPINGS } from '@sealink/rerank-contract/dialects';
 import { z } from 'zod';
 import {
   DEFAULT_BATCHES_IN_FLIGHT_PER_REPLICA,
   UpstreamBackend,
   type UpstreamBackendOptions,
 } from './upstream-backend.js';
-import { UPSTREAM_TYPES } from './upstream-engines.js';
+import { UPSTREAM_TYPES, upstreamEngine } from './upstream-engines.js';
 import { DEFAULT_CONNECTIONS_PER_REPLICA } from './upstream-replica.js';
 import type { UpstreamReplicaEventListener } from './upstream-replica-event.js';
 
@@ -82,6 +83,13 @@ export const UpstreamBackendConfig = z
       description:
         '`qwen3`: the gateway writes the Qwen3-Reranker prompt (engines scoring raw pairs); `engine` (default): the engine or provider does.',
     }),
+    score_mapping: z
+      .enum(SCORE_MAPPINGS, { error: 'score_mapping must be "sigmoid" or "identity"' })
+      .optional()
+      .meta({
+        description:
+          "llama-cpp only: how the engine's scores map to [0, 1]. `sigmoid` (default) for the raw logit BGE and Jina GGUFs return; `identity` for a Qwen3-Reranker GGUF, which llama.cpp already answers with P(yes) in [0, 1] (a score outside [0, 1] is then a 502). Refused for other types, whose scale is fixed.",
+      }),
     verify_on_load: z.boolean().optional().meta({
       description:
         'Score a known relevance fixture at start and refuse to serve on degenerate scores (a wrong prompt template) or an answer with no valid scores (raw logits, a wrong shape, an error status); an unreachable or saturated upstream does not fail it. Default false.',
@@ -138,6 +146,13 @@ export const UpstreamBackendConfig = z
           'Active health checks (GET /health) of engine replicas, or false. Hosted APIs are checked passively only.',
       }),
   })
+  .refine((config) => config.score_mapping === undefined || upstreamEngine(config.type).takesScoreMapping, {
+    path: ['score_mapping'],
+    error: (issue) => {
+      const { type } = issue.input as { type: string };
+      return `score_mapping applies to type llama-cpp only, whose scale depends on the GGUF it serves; the scale of a ${type} upstream is fixed, so leave it out`;
+    },
+  })
   .refine(
     // Sub-batches beyond the replica's connections wait in its connection pool with their attempt timers
     // running: the very wait the limit is there to avoid.
@@ -166,6 +181,8 @@ export interface UpstreamBackendDefaults {
   deadlineMs?: number | undefined;
   /** Told when a replica's circuit or health check changes ({@link UpstreamBackendOptions.onReplicaEvent}). */
   onReplicaEvent?: UpstreamReplicaEventListener | undefined;
+  /** Told when the load's fixture check suggests a setting is wrong ({@link UpstreamBackendOptions.onLoadWarning}). */
+  onLoadWarning?: ((message: string) => void) | undefined;
 }
 
 /** The error thrown when an upstream configuration cannot be turned into a backend, such as a missing API key. */
@@ -221,6 +238,7 @@ export function createUpstreamBackendFromConfig(
     maxAttempts: config.max_attempts,
     instruction: config.instruction,
     promptTemplate: config.prompt_template,
+    scoreMapping: config.score_mapping,
     verifyOnLoad: config.verify_on_load,
     contextLength: config.context_length,
     connectionsPerReplica: config.connections_per_replica,
@@ -240,5 +258,6 @@ export function createUpstreamBackendFromConfig(
         ? healthCheck
         : { intervalMs: healthCheck.interval_ms, timeoutMs: healthCheck.timeout_ms },
     onReplicaEvent: defaults.onReplicaEvent,
+    onLoadWarning: defaults.onLoadWarning,
   });
 }

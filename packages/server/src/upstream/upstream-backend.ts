@@ -7,7 +7,10 @@ import {
   QWEN3_RERANKER_DEFAULT_INSTRUCTION,
   RELEVANCE_FIXTURE,
   type RerankDialect,
+  SCORE_MAPPINGS,
+  type ScoreMapping,
   scoresInRequestOrder,
+  sigmoid,
 } from '@sealink/rerank-contract/dialects';
 import type {
   ReplicaCounts,
@@ -83,6 +86,15 @@ export interface UpstreamBackendOptions {
   instruction?: string | undefined;
   /** Who formats the Qwen3-Reranker prompt; defaults to `engine`. */
   promptTemplate?: UpstreamPromptTemplate | undefined;
+  /**
+   * How the engine's scores map to [0, 1], for the types whose scale depends on the model they serve
+   * (`llama-cpp` only, see {@link UpstreamEngine.takesScoreMapping}): `sigmoid` (the default) for the raw
+   * logit of a ranking head, as llama.cpp returns for BGE and Jina GGUFs; `identity` for a Qwen3-Reranker
+   * GGUF, which llama.cpp already answers with P(yes) in [0, 1]. Under `identity` a score outside [0, 1]
+   * fails the call as an invalid answer (502 `upstream_invalid_response`); it is never clamped. Other
+   * types read their dialect's fixed scale, and giving them a mapping throws a `TypeError`.
+   */
+  scoreMapping?: ScoreMapping | undefined;
   /** The most tokens the model reads of one query-document pair, as listed by `GET /v1/models`. Defaults to 8 192. */
   contextLength?: number | undefined;
   /** Keep-alive connections per replica. Defaults to 32. */
@@ -98,6 +110,14 @@ export interface UpstreamBackendOptions {
    * call, until it gets a verdict, its `abortSignal` aborts or the backend is closed. `false` by default.
    */
   verifyOnLoad?: boolean | undefined;
+  /**
+   * Told when `load`'s fixture check (`verifyOnLoad`) passes but its scores suggest a setting is wrong: a
+   * `llama-cpp` upstream read with the `sigmoid` mapping whose every fixture score was in [0, 1] before
+   * the mapping, as the probabilities of a Qwen3-Reranker GGUF are (the sigmoid squeezes them into
+   * [0.5, 0.731], so ranking works but score thresholds do not). The message names no document text.
+   * The server's CLI logs it at `warn`. A listener that throws is ignored.
+   */
+  onLoadWarning?: ((message: string) => void) | undefined;
   /** Active health check timing, or `false` to check passively only. Hosted APIs are never checked actively. */
   healthCheck?: { intervalMs?: number | undefined; timeoutMs?: number | undefined } | false | undefined;
   /**
@@ -242,6 +262,9 @@ export class UpstreamBackend implements ScoringBackendV1 {
   readonly #secrets: readonly string[];
   readonly #onReplicaEvent: UpstreamReplicaEventListener | undefined;
   readonly #verifyOnLoad: boolean;
+  /** The configured mapping, else the raw-score one (asked for with `rawScores`); the dialect's own when undefined. */
+  readonly #scoreMapping: ScoreMapping | undefined;
+  readonly #onLoadWarning: ((message: string) => void) | undefined;
   #loaded = false;
   #closed = false;
 
@@ -267,6 +290,20 @@ export class UpstreamBackend implements ScoringBackendV1 {
     this.#instruction = options.instruction;
     this.#promptTemplate = options.promptTemplate ?? 'engine';
     this.#verifyOnLoad = options.verifyOnLoad ?? false;
+    if (options.scoreMapping !== undefined) {
+      if (!(SCORE_MAPPINGS as readonly string[]).includes(options.scoreMapping)) {
+        throw new TypeError(
+          `scoreMapping must be one of ${SCORE_MAPPINGS.join(', ')}, got ${String(options.scoreMapping)}`,
+        );
+      }
+      if (!this.engine.takesScoreMapping) {
+        throw new TypeError(
+          `scoreMapping applies to llama-cpp upstreams only: the ${options.type} upstream's scores are always read with its dialect's ${this.engine.info.rawScoreMapping ?? this.engine.info.scoreMapping} mapping`,
+        );
+      }
+    }
+    this.#scoreMapping = options.scoreMapping ?? this.engine.info.rawScoreMapping;
+    this.#onLoadWarning = options.onLoadWarning;
     this.#secrets = options.apiKey === undefined || options.apiKey === '' ? [] : [options.apiKey];
     this.#headers = { 'content-type': 'application/json', accept: 'application/json' };
     if (options.apiKey !== undefined && options.apiKey !== '') {
@@ -388,7 +425,29 @@ export class UpstreamBackend implements ScoringBackendV1 {
     }
     const report = detectDegenerateScores(scores);
     if (report.degenerate) throw new UpstreamConformanceError(this.provider, report.reasons);
+    this.#warnOfProbabilitiesUnderSigmoid(scores);
     return true;
+  }
+
+  /**
+   * Warns when a `llama-cpp` upstream read with the `sigmoid` mapping gave every fixture score in [0, 1]
+   * before the mapping (in [0.5, sigmoid(1)] after it): a ranking head's logits for the fixture's clearly
+   * irrelevant documents are well below 0, so the engine most likely returns probabilities (P(yes) of a
+   * Qwen3-Reranker GGUF) and the model needs `score_mapping: "identity"`.
+   */
+  #warnOfProbabilitiesUnderSigmoid(scores: ArrayLike<number>): void {
+    if (this.#onLoadWarning === undefined || !this.engine.takesScoreMapping) return;
+    if ((this.#scoreMapping ?? this.engine.info.scoreMapping) !== 'sigmoid') return;
+    const highest = sigmoid(1);
+    const values = Array.from(scores);
+    if (values.length === 0 || !values.every((score) => score >= 0.5 && score <= highest)) return;
+    try {
+      this.#onLoadWarning(
+        `every score the ${this.provider} upstream gave the relevance fixture was in [0, 1] before the sigmoid mapping, so it likely returns probabilities (llama.cpp does for a Qwen3-Reranker GGUF) and every relevance score is squeezed into [0.5, 0.731]: set score_mapping: "identity" for this model`,
+      );
+    } catch {
+      // The listener is the operator's logging; the load goes on without it.
+    }
   }
 
   /** Whether some replica is healthy and its circuit lets calls pass. */
@@ -790,9 +849,7 @@ export class UpstreamBackend implements ScoringBackendV1 {
       try {
         const parsed = this.#dialect.parseResponse(json, {
           documentCount,
-          ...(this.engine.info.rawScoreMapping === undefined
-            ? {}
-            : { scoreMapping: this.engine.info.rawScoreMapping }),
+          ...(this.#scoreMapping === undefined ? {} : { scoreMapping: this.#scoreMapping }),
         });
         return {
           ok: true,

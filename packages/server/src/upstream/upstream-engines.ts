@@ -16,6 +16,13 @@ export interface UpstreamEngine {
    * (TEI's `truncate`, vLLM's `truncate_prompt_tokens: -1`) do not accept it; see `info.tokenLimit`.
    */
   readonly acceptsMaxTokensPerDocument: boolean;
+  /**
+   * Whether the scale of the engine's scores depends on the model it serves, so the configuration may set
+   * it (`score_mapping`): llama.cpp's server returns the raw logit of a BERT-style ranking head (BGE,
+   * Jina GGUFs) but P(yes) for a Qwen3-Reranker GGUF, whose rank pooling ends in a softmax. Every other
+   * type's scale is fixed by the engine or API (or by the request, as TEI's and Infinity's `raw_scores`).
+   */
+  readonly takesScoreMapping: boolean;
 }
 
 /**
@@ -47,6 +54,9 @@ export const UPSTREAM_TYPES = Object.keys(UPSTREAM_TYPE_DIALECTS) as [UpstreamTy
 /** The dialects whose request carries the instruction in a field of its own. */
 const INSTRUCTION_FIELD_DIALECTS: ReadonlySet<DialectName> = new Set(['dashscope', 'dashscope-compatible']);
 
+/** The dialects whose score scale depends on the served model: see {@link UpstreamEngine.takesScoreMapping}. */
+const MODEL_DEPENDENT_SCALE_DIALECTS: ReadonlySet<DialectName> = new Set(['llama-cpp']);
+
 /** The routes and capabilities of one upstream type. */
 export function upstreamEngine(type: UpstreamType): UpstreamEngine {
   const name: DialectName = UPSTREAM_TYPE_DIALECTS[type];
@@ -58,5 +68,6 @@ export function upstreamEngine(type: UpstreamType): UpstreamEngine {
     healthPath: info.kind === 'engine' ? '/health' : undefined,
     acceptsInstruction: INSTRUCTION_FIELD_DIALECTS.has(name),
     acceptsMaxTokensPerDocument: info.tokenLimit.kind === 'per-document',
+    takesScoreMapping: MODEL_DEPENDENT_SCALE_DIALECTS.has(name),
   };
 }

@@ -310,6 +310,42 @@ describe('the gateway serving a model from upstream replicas', () => {
     expect(JSON.stringify(captured.records())).not.toContain('patient record');
   });
 
+  it('a llama-cpp model with score_mapping identity: probabilities as they are, a score above 1 a 502', async () => {
+    // llama.cpp's server answers a Qwen3-Reranker GGUF with P(yes); an engine answering above 1 is broken.
+    let relevanceScores = [0.92, 0.03];
+    await using engine = await serveEngine((incoming, outgoing) => {
+      incoming.resume();
+      incoming.once('end', () => {
+        const results = relevanceScores.map((relevance_score, index) => ({ index, relevance_score }));
+        outgoing.writeHead(200, { 'content-type': 'application/json' });
+        outgoing.end(JSON.stringify({ model: 'q', object: 'list', results }));
+      });
+    });
+    await using gateway = await startGateway({
+      type: 'llama-cpp',
+      baseUrls: [engine.url],
+      model: 'q',
+      scoreMapping: 'identity',
+      healthCheck: false,
+    });
+    const answer = await gateway.rerank({ query: 'q', documents: ['a', 'b'], return_documents: false });
+    expect(answer.status).toBe(200);
+    expect(answer.json.results).toEqual([
+      { index: 0, relevance_score: 0.92 },
+      { index: 1, relevance_score: 0.03 },
+    ]);
+    relevanceScores = [1.5, 0.03];
+    const refused = await gateway.rerank({ query: 'q', documents: ['a', 'b'] });
+    expect(refused.status).toBe(502);
+    expect(refused.json).toMatchObject({
+      error: {
+        type: 'upstream_error',
+        code: 'upstream_invalid_response',
+        message: expect.stringContaining('results[0].score: 1.5 is not a probability in [0, 1]'),
+      },
+    });
+  });
+
   it('answers 504 timeout_error when the engine is too slow', async () => {
     await using engines = await startMockEngines(1);
     engines[0]!.setLatency({ fixedMs: 10_000 });

@@ -75,6 +75,8 @@ describe('the README table of upstream types', () => {
       const mapping = engine.info.rawScoreMapping ?? engine.info.scoreMapping;
       expect(row.route.includes('`raw_scores: true`')).toBe(engine.info.rawScoreMapping !== undefined);
       expect(row.route.includes('sigmoid here')).toBe(mapping === 'sigmoid');
+      // Only a type whose scale depends on the model takes `score_mapping`; its row must say so.
+      expect(row.route.includes('`score_mapping`')).toBe(engine.takesScoreMapping);
     });
 
     it('says how the instruction and max_tokens_per_doc reach the upstream', () => {
