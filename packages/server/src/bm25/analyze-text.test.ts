@@ -59,6 +59,18 @@ describe('the BM25 tokenizer', () => {
     ]);
   });
 
+  it('splits a Thai, Lao, Khmer or Burmese word from a Latin word or number written against it', () => {
+    // ICU's segmenter keeps "Qwen3ทำงาน" one word, so such a run was one term that no query word matched.
+    // Lucene's ICU tokenizer first breaks where the script changes, then segments each part.
+    expect(tokensOf('Qwen3ทำงานได้ดี')).toEqual(['qwen3', 'ทํางาน', 'ได้', 'ดี']);
+    expect(tokensOf('ใช้APIง่าย')).toEqual(['ใช้', 'api', 'ง่าย']);
+    expect(tokensOf('ภาษาไทยAPI')).toEqual(['ภาษา', 'ไทย', 'api']);
+    expect(tokensOf('ราคา100บาท')).toEqual(['ราคา', '100', 'บาท']);
+    expect(tokensOf('ລາວAPI')).toEqual(['ລາວ', 'api']);
+    expect(tokensOf("iPhone's l'ภาษา")).toEqual(['iphone', 'l', 'ภาษา']);
+    expect(analyzeText('iPhoneรุ่นใหม่ models')).toEqual(['iphon', 'รุ่น', 'ใหม่', 'model']);
+  });
+
   it('folds full-width letters and ligatures to plain letters (NFKC)', () => {
     expect(tokensOf('ＡＰＩ ﬁle')).toEqual(['api', 'file']);
   });

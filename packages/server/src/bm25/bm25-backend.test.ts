@@ -252,4 +252,11 @@ describe('Bm25Backend', () => {
     expect(scores[2]).toBeGreaterThan(0);
     expect(scores[1]).toBe(0);
   });
+
+  it('matches a Latin query word written against Thai text, and a Thai one after a Latin word', async () => {
+    const scores = await scoresOf('API ภาษา', ['ใช้APIง่าย', 'Qwen3ภาษาไทย', 'วันนี้อากาศดี']);
+    expect(scores[0]).toBeGreaterThan(0);
+    expect(scores[1]).toBeGreaterThan(0);
+    expect(scores[2]).toBe(0);
+  });
 });

@@ -102,6 +102,59 @@ function isSoutheastAsianLetter(code: number): boolean {
   );
 }
 
+/** Whether `units` hold a Thai, Lao, Burmese or Khmer character from `start` to `end`. */
+function hasSoutheastAsianLetter(units: Uint16Array, start: number, end: number): boolean {
+  for (let position = start; position < end; position++) {
+    if (isSoutheastAsianLetter(units[position] as number)) return true;
+  }
+  return false;
+}
+
+/** Whether a code unit is an apostrophe, straight or typographic. */
+function isApostrophe(code: number): boolean {
+  return code === APOSTROPHE || code === RIGHT_SINGLE_QUOTATION_MARK;
+}
+
+/**
+ * The words of a run of letters that holds Thai, Lao, Khmer or Burmese. As Lucene's ICU tokenizer does, the
+ * run is first broken where it passes between those scripts and any other (ICU's own segmenter keeps
+ * "Qwen3ทำงาน" or "ราคา100บาท" one word): marks and format characters stay with the letter before them, and
+ * apostrophes at the edges of a part are dropped. Parts of the other scripts are words as they are; parts of
+ * these scripts are split into words by the platform's dictionary segmenter, in NFC (ICU splits some
+ * decomposed runs differently, and NFC and NFD must agree).
+ */
+function southeastAsianRunWords(run: string): string[] {
+  const words: string[] = [];
+  let partStart = 0;
+  let partIsSoutheastAsian = isSoutheastAsianLetter(run.charCodeAt(0));
+  const endPart = (partEnd: number) => {
+    if (partIsSoutheastAsian) {
+      for (const segment of WORD_SEGMENTER.segment(run.slice(partStart, partEnd).normalize('NFC'))) {
+        if (segment.isWordLike === true) words.push(segment.segment);
+      }
+      return;
+    }
+    let first = partStart;
+    let last = partEnd;
+    while (first < last && isApostrophe(run.charCodeAt(first))) first++;
+    while (last > first && isApostrophe(run.charCodeAt(last - 1))) last--;
+    if (first < last) words.push(run.slice(first, last));
+  };
+  for (let index = 0; index < run.length; index += codePointWidthAt(run, index)) {
+    const code = run.charCodeAt(index);
+    const southeastAsian = isSoutheastAsianLetter(code);
+    if (southeastAsian === partIsSoutheastAsian) continue;
+    // A mark or format character continues the part before it, whatever its script.
+    if (code >= 128 && !isApostrophe(code) && characterClassAt(run, index) === CharacterClass.joiner)
+      continue;
+    endPart(index);
+    partStart = index;
+    partIsSoutheastAsian = southeastAsian;
+  }
+  endPart(run.length);
+  return words;
+}
+
 function isWordOrJoiner(text: string, index: number): boolean {
   if (index >= text.length) return false;
   const characterClass = characterClassAt(text, index);
@@ -410,6 +463,17 @@ export class TermVocabulary {
             );
           }
           termId = this.#findAscii(text, units, start, end, hash);
+        } else if (hasSoutheastAsianLetter(units, start, end)) {
+          // A Latin word or a number written against Thai, Lao, Khmer or Burmese ("Qwen3ทำงาน").
+          tokens += this.#writeWords(
+            southeastAsianRunWords(text.slice(start, end)),
+            maxTokens - tokens,
+            output,
+            kept,
+          );
+          kept = output.length;
+          termIds = output.termIds;
+          continue;
         } else {
           termId = this.#findNormalized(normalizeToken(text.slice(start, end)));
         }
@@ -445,31 +509,20 @@ export class TermVocabulary {
           }
           end = index;
         }
-        if (characterClass === CharacterClass.word && isSoutheastAsianLetter(code)) {
+        if (characterClass === CharacterClass.word && hasSoutheastAsianLetter(units, start, end)) {
           // Thai, Lao, Khmer and Burmese are written without spaces between words: a run is a phrase or a
-          // sentence. The platform's dictionary segmenter (ICU, through Intl.Segmenter) splits it into words;
-          // all but the last are written here, the last goes on below like any token.
-          let previous: string | undefined;
-          // Segmented in NFC: ICU splits some decomposed runs differently (a Burmese letter followed by the
-          // conjoining jamo of a decomposed Hangul syllable stayed one word), and NFC and NFD must agree.
-          for (const segment of WORD_SEGMENTER.segment(text.slice(start, end).normalize('NFC'))) {
-            if (segment.isWordLike !== true) continue;
-            if (previous !== undefined) {
-              if (tokens >= maxTokens) break;
-              tokens++;
-              const segmentTermId = this.#findNormalized(normalizeToken(previous));
-              if (segmentTermId !== NO_TERM) {
-                if (kept === termIds.length) termIds = output.grow();
-                termIds[kept++] = segmentTermId;
-              }
-            }
-            previous = segment.segment;
-          }
-          if (previous === undefined || tokens >= maxTokens) continue;
-          termId = this.#findNormalized(normalizeToken(previous));
-        } else {
-          termId = this.#findNormalized(normalizeToken(text.slice(start, end)));
+          // sentence, maybe with Latin words or numbers written against it. It is split into words.
+          tokens += this.#writeWords(
+            southeastAsianRunWords(text.slice(start, end)),
+            maxTokens - tokens,
+            output,
+            kept,
+          );
+          kept = output.length;
+          termIds = output.termIds;
+          continue;
         }
+        termId = this.#findNormalized(normalizeToken(text.slice(start, end)));
       }
       tokens++;
       if (termId === NO_TERM) continue;
@@ -479,6 +532,23 @@ export class TermVocabulary {
     output.length = kept;
     output.unlistedCount = unlisted;
     return tokens;
+  }
+
+  /**
+   * Writes the term ids of `words` (those that are not stop words) into `output` after its first `kept`,
+   * reading at most `tokensLeft` words, and sets `output.length`. Returns how many words it read.
+   */
+  #writeWords(words: readonly string[], tokensLeft: number, output: TokenBuffer, kept: number): number {
+    let termIds = output.termIds;
+    const read = Math.min(words.length, Math.max(0, tokensLeft));
+    for (let word = 0; word < read; word++) {
+      const termId = this.#findNormalized(normalizeToken(words[word] as string));
+      if (termId === NO_TERM) continue;
+      if (kept === termIds.length) termIds = output.grow();
+      termIds[kept++] = termId;
+    }
+    output.length = kept;
+    return read;
   }
 
   #findAscii(text: string, units: Uint16Array, start: number, end: number, hash: number): number {
