@@ -173,6 +173,54 @@ describe('the docs site in Chromium', { timeout: 25_000 }, () => {
     expect(lowContrast.flat()).toEqual([]);
   });
 
+  test('at every viewport width, from a phone to a laptop, every link of the site navigation is on screen and the header covers none of the reference', async ({
+    docs,
+  }) => {
+    // Scalar has two layouts (a menu bar on a narrow screen, a sidebar on a wide one): the reference is loaded in each.
+    const cases = [
+      ...[375, 768, 1024, 1280].map((width) => ({ file: 'quickstart.html', width })),
+      ...[375, 1024].map((width) => ({ file: 'reference.html', width })),
+    ];
+    await Promise.all(
+      cases.map(async ({ file, width }) => {
+        const { page, errors } = await openPage(docs);
+        await page.setViewportSize({ width, height: 800 });
+        await page.goto(`${docs.siteUrl}${file}`);
+        // Scalar renders operations as they scroll into view; on a phone the first is below the fold.
+        if (file === 'reference.html') {
+          await page
+            .locator(`#${API_REFERENCE_ELEMENT_ID}`)
+            .getByRole('heading', { level: 1 })
+            .first()
+            .waitFor({ state: 'visible' });
+        }
+        const where = `${file} at ${width}px`;
+        const offScreen = await page.locator('.site-header a').evaluateAll((links) =>
+          links
+            .filter((link) => {
+              const box = link.getBoundingClientRect();
+              return box.left < 0 || box.right > document.documentElement.clientWidth || box.top < 0;
+            })
+            .map((link) => link.textContent),
+        );
+        expect(offScreen, where).toEqual([]);
+        if (file === 'reference.html') {
+          // Scalar's layout (its sidebar on a wide screen, its menu bar on a narrow one) starts below the header.
+          const overlap = await page.evaluate(() => {
+            const header = document.querySelector('.site-header')?.getBoundingClientRect();
+            const scalar = [...document.querySelectorAll('.references-layout > *')]
+              .map((element) => element.getBoundingClientRect())
+              .filter((box) => box.height > 0);
+            return Math.max(...scalar.map((box) => (header?.bottom ?? 0) - box.top));
+          });
+          expect(overlap, where).toBeLessThanOrEqual(0);
+        }
+        expect(errors, where).toEqual([]);
+        await page.close();
+      }),
+    );
+  });
+
   test('the API reference loads without console errors and shows POST /v1/rerank, its parameters, its error responses and the chosen API server', async ({
     docs,
   }) => {

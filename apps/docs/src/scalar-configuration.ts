@@ -36,7 +36,10 @@ export interface ScalarConfiguration {
   forceDarkModeState: 'light';
   /** No toggle for a dark mode the rest of the site does not have. */
   hideDarkModeToggle: true;
-  /** The reference sits under the site's header, in the site's fonts, with text colours of AA contrast. */
+  /**
+   * The reference sits under the site's fixed header (below the header where it scrolls with the page, on
+   * narrower screens), in the site's fonts, with text colours of AA contrast.
+   */
   customCss: string;
   /** A favicon from the build output. */
   favicon: string;
@@ -50,6 +53,12 @@ export interface ScalarConfiguration {
 
 /** The height of the site's header, in pixels, which the reference page leaves free at its top. */
 export const SITE_HEADER_HEIGHT_PX = 52;
+
+/**
+ * The widest viewport, in pixels, at which the site's header may wrap onto more lines and so scrolls with the
+ * page (`site.css` has the same number): the reference leaves no room for it at its top there.
+ */
+export const SITE_HEADER_STATIC_MAX_WIDTH_PX = 1320;
 
 /**
  * Colours of Scalar's light theme that meet WCAG AA contrast (4.5:1) on its backgrounds (white, #f6f6f6
@@ -85,7 +94,7 @@ export function createScalarConfiguration(document: OpenApiDocument): ScalarConf
     documentDownloadType: 'json',
     forceDarkModeState: 'light',
     hideDarkModeToggle: true,
-    customCss: `.scalar-app { --scalar-custom-header-height: ${SITE_HEADER_HEIGHT_PX}px; --scalar-font: var(--site-font); --scalar-font-code: var(--site-font-code); ${SCALAR_CONTRAST_COLORS} }`,
+    customCss: `.scalar-app { --scalar-custom-header-height: ${SITE_HEADER_HEIGHT_PX}px; --scalar-font: var(--site-font); --scalar-font-code: var(--site-font-code); ${SCALAR_CONTRAST_COLORS} } @media (max-width: ${SITE_HEADER_STATIC_MAX_WIDTH_PX}px) { .scalar-app { --scalar-custom-header-height: 0px; } }`,
     favicon: './assets/favicon.svg',
     title: document.info.title,
     authentication: { preferredSecurityScheme: BEARER_SECURITY_SCHEME },
