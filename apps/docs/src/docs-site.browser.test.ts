@@ -221,6 +221,31 @@ describe('the docs site in Chromium', { timeout: 25_000 }, () => {
     );
   });
 
+  test("a keyboard user's first Tab reaches a visible link that skips the site navigation to the page's content", async ({
+    docs,
+  }) => {
+    await Promise.all(
+      ['quickstart.html', 'console.html', 'reference.html'].map(async (file) => {
+        const { page, errors } = await openPage(docs);
+        await page.goto(`${docs.siteUrl}${file}`);
+        if (file === 'reference.html') await waitForScalar(page);
+        await page.keyboard.press('Tab');
+        const skipLink = page.locator(':focus');
+        await expect(skipLink.textContent(), file).resolves.toBe('Skip to content');
+        await expect(skipLink.isVisible(), file).resolves.toBe(true);
+        await page.keyboard.press('Enter');
+        await page.keyboard.press('Tab');
+        // The next Tab lands inside <main>, past every link of the header.
+        await expect(
+          page.evaluate(() => document.activeElement?.closest('main') !== null),
+          file,
+        ).resolves.toBe(true);
+        expect(errors, file).toEqual([]);
+        await page.close();
+      }),
+    );
+  });
+
   test('the API reference loads without console errors and shows POST /v1/rerank, its parameters, its error responses and the chosen API server', async ({
     docs,
   }) => {

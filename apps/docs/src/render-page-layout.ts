@@ -41,9 +41,10 @@ function renderTableOfContents(headings: readonly PageHeading[]): string {
 }
 
 /**
- * The shared layout of every page: head with the site's stylesheet, header with the site navigation, the
- * content, and the page's scripts. Every link and asset path is relative, so the site works from any
- * folder of any static host and from `file://`.
+ * The shared layout of every page: head with the site's stylesheet, a link for keyboard users that skips
+ * to the content (shown when focused), header with the site navigation, the content, and the page's
+ * scripts. Every link and asset path is relative, so the site works from any folder of any static host and
+ * from `file://`.
  */
 export function renderPageLayout(options: PageLayoutOptions): string {
   const { page, pages, contentHtml } = options;
@@ -66,11 +67,12 @@ export function renderPageLayout(options: PageLayoutOptions): string {
 ${options.headHtml ?? ''}
 </head>
 <body class="layout-${variant}">
+<a class="skip-link" href="#content">Skip to content</a>
 <header class="site-header">
 <a class="site-name" href="./index.html">${SITE_NAME}</a>
 ${renderNavigation(page, pages)}
 </header>
-<main id="content">
+<main id="content" tabindex="-1">
 ${main}
 </main>
 ${scripts.join('\n')}
