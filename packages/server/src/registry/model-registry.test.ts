@@ -151,6 +151,49 @@ describe('ModelRegistry', () => {
     expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
   });
 
+  it('stops waiting for a load that ignores the abort, naming the model, and keeps it loading', async () => {
+    // A third-party backend whose load never settles and never reads its signal held load() forever.
+    const registry = new ModelRegistry([
+      { id: 'hung', backend: new ScriptedBackend({ load: () => new Promise<void>(() => {}) }) },
+      {
+        id: 'polite',
+        backend: new ScriptedBackend({
+          load: ({ abortSignal } = {}) =>
+            new Promise<void>((_resolve, reject) => {
+              abortSignal?.addEventListener('abort', () => reject(abortSignal.reason), { once: true });
+            }),
+        }),
+      },
+      { id: 'instant', backend: new ScriptedBackend({ load: () => Promise.resolve() }) },
+    ]);
+    const shutdown = new AbortController();
+    const loading = registry.load({ abortSignal: shutdown.signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    const reason = new Error('draining');
+    shutdown.abort(reason);
+    let timer: NodeJS.Timeout | undefined;
+    const failure: unknown = await Promise.race([
+      loading.then(
+        () => 'loaded',
+        (error: unknown) => error,
+      ),
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve('still waiting after 2 s'), 2_000);
+      }),
+    ]);
+    clearTimeout(timer);
+    expect(failure).toBeInstanceOf(AggregateError);
+    const errors = (failure as AggregateError).errors as Error[];
+    expect(errors.map((error) => [error.message, error.cause])).toEqual([
+      ["model 'hung' did not stop loading when the load was aborted", reason],
+      ["model 'polite' failed to load", reason],
+    ]);
+    expect(registry.loadState('hung')).toBe('loading');
+    expect(registry.loadState('polite')).toBe('failed');
+    expect(registry.loadState('instant')).toBe('loaded');
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
+  });
+
   it('passes an already aborted signal on as aborted, with its reason', async () => {
     const seen: unknown[] = [];
     const registry = new ModelRegistry([

@@ -21,6 +21,22 @@ function positiveInteger(value: number | undefined, fallback: number, what: stri
 }
 
 /**
+ * Resolves when `work` settles, or soon after `signal` aborts: one turn of the event loop later, so loads
+ * that stop on the abort settle first, while a backend whose load ignores its signal cannot hold the caller.
+ */
+function settledOrAbandoned(work: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const onAbort = () => setImmediate(resolve);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    void work.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
+}
+
+/**
  * The models a server serves: customer-visible ids mapped to backend instances, each with its own
  * limits. The registry owns the backends' lifecycle: {@link ModelRegistry.load} loads them all,
  * {@link ModelRegistry.close} closes them all. It never serves one model under another model's name.
@@ -111,7 +127,9 @@ export class ModelRegistry {
 
   /**
    * Loads every backend, in parallel. Resolves when all are loaded; rejects with an `AggregateError`
-   * naming the models that failed (the others stay loaded and serve).
+   * naming the models that failed (the others stay loaded and serve). When `abortSignal` aborts, rejects
+   * without waiting for a backend whose load ignores the signal: that model is named as not stopping, and
+   * stays `loading` until its load settles.
    */
   async load(options: { abortSignal?: AbortSignal } = {}): Promise<void> {
     const models = [...this.#models.values()];
@@ -132,8 +150,27 @@ export class ModelRegistry {
       loadSignal = controller.signal;
     }
     try {
-      const outcomes = await Promise.all(models.map((model) => this.#loadModel(model, loadSignal)));
-      const failures = outcomes.filter((outcome) => outcome !== undefined);
+      // Per model: its failure, `undefined` once loaded, `null` while it still loads.
+      const outcomes: (Error | undefined | null)[] = models.map(() => null);
+      const loads = Promise.all(
+        models.map((model, index) =>
+          this.#loadModel(model, loadSignal).then((outcome) => {
+            outcomes[index] = outcome;
+          }),
+        ),
+      );
+      await (loadSignal === undefined ? loads : settledOrAbandoned(loads, loadSignal));
+      const failures = models.flatMap((model, index) => {
+        const outcome = outcomes[index];
+        if (outcome === null) {
+          return [
+            new Error(`model '${model.id}' did not stop loading when the load was aborted`, {
+              cause: loadSignal?.reason,
+            }),
+          ];
+        }
+        return outcome === undefined ? [] : [outcome];
+      });
       if (failures.length > 0)
         throw new AggregateError(failures, `${failures.length} model(s) failed to load`);
     } finally {
