@@ -221,6 +221,31 @@ describe('the docs site in Chromium', { timeout: 25_000 }, () => {
     );
   });
 
+  test('on a phone, the try-it console with an answer fits the screen: the page never scrolls sideways', async ({
+    docs,
+  }) => {
+    docs.mock.clear();
+    const { page, errors, ids, status } = await openConsolePage(docs);
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.goto(`${docs.siteUrl}console.html?base_url=${encodeURIComponent(docs.mock.url)}`);
+    await page.locator(`#${ids.send}`).click();
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: WAIT_MS }).toBe('200');
+    await expect
+      .poll(() => page.locator(`#${ids.responseResults} tr`).count(), { timeout: WAIT_MS })
+      .toBe(EXAMPLE_RERANK_REQUEST.top_n);
+    // Every panel open, as a reader opens them: the headers list holds the long x-request-id.
+    await page.evaluate(() => {
+      for (const details of document.querySelectorAll('details')) details.open = true;
+    });
+    const width = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      screen: document.documentElement.clientWidth,
+    }));
+    expect(width.page).toBe(width.screen);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   test("a keyboard user's first Tab reaches a visible link that skips the site navigation to the page's content", async ({
     docs,
   }) => {
