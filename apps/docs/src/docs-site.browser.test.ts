@@ -461,6 +461,34 @@ describe('the docs site in Chromium', { timeout: 25_000 }, () => {
     await page.close();
   });
 
+  test('the try-it console says which character of a pasted API key cannot be sent, instead of blaming the server', async ({
+    docs,
+  }) => {
+    docs.mock.clear();
+    const { page, errors, ids } = await openConsolePage(docs);
+    await page.goto(`${docs.siteUrl}console.html?base_url=${encodeURIComponent(docs.mock.url)}`);
+    const apiKey = page.locator(`#${ids.apiKey}`);
+    // A zero-width space copied with the key: fetch refuses to put it in a header and sends nothing.
+    await apiKey.fill('sk-docs\u200b0123456789');
+    await page.locator(`#${ids.send}`).click();
+    const keyMessage = page.locator(`#${ids.apiKeyMessage}`);
+    await expect.poll(() => keyMessage.textContent(), { timeout: WAIT_MS }).toContain('U+200B');
+    await expect(keyMessage.textContent()).resolves.toContain('character 8');
+    await expect(apiKey.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe(ids.apiKey);
+    await expect(page.locator(`#${ids.response}`).isHidden()).resolves.toBe(true);
+    expect(docs.mock.requests.filter((request) => request.path === '/v1/rerank')).toEqual([]);
+
+    await apiKey.fill('sk-docs-0123456789');
+    await page.locator(`#${ids.send}`).click();
+    const status = page.locator(`#${ids.responseStatus}`);
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: WAIT_MS }).toBe('200');
+    await expect(keyMessage.textContent()).resolves.toBe('');
+    await expect(apiKey.getAttribute('aria-invalid')).resolves.toBeNull();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   test('the try-it console reports an unreachable server and a connection cut during the answer, without an uncaught error', async ({
     docs,
   }) => {

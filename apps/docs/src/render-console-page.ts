@@ -23,7 +23,8 @@ proxy. The server URL is remembered in this browser; the API key is not stored a
 </div>
 <div class="field">
 <label for="${IDS.apiKey}">API key</label>
-<input id="${IDS.apiKey}" name="api_key" type="password" autocomplete="off" spellcheck="false" placeholder="sent as Authorization: Bearer ...">
+<input id="${IDS.apiKey}" name="api_key" type="password" autocomplete="off" spellcheck="false" placeholder="sent as Authorization: Bearer ..." aria-describedby="${IDS.apiKeyMessage}">
+<p id="${IDS.apiKeyMessage}" class="field-error" role="alert"></p>
 </div>
 <div class="field">
 <label for="${IDS.model}">Model</label>

@@ -4,6 +4,7 @@ export const CONSOLE_ELEMENT_IDS = {
   baseUrl: 'base-url',
   baseUrlMessage: 'base-url-message',
   apiKey: 'api-key',
+  apiKeyMessage: 'api-key-message',
   model: 'model',
   query: 'query',
   documents: 'documents',

@@ -1,6 +1,7 @@
 // The try-it console: sends real `POST /v1/rerank` requests from the browser to the API base URL the user
 // chose, and shows the status, the headers the server exposes, the results and the raw JSON answer.
 import { normalizeApiBaseUrl, rerankEndpoint } from './api-base-url.js';
+import { apiKeyProblem } from './api-key-problem.js';
 import { CONSOLE_ELEMENT_IDS as IDS } from './console-element-ids.js';
 import { describeNonJsonAnswer, describeRerankAnswer, type ResultRow } from './describe-rerank-answer.js';
 import { pageApiBaseUrl, storeApiBaseUrl } from './page-api-base-url.js';
@@ -111,23 +112,36 @@ async function send(endpoint: string, body: RerankRequestBody, apiKey: string): 
   else showResults(view.rows);
 }
 
+/** Shows a field's problem below it and puts the focus there, or clears it when `problem` is undefined. */
+function markField(input: HTMLInputElement, message: HTMLElement, problem: string | undefined): void {
+  if (problem === undefined) {
+    message.textContent = '';
+    input.removeAttribute('aria-invalid');
+    return;
+  }
+  message.textContent = problem;
+  input.setAttribute('aria-invalid', 'true');
+  input.focus();
+}
+
 function startConsole(): void {
   const baseUrlInput = element<HTMLInputElement>(IDS.baseUrl);
   const baseUrlMessage = element(IDS.baseUrlMessage);
+  const apiKeyInput = element<HTMLInputElement>(IDS.apiKey);
+  const apiKeyMessage = element(IDS.apiKeyMessage);
   baseUrlInput.value = pageApiBaseUrl();
   const form = element<HTMLFormElement>(IDS.form);
   const sendButton = element<HTMLButtonElement>(IDS.send);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const baseUrl = normalizeApiBaseUrl(baseUrlInput.value);
-    if (!baseUrl.ok) {
-      baseUrlMessage.textContent = baseUrl.message;
-      baseUrlInput.setAttribute('aria-invalid', 'true');
-      baseUrlInput.focus();
-      return;
-    }
-    baseUrlMessage.textContent = '';
-    baseUrlInput.removeAttribute('aria-invalid');
+    markField(baseUrlInput, baseUrlMessage, baseUrl.ok ? undefined : baseUrl.message);
+    if (!baseUrl.ok) return;
+    // fetch would refuse such a key with a TypeError and send nothing: say so, rather than "Could not reach".
+    const apiKey = apiKeyInput.value.trim();
+    const keyProblem = apiKeyProblem(apiKey);
+    markField(apiKeyInput, apiKeyMessage, keyProblem);
+    if (keyProblem !== undefined) return;
     storeApiBaseUrl(baseUrl.url);
     const endpoint = rerankEndpoint(baseUrl.url);
     const body = buildRerankRequestBody({
@@ -141,7 +155,7 @@ function startConsole(): void {
     element(IDS.requestBody).textContent = JSON.stringify(body, null, 2);
     element(IDS.requestCurl).textContent = rerankCurlCommand(endpoint, body);
     sendButton.disabled = true;
-    send(endpoint, body, inputValue(IDS.apiKey).trim())
+    send(endpoint, body, apiKey)
       .catch((error: unknown) => {
         showError(
           `The console could not show the answer (${error instanceof Error ? error.message : String(error)}).`,
