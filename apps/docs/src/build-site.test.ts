@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_BASE_URL_META_NAME } from './browser/api-base-url.js';
 import { SCALAR_CONFIGURATION_ELEMENT_ID } from './browser/reference-element-ids.js';
 import { type BuiltSite, buildSite, InvalidApiBaseUrlError } from './build-site.js';
+import { createScalarConfiguration, SITE_HEADER_STATIC_MAX_WIDTH_PX } from './scalar-configuration.js';
 import { SITE_PAGES } from './site-pages.js';
 
 let site: BuiltSite;
@@ -89,6 +90,19 @@ describe('buildSite', () => {
       authentication: { preferredSecurityScheme: 'bearerAuth' },
     });
     expect(configuration).not.toHaveProperty('proxyUrl');
+  });
+
+  it("takes the reference's header room away at the width where the site's stylesheet lets the header scroll away", async () => {
+    const css = await page('assets/site.css');
+    const staticHeaderWidths = Array.from(
+      css.matchAll(/@media \(max-width: (\d+)px\) \{\s*html \{\s*scroll-padding-top/g),
+      (match) => Number(match[1]),
+    );
+    expect(staticHeaderWidths).toEqual([SITE_HEADER_STATIC_MAX_WIDTH_PX]);
+    const { customCss } = createScalarConfiguration(createOpenApiDocument());
+    expect(customCss).toContain(
+      `@media (max-width: ${SITE_HEADER_STATIC_MAX_WIDTH_PX}px) { .scalar-app { --scalar-custom-header-height: 0px; } }`,
+    );
   });
 
   it('ships Scalar without its source map comment, and with its licence', async () => {
