@@ -137,4 +137,26 @@ describe('TermVocabulary', () => {
     ]);
     expect(vocabulary.resetIfFull()).toBe(false);
   });
+
+  it('clears itself once its surface forms and terms hold maxCharacters, however few they are', () => {
+    // A few hundred requests of long unique tokens (up to a document's 131,072 characters each) kept about
+    // 10 MB each until 262,144 forms: the server ran out of memory long before.
+    const vocabulary = new TermVocabulary({ stopWords: false, stemming: false });
+    const buffer = new TokenBuffer();
+    vocabulary.scan(`${'a'.repeat(2_000_000)} ${'b'.repeat(2_000_000)}`, Number.POSITIVE_INFINITY, buffer);
+    expect(vocabulary.size).toBe(2);
+    expect(vocabulary.resetIfFull()).toBe(false);
+    vocabulary.scan(`${'c'.repeat(2_000_000)} ${'d'.repeat(2_000_000)}`, Number.POSITIVE_INFINITY, buffer);
+    expect(vocabulary.size).toBe(4);
+    // 8 million characters of forms and as many of terms: past the default 8,388,608.
+    expect(vocabulary.resetIfFull()).toBe(true);
+    expect(vocabulary.size).toBe(0);
+
+    const small = new TermVocabulary({ stopWords: false, stemming: false, maxCharacters: 30 });
+    small.scan('abcde fghij', Number.POSITIVE_INFINITY, buffer);
+    expect(small.resetIfFull()).toBe(false);
+    small.scan('klmno', Number.POSITIVE_INFINITY, buffer);
+    expect(small.resetIfFull()).toBe(true);
+    expect(small.resetIfFull()).toBe(false);
+  });
 });

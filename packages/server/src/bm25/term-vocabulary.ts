@@ -20,6 +20,13 @@ export interface TermVocabularyOptions extends EnglishWordAnalysisOptions {
    * Bounds memory when a server sees an endless stream of new words. Default 262,144.
    */
   maxEntries?: number;
+  /**
+   * The most characters the table's surface forms and terms may hold together before
+   * {@link TermVocabulary.resetIfFull} clears it, so that a few long tokens (a document can be one word of
+   * 131,072 characters) cannot keep gigabytes where 262,144 ordinary words keep a few megabytes. Default
+   * 8,388,608 (8 Mi UTF-16 code units, 16 MiB).
+   */
+  maxCharacters?: number;
 }
 
 /** A reusable output of {@link TermVocabulary.scan}: the term ids of the kept (non stop word) tokens. */
@@ -49,6 +56,7 @@ const NO_TERM = -1;
 const PREFIX_COUNT = 128 * 128;
 
 const DEFAULT_MAX_ENTRIES = 262_144;
+const DEFAULT_MAX_CHARACTERS = 8_388_608;
 
 /** Hashes a string the way the scanner hashes a token's folded characters (32-bit FNV-1a). */
 function hashText(text: string): number {
@@ -224,6 +232,9 @@ function skipPossessive(text: string, end: number): number {
 export class TermVocabulary {
   readonly #analysis: EnglishWordAnalysisOptions;
   readonly #maxEntries: number;
+  readonly #maxCharacters: number;
+  /** The characters of the surface forms and terms added since the table was last cleared. */
+  #storedCharacters = 0;
   #slots: Int32Array = new Int32Array(1 << 12);
   #mask = (1 << 12) - 1;
   #keys: string[] = [];
@@ -243,6 +254,7 @@ export class TermVocabulary {
   constructor(options: TermVocabularyOptions) {
     this.#analysis = { stopWords: options.stopWords, stemming: options.stemming };
     this.#maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    this.#maxCharacters = options.maxCharacters ?? DEFAULT_MAX_CHARACTERS;
     this.#stopWordFilter = new Uint8Array(2 * PREFIX_COUNT);
     if (options.stopWords) {
       for (const word of ENGLISH_STOP_WORDS) {
@@ -264,9 +276,13 @@ export class TermVocabulary {
     return this.#entryCount;
   }
 
-  /** Clears the table when it holds `maxEntries` surface forms or more. Returns whether it did. */
+  /**
+   * Clears the table when it holds `maxEntries` surface forms or more, or `maxCharacters` characters of
+   * forms and terms. Returns whether it did.
+   */
   resetIfFull(): boolean {
-    if (this.#entryCount < this.#maxEntries) return false;
+    if (this.#entryCount < this.#maxEntries && this.#storedCharacters < this.#maxCharacters) return false;
+    this.#storedCharacters = 0;
     this.#slots = new Int32Array(1 << 12);
     this.#mask = (1 << 12) - 1;
     this.#keys = [];
@@ -598,6 +614,7 @@ export class TermVocabulary {
     }
     const analysed = analyzeEnglishWord(key, this.#analysis);
     const termId = analysed === undefined ? NO_TERM : this.termIdOf(analysed);
+    this.#storedCharacters += key.length + (analysed === undefined ? 0 : analysed.length);
     this.#keys.push(key);
     this.#entryHashes[entry] = hash;
     this.#entryTerms[entry] = termId;
