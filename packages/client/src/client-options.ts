@@ -14,7 +14,7 @@ export type SeaLinkDispatcher = Pick<Dispatcher, 'dispatch'>;
 export interface SeaLinkLogger {
   /** One line per request try. */
   debug(message: string, details: Record<string, unknown>): void;
-  /** One line per retry, with the wait and its reason. */
+  /** One line per retry, with the wait (`delayMs`), its `reason` and the `requestId` of the try that failed. */
   info(message: string, details: Record<string, unknown>): void;
 }
 

@@ -284,19 +284,31 @@ export class SeaLink {
           timeoutMs,
           signal: options.signal,
           secret,
+          // Decided from the status and headers alone, so that the body of an answer that is retried is
+          // not waited for; the last try's is read, to build the error from.
+          willRetry:
+            retriesDone < maxRetries
+              ? (status, rawHeaders) => shouldRetryStatus(status, toHeaders(rawHeaders, secret))
+              : undefined,
         });
       } catch (error) {
         if (!(error instanceof APIConnectionError) || retriesDone >= maxRetries) throw error;
-        await this.#wait(retryDelayMs({ retriesDone }), call, retriesDone, error.message, options.signal);
+        const delay = retryDelayMs({ retriesDone });
+        await this.#wait(delay, call, retriesDone, error.message, error.request_id, options.signal);
         continue;
       }
       if (answer.status >= 200 && answer.status < 300) return this.#parse(call, url, answer, secret);
       const headers = toHeaders(answer.rawHeaders, secret);
+      if (answer.discarded) {
+        const reason = `${answer.status} status code (the body was not read, as the call is retried)`;
+        const requestId = requestIdOfRaw(answer.rawHeaders, secret);
+        const delay = retryDelayMs({ headers, retriesDone });
+        await this.#wait(delay, call, retriesDone, reason, requestId, options.signal);
+        continue;
+      }
+      // An answer that would be retried was discarded above: this one is not retried.
       const errorBody = parseErrorBody(redactSecret(answer.text, secret));
-      const apiError = createApiError({ status: answer.status, headers, body: errorBody });
-      if (retriesDone >= maxRetries || !shouldRetryStatus(answer.status, headers)) throw apiError;
-      const delay = retryDelayMs({ headers, retriesDone });
-      await this.#wait(delay, call, retriesDone, apiError.message, options.signal);
+      throw createApiError({ status: answer.status, headers, body: errorBody });
     }
   }
 
@@ -320,6 +332,7 @@ export class SeaLink {
     call: ApiCall<unknown>,
     retriesDone: number,
     reason: string,
+    requestId: string | null,
     signal: AbortSignal | undefined,
   ): Promise<void> {
     this.#logger?.info('sealink retry', {
@@ -328,6 +341,7 @@ export class SeaLink {
       retry: retriesDone + 1,
       delayMs,
       reason,
+      requestId,
     });
     // The cause is the caller's reason, as for an abort in flight.
     if (signal?.aborted) throw new APIUserAbortError({ cause: signal.reason });

@@ -24,6 +24,12 @@ export interface Attempt {
   signal?: AbortSignal | undefined;
   /** The credential the request sends, kept out of the request id an error carries should an answer echo it. */
   secret?: string | undefined;
+  /**
+   * Whether an error answer (status outside 2xx) with this status and these headers will be retried. Its
+   * body is then not waited for: the attempt settles as the headers arrive, with
+   * {@link AttemptAnswer.discarded}, and the body is dropped (see {@link sendAttempt}).
+   */
+  willRetry?: ((status: number, rawHeaders: RawHeaders) => boolean) | undefined;
 }
 
 /** The response headers as undici gives them: lower-case names, repeated headers as arrays. */
@@ -39,6 +45,8 @@ export interface AttemptAnswer {
   text: string;
   /** Whether the body passed its size limit, so that the rest was not read and the request aborted. */
   truncated: boolean;
+  /** Whether the body was not read, as {@link Attempt.willRetry} said the answer will be retried; `text` is empty. */
+  discarded: boolean;
 }
 
 /** The largest 2xx response body the client reads, in bytes (64 MiB); a larger one is an error. */
@@ -67,6 +75,12 @@ const PHASE_TEXT: Record<TimeoutPhase, string> = {
  * alone added more CPU per request than all the client's own work). The time limit settles the call
  * the moment it expires, even while undici is still connecting, and the request is aborted as soon as
  * undici can abort it.
+ *
+ * An error answer that {@link Attempt.willRetry} will retry settles as its headers arrive, without its
+ * body, as openai-node cancels the body of an answer it retries: a body that is slow or stalls cannot
+ * hold the retry (and the server's `Retry-After`) up until the time limit. What of the body arrives with
+ * the headers is dropped, so that the keep-alive connection goes back to the pool; a body not complete
+ * one turn of the event loop later is cut off with its connection, which neither leaks nor stays in the pool.
  * @throws APIUserAbortError when the caller's signal aborts, APIConnectionTimeoutError when a limit is
  * hit, SeaLinkError when undici refuses the request (an invalid header) or the client is closed,
  * APIConnectionError for any other transport failure.
@@ -84,6 +98,7 @@ export function sendAttempt(attempt: Attempt): Promise<AttemptAnswer> {
     const chunks: Buffer[] = [];
     let bodyBytes = 0;
     let bodyLimit = MAX_RESPONSE_BYTES;
+    let ended = false;
 
     const settle = (error: Error | undefined, answer?: AttemptAnswer): void => {
       if (settled) return;
@@ -100,12 +115,19 @@ export function sendAttempt(attempt: Attempt): Promise<AttemptAnswer> {
     };
     const answer = (truncated: boolean): AttemptAnswer => {
       const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-      return { status, rawHeaders, text, truncated };
+      return { status, rawHeaders, text, truncated, discarded: false };
     };
     // Settles with the start of the body and aborts the rest, which also frees the connection.
     const stopReading = (): void => {
       settle(undefined, answer(true));
       controller?.abort(new SeaLinkError('The response body passed its size limit.'));
+    };
+    // Settles with the headers alone; the body is dropped as it comes, and cut off if not complete soon.
+    const discardBody = (): void => {
+      settle(undefined, { status, rawHeaders, text: '', truncated: false, discarded: true });
+      setImmediate(() => {
+        if (!ended) controller?.abort(new SeaLinkError('The body of an answer that is retried is not read.'));
+      });
     };
     const timer = setTimeout(
       () =>
@@ -118,7 +140,21 @@ export function sendAttempt(attempt: Attempt): Promise<AttemptAnswer> {
         ),
       timeoutMs,
     );
-    const abortFromCaller = (): void => abortWith(new APIUserAbortError({ cause: signal?.reason }));
+    // A decision that throws reads the body as before, and the call fails as it would without one.
+    const willRetry = (statusCode: number, headers: RawHeaders): boolean => {
+      try {
+        return attempt.willRetry?.(statusCode, headers) === true;
+      } catch {
+        return false;
+      }
+    };
+    const abortFromCaller = (): void =>
+      abortWith(
+        new APIUserAbortError({
+          cause: signal?.reason,
+          requestId: requestIdOfRaw(rawHeaders, attempt.secret),
+        }),
+      );
     signal?.addEventListener('abort', abortFromCaller, { once: true });
 
     try {
@@ -148,7 +184,12 @@ export function sendAttempt(attempt: Attempt): Promise<AttemptAnswer> {
             phase = 'body';
             status = statusCode;
             rawHeaders = headers;
-            bodyLimit = statusCode >= 200 && statusCode < 300 ? MAX_RESPONSE_BYTES : MAX_ERROR_BODY_BYTES;
+            const success = statusCode >= 200 && statusCode < 300;
+            if (!success && willRetry(statusCode, headers)) {
+              discardBody();
+              return;
+            }
+            bodyLimit = success ? MAX_RESPONSE_BYTES : MAX_ERROR_BODY_BYTES;
             const declared = Number(rawHeaderValue(headers, 'content-length'));
             if (bodyLimit === MAX_RESPONSE_BYTES && declared > bodyLimit) stopReading();
           },
@@ -164,9 +205,11 @@ export function sendAttempt(attempt: Attempt): Promise<AttemptAnswer> {
             stopReading();
           },
           onResponseEnd() {
+            ended = true;
             settle(undefined, answer(false));
           },
           onResponseError(_controller, error) {
+            ended = true;
             settle(transportError(error, phase, requestIdOfRaw(rawHeaders, attempt.secret)));
           },
         },
