@@ -2,6 +2,7 @@ import { createOpenApiDocument, ErrorResponse, MAX_DOCUMENTS, ModelList } from '
 import { checkRerankResponse } from '@sealink/rerank-contract/testing';
 import { describe, expect, it } from 'vitest';
 import { ScoringError } from './backend/scoring-error.js';
+import { Bm25Backend } from './bm25/bm25-backend.js';
 import { createRerankApp, type RerankAppOptions } from './create-rerank-app.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { ModelRegistry } from './registry/model-registry.js';
@@ -494,6 +495,21 @@ describe('createRerankApp in process', () => {
     );
     expect(text).toContain('sealink_rerank_http_requests_in_flight 1');
     expect(text).toContain('sealink_rerank_http_requests_total{route="/readyz",model="",status="503"} 1');
+  });
+
+  it('reports every model closed in /readyz after the registry closes, and answers rerank requests 503 model_not_ready', async () => {
+    const registry = new ModelRegistry([{ id: 'bm25', backend: new Bm25Backend() }]);
+    const { app } = makeApp({ registry, retryAfterSeconds: 7 });
+    const body = { ...VALID, model: 'bm25' };
+    expect((await rerank(app, body)).status).toBe(200);
+    await registry.close();
+    const readiness = await app.request('/readyz');
+    expect(readiness.status).toBe(503);
+    expect(await readiness.json()).toEqual({ status: 'not_ready', models: { bm25: 'closed' } });
+    const refused = await rerank(app, body);
+    const error = await expectError(refused, 503, 'overloaded_error', 'model_not_ready');
+    expect(error.message).toMatch(/closed/);
+    expect(refused.headers.get('retry-after')).toBe('7');
   });
 
   it('keeps metrics of two apps apart', async () => {

@@ -682,15 +682,18 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       }
       if (!registry.isModelReady(model.id)) {
         // A loaded backend that is not ready (every upstream replica down) may know when it will be again.
-        const hint =
-          registry.loadState(model.id) === 'loaded' ? model.backend.retryAfterSeconds?.() : undefined;
+        const loadState = registry.loadState(model.id);
+        const hint = loadState === 'loaded' ? model.backend.retryAfterSeconds?.() : undefined;
         return errorResponse(
           record,
           createErrorResponse(
             {
               type: 'overloaded_error',
               code: 'model_not_ready',
-              message: `The model '${model.id}' is not ready yet (loading or unavailable); retry shortly.`,
+              message:
+                loadState === 'closed'
+                  ? `The model '${model.id}' is closed: the server is shutting down; retry the request, another replica or this one after a restart will take it.`
+                  : `The model '${model.id}' is not ready yet (loading or unavailable); retry shortly.`,
             },
             requestId,
           ),
@@ -865,8 +868,9 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   app.get(
     OPERATIONAL_ROUTES.ready.honoPath,
     recorded(OPERATIONAL_ROUTES.ready.path, (_c, record) => {
-      // Per model: ready, or why not: pending, loading, failed, or unavailable (loaded, but its backend says it
-      // cannot serve now, as an upstream with every replica down or its circuit open).
+      // Per model: ready, or why not: pending, loading, failed, closed (the registry was closed), or unavailable
+      // (loaded, but its backend says it cannot serve now, as an upstream with every replica down or its
+      // circuit open).
       const stateOf = (id: string): string => {
         if (registry.isModelReady(id)) return 'ready';
         const loadState = registry.loadState(id) ?? 'pending';

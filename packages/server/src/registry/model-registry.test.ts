@@ -62,6 +62,32 @@ describe('ModelRegistry', () => {
     expect(registry.isReady()).toBe(false);
   });
 
+  it('reports every model closed after close, also a backend without a closed state of its own and one whose load settles later', async () => {
+    let release: () => void = () => {};
+    const slow = new ScriptedBackend({
+      load: () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+    });
+    const registry = new ModelRegistry([
+      { id: 'instant', backend: new ConstantScoreBackend() },
+      { id: 'slow', backend: slow },
+    ]);
+    const loading = registry.load();
+    expect(registry.isModelReady('instant')).toBe(true);
+    await registry.close();
+    expect(registry.loadState('instant')).toBe('closed');
+    expect(registry.isModelReady('instant')).toBe(false);
+    expect(registry.loadState('slow')).toBe('closed');
+    // A load that settles after close does not bring its model back.
+    release();
+    await loading;
+    expect(registry.loadState('slow')).toBe('closed');
+    expect(registry.isModelReady('slow')).toBe(false);
+    expect(registry.isReady()).toBe(false);
+  });
+
   it('reports the models that failed to load and keeps the others', async () => {
     const registry = new ModelRegistry([
       { id: 'broken', backend: new ScriptedBackend({ load: () => Promise.reject(new Error('no weights')) }) },

@@ -10,8 +10,11 @@ export class ModelRegistrationError extends Error {
   }
 }
 
-/** The load state of one model's backend. */
-export type ModelLoadState = 'pending' | 'loading' | 'loaded' | 'failed';
+/**
+ * The load state of one model's backend; `closed` once {@link ModelRegistry.close} was called, whatever
+ * the backend itself reports, so a closed registry never scores.
+ */
+export type ModelLoadState = 'pending' | 'loading' | 'loaded' | 'failed' | 'closed';
 
 function positiveInteger(value: number | undefined, fallback: number, what: string): number {
   if (value === undefined) return fallback;
@@ -194,10 +197,11 @@ export class ModelRegistry {
     const loading = Promise.resolve().then(async (): Promise<Error | undefined> => {
       try {
         await backend.load?.(abortSignal === undefined ? {} : { abortSignal });
-        this.#loadStates.set(model.id, 'loaded');
+        // A load that settles after close (one that ignored its abort) does not bring the model back.
+        if (!this.#closed) this.#loadStates.set(model.id, 'loaded');
         return undefined;
       } catch (error) {
-        this.#loadStates.set(model.id, 'failed');
+        if (!this.#closed) this.#loadStates.set(model.id, 'failed');
         return new Error(`model '${model.id}' failed to load`, { cause: error });
       } finally {
         this.#loading.delete(model.id);
@@ -207,10 +211,15 @@ export class ModelRegistry {
     return loading;
   }
 
-  /** Closes every backend once; errors are collected and thrown together after all have been tried. */
+  /**
+   * Closes every backend once; errors are collected and thrown together after all have been tried. From
+   * the call on, every model's load state is `closed` and no model is ready, also one whose backend has no
+   * closed state of its own (`Bm25Backend`), so a closed registry never scores.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    for (const id of this.#models.keys()) this.#loadStates.set(id, 'closed');
     const results = await Promise.allSettled(
       [...this.#models.values()].map((model) => model.backend.close?.()),
     );
