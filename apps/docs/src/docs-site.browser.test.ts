@@ -489,6 +489,59 @@ describe('the docs site in Chromium', { timeout: 25_000 }, () => {
     await page.close();
   });
 
+  test('the try-it console announces a short summary of each answer in a status region present from the start, not the whole response panel, and hides the last answer when it refuses to send', async ({
+    docs,
+  }) => {
+    docs.mock.clear();
+    const { page, errors, ids } = await openConsolePage(docs);
+    await page.goto(`${docs.siteUrl}console.html?base_url=${encodeURIComponent(docs.mock.url)}`);
+    // Present (and empty) before any request, so a screen reader already watches it when the first answer comes.
+    const announcement = page.locator(`#${ids.announcement}`);
+    await expect(announcement.getAttribute('role')).resolves.toBe('status');
+    await expect(announcement.textContent()).resolves.toBe('');
+    const response = page.locator(`#${ids.response}`);
+    await expect(response.getAttribute('aria-live')).resolves.toBeNull();
+    await expect(response.getAttribute('role')).resolves.toBeNull();
+
+    await page.locator(`#${ids.send}`).click();
+    await expect
+      .poll(() => announcement.textContent(), { timeout: WAIT_MS })
+      .toBe(`200 OK, ${EXAMPLE_RERANK_REQUEST.top_n} results`);
+    // No live region inside the panel either: the JSON body is never read out on its own.
+    await expect(response.locator('[aria-live], [role="status"], [role="alert"]').count()).resolves.toBe(0);
+
+    await page.locator(`#${ids.model}`).fill('no-such-model');
+    await page.locator(`#${ids.send}`).click();
+    await expect
+      .poll(() => announcement.textContent(), { timeout: WAIT_MS })
+      .toMatch(/^404 not_found_error: .*no-such-model.*\(param: model\)$/);
+
+    const closedPortUrl = await freePortUrl();
+    await page.locator(`#${ids.baseUrl}`).fill(closedPortUrl);
+    await page.locator(`#${ids.send}`).click();
+    await expect
+      .poll(() => announcement.textContent(), { timeout: WAIT_MS })
+      .toMatch(new RegExp(`^Could not reach ${closedPortUrl}/v1/rerank`));
+
+    // A request refused in the page: the last answer (and its announcement) must not pass for this one's.
+    await page.locator(`#${ids.baseUrl}`).fill(docs.mock.url);
+    await page.locator(`#${ids.model}`).fill(EXAMPLE_RERANK_REQUEST.model);
+    await page.locator(`#${ids.send}`).click();
+    await expect.poll(() => announcement.textContent(), { timeout: WAIT_MS }).toMatch(/^200 OK, /);
+    await page.locator(`#${ids.apiKey}`).fill('sk-docs\u201c0123456789');
+    await page.locator(`#${ids.send}`).click();
+    await expect.poll(() => response.isHidden(), { timeout: WAIT_MS }).toBe(true);
+    await expect(announcement.textContent()).resolves.toBe('');
+    await page.locator(`#${ids.apiKey}`).fill('');
+    await page.locator(`#${ids.baseUrl}`).fill('not a url');
+    await page.locator(`#${ids.send}`).click();
+    await expect.poll(() => page.locator(`#${ids.baseUrlMessage}`).textContent()).not.toBe('');
+    await expect(response.isHidden()).resolves.toBe(true);
+    await expect(announcement.textContent()).resolves.toBe('');
+    expect(errors.filter((error) => error.startsWith('uncaught:'))).toEqual([]);
+    await page.close();
+  });
+
   test('the try-it console reports an unreachable server and a connection cut during the answer, without an uncaught error', async ({
     docs,
   }) => {

@@ -5,6 +5,8 @@ import { escapeHtml } from './escape-html.js';
 /**
  * The content of the try-it console page: a form prefilled with the public API page's example request
  * and the panels that show what was sent and what came back. Its script (`assets/console.js`) does the rest.
+ * The status region below the button (always present, so screen readers watch it from the start) announces
+ * one line per answer; the response panel is not live, so its JSON body is never read out unasked.
  */
 export function renderConsoleContent(): string {
   const example = EXAMPLE_RERANK_REQUEST;
@@ -53,9 +55,10 @@ proxy. The server URL is remembered in this browser; the API key is not stored a
 </div>
 <div class="field field-wide">
 <button id="${IDS.send}" type="submit">Send request</button>
+<p id="${IDS.announcement}" class="console-announcement" role="status"></p>
 </div>
 </form>
-<section id="${IDS.response}" class="console-response" aria-live="polite" hidden>
+<section id="${IDS.response}" class="console-response" hidden>
 <h2>Response</h2>
 <dl class="response-summary">
 <dt>Status</dt><dd id="${IDS.responseStatus}"></dd>

@@ -12,6 +12,7 @@ export const CONSOLE_ELEMENT_IDS = {
   returnDocuments: 'return-documents',
   instruction: 'instruction',
   send: 'send',
+  announcement: 'console-announcement',
   requestBody: 'request-body',
   requestCurl: 'request-curl',
   response: 'response',

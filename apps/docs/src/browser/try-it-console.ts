@@ -1,5 +1,6 @@
 // The try-it console: sends real `POST /v1/rerank` requests from the browser to the API base URL the user
 // chose, and shows the status, the headers the server exposes, the results and the raw JSON answer.
+import { answerAnnouncement } from './answer-announcement.js';
 import { normalizeApiBaseUrl, rerankEndpoint } from './api-base-url.js';
 import { apiKeyProblem } from './api-key-problem.js';
 import { CONSOLE_ELEMENT_IDS as IDS } from './console-element-ids.js';
@@ -47,6 +48,23 @@ function showHeaders(headers: Headers): void {
   }
 }
 
+/**
+ * Sets the one line the status region (role="status") announces; the response panel itself is not live, so
+ * a screen reader reads this summary, not the JSON body. An empty text announces nothing.
+ */
+function announce(text: string): void {
+  element(IDS.announcement).textContent = text;
+}
+
+/**
+ * Hides the last answer (and its request) and silences its announcement, when the form refuses to send:
+ * what is on screen must not pass for the answer to the request that was not sent.
+ */
+function hideResponse(): void {
+  element(IDS.response).hidden = true;
+  announce('');
+}
+
 function resetResponse(statusText: string): void {
   element(IDS.response).hidden = false;
   element(IDS.responseStatus).textContent = statusText;
@@ -66,6 +84,8 @@ function showError(message: string): void {
 
 async function send(endpoint: string, body: RerankRequestBody, apiKey: string): Promise<void> {
   resetResponse('Sending...');
+  // Also makes the same answer twice in a row a change that is announced again.
+  announce('Sending request...');
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (apiKey !== '') headers.Authorization = `Bearer ${apiKey}`;
   let response: Response;
@@ -83,9 +103,11 @@ async function send(endpoint: string, body: RerankRequestBody, apiKey: string): 
     showError(
       `Could not reach ${endpoint} (${reason}). Is the server running, and does it allow cross-origin requests from this page?`,
     );
+    announce(`Could not reach ${endpoint} (${reason}).`);
     return;
   }
-  element(IDS.responseStatus).textContent = `${response.status} ${response.statusText}`.trim();
+  const statusLine = `${response.status} ${response.statusText}`.trim();
+  element(IDS.responseStatus).textContent = statusLine;
   element(IDS.responseStatus).dataset.status = String(response.status);
   element(IDS.responseRequestId).textContent =
     response.headers.get('x-request-id') ?? '(not exposed to the page)';
@@ -96,6 +118,7 @@ async function send(endpoint: string, body: RerankRequestBody, apiKey: string): 
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     showError(`The connection broke while the answer was arriving (${reason}).`);
+    announce(`${statusLine}, but the connection broke while the answer was arriving.`);
     return;
   }
   let parsed: unknown;
@@ -103,13 +126,16 @@ async function send(endpoint: string, body: RerankRequestBody, apiKey: string): 
     parsed = JSON.parse(text);
   } catch {
     element(IDS.responseBody).textContent = text;
-    showError(describeNonJsonAnswer(response.status));
+    const message = describeNonJsonAnswer(response.status);
+    showError(message);
+    announce(answerAnnouncement(response.status, response.statusText, { kind: 'error', message }));
     return;
   }
   element(IDS.responseBody).textContent = JSON.stringify(parsed, null, 2);
   const view = describeRerankAnswer(response.status, parsed, body.documents);
   if (view.kind === 'error') showError(view.message);
   else showResults(view.rows);
+  announce(answerAnnouncement(response.status, response.statusText, view));
 }
 
 /** Shows a field's problem below it and puts the focus there, or clears it when `problem` is undefined. */
@@ -136,12 +162,18 @@ function startConsole(): void {
     event.preventDefault();
     const baseUrl = normalizeApiBaseUrl(baseUrlInput.value);
     markField(baseUrlInput, baseUrlMessage, baseUrl.ok ? undefined : baseUrl.message);
-    if (!baseUrl.ok) return;
+    if (!baseUrl.ok) {
+      hideResponse();
+      return;
+    }
     // fetch would refuse such a key with a TypeError and send nothing: say so, rather than "Could not reach".
     const apiKey = apiKeyInput.value.trim();
     const keyProblem = apiKeyProblem(apiKey);
     markField(apiKeyInput, apiKeyMessage, keyProblem);
-    if (keyProblem !== undefined) return;
+    if (keyProblem !== undefined) {
+      hideResponse();
+      return;
+    }
     storeApiBaseUrl(baseUrl.url);
     const endpoint = rerankEndpoint(baseUrl.url);
     const body = buildRerankRequestBody({
@@ -157,9 +189,9 @@ function startConsole(): void {
     sendButton.disabled = true;
     send(endpoint, body, apiKey)
       .catch((error: unknown) => {
-        showError(
-          `The console could not show the answer (${error instanceof Error ? error.message : String(error)}).`,
-        );
+        const message = `The console could not show the answer (${error instanceof Error ? error.message : String(error)}).`;
+        showError(message);
+        announce(message);
       })
       .finally(() => {
         sendButton.disabled = false;
