@@ -528,8 +528,14 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
-  // The real server's readiness probe; the mock's models are always ready.
-  app.get('/readyz', (c) => c.json(readiness));
+  // The real server's readiness probe; the mock's models are always ready. In proxy mode the upstream's
+  // readiness instead (503 when it cannot be reached): the mock is only as ready as what it forwards to.
+  // `/healthz` stays the mock's own liveness.
+  app.get('/readyz', async (c) => {
+    if (getProxy === undefined) return c.json(readiness);
+    const method = c.req.method === 'HEAD' ? 'HEAD' : 'GET';
+    return (await getProxy()).readiness(method, c.get('requestId'), closing.signal);
+  });
 
   app.get('/openapi.json', (c) => {
     const origin = new URL(c.req.url).origin;

@@ -259,6 +259,72 @@ describe('validating proxy mode', () => {
     expect(ErrorResponse.parse(await answer.body.json()).error.code).toBe('upstream_unreachable');
   });
 
+  it("answers GET /readyz with the upstream's readiness, passed through, and /healthz with its own liveness", async () => {
+    let upstreamReady = false;
+    await using upstream = await startUpstream((incoming, _body, outgoing) => {
+      const ready = upstreamReady;
+      outgoing.writeHead(ready ? 200 : 503, {
+        'content-type': 'application/json',
+        'x-request-id': String(incoming.headers['x-request-id']),
+      });
+      outgoing.end(
+        JSON.stringify({
+          status: ready ? 'ready' : 'not_ready',
+          models: { 'qwen3-rerank': ready ? 'ready' : 'loading' },
+        }),
+      );
+    });
+    await using proxy = await startMockServer({ proxy: { url: upstream.url } });
+    const loading = await request(`${proxy.url}/readyz`);
+    expect(loading.statusCode).toBe(503);
+    expect(await loading.body.json()).toEqual({ status: 'not_ready', models: { 'qwen3-rerank': 'loading' } });
+    upstreamReady = true;
+    const ready = await request(`${proxy.url}/readyz`, { headers: { 'x-request-id': 'probe-1' } });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.headers['x-request-id']).toBe('probe-1');
+    expect(await ready.body.json()).toEqual({ status: 'ready', models: { 'qwen3-rerank': 'ready' } });
+    const head = await request(`${proxy.url}/readyz`, { method: 'HEAD' });
+    await head.body.dump();
+    expect(head.statusCode).toBe(200);
+    const health = await request(`${proxy.url}/healthz`);
+    expect(health.statusCode).toBe(200);
+    expect(await health.body.json()).toEqual({ status: 'ok' });
+    expect(upstream.received.map((entry) => `${entry.method} ${entry.url}`)).toEqual([
+      'GET /readyz',
+      'GET /readyz',
+      'HEAD /readyz',
+    ]);
+    expect(upstream.received[1]?.headers['x-request-id']).toBe('probe-1');
+
+    // Another mock as the upstream: its models, not the proxy's defaults.
+    await using mockUpstream = await startMockServer({ models: ['upstream-model'] });
+    await using mockProxy = await startMockServer({ proxy: { url: mockUpstream.url } });
+    const fromMock = await request(`${mockProxy.url}/readyz`);
+    expect(fromMock.statusCode).toBe(200);
+    expect(await fromMock.body.json()).toEqual({ status: 'ready', models: { 'upstream-model': 'ready' } });
+  });
+
+  it('answers GET /readyz with 503 not_ready when the upstream is down, and /healthz with 200', async () => {
+    const upstream = await startUpstream(brokenRerank);
+    const downUrl = upstream.url;
+    await upstream[Symbol.asyncDispose]();
+    await using proxy = await startMockServer({ proxy: { url: downUrl } });
+    const ready = await request(`${proxy.url}/readyz`);
+    expect(ready.statusCode).toBe(503);
+    expect(ready.headers['x-request-id']).toMatch(/^req_/);
+    expect(ready.headers['content-type']).toMatch(/^application\/json/);
+    const body = (await ready.body.json()) as { status: string; models: unknown; message: string };
+    expect(body.status).toBe('not_ready');
+    expect(body.models).toEqual({});
+    expect(body.message).toContain(`could not reach ${downUrl}`);
+    const head = await request(`${proxy.url}/readyz`, { method: 'HEAD' });
+    await head.body.dump();
+    expect(head.statusCode).toBe(503);
+    const health = await request(`${proxy.url}/healthz`);
+    expect(health.statusCode).toBe(200);
+    expect(await health.body.json()).toEqual({ status: 'ok' });
+  });
+
   it('still checks apiKeys, when given, before forwarding: a request without one of them is not forwarded', async () => {
     await using upstream = await startUpstream(brokenRerank);
     await using proxy = await startMockServer({

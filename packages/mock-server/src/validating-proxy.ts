@@ -133,6 +133,41 @@ export class ValidatingProxy {
     };
   }
 
+  /**
+   * The upstream's readiness, for the mock's `GET /readyz` (or `HEAD`): the upstream's own `/readyz` answer,
+   * its status, headers and body passed through unchecked (the probe is not part of the contract), or, when
+   * the upstream cannot be reached or does not answer within the timeout, a 503
+   * `{"status":"not_ready","models":{},"message":"..."}` saying why.
+   */
+  async readiness(method: 'GET' | 'HEAD', requestId: string, signal: AbortSignal): Promise<Response> {
+    const headers: Record<string, string> = { 'x-request-id': requestId };
+    if (this.#options.apiKey !== undefined) headers.authorization = `Bearer ${this.#options.apiKey}`;
+    const timeout = this.#options.timeoutMs ?? 30_000;
+    let upstream: Awaited<ReturnType<typeof request>>;
+    let bodyText: string;
+    try {
+      upstream = await request(`${this.#origin}/readyz`, {
+        method,
+        headers,
+        dispatcher: this.#agent,
+        signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]),
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+      });
+      bodyText = await upstream.body.text();
+    } catch (error) {
+      const message = `The proxy could not reach ${this.#origin}: ${(error as Error).message}.`;
+      return Response.json({ status: 'not_ready', models: {}, message }, { status: 503 });
+    }
+    const responseHeaders = new Headers();
+    for (const [name, value] of Object.entries(upstream.headers)) {
+      if (value === undefined || HOP_BY_HOP.has(name)) continue;
+      for (const item of Array.isArray(value) ? value : [value]) responseHeaders.append(name, item);
+    }
+    const body = NULL_BODY_STATUSES.has(upstream.statusCode) || method === 'HEAD' ? null : bodyText;
+    return new Response(body, { status: upstream.statusCode, headers: responseHeaders });
+  }
+
   /** Closes the upstream connections. */
   async close(): Promise<void> {
     await this.#agent.close();
