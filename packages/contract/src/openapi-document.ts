@@ -2,7 +2,12 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import type { OpenAPIObject } from 'openapi3-ts/oas31';
 import { PUBLIC_SERVER_URL } from './code-samples.js';
 import { ERROR_TYPE_NAMES, ERROR_TYPES } from './error-types.js';
-import { API_ROUTES, BEARER_SECURITY_SCHEME } from './routes.js';
+import {
+  API_ROUTES,
+  BEARER_SECURITY_SCHEME,
+  METHOD_NOT_ALLOWED_RESPONSE,
+  METHOD_NOT_ALLOWED_RESPONSE_NAME,
+} from './routes.js';
 
 /** The version of the API that the spec describes. */
 export const API_VERSION = '1.0.0';
@@ -25,6 +30,7 @@ export function createOpenApiDocument(options: OpenApiDocumentOptions = {}): Ope
     scheme: 'bearer',
     description: 'An API key, sent as `Authorization: Bearer <key>`.',
   });
+  registry.registerComponent('responses', METHOD_NOT_ALLOWED_RESPONSE_NAME, METHOD_NOT_ALLOWED_RESPONSE);
   for (const route of API_ROUTES) registry.registerPath(route);
   const generator = new OpenApiGeneratorV31(registry.definitions);
   return generator.generateDocument({
@@ -40,6 +46,8 @@ export function createOpenApiDocument(options: OpenApiDocumentOptions = {}): Ope
         '| type | status | meaning |',
         '|---|---|---|',
         errorTable,
+        '',
+        'Each operation lists the statuses it can answer. Two answers belong to no operation: a method that a path is not served with gets 405 `method_not_allowed` with an `Allow` header naming the methods it is (a GET route also answers HEAD; the `MethodNotAllowed` response), and a path the API does not have gets 404 `route_not_found`. `permission_error` (403) is sent only by a hosting layer that scopes API keys.',
       ].join('\n'),
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
