@@ -51,6 +51,19 @@ const NULL_BODY_STATUSES = new Set([204, 205, 304]);
  */
 const NOT_FORWARDED = new Set(['accept-encoding', 'expect']);
 
+/** An upstream answer read whole, with its end-to-end headers. */
+interface UpstreamAnswer {
+  status: number;
+  headers: Headers;
+  bodyText: string;
+}
+
+/** The client's copy of an upstream answer: no body for a HEAD or a status that has none. */
+function upstreamResponse(upstream: UpstreamAnswer, method: string): Response {
+  const body = NULL_BODY_STATUSES.has(upstream.status) || method === 'HEAD' ? null : upstream.bodyText;
+  return new Response(body, { status: upstream.status, headers: upstream.headers });
+}
+
 /**
  * The validating proxy mode: forwards a request to a real server with undici and checks the answer
  * against the contract. The client gets the upstream answer with `x-mock-contract-violations: <count>`;
@@ -72,47 +85,34 @@ export class ValidatingProxy {
     proxied.headers.forEach((value, name) => {
       if (!HOP_BY_HOP.has(name) && !NOT_FORWARDED.has(name)) headers[name] = value;
     });
-    headers['x-request-id'] = proxied.requestId;
-    if (this.#options.apiKey !== undefined) headers.authorization = `Bearer ${this.#options.apiKey}`;
-    const timeout = this.#options.timeoutMs ?? 30_000;
-    let upstream: Awaited<ReturnType<typeof request>>;
-    let bodyText: string;
-    try {
-      upstream = await request(`${this.#origin}${proxied.path}${proxied.search}`, {
-        method: proxied.method as 'GET',
-        headers,
-        body: proxied.body === undefined || proxied.body.byteLength === 0 ? null : proxied.body,
-        dispatcher: this.#agent,
-        signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]),
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
-      });
-      bodyText = await upstream.body.text();
-    } catch (error) {
+    const upstream = await this.#call(
+      `${proxied.path}${proxied.search}`,
+      proxied.method,
+      headers,
+      proxied.requestId,
+      proxied.body === undefined || proxied.body.byteLength === 0 ? null : proxied.body,
+      signal,
+    );
+    if (upstream instanceof Error) {
       const answer = createErrorResponse(
         {
           type: 'upstream_error',
           code: 'upstream_unreachable',
-          message: `The proxy could not reach ${this.#origin}: ${(error as Error).message}.`,
+          message: `The proxy could not reach ${this.#origin}: ${upstream.message}.`,
         },
         proxied.requestId,
       );
       return { response: Response.json(answer.body, { status: answer.status }), violations: [] };
     }
-    const responseHeaders = new Headers();
-    for (const [name, value] of Object.entries(upstream.headers)) {
-      if (value === undefined || HOP_BY_HOP.has(name)) continue;
-      for (const item of Array.isArray(value) ? value : [value]) responseHeaders.append(name, item);
-    }
     const violations = findContractViolations({
       method: proxied.method,
       path: proxied.path,
       requestBody: proxied.parsedBody,
-      status: upstream.statusCode,
-      headers: responseHeaders,
-      bodyText,
+      status: upstream.status,
+      headers: upstream.headers,
+      bodyText: upstream.bodyText,
     });
-    responseHeaders.set('x-mock-contract-violations', String(violations.length));
+    upstream.headers.set('x-mock-contract-violations', String(violations.length));
     if (violations.length > 0 && this.#options.strict === true) {
       const answer = createErrorResponse(
         {
@@ -126,11 +126,7 @@ export class ValidatingProxy {
       response.headers.set('x-mock-contract-violations', String(violations.length));
       return { response, violations };
     }
-    const body = NULL_BODY_STATUSES.has(upstream.statusCode) || proxied.method === 'HEAD' ? null : bodyText;
-    return {
-      response: new Response(body, { status: upstream.statusCode, headers: responseHeaders }),
-      violations,
-    };
+    return { response: upstreamResponse(upstream, proxied.method), violations };
   }
 
   /**
@@ -140,32 +136,49 @@ export class ValidatingProxy {
    * `{"status":"not_ready","models":{},"message":"..."}` saying why.
    */
   async readiness(method: 'GET' | 'HEAD', requestId: string, signal: AbortSignal): Promise<Response> {
-    const headers: Record<string, string> = { 'x-request-id': requestId };
+    const upstream = await this.#call('/readyz', method, {}, requestId, null, signal);
+    if (upstream instanceof Error) {
+      const message = `The proxy could not reach ${this.#origin}: ${upstream.message}.`;
+      return Response.json({ status: 'not_ready', models: {}, message }, { status: 503 });
+    }
+    return upstreamResponse(upstream, method);
+  }
+
+  /**
+   * Sends one request upstream with the request id and the proxy's key, within the proxy's timeout, and
+   * reads the whole answer; the error when the upstream cannot be reached or does not answer in time.
+   */
+  async #call(
+    pathAndSearch: string,
+    method: string,
+    headers: Record<string, string>,
+    requestId: string,
+    body: Uint8Array | null,
+    signal: AbortSignal,
+  ): Promise<UpstreamAnswer | Error> {
+    headers['x-request-id'] = requestId;
     if (this.#options.apiKey !== undefined) headers.authorization = `Bearer ${this.#options.apiKey}`;
     const timeout = this.#options.timeoutMs ?? 30_000;
-    let upstream: Awaited<ReturnType<typeof request>>;
-    let bodyText: string;
     try {
-      upstream = await request(`${this.#origin}/readyz`, {
-        method,
+      const upstream = await request(`${this.#origin}${pathAndSearch}`, {
+        method: method as 'GET',
         headers,
+        body,
         dispatcher: this.#agent,
         signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]),
         headersTimeout: timeout,
         bodyTimeout: timeout,
       });
-      bodyText = await upstream.body.text();
+      const bodyText = await upstream.body.text();
+      const responseHeaders = new Headers();
+      for (const [name, value] of Object.entries(upstream.headers)) {
+        if (value === undefined || HOP_BY_HOP.has(name)) continue;
+        for (const item of Array.isArray(value) ? value : [value]) responseHeaders.append(name, item);
+      }
+      return { status: upstream.statusCode, headers: responseHeaders, bodyText };
     } catch (error) {
-      const message = `The proxy could not reach ${this.#origin}: ${(error as Error).message}.`;
-      return Response.json({ status: 'not_ready', models: {}, message }, { status: 503 });
+      return error instanceof Error ? error : new Error(String(error));
     }
-    const responseHeaders = new Headers();
-    for (const [name, value] of Object.entries(upstream.headers)) {
-      if (value === undefined || HOP_BY_HOP.has(name)) continue;
-      for (const item of Array.isArray(value) ? value : [value]) responseHeaders.append(name, item);
-    }
-    const body = NULL_BODY_STATUSES.has(upstream.statusCode) || method === 'HEAD' ? null : bodyText;
-    return new Response(body, { status: upstream.statusCode, headers: responseHeaders });
   }
 
   /** Closes the upstream connections. */
