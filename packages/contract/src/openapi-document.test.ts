@@ -123,7 +123,9 @@ describe('OpenAPI spec', () => {
         [ID, true],
       ]);
       expect(methodNotAllowed.content['application/json']?.example.error.type).toBe('method_not_allowed');
-      expect(document.info.description).toContain('405 `method_not_allowed` with an `Allow` header');
+      expect(document.info.description).toContain(
+        '- 405 method_not_allowed: The route exists but not for this HTTP method. Sent for a method that the path is not served with. Its `Allow` header',
+      );
     });
   });
 });
