@@ -53,6 +53,7 @@ import { type RequestRateLimiter, rateLimitHeaders } from './rate-limit/request-
 import type { ModelRegistry } from './registry/model-registry.js';
 import { scoreDocuments } from './scoring/score-documents.js';
 import { registerNodeRoutes } from './serve/node-routes.js';
+import { registerOutsideAnswerObserver } from './serve/outside-answer-observer.js';
 
 /** Hints for model ids that a server commonly lacks, sent with their 404. */
 export const DEFAULT_MODEL_HINTS: Readonly<Record<string, string>> = {
@@ -824,6 +825,8 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     });
   }
   registerNodeRoutes(app, { method: 'POST', handlers: nodeRoutes });
+  // What `serveRerankApp` answers without the app (malformed HTTP, CONNECT, ...) still shows in the metrics.
+  registerOutsideAnswerObserver(app, (status) => metrics.countMalformedRequest(status));
 
   app.get(
     PUBLIC_API_ROUTES.listModels.honoPath,

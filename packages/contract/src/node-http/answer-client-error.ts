@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { createErrorResponse, type ErrorAnswer, type ErrorDescription } from '../create-error-response.js';
 import { createRequestId } from '../request-preflight.js';
 import { incomingErrorAnswer } from './answer-unroutable-request.js';
+import type { ContractServerAnswerObserver } from './contract-server-answer.js';
 
 /**
  * The response in flight on a socket: the one Node writes now, in order of the requests (a pipelined
@@ -174,6 +175,15 @@ function endAfterInFlight(socket: Duplex, raw: () => string, cut?: NodeJS.Timeou
  * `method_not_allowed` in the contract's shape (Node would otherwise drop the connection unanswered).
  */
 export function answerConnectRequest(request: IncomingMessage, socket: Duplex): void {
+  answerConnectRequestObserved(request, socket, undefined);
+}
+
+/** {@link answerConnectRequest}, reporting its answer to `onAnswered` when it writes it. */
+export function answerConnectRequestObserved(
+  request: IncomingMessage,
+  socket: Duplex,
+  onAnswered: ContractServerAnswerObserver | undefined,
+): void {
   // Node takes its own error listener off a CONNECT's socket: a peer resetting the connection (while the
   // responses before this answer are awaited, or while it flushes) would otherwise be an uncaught exception.
   socket.on('error', () => socket.destroy());
@@ -182,7 +192,10 @@ export function answerConnectRequest(request: IncomingMessage, socket: Duplex): 
     code: 'method_not_allowed',
     message: 'CONNECT is not allowed: this server is not a proxy.',
   });
-  endAfterInFlight(socket, () => rawErrorResponse(answer, requestId, { Allow: 'GET, HEAD, POST' }));
+  endAfterInFlight(socket, () => {
+    onAnswered?.({ status: answer.status, code: answer.body.error.code });
+    return rawErrorResponse(answer, requestId, { Allow: 'GET, HEAD, POST' });
+  });
 }
 
 /**
@@ -195,11 +208,28 @@ export function answerConnectRequest(request: IncomingMessage, socket: Duplex): 
  * already started (a raw answer would corrupt it), it only destroys the socket, as Node's default does.
  */
 export function answerClientError(error: Error, socket: Duplex): void {
+  answerClientErrorObserved(error, socket, undefined);
+}
+
+/**
+ * {@link answerClientError}, reporting its answer to `onAnswered` when it writes it: once per socket,
+ * and not when it only destroys the socket.
+ */
+export function answerClientErrorObserved(
+  error: Error,
+  socket: Duplex,
+  onAnswered: ContractServerAnswerObserver | undefined,
+): void {
   if ((error as CodedError).code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;
   }
   if (answeredSockets.has(socket)) return;
   answeredSockets.add(socket);
-  endAfterInFlight(socket, () => clientErrorResponse(error));
+  endAfterInFlight(socket, () => {
+    const requestId = createRequestId();
+    const answer = createErrorResponse(describeClientError(error), requestId);
+    onAnswered?.({ status: answer.status, code: answer.body.error.code });
+    return rawErrorResponse(answer, requestId);
+  });
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createErrorResponse, type ErrorAnswer, type ErrorDescription } from '../create-error-response.js';
 import { createRequestId, requestIdFor } from '../request-preflight.js';
+import type { ContractServerAnswerObserver } from './contract-server-answer.js';
 
 /**
  * The contract's answer to `incoming` for an error found before any app saw it, with the request's own
@@ -84,9 +85,13 @@ function hostError(incoming: IncomingMessage): ErrorDescription | undefined {
  * one), with the contract's error body, honouring a valid `X-Request-Id`, and closes the connection.
  * Node's own check (`requireHostHeader`) answers a missing Host with an empty body, so the server turns
  * it off and calls this instead; returns `false` when the request has one `Host` (or none and is
- * HTTP/1.0) and goes on.
+ * HTTP/1.0) and goes on. An answer it gives is reported to `onAnswered`, when given.
  */
-export function answerMissingHost(incoming: IncomingMessage, outgoing: ServerResponse): boolean {
+export function answerMissingHost(
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  onAnswered?: ContractServerAnswerObserver | undefined,
+): boolean {
   const description = hostError(incoming);
   if (description === undefined) return false;
   const { answer, requestId } = incomingErrorAnswer(incoming, description);
@@ -99,5 +104,6 @@ export function answerMissingHost(incoming: IncomingMessage, outgoing: ServerRes
     connection: 'close',
   });
   outgoing.end(body);
+  onAnswered?.({ status: answer.status, code: answer.body.error.code });
   return true;
 }

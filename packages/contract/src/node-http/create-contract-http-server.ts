@@ -6,8 +6,19 @@ import {
   type ServerOptions,
   type ServerResponse,
 } from 'node:http';
-import { answerClientError, answerConnectRequest } from './answer-client-error.js';
+import { answerClientErrorObserved, answerConnectRequestObserved } from './answer-client-error.js';
 import { answerMissingHost } from './answer-unroutable-request.js';
+import type { ContractServerAnswerObserver } from './contract-server-answer.js';
+
+/** Options of {@link createContractHttpServer}: Node's server options, and an observer of its own answers. */
+export interface ContractHttpServerOptions extends ServerOptions {
+  /**
+   * Told of each answer the server gives itself, outside `listener` (malformed HTTP, a missing or repeated
+   * `Host`, `CONNECT`), once it is written, so that an app can count them in its metrics; the requests the
+   * listener answers are not reported. It must not throw.
+   */
+  onAnswered?: ContractServerAnswerObserver | undefined;
+}
 
 /**
  * A `node:http` server whose every answer outside the app is in the contract's shape, so no input gets
@@ -20,15 +31,22 @@ import { answerMissingHost } from './answer-unroutable-request.js';
  *   section 10.1.1 allows either; Node would answer an empty 417);
  * - `Expect: 100-continue` gets `100 Continue` only once the app reads the body, so a request refused
  *   from its headers alone is answered before the client uploads anything.
- * The server and the mock server both serve through it, so they answer malformed HTTP alike.
+ * The server and the mock server both serve through it, so they answer malformed HTTP alike. Its own
+ * answers are reported to `options.onAnswered`, so that they can be counted.
  */
-export function createContractHttpServer(listener: RequestListener, options: ServerOptions = {}): Server {
+export function createContractHttpServer(
+  listener: RequestListener,
+  options: ContractHttpServerOptions = {},
+): Server {
+  const { onAnswered, ...serverOptions } = options;
   const guarded: RequestListener = (incoming, outgoing) => {
-    if (!answerMissingHost(incoming, outgoing)) listener(incoming, outgoing);
+    if (!answerMissingHost(incoming, outgoing, onAnswered)) listener(incoming, outgoing);
   };
-  const server = createServer({ ...options, requireHostHeader: false }, guarded);
-  server.on('clientError', answerClientError);
-  server.on('connect', answerConnectRequest);
+  const server = createServer({ ...serverOptions, requireHostHeader: false }, guarded);
+  server.on('clientError', (error: Error, socket) => answerClientErrorObserved(error, socket, onAnswered));
+  server.on('connect', (request: IncomingMessage, socket) =>
+    answerConnectRequestObserved(request, socket, onAnswered),
+  );
   server.on('checkExpectation', guarded);
   server.on('checkContinue', (incoming: IncomingMessage, outgoing: ServerResponse) => {
     inviteBodyWhenRead(incoming, outgoing);

@@ -27,6 +27,9 @@ interface RequestSeries {
 /** Separates label values in series keys; it cannot occur in a route pattern or a model id. */
 const KEY_SEPARATOR = '\u0000';
 
+/** The `route` of requests answered before any route saw them; no route pattern is spelt so. */
+const MALFORMED_ROUTE = 'malformed';
+
 /** A counter that takes its pending counts from `series` whenever the registry renders it. */
 function pendingCounter<T extends string>(
   options: { name: string; help: string; labelNames: T[]; registers: Registry[] },
@@ -55,8 +58,8 @@ export interface ModelReplicaCounts extends ReplicaCounts {
 
 /**
  * The server's Prometheus metrics, in a registry of their own (never prom-client's global one), so two
- * apps in one process keep separate counts. Label values are bounded: `route` is a route pattern or
- * `unmatched`, `model` is a registered model id or empty.
+ * apps in one process keep separate counts. Label values are bounded: `route` is a route pattern,
+ * `unmatched`, or `malformed` (see {@link countMalformedRequest}), `model` is a registered model id or empty.
  *
  * The request path records through the methods ({@link requestStarted}, {@link requestFinished},
  * {@link recordBackendCall}, {@link countDocuments}), which add plain numbers to series kept per label
@@ -178,6 +181,21 @@ export class ServerMetrics {
     }
     series.count.pending++;
     series.duration.observe(seconds);
+  }
+
+  /**
+   * Counts a request answered before any route saw it (Node's parser refused it, it had no or several
+   * `Host`, it was a `CONNECT`, its target is not a URL) in {@link requests}, under route `malformed`, no
+   * model, and its status. It has no latency and was never in flight, so only the counter has it.
+   */
+  countMalformedRequest(status: number): void {
+    const key = MALFORMED_ROUTE + KEY_SEPARATOR + KEY_SEPARATOR + status;
+    let count = this.#requestCounts.get(key);
+    if (count === undefined) {
+      count = { labels: { route: MALFORMED_ROUTE, model: '', status: String(status) }, pending: 0 };
+      this.#requestCounts.set(key, count);
+    }
+    count.pending++;
   }
 
   /** Records the backend latency of one request (all its calls), by outcome: `ok`, `error` or `aborted`. */

@@ -6,6 +6,7 @@ import {
   PROPERTY_API_KEY,
   parseRawAnswer,
 } from '../http-property-test-kit.js';
+import { ServerMetrics } from '../metrics/server-metrics.js';
 import { ModelRegistry } from '../registry/model-registry.js';
 import { captureLogger } from '../testing/capture-logger.js';
 import { ScriptedBackend } from '../testing/scripted-backend.js';
@@ -54,5 +55,47 @@ describe('serveRerankApp', () => {
       );
       expect({ hostname, status: answer.status }).toEqual({ hostname, status: 200 });
     }
+  });
+
+  it('counts the requests it answers outside the app (malformed HTTP, no or two Host, CONNECT, a target that is no URL) in the app metrics, under route malformed', async () => {
+    const metrics = new ServerMetrics();
+    const app = createRerankApp({
+      registry: new ModelRegistry([{ id: 'bm25', backend: new ScriptedBackend() }]),
+      auth: { apiKeys: [PROPERTY_API_KEY] },
+      logger: captureLogger('fatal').logger,
+      metrics,
+    });
+    await using server = await serveRerankApp(app);
+    const auth = `Authorization: Bearer ${PROPERTY_API_KEY}\r\n`;
+    const cases = [
+      ['GARBAGE\r\n\r\n', 400],
+      [`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: ${'p'.repeat(20_000)}\r\n\r\n`, 400],
+      [
+        `POST /v1/rerank HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n`,
+        400,
+      ],
+      ['GET /healthz HTTP/1.1\r\n\r\n', 400],
+      ['GET /healthz HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n', 400],
+      ['GET /healthz HTTP/1.1\r\nHost: bad host\r\nConnection: close\r\n\r\n', 400],
+      ['CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n', 405],
+    ] as const;
+    for (const [request, status] of cases) {
+      const answer = parseRawAnswer(await exchangeRaw(server.port, [request]));
+      expect({ request: request.slice(0, 40), status: answer.status }).toEqual({
+        request: request.slice(0, 40),
+        status,
+      });
+    }
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const malformed = text
+      .split('\n')
+      .filter((line) => line.startsWith('sealink_rerank_http_requests_total{route="malformed"'));
+    expect(malformed.sort()).toEqual([
+      'sealink_rerank_http_requests_total{route="malformed",model="",status="400"} 6',
+      'sealink_rerank_http_requests_total{route="malformed",model="",status="405"} 1',
+    ]);
+    // No latency is known for them, and they were never in flight.
+    expect(text).not.toContain('sealink_rerank_http_request_duration_seconds_count{route="malformed"');
+    expect(text).toContain('sealink_rerank_http_requests_in_flight 1');
   });
 });

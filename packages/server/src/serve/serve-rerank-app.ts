@@ -9,6 +9,7 @@ import {
 import type { Hono } from 'hono';
 import type { Env } from 'hono/types';
 import { nodeRouteOf } from './node-routes.js';
+import { outsideAnswerObserverOf } from './outside-answer-observer.js';
 
 /** Options of {@link serveRerankApp}. */
 export interface ServeRerankAppOptions {
@@ -49,7 +50,8 @@ const DRAIN_POLL_MS = 50;
  * `registerNodeRoutes` (the rerank routes of `createRerankApp`) are answered straight from `node:http`;
  * every other request goes to the app through `@hono/node-server`. Requests Node's own parser or the
  * adapter rejects (a broken request line, oversized headers, a target that is not a URL, no `Host`) are
- * answered with the contract's error body (`createContractHttpServer`, `unroutableRequestResponse`).
+ * answered with the contract's error body (`createContractHttpServer`, `unroutableRequestResponse`), and
+ * counted in the metrics of an app from `createRerankApp`, under route `malformed`.
  */
 export async function serveRerankApp<E extends Env>(
   app: Hono<E>,
@@ -58,20 +60,32 @@ export async function serveRerankApp<E extends Env>(
   const hostname = options.hostname ?? '127.0.0.1';
   // The authority of this server's URL: an IPv6 address in brackets and canonical, as a URL writes it.
   const host = urlHost(hostname);
+  // Told of the requests answered here without the app (the rerank app counts them in its metrics).
+  const answeredOutside = outsideAnswerObserverOf(app);
   const honoListener = getRequestListener(app.fetch, {
     // The host of requests that name none (HTTP/1.0, an empty `Host`). Bracketed: a bare IPv6 address
     // makes no URL, and such requests would get 400 on an IPv6 listener only.
     hostname: host,
     // A target the adapter cannot make into a URL (bad Host, backslash, `OPTIONS *`): the contract's 400.
-    errorHandler: unroutableRequestResponse,
+    errorHandler:
+      answeredOutside === undefined
+        ? unroutableRequestResponse
+        : (error: unknown) => {
+            const response = unroutableRequestResponse(error);
+            answeredOutside(response.status);
+            return response;
+          },
   });
   // Malformed HTTP outside the app (parser errors, no Host, CONNECT, unknown Expect) is answered in the
   // contract's shape by the contract's server.
-  const server = createContractHttpServer((incoming: IncomingMessage, outgoing: ServerResponse): void => {
-    const nodeRoute = nodeRouteOf(app, incoming);
-    if (nodeRoute === undefined) void honoListener(incoming, outgoing);
-    else nodeRoute(incoming, outgoing);
-  });
+  const server = createContractHttpServer(
+    (incoming: IncomingMessage, outgoing: ServerResponse): void => {
+      const nodeRoute = nodeRouteOf(app, incoming);
+      if (nodeRoute === undefined) void honoListener(incoming, outgoing);
+      else nodeRoute(incoming, outgoing);
+    },
+    answeredOutside === undefined ? {} : { onAnswered: (answer) => answeredOutside(answer.status) },
+  );
   server.listen(options.port ?? 0, hostname);
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => reject(error);

@@ -1,0 +1,77 @@
+import { type AddressInfo, connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import type { ContractServerAnswer } from './contract-server-answer.js';
+import { createContractHttpServer } from './create-contract-http-server.js';
+
+/**
+ * The contract's server on 127.0.0.1 port 0 answering 200 `ok` once it read a request's body, reporting
+ * its own answers to `answered`.
+ */
+async function startServer(answered: ContractServerAnswer[]) {
+  const server = createContractHttpServer(
+    (incoming, outgoing) => {
+      incoming.on('end', () => outgoing.end('ok'));
+      incoming.resume();
+    },
+    { onAnswered: (answer) => answered.push(answer) },
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(server, {
+    port,
+    async [Symbol.asyncDispose]() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  });
+}
+
+/** Writes `bytes` on a fresh connection; resolves with what came back once the server closed it (5 s at most). */
+function exchange(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (data: Buffer) => {
+      received += data.toString('latin1');
+    });
+    socket.on('error', () => resolve(received));
+    socket.on('close', () => resolve(received));
+    socket.on('connect', () => socket.write(bytes));
+    socket.setTimeout(5000, () => socket.destroy());
+  });
+}
+
+describe('createContractHttpServer', () => {
+  it('reports each answer it gives outside the listener to onAnswered, with its status and code, and no other', async () => {
+    const answered: ContractServerAnswer[] = [];
+    await using server = await startServer(answered);
+    const cases = [
+      ['GARBAGE\r\n\r\n', 400, 'malformed_http'],
+      [`GET / HTTP/1.1\r\nHost: x\r\nX-Padding: ${'p'.repeat(20_000)}\r\n\r\n`, 400, 'headers_too_large'],
+      ['POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 400, 'malformed_http'],
+      ['GET / HTTP/1.1\r\n\r\n', 400, 'missing_host'],
+      ['GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n', 400, 'duplicate_host'],
+      ['CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n', 405, 'method_not_allowed'],
+    ] as const;
+    for (const [bytes, status, code] of cases) {
+      const received = await exchange(server.port, bytes);
+      expect({ code, statusLine: received.slice(0, 12) }).toEqual({ code, statusLine: `HTTP/1.1 ${status}` });
+    }
+    expect(answered).toEqual(cases.map(([, status, code]) => ({ status, code })));
+    // Requests the listener answers are its own to count.
+    const ok = await exchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(ok).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answered).toHaveLength(cases.length);
+  });
+
+  it('reports malformed bytes after a valid request on the same connection once, after the valid answer', async () => {
+    const answered: ContractServerAnswer[] = [];
+    await using server = await startServer(answered);
+    const received = await exchange(
+      server.port,
+      'GET / HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\nMORE GARBAGE\r\n\r\n',
+    );
+    expect(received).toMatch(/^HTTP\/1\.1 200 [\s\S]*HTTP\/1\.1 400 /);
+    expect(answered).toEqual([{ status: 400, code: 'malformed_http' }]);
+  });
+});
