@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
+  answerTeiZeroScores,
   createDisposableBackend,
+  readTeiTexts,
   scoringErrorOf,
   serveEngine,
   startMockEngines,
@@ -15,17 +17,13 @@ async function startCountingTei(delayMs: number) {
   let inFlight = 0;
   let peak = 0;
   const engine = await serveEngine((incoming, outgoing) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.once('end', () => {
-      const { texts } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { texts: string[] };
+    readTeiTexts(incoming, (texts) => {
       received++;
       inFlight++;
       peak = Math.max(peak, inFlight);
       setTimeout(() => {
         inFlight--;
-        outgoing.writeHead(200, { 'content-type': 'application/json' });
-        outgoing.end(JSON.stringify(texts.map((_, index) => ({ index, score: 0 }))));
+        answerTeiZeroScores(outgoing, texts);
       }, delayMs);
     });
   });
@@ -34,6 +32,22 @@ async function startCountingTei(delayMs: number) {
 
 const documentsOf = (count: number): string[] =>
   Array.from({ length: count }, (_, index) => `document ${index} about sourdough`);
+
+/**
+ * A backend on the one replica `url` that sends one document a sub-request, at most 2 at once: a call of
+ * more documents queues the rest. `limits` adds attempt and deadline limits.
+ */
+function createQueuingBackend(url: string, limits: { timeoutMs?: number; deadlineMs?: number } = {}) {
+  return createDisposableBackend({
+    type: 'tei',
+    baseUrls: [url],
+    model: 'm',
+    maxBatch: 1,
+    maxBatchesInFlightPerReplica: 2,
+    ...limits,
+    healthCheck: false,
+  });
+}
 
 describe('a call of many sub-batches', () => {
   it('does not time out against healthy engines that compute one batch at a time, nor open their circuits', async () => {
@@ -118,14 +132,7 @@ describe('a call of many sub-batches', () => {
 
   it('sends no queued sub-batch once the caller aborts, and stops at once', async () => {
     await using engine = await startCountingTei(10_000);
-    await using backend = createDisposableBackend({
-      type: 'tei',
-      baseUrls: [engine.url],
-      model: 'm',
-      maxBatch: 1,
-      maxBatchesInFlightPerReplica: 2,
-      healthCheck: false,
-    });
+    await using backend = createQueuingBackend(engine.url);
     const caller = new AbortController();
     const call = backend.doScore({ query: 'q', documents: documentsOf(10), abortSignal: caller.signal });
     await vi.waitFor(() => expect(engine.received()).toBe(2));
@@ -141,16 +148,7 @@ describe('a call of many sub-batches', () => {
 
   it('sends no queued sub-batch once the deadline passes, and answers 504 at the deadline', async () => {
     await using engine = await startCountingTei(10_000);
-    await using backend = createDisposableBackend({
-      type: 'tei',
-      baseUrls: [engine.url],
-      model: 'm',
-      maxBatch: 1,
-      maxBatchesInFlightPerReplica: 2,
-      timeoutMs: 5_000,
-      deadlineMs: 100,
-      healthCheck: false,
-    });
+    await using backend = createQueuingBackend(engine.url, { timeoutMs: 5_000, deadlineMs: 100 });
     const started = performance.now();
     const error = await scoringErrorOf(backend.doScore({ query: 'q', documents: documentsOf(10) }));
     expect(error).toMatchObject({ type: 'timeout_error', code: 'upstream_deadline_exceeded' });

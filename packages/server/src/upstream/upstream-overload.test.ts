@@ -1,38 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createDisposableBackend, scoringErrorOf, serveEngine } from './upstream-test-kit.js';
-
-/** One scripted answer of {@link startScriptedTei}: a status, its headers, and a body. */
-interface ScriptedAnswer {
-  status: number;
-  headers?: Record<string, string>;
-  body?: string;
-}
-
-/**
- * A TEI-like engine on 127.0.0.1 that gives its scripted answers in turn (a function is called when the
- * request arrives, so a date can be made then), then scores every document 0 (a logit: 0.5).
- */
-async function startScriptedTei(script: Array<ScriptedAnswer | (() => ScriptedAnswer)>) {
-  let requests = 0;
-  const engine = await serveEngine((incoming, outgoing) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.once('end', () => {
-      const scripted = script[requests];
-      requests++;
-      if (scripted !== undefined) {
-        const answer = typeof scripted === 'function' ? scripted() : scripted;
-        outgoing.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-        outgoing.end(answer.body ?? '{"error":"scripted failure","error_type":"Overloaded"}');
-        return;
-      }
-      const { texts } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { texts: string[] };
-      outgoing.writeHead(200, { 'content-type': 'application/json' });
-      outgoing.end(JSON.stringify(texts.map((_, index) => ({ index, score: 0 }))));
-    });
-  });
-  return { ...engine, requests: () => requests };
-}
+import {
+  createClockedBackend,
+  createDisposableBackend,
+  scoringErrorOf,
+  startScriptedTei,
+} from './upstream-test-kit.js';
 
 describe('upstream overload answers', () => {
   it('treats a 503 like a 429: an overloaded_error with its Retry-After, a hold, and no breaker failure', async () => {
@@ -63,14 +35,8 @@ describe('upstream overload answers', () => {
 
   it('holds a replica for 1 s when its Retry-After is 0, instead of sending it the next request at once', async () => {
     await using upstream = await startScriptedTei([{ status: 429, headers: { 'retry-after': '0' } }]);
-    await using backend = createDisposableBackend({
-      type: 'tei',
-      baseUrls: [upstream.url],
-      model: 'm',
-      // A clock that stands still: the hold set by the 429 does not run out during the test.
-      breaker: { now: () => 0 },
-      healthCheck: false,
-    });
+    // A clock that stands still: the hold set by the 429 does not run out during the test.
+    await using backend = createClockedBackend(upstream.url, () => 0);
     const error = await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }));
     expect(error).toMatchObject({ code: 'upstream_overloaded', retryAfterSeconds: 1 });
     expect(backend.replicas[0]!.remainingHoldMs).toBe(1_000);
@@ -86,13 +52,7 @@ describe('upstream overload answers', () => {
       { status: 503, headers: { 'retry-after': '0.2' } },
     ]);
     let clock = 0;
-    await using backend = createDisposableBackend({
-      type: 'tei',
-      baseUrls: [upstream.url],
-      model: 'm',
-      breaker: { now: () => clock },
-      healthCheck: false,
-    });
+    await using backend = createClockedBackend(upstream.url, () => clock);
     const error = await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }));
     expect(error).toMatchObject({ code: 'upstream_overloaded', retryAfterSeconds: 13 });
     expect(backend.replicas[0]!.remainingHoldMs).toBe(13_000);
@@ -108,14 +68,8 @@ describe('upstream overload answers', () => {
     await using upstream = await startScriptedTei([
       () => ({ status: 429, headers: { 'retry-after': new Date(Date.now() + 10_000).toUTCString() } }),
     ]);
-    await using backend = createDisposableBackend({
-      type: 'tei',
-      baseUrls: [upstream.url],
-      model: 'm',
-      // A clock that stands still: the hold set by the 429 does not run out during the test.
-      breaker: { now: () => 0 },
-      healthCheck: false,
-    });
+    // A clock that stands still: the hold set by the 429 does not run out during the test.
+    await using backend = createClockedBackend(upstream.url, () => 0);
     const error = await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }));
     expect(error.code).toBe('upstream_overloaded');
     // 9 or 10 s: the date drops the current second's fraction, and a second may turn before it is read.

@@ -1,9 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
+  answerTeiZeroScores,
+  createClockedBackend,
   createDisposableBackend,
+  readTeiTexts,
   scoringErrorOf,
   serveEngine,
   startMockEngines,
+  startScriptedTei,
 } from './upstream-test-kit.js';
 
 const DOCUMENTS = Array.from({ length: 40 }, (_, index) => `document ${index} on sourdough starter feeding`);
@@ -12,24 +16,14 @@ const DOCUMENTS = Array.from({ length: 40 }, (_, index) => `document ${index} on
  * A TEI-like engine on 127.0.0.1 that answers its first `limited` scoring requests 429 with
  * `Retry-After: retryAfter` (the mock engines send none), then scores every document 0 (a logit).
  */
-async function startRateLimitedTei(limited: number, retryAfter: string) {
-  let requests = 0;
-  const engine = await serveEngine((incoming, outgoing) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.once('end', () => {
-      requests++;
-      if (requests <= limited) {
-        outgoing.writeHead(429, { 'content-type': 'application/json', 'retry-after': retryAfter });
-        outgoing.end('{"error":"Model is overloaded","error_type":"Overloaded"}');
-        return;
-      }
-      const { texts } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { texts: string[] };
-      outgoing.writeHead(200, { 'content-type': 'application/json' });
-      outgoing.end(JSON.stringify(texts.map((_, index) => ({ index, score: 0 }))));
-    });
-  });
-  return { ...engine, requests: () => requests };
+function startRateLimitedTei(limited: number, retryAfter: string) {
+  return startScriptedTei(
+    Array.from({ length: limited }, () => ({
+      status: 429,
+      headers: { 'retry-after': retryAfter },
+      body: '{"error":"Model is overloaded","error_type":"Overloaded"}',
+    })),
+  );
 }
 
 describe('replicas', () => {
@@ -214,13 +208,7 @@ describe('replicas', () => {
     async (header, seconds) => {
       await using upstream = await startRateLimitedTei(1, header);
       let clock = 0;
-      await using backend = createDisposableBackend({
-        type: 'tei',
-        baseUrls: [upstream.url],
-        model: 'm',
-        breaker: { now: () => clock },
-        healthCheck: false,
-      });
+      await using backend = createClockedBackend(upstream.url, () => clock);
       const error = await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }));
       expect(error).toMatchObject({ code: 'upstream_overloaded', retryAfterSeconds: seconds });
       expect(backend.replicas[0]!.remainingHoldMs).toBe(seconds * 1000);
@@ -403,23 +391,33 @@ describe('half-open circuits and scatter-gather', () => {
   async function startRecordingTei(fail: (request: number) => boolean, delayMs = (_request: number) => 20) {
     const received: string[][] = [];
     const engine = await serveEngine((incoming, outgoing) => {
-      const chunks: Buffer[] = [];
-      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-      incoming.once('end', () => {
-        const { texts } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { texts: string[] };
+      readTeiTexts(incoming, (texts) => {
         received.push(texts);
         const failed = fail(received.length);
         setTimeout(() => {
-          outgoing.writeHead(failed ? 500 : 200, { 'content-type': 'application/json' });
-          outgoing.end(
-            failed
-              ? '{"error":"boom","error_type":"Backend"}'
-              : JSON.stringify(texts.map((_, index) => ({ index, score: 0 }))),
-          );
+          if (!failed) return answerTeiZeroScores(outgoing, texts);
+          outgoing.writeHead(500, { 'content-type': 'application/json' });
+          outgoing.end('{"error":"boom","error_type":"Backend"}');
         }, delayMs(received.length));
       });
     });
     return { ...engine, received };
+  }
+
+  /**
+   * A backend on the one replica `url` that sends sub-requests of 2 documents, tries each once, and opens
+   * its circuit on the first failure for 1 s of `now`.
+   */
+  function createTrialBackend(url: string, now: () => number) {
+    return createDisposableBackend({
+      type: 'tei',
+      baseUrls: [url],
+      model: 'm',
+      maxBatch: 2,
+      maxAttempts: 1,
+      breaker: { failureThreshold: 1, coolDownMs: 1_000, now },
+      healthCheck: false,
+    });
   }
 
   it('a call of several sub-requests waits for the one trial of a half-open replica instead of failing', async () => {
@@ -428,15 +426,7 @@ describe('half-open circuits and scatter-gather', () => {
     // aborted the trial too, so the circuit never closed and every such call failed until a small one came.
     await using engine = await startRecordingTei((request) => request === 1);
     let clock = 0;
-    await using backend = createDisposableBackend({
-      type: 'tei',
-      baseUrls: [engine.url],
-      model: 'm',
-      maxBatch: 2,
-      maxAttempts: 1,
-      breaker: { failureThreshold: 1, coolDownMs: 1_000, now: () => clock },
-      healthCheck: false,
-    });
+    await using backend = createTrialBackend(engine.url, () => clock);
     const breaker = backend.replicas[0]!.breaker;
     expect((await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }))).code).toBe(
       'upstream_status_error',
@@ -455,15 +445,7 @@ describe('half-open circuits and scatter-gather', () => {
   it('fails such a call at once when its trial fails, leaving the circuit open for another cool-down', async () => {
     await using engine = await startRecordingTei((request) => request <= 2);
     let clock = 0;
-    await using backend = createDisposableBackend({
-      type: 'tei',
-      baseUrls: [engine.url],
-      model: 'm',
-      maxBatch: 2,
-      maxAttempts: 1,
-      breaker: { failureThreshold: 1, coolDownMs: 1_000, now: () => clock },
-      healthCheck: false,
-    });
+    await using backend = createTrialBackend(engine.url, () => clock);
     const breaker = backend.replicas[0]!.breaker;
     await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }));
     clock += 1_000;
@@ -482,15 +464,7 @@ describe('half-open circuits and scatter-gather', () => {
       (request) => (request === 2 ? 10_000 : 20),
     );
     let clock = 0;
-    await using backend = createDisposableBackend({
-      type: 'tei',
-      baseUrls: [engine.url],
-      model: 'm',
-      maxBatch: 2,
-      maxAttempts: 1,
-      breaker: { failureThreshold: 1, coolDownMs: 1_000, now: () => clock },
-      healthCheck: false,
-    });
+    await using backend = createTrialBackend(engine.url, () => clock);
     await scoringErrorOf(backend.doScore({ query: 'q', documents: ['a'] }));
     clock += 1_000;
     const caller = new AbortController();
@@ -516,14 +490,8 @@ describe('active health checks under load', () => {
         outgoing.end('ok');
         return;
       }
-      const chunks: Buffer[] = [];
-      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-      incoming.once('end', () => {
-        const { texts } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { texts: string[] };
-        setTimeout(() => {
-          outgoing.writeHead(200, { 'content-type': 'application/json' });
-          outgoing.end(JSON.stringify(texts.map((_, index) => ({ index, score: 0 }))));
-        }, 400);
+      readTeiTexts(incoming, (texts) => {
+        setTimeout(() => answerTeiZeroScores(outgoing, texts), 400);
       });
     });
     await using backend = createDisposableBackend({
