@@ -114,6 +114,28 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   );
 }
 
+/**
+ * The CLI started with `args` in its own process, as {@link cli} runs it but with `extraEnv` added and
+ * without waiting: `exited` settles when it exits, with its exit code and all it printed by then.
+ */
+function spawnCli(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/eval/eval-cli.ts', ...args], {
+    cwd: APP_FOLDER,
+    env: { ...process.env, INIT_CWD: APP_FOLDER, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = once(child, 'exit').then(([code]) => ({ code: code as number | null, stdout, stderr }));
+  return { child, exited };
+}
+
 describe('runEvaluation', { timeout: 30_000 }, () => {
   it('ranks a small BEIR folder in process with the registry model', async () => {
     await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
@@ -349,30 +371,11 @@ describe('pnpm eval (the command)', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () =>
     // An engine that takes a minute per request: the run waits on it when the SIGINT arrives.
     await using engine = await startMockEngine({ dialect: 'tei', latencyMs: 60_000 });
     await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/eval/eval-cli.ts', '--data', folder.path, '--model', 'slow'],
-      {
-        cwd: APP_FOLDER,
-        env: {
-          ...process.env,
-          INIT_CWD: APP_FOLDER,
-          SEALINK_MODELS_FILE: modelsFile([
-            { id: 'slow', backend: { type: 'tei', base_urls: [engine.url], model: 'mock' } },
-          ]),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
+    const { child, exited } = spawnCli(['--data', folder.path, '--model', 'slow'], {
+      SEALINK_MODELS_FILE: modelsFile([
+        { id: 'slow', backend: { type: 'tei', base_urls: [engine.url], model: 'mock' } },
+      ]),
     });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const exited = once(child, 'exit');
     let running = true;
     void exited.then(() => {
       running = false;
@@ -383,8 +386,7 @@ describe('pnpm eval (the command)', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () =>
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     child.kill('SIGINT');
-    const [code] = await exited;
-    expect({ code, stdout, stderr }).toEqual({ code: 130, stdout: '', stderr: 'eval: interrupted\n' });
+    expect(await exited).toEqual({ code: 130, stdout: '', stderr: 'eval: interrupted\n' });
   });
 
   it('on Ctrl-C through a server prints `eval: interrupted` alone, as in process, and exits 130 (128 + SIGINT)', async () => {
@@ -417,34 +419,17 @@ describe('pnpm eval (the command)', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () =>
     await once(server, 'listening');
     await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
     try {
-      const child = spawn(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'src/eval/eval-cli.ts',
-          '--data',
-          folder.path,
-          '--url',
-          `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        ],
-        { cwd: APP_FOLDER, env: { ...process.env, INIT_CWD: APP_FOLDER }, stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      const exited = once(child, 'exit');
+      const { child, exited } = spawnCli([
+        '--data',
+        folder.path,
+        '--url',
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      ]);
       // Or the child's exit, should it stop before asking (the assertion then shows why).
       await Promise.race([arrived, exited]);
       child.kill('SIGINT');
-      const [code] = await exited;
       // 130 as a shell reports a command Ctrl-C stopped, so a script tells an interrupt from a failed run (1).
-      expect({ code, stdout, stderr }).toEqual({ code: 130, stdout: '', stderr: 'eval: interrupted\n' });
+      expect(await exited).toEqual({ code: 130, stdout: '', stderr: 'eval: interrupted\n' });
     } finally {
       server.closeAllConnections();
       server.close();
