@@ -4,6 +4,7 @@
 import { RELEVANCE_FIXTURE, sigmoid } from '@sealink/rerank-contract/dialects';
 import { lexicalScore, startMockEngine } from '@sealink/rerank-mock-server';
 import { describe, expect, it } from 'vitest';
+import type { UpstreamBackendOptions } from './upstream-backend.js';
 import { UpstreamConformanceError } from './upstream-conformance-error.js';
 import { UPSTREAM_TYPES } from './upstream-engines.js';
 import { createDisposableBackend, scoringErrorOf, serveEngine } from './upstream-test-kit.js';
@@ -32,15 +33,18 @@ function startLlamaCppAnswering(scores: readonly number[]) {
   });
 }
 
+/** A backend of model `q` on the one llama.cpp server at `url`, with the `options` a test is about. */
+function createLlamaCppBackend(
+  url: string,
+  options: Omit<UpstreamBackendOptions, 'type' | 'baseUrls' | 'model'>,
+) {
+  return createDisposableBackend({ type: 'llama-cpp', baseUrls: [url], model: 'q', ...options });
+}
+
 describe('the score mapping of a llama-cpp upstream', () => {
   it('identity: a Qwen3 GGUF’s probabilities come through unchanged', async () => {
     await using engine = await startMockEngine({ dialect: 'llama-cpp', scoreMapping: 'identity' });
-    await using backend = createDisposableBackend({
-      type: 'llama-cpp',
-      baseUrls: [engine.url],
-      model: 'q',
-      scoreMapping: 'identity',
-    });
+    await using backend = createLlamaCppBackend(engine.url, { scoreMapping: 'identity' });
     const result = await backend.doScore({ query: QUERY, documents: DOCUMENTS });
     expect(Array.from(result.scores)).toEqual(LEXICAL.map((score) => expect.closeTo(score, 12)));
     expect(LEXICAL[1]).toBe(0);
@@ -49,12 +53,10 @@ describe('the score mapping of a llama-cpp upstream', () => {
   it('sigmoid stays the default: a BGE GGUF’s logits are mapped as before, with or without saying so', async () => {
     await using engine = await startMockEngine({ dialect: 'llama-cpp' });
     for (const scoreMapping of [undefined, 'sigmoid'] as const) {
-      await using backend = createDisposableBackend({
-        type: 'llama-cpp',
-        baseUrls: [engine.url],
-        model: 'q',
-        ...(scoreMapping === undefined ? {} : { scoreMapping }),
-      });
+      await using backend = createLlamaCppBackend(
+        engine.url,
+        scoreMapping === undefined ? {} : { scoreMapping },
+      );
       const result = await backend.doScore({ query: QUERY, documents: DOCUMENTS });
       expect(Array.from(result.scores)).toEqual(LEXICAL.map((score) => expect.closeTo(score, 9)));
     }
@@ -62,7 +64,7 @@ describe('the score mapping of a llama-cpp upstream', () => {
 
   it('the default sigmoid squeezes a Qwen3 GGUF’s probabilities into [0.5, 0.731]: why identity is needed', async () => {
     await using engine = await startMockEngine({ dialect: 'llama-cpp', scoreMapping: 'identity' });
-    await using backend = createDisposableBackend({ type: 'llama-cpp', baseUrls: [engine.url], model: 'q' });
+    await using backend = createLlamaCppBackend(engine.url, {});
     const result = await backend.doScore({ query: QUERY, documents: DOCUMENTS });
     expect(Array.from(result.scores)).toEqual(LEXICAL.map((score) => expect.closeTo(sigmoid(score), 12)));
     expect(result.scores[1]).toBe(0.5);
@@ -76,10 +78,7 @@ describe('the score mapping of a llama-cpp upstream', () => {
       [0.9, -1e6, 0.2],
     ]) {
       await using engine = await startLlamaCppAnswering(scores);
-      await using backend = createDisposableBackend({
-        type: 'llama-cpp',
-        baseUrls: [engine.url],
-        model: 'q',
+      await using backend = createLlamaCppBackend(engine.url, {
         scoreMapping: 'identity',
         healthCheck: false,
       });
@@ -91,10 +90,7 @@ describe('the score mapping of a llama-cpp upstream', () => {
 
   it('identity with verifyOnLoad refuses an engine that answers logits after all (a BGE GGUF)', async () => {
     await using engine = await startMockEngine({ dialect: 'llama-cpp' });
-    await using backend = createDisposableBackend({
-      type: 'llama-cpp',
-      baseUrls: [engine.url],
-      model: 'q',
+    await using backend = createLlamaCppBackend(engine.url, {
       scoreMapping: 'identity',
       verifyOnLoad: true,
     });
@@ -105,10 +101,7 @@ describe('the score mapping of a llama-cpp upstream', () => {
   it('verifyOnLoad warns, and still loads, when every sigmoid-mapped fixture score was in [0, 1] before the mapping', async () => {
     await using engine = await startMockEngine({ dialect: 'llama-cpp', scoreMapping: 'identity' });
     const warnings: string[] = [];
-    await using backend = createDisposableBackend({
-      type: 'llama-cpp',
-      baseUrls: [engine.url],
-      model: 'q',
+    await using backend = createLlamaCppBackend(engine.url, {
       verifyOnLoad: true,
       onLoadWarning: (message) => warnings.push(message),
     });
@@ -131,10 +124,7 @@ describe('the score mapping of a llama-cpp upstream', () => {
         ...(engineMapping === undefined ? {} : { scoreMapping: engineMapping }),
       });
       const warnings: string[] = [];
-      await using backend = createDisposableBackend({
-        type: 'llama-cpp',
-        baseUrls: [engine.url],
-        model: 'q',
+      await using backend = createLlamaCppBackend(engine.url, {
         verifyOnLoad: true,
         ...(scoreMapping === undefined ? {} : { scoreMapping }),
         onLoadWarning: (message) => warnings.push(message),
@@ -143,10 +133,7 @@ describe('the score mapping of a llama-cpp upstream', () => {
       expect(warnings).toEqual([]);
     }
     await using engine = await startMockEngine({ dialect: 'llama-cpp', scoreMapping: 'identity' });
-    await using backend = createDisposableBackend({
-      type: 'llama-cpp',
-      baseUrls: [engine.url],
-      model: 'q',
+    await using backend = createLlamaCppBackend(engine.url, {
       verifyOnLoad: true,
       onLoadWarning: () => {
         throw new Error('the log is broken');
