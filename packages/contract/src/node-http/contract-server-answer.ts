@@ -11,6 +11,6 @@ export interface ContractServerAnswer {
 
 /**
  * Told of each {@link ContractServerAnswer} as it is written, for example to count it in metrics. Called
- * from Node's event handlers: it must not throw.
+ * from Node's event handlers: `createContractHttpServer` ignores an error it throws, and writes the answer all the same.
  */
 export type ContractServerAnswerObserver = (answer: ContractServerAnswer) => void;

@@ -74,4 +74,40 @@ describe('createContractHttpServer', () => {
     expect(received).toMatch(/^HTTP\/1\.1 200 [\s\S]*HTTP\/1\.1 400 /);
     expect(answered).toEqual([{ status: 400, code: 'malformed_http' }]);
   });
+
+  it('still answers, and keeps serving, when onAnswered throws', async () => {
+    const server = createContractHttpServer(
+      (incoming, outgoing) => {
+        incoming.on('end', () => outgoing.end('ok'));
+        incoming.resume();
+      },
+      {
+        onAnswered: () => {
+          throw new Error('metrics are broken');
+        },
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await using _closer = {
+      async [Symbol.asyncDispose]() {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      },
+    };
+    const cases = [
+      ['GARBAGE\r\n\r\n', 400],
+      ['GET / HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n', 400],
+      ['GET / HTTP/1.1\r\n\r\n', 400],
+      ['CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n', 405],
+    ] as const;
+    for (const [bytes, status] of cases) {
+      const received = await exchange(port, bytes);
+      const statuses = [...received.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => Number(match[1]));
+      expect({ bytes, lastStatus: statuses.at(-1) }).toEqual({ bytes, lastStatus: status });
+      expect(received).toMatch(/\r\n\r\n\{"error":\{/);
+    }
+    const ok = await exchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(ok).toMatch(/^HTTP\/1\.1 200 /);
+  });
 });

@@ -15,7 +15,7 @@ export interface ContractHttpServerOptions extends ServerOptions {
   /**
    * Told of each answer the server gives itself, outside `listener` (malformed HTTP, a missing or repeated
    * `Host`, `CONNECT`), once it is written, so that an app can count them in its metrics; the requests the
-   * listener answers are not reported. It must not throw.
+   * listener answers are not reported. An error it throws is ignored: the answer is written all the same.
    */
   onAnswered?: ContractServerAnswerObserver | undefined;
 }
@@ -38,7 +38,19 @@ export function createContractHttpServer(
   listener: RequestListener,
   options: ContractHttpServerOptions = {},
 ): Server {
-  const { onAnswered, ...serverOptions } = options;
+  const { onAnswered: observer, ...serverOptions } = options;
+  // The answer is written whatever the observer does: one that throws (a broken metric) would otherwise
+  // leave the malformed request unanswered and, thrown from Node's event handlers, crash the process.
+  const onAnswered: ContractServerAnswerObserver | undefined =
+    observer === undefined
+      ? undefined
+      : (answer) => {
+          try {
+            observer(answer);
+          } catch {
+            // Ignored: counting an answer must not stop it.
+          }
+        };
   const guarded: RequestListener = (incoming, outgoing) => {
     if (!answerMissingHost(incoming, outgoing, onAnswered)) listener(incoming, outgoing);
   };
