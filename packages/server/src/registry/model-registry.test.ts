@@ -88,6 +88,28 @@ describe('ModelRegistry', () => {
     expect(registry.isReady()).toBe(false);
   });
 
+  it('loads nothing once closed: a load after close rejects naming the closed models, never calls their backends and leaves them closed', async () => {
+    let loads = 0;
+    const backend = () =>
+      new ScriptedBackend({
+        load: async () => {
+          loads++;
+        },
+      });
+    const closedFirst = new ModelRegistry([{ id: 'late', backend: backend() }]);
+    await closedFirst.close();
+    const late = await closedFirst.load().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(late).toBeInstanceOf(AggregateError);
+    expect((late as AggregateError).errors.map((error: Error) => error.message)).toEqual([
+      "model 'late' was not loaded: the registry is closed",
+    ]);
+    expect(closedFirst.loadState('late')).toBe('closed');
+    expect(loads).toBe(0);
+  });
+
   it('reports the models that failed to load and keeps the others', async () => {
     const registry = new ModelRegistry([
       { id: 'broken', backend: new ScriptedBackend({ load: () => Promise.reject(new Error('no weights')) }) },

@@ -132,7 +132,8 @@ export class ModelRegistry {
    * Loads every backend, in parallel. Resolves when all are loaded; rejects with an `AggregateError`
    * naming the models that failed (the others stay loaded and serve). When `abortSignal` aborts, rejects
    * without waiting for a backend whose load ignores the signal: that model is named as not stopping, and
-   * stays `loading` until its load settles.
+   * stays `loading` until its load settles. After {@link close} it loads nothing and rejects naming
+   * every model with a `load`, which stays `closed`.
    */
   async load(options: { abortSignal?: AbortSignal } = {}): Promise<void> {
     const models = [...this.#models.values()];
@@ -189,6 +190,10 @@ export class ModelRegistry {
     const { backend } = model;
     if (backend.load === undefined || this.#loadStates.get(model.id) === 'loaded') {
       return Promise.resolve(undefined);
+    }
+    // A closed registry loads nothing: its backends are closed, and the model must stay `closed`.
+    if (this.#closed) {
+      return Promise.resolve(new Error(`model '${model.id}' was not loaded: the registry is closed`));
     }
     const underWay = this.#loading.get(model.id);
     if (underWay !== undefined) return underWay;
