@@ -177,6 +177,20 @@ describe('createMockApp in process (app.request)', () => {
     await expect(hanging).rejects.toBeInstanceOf(MockConnectionResetError);
   });
 
+  it('closes again without an error, in validating proxy mode too (close() then the end of `await using`)', async () => {
+    await using upstream = await startMockServer();
+    {
+      await using app = createMockApp({ proxy: { url: upstream.url } });
+      // The proxy's connection pool exists once a request was forwarded.
+      expect((await app.request('/v1/models')).status).toBe(200);
+      await app.close();
+      await expect(app.close()).resolves.toBeUndefined();
+    }
+    const plain = createMockApp();
+    await plain.close();
+    await expect(plain.close()).resolves.toBeUndefined();
+  });
+
   it('queues faults and reads the journal through the /__mock control routes', async () => {
     const app = createMockApp();
     const queued = await app.request('/__mock/faults', {

@@ -72,7 +72,10 @@ export interface MockControls {
 export type MockApp = Hono<MockEnv> &
   MockControls &
   AsyncDisposable & {
-    /** Ends every hang and dribble in progress and closes the proxy's connections; `await using` calls it. */
+    /**
+     * Ends every hang and dribble in progress and closes the proxy's connections; `await using` calls it.
+     * Calling it again waits for the same closing and does not throw.
+     */
     close(): Promise<void>;
     /** Aborts when the app closes. */
     readonly closedSignal: AbortSignal;
@@ -247,6 +250,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     models: Object.fromEntries(settings.models.map((id) => [id, 'ready'])),
   };
   let proxy: Promise<ValidatingProxy> | undefined;
+  /** The closing of the app, once `close()` was called: later calls wait for the same. */
+  let closed: Promise<void> | undefined;
   const proxyOptions = settings.proxy;
   const getProxy =
     proxyOptions === undefined
@@ -643,9 +648,14 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
       faults.clear();
       random = xoroshiro128plus(settings.seed);
     },
-    async close() {
-      closing.abort();
-      if (proxy !== undefined) await (await proxy).close();
+    close() {
+      // Once: undici rejects a second close of the proxy's Agent (ClientDestroyedError), and `close()`
+      // followed by the end of an `await using` block closes twice.
+      closed ??= (async () => {
+        closing.abort();
+        if (proxy !== undefined) await (await proxy).close();
+      })();
+      return closed;
     },
     /** `await using app = createMockApp()` closes it at the end of the block. */
     [Symbol.asyncDispose](): Promise<void> {
