@@ -85,7 +85,7 @@ function hostError(incoming: IncomingMessage): ErrorDescription | undefined {
  * one), with the contract's error body, honouring a valid `X-Request-Id`, and closes the connection.
  * Node's own check (`requireHostHeader`) answers a missing Host with an empty body, so the server turns
  * it off and calls this instead; returns `false` when the request has one `Host` (or none and is
- * HTTP/1.0) and goes on. An answer it gives is reported to `onAnswered`, when given.
+ * HTTP/1.0) and goes on. An answer it gives is reported to `onAnswered`, when given, once written.
  */
 export function answerMissingHost(
   incoming: IncomingMessage,
@@ -103,7 +103,11 @@ export function answerMissingHost(
     'x-request-id': requestId,
     connection: 'close',
   });
+  // Reported once written: of pipelined requests without Host, Node writes only the first answer, which
+  // closes the connection; the ones queued behind it are never sent, so never counted.
+  if (onAnswered !== undefined) {
+    outgoing.once('finish', () => onAnswered({ status: answer.status, code: answer.body.error.code }));
+  }
   outgoing.end(body);
-  onAnswered?.({ status: answer.status, code: answer.body.error.code });
   return true;
 }

@@ -75,6 +75,14 @@ describe('createContractHttpServer', () => {
     expect(answered).toEqual([{ status: 400, code: 'malformed_http' }]);
   });
 
+  it('reports only the answers it writes: of pipelined requests without Host, the first, which closes the connection', async () => {
+    const answered: ContractServerAnswer[] = [];
+    await using server = await startServer(answered);
+    const received = await exchange(server.port, 'GET / HTTP/1.1\r\n\r\n'.repeat(3));
+    expect([...received.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => Number(match[1]))).toEqual([400]);
+    expect(answered).toEqual([{ status: 400, code: 'missing_host' }]);
+  });
+
   it('still answers, and keeps serving, when onAnswered throws', async () => {
     const server = createContractHttpServer(
       (incoming, outgoing) => {
