@@ -218,6 +218,22 @@ describe('runEvaluation', { timeout: 30_000 }, () => {
     expect(written[1]).toBe('\n');
   });
 
+  it('stops reading the dataset on Ctrl-C instead of reading a large corpus to its end first', async () => {
+    await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
+    // 40,000 filler documents, then a malformed line: a read that went on to the end would fail on it.
+    const filler = Array.from({ length: 40_000 }, (_, index) => `{"_id":"x${index}","text":"filler"}\n`);
+    writeFileSync(join(folder.path, 'corpus.jsonl'), `${filler.join('')}not json\n`);
+    const controller = new AbortController();
+    const interrupted = new Error('interrupted');
+    const running = runEvaluation(evaluationArguments({ data: folder.path }), {
+      env: {},
+      progress: quiet,
+      abortSignal: controller.signal,
+    });
+    setImmediate(() => controller.abort(interrupted));
+    await expect(running).rejects.toBe(interrupted);
+  });
+
   it('ranks the whole corpus in one BM25 call (one IDF) even when the model takes fewer per call', async () => {
     await using folder = await writeBeirFolder(SLICE_SENSITIVE_FOLDER);
     const env = {

@@ -49,9 +49,11 @@ export async function runEvaluation(
   options: RunEvaluationOptions,
 ): Promise<EvaluationReport> {
   // The whole split is read and checked; --limit applies after, to the queries ranked.
+  // Ctrl-C also stops the reading: a corpus of millions of documents takes a minute to read.
   const dataset = await readBeirDataset(args.data, {
     split: args.split,
     ...(args.limit === undefined ? {} : { limit: args.limit }),
+    ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }),
   });
   let scorer: EvaluationScorer;
   let close = async () => {};

@@ -88,6 +88,28 @@ describe('readBeirDataset', () => {
     expect(dataset.queries.map((query) => query.id)).toEqual(['q1', 'q2']);
   });
 
+  it('stops reading when its abortSignal aborts (Ctrl-C during a large corpus), rejecting with the reason', async () => {
+    await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
+    // 40,000 lines (about 2 MB): read in many chunks, each after a turn of the event loop.
+    const lines = Array.from(
+      { length: 40_000 },
+      (_, index) => `{"_id":"x${index}","text":"filler ${index}"}\n`,
+    );
+    await writeFile(join(folder.path, 'corpus.jsonl'), `${lines.join('')}{"_id":"d1","text":"one"}\n`);
+    await writeFile(join(folder.path, 'qrels', 'test.tsv'), 'query-id\tcorpus-id\tscore\nq1\td1\t1\n');
+    const interrupted = new Error('interrupted');
+    const aborted = AbortSignal.abort(interrupted);
+    await expect(readBeirDataset(folder.path, { split: 'test', abortSignal: aborted })).rejects.toBe(
+      interrupted,
+    );
+    const controller = new AbortController();
+    const reading = readBeirDataset(folder.path, { split: 'test', abortSignal: controller.signal });
+    setImmediate(() => controller.abort(interrupted));
+    await expect(reading).rejects.toBe(interrupted);
+    // Not aborted, the same folder reads whole.
+    expect((await readBeirDataset(folder.path, { split: 'test' })).documents).toHaveLength(40_001);
+  });
+
   it('accepts numeric ids, a byte order mark, CRLF line ends and blank lines', async () => {
     await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
     await writeFile(

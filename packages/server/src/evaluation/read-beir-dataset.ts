@@ -45,20 +45,34 @@ export interface ReadBeirDatasetOptions {
   split: string;
   /** Keep only the first this many queries of the split. */
   limit?: number;
+  /**
+   * Stops the reading (the eval command's Ctrl-C): checked before each line, so a large corpus is not read
+   * to its end first. The read then rejects with the signal's reason.
+   */
+  abortSignal?: AbortSignal;
 }
 
-/** Reads a file line by line; calls `onLine` with each line and its 1-based number. */
-async function forEachLine(path: string, onLine: (line: string, lineNumber: number) => void): Promise<void> {
+/**
+ * Reads a file line by line; calls `onLine` with each line and its 1-based number. Rejects with the reason
+ * of `abortSignal` once it aborts.
+ */
+async function forEachLine(
+  path: string,
+  abortSignal: AbortSignal | undefined,
+  onLine: (line: string, lineNumber: number) => void,
+): Promise<void> {
   const stream = createReadStream(path, { encoding: 'utf8' });
   const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   let lineNumber = 0;
   try {
     for await (const line of lines) {
+      abortSignal?.throwIfAborted();
       lineNumber++;
       onLine(lineNumber === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line, lineNumber);
     }
   } catch (error) {
     if (error instanceof BeirFormatError) throw error;
+    if (abortSignal?.aborted === true) throw abortSignal.reason;
     throw new BeirFormatError(path, undefined, `cannot be read (${(error as Error).message})`, {
       cause: error,
     });
@@ -106,10 +120,10 @@ function readText(path: string, record: Record<string, unknown>, field: string, 
   return value;
 }
 
-async function readCorpus(path: string): Promise<BeirDocument[]> {
+async function readCorpus(path: string, abortSignal: AbortSignal | undefined): Promise<BeirDocument[]> {
   const documents: BeirDocument[] = [];
   const seen = new Set<string>();
-  await forEachLine(path, (line, lineNumber) => {
+  await forEachLine(path, abortSignal, (line, lineNumber) => {
     if (line.trim() === '') return;
     const record = parseJsonObject(path, line, lineNumber);
     const id = readId(path, record, lineNumber);
@@ -124,19 +138,25 @@ async function readCorpus(path: string): Promise<BeirDocument[]> {
   return documents;
 }
 
-async function readQueries(path: string): Promise<BeirQuery[]> {
+async function readQueries(path: string, abortSignal: AbortSignal | undefined): Promise<BeirQuery[]> {
   const queries: BeirQuery[] = [];
-  await forEachLine(path, (line, lineNumber) => {
+  await forEachLine(path, abortSignal, (line, lineNumber) => {
     if (line.trim() === '') return;
     const record = parseJsonObject(path, line, lineNumber);
-    queries.push({ id: readId(path, record, lineNumber), text: readText(path, record, 'text', lineNumber) });
+    queries.push({
+      id: readId(path, record, lineNumber),
+      text: readText(path, record, 'text', lineNumber),
+    });
   });
   return queries;
 }
 
-async function readJudgements(path: string): Promise<Map<string, Map<string, number>>> {
+async function readJudgements(
+  path: string,
+  abortSignal: AbortSignal | undefined,
+): Promise<Map<string, Map<string, number>>> {
   const judgements = new Map<string, Map<string, number>>();
-  await forEachLine(path, (line, lineNumber) => {
+  await forEachLine(path, abortSignal, (line, lineNumber) => {
     if (line.trim() === '') return;
     const columns = line.split('\t');
     // Columns after the third (a trailing tab, a note) are ignored, as BEIR's loader reads columns 0 to 2.
@@ -180,9 +200,11 @@ async function readJudgements(path: string): Promise<Map<string, Map<string, num
  * the score are ignored, as BEIR's loader ignores them). Streams
  * each file line by line. Throws a {@link BeirFormatError} naming the file and line for a missing file, a
  * missing split (listing the splits there are) or a malformed line, and naming the file for a folder whose
- * measures would mean nothing ({@link checkBeirDataset}).
+ * measures would mean nothing ({@link checkBeirDataset}). Rejects with the reason of `options.abortSignal`
+ * once it aborts, without reading on.
  */
 export async function readBeirDataset(folder: string, options: ReadBeirDatasetOptions): Promise<BeirDataset> {
+  options.abortSignal?.throwIfAborted();
   const folderInfo = await stat(folder).catch(() => undefined);
   if (folderInfo === undefined || !folderInfo.isDirectory()) {
     throw new BeirFormatError(
@@ -211,9 +233,9 @@ export async function readBeirDataset(folder: string, options: ReadBeirDatasetOp
     );
   }
   const [documents, allQueries, judgements] = await Promise.all([
-    readCorpus(corpusPath),
-    readQueries(queriesPath),
-    readJudgements(judgementsPath),
+    readCorpus(corpusPath, options.abortSignal),
+    readQueries(queriesPath, options.abortSignal),
+    readJudgements(judgementsPath, options.abortSignal),
   ]);
   const dataset = {
     split: options.split,
