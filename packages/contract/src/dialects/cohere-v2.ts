@@ -14,10 +14,13 @@ export const CohereV2RerankRequest = z.object({
   query: DialectQuery,
   /** The documents as plain strings; v2 takes no objects (structured data goes in as YAML text). */
   documents: DialectTexts,
-  /** How many results to return; all when omitted. */
-  top_n: PositiveInt.optional(),
-  /** Long documents are cut to this many tokens; Cohere's default is 4096. */
-  max_tokens_per_doc: PositiveInt.optional(),
+  /**
+   * How many results to return; all when omitted or `null` (cohere-python sends `None` as `null`,
+   * and Cohere takes it as not given).
+   */
+  top_n: PositiveInt.nullish(),
+  /** Long documents are cut to this many tokens; Cohere's default (4096) when omitted or `null`. */
+  max_tokens_per_doc: PositiveInt.nullish(),
 });
 
 /** The body of Cohere's `POST /v2/rerank`. */
@@ -100,9 +103,9 @@ export const cohereV2Dialect: RerankDialect<CohereV2RerankRequest, CohereV2Reran
       model: request.model,
       query: request.query,
       documents: request.documents,
-      topN: request.top_n,
+      topN: request.top_n ?? undefined,
       returnDocuments: false,
-      maxTokensPerDocument: request.max_tokens_per_doc,
+      maxTokensPerDocument: request.max_tokens_per_doc ?? undefined,
     });
   },
   toResponse(input) {
