@@ -71,6 +71,25 @@ describe('the BM25 tokenizer', () => {
     expect(analyzeText('iPhoneรุ่นใหม่ models')).toEqual(['iphon', 'รุ่น', 'ใหม่', 'model']);
   });
 
+  it('gives one term for SARA AM typed precomposed or as NIKHAHIT + SARA AA, with or without a tone mark', () => {
+    // NFC keeps U+0E33 and U+0E4D U+0E32 apart, so ICU split the decomposed "ทํางาน" into "ทํา" + "งาน", and
+    // NFKC put a tone mark typed after the NIKHAHIT on the other side of it ("น้ำ"): neither matched.
+    const decomposed = (text: string) =>
+      text.replaceAll('\u0e33', '\u0e4d\u0e32').replaceAll('\u0eb3', '\u0ecd\u0eb2');
+    expect(tokensOf('ท\u0e4d\u0e32งาน')).toEqual(tokensOf('ทำงาน'));
+    expect(tokensOf('ทำงาน')).toEqual(['ท\u0e4d\u0e32งาน']);
+    // "น้ำ" typed decomposed: NIKHAHIT, tone mark, SARA AA, or tone mark, NIKHAHIT, SARA AA.
+    expect(tokensOf('น\u0e4d\u0e49\u0e32ดื่ม')).toEqual(tokensOf('น้ำดื่ม'));
+    expect(tokensOf('น\u0e49\u0e4d\u0e32ดื่ม')).toEqual(tokensOf('น้ำดื่ม'));
+    expect(tokensOf('ดื่มน้ำเย็น')).toEqual(['ดื่ม', 'น\u0e49\u0e4d\u0e32', 'เย็น']);
+    // Lao: LAO VOWEL SIGN AM U+0EB3 or NIGGAHITA + SARA AA (U+0ECD U+0EB2), with the tone mark in either place.
+    expect(tokensOf('ນ\u0ecd\u0ec9\u0eb2')).toEqual(tokensOf('ນ້ຳ'));
+    expect(tokensOf('ນ\u0ec9\u0ecd\u0eb2')).toEqual(tokensOf('ນ້ຳ'));
+    for (const text of ['ฉันทำงานที่บ้านและดื่มน้ำมาก', 'กำลังจำคำนำ', 'ຄຳວ່າ ນ້ຳ ລຳ']) {
+      expect(tokensOf(decomposed(text))).toEqual(tokensOf(text));
+    }
+  });
+
   it('folds full-width letters and ligatures to plain letters (NFKC)', () => {
     expect(tokensOf('ＡＰＩ ﬁle')).toEqual(['api', 'file']);
   });

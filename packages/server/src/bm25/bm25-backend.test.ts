@@ -253,6 +253,21 @@ describe('Bm25Backend', () => {
     expect(scores[1]).toBe(0);
   });
 
+  it('matches Thai and Lao SARA AM whether typed precomposed or as NIKHAHIT + SARA AA', async () => {
+    const documents = ['ฉันทำงานที่บ้าน', 'ดื่มน้ำเย็น', 'ນ້ຳຕົກ', 'วันนี้อากาศดี'];
+    // A decomposed query (U+0E4D U+0E32) against precomposed documents (U+0E33), and the reverse.
+    const workDecomposed = await scoresOf('ท\u0e4d\u0e32งาน', documents);
+    expect(workDecomposed[0]).toBeGreaterThan(0);
+    expect(workDecomposed).toEqual(await scoresOf('ทำงาน', documents));
+    expect((await scoresOf('ทำงาน', ['ฉันท\u0e4d\u0e32งานที่บ้าน', 'วันนี้อากาศดี']))[0]).toBeGreaterThan(0);
+    const waterDecomposed = await scoresOf('น\u0e4d\u0e49\u0e32', documents);
+    expect(waterDecomposed[1]).toBeGreaterThan(0);
+    expect(waterDecomposed).toEqual(await scoresOf('น้ำ', documents));
+    const laoWaterDecomposed = await scoresOf('ນ\u0ecd\u0ec9\u0eb2', documents);
+    expect(laoWaterDecomposed[2]).toBeGreaterThan(0);
+    expect(laoWaterDecomposed).toEqual(await scoresOf('ນ້ຳ', documents));
+  });
+
   it('matches a Latin query word written against Thai text, and a Thai one after a Latin word', async () => {
     const scores = await scoresOf('API ภาษา', ['ใช้APIง่าย', 'Qwen3ภาษาไทย', 'วันนี้อากาศดี']);
     expect(scores[0]).toBeGreaterThan(0);

@@ -124,12 +124,35 @@ function isApostrophe(code: number): boolean {
 }
 
 /**
+ * Thai NIKHAHIT + SARA AA (U+0E4D U+0E32) and Lao NIGGAHITA + AA (U+0ECD U+0EB2), maybe with a tone mark typed
+ * between them: the decomposed spelling of SARA AM (U+0E33, U+0EB3), which NFC keeps apart from it.
+ */
+const DECOMPOSED_SARA_AM = /\u0e4d([\u0e48-\u0e4b]?)\u0e32|\u0ecd([\u0ec8-\u0ecb]?)\u0eb2/g;
+
+/** Replaces a match of {@link DECOMPOSED_SARA_AM} by its tone mark, if any, then the precomposed AM. */
+function composeSaraAm(_match: string, thaiTone: string | undefined, laoTone: string | undefined): string {
+  return thaiTone === undefined ? `${laoTone ?? ''}\u0eb3` : `${thaiTone}\u0e33`;
+}
+
+/**
+ * A Thai or Lao part in the form it is segmented in: NFC, with SARA AM typed decomposed (NIKHAHIT + SARA AA,
+ * the tone mark before or after the NIKHAHIT) written precomposed, as Thai input normalisers do. ICU splits
+ * "ทํางาน" typed decomposed into "ทํา" + "งาน" but keeps "ทำงาน" one word, and NFKC folds "น้ำ" to the tone
+ * mark then NIKHAHIT, so the other order gave another term. Text without NIKHAHIT is left as it is.
+ */
+function segmentationForm(part: string): string {
+  const nfc = part.normalize('NFC');
+  if (nfc.indexOf('\u0e4d') < 0 && nfc.indexOf('\u0ecd') < 0) return nfc;
+  return nfc.replace(DECOMPOSED_SARA_AM, composeSaraAm);
+}
+
+/**
  * The words of a run of letters that holds Thai, Lao, Khmer or Burmese. As Lucene's ICU tokenizer does, the
  * run is first broken where it passes between those scripts and any other (ICU's own segmenter keeps
  * "Qwen3ทำงาน" or "ราคา100บาท" one word): marks and format characters stay with the letter before them, and
  * apostrophes at the edges of a part are dropped. Parts of the other scripts are words as they are; parts of
  * these scripts are split into words by the platform's dictionary segmenter, in NFC (ICU splits some
- * decomposed runs differently, and NFC and NFD must agree).
+ * decomposed runs differently, and NFC and NFD must agree) with SARA AM precomposed ({@link segmentationForm}).
  */
 function southeastAsianRunWords(run: string): string[] {
   const words: string[] = [];
@@ -137,7 +160,7 @@ function southeastAsianRunWords(run: string): string[] {
   let partIsSoutheastAsian = isSoutheastAsianLetter(run.charCodeAt(0));
   const endPart = (partEnd: number) => {
     if (partIsSoutheastAsian) {
-      for (const segment of WORD_SEGMENTER.segment(run.slice(partStart, partEnd).normalize('NFC'))) {
+      for (const segment of WORD_SEGMENTER.segment(segmentationForm(run.slice(partStart, partEnd)))) {
         if (segment.isWordLike === true) words.push(segment.segment);
       }
       return;
