@@ -1,5 +1,5 @@
 import { ErrorResponse } from '@sealink/rerank-contract';
-import { logit } from '@sealink/rerank-contract/dialects';
+import { cohereV2Dialect, logit } from '@sealink/rerank-contract/dialects';
 import { junkBodyArbitrary, rerankRequestArbitrary } from '@sealink/rerank-contract/testing';
 import { lexicalScore, startMockEngine } from '@sealink/rerank-mock-server';
 import { CohereClientV2, CohereError } from 'cohere-ai';
@@ -10,6 +10,7 @@ import { createRerankApp } from './create-rerank-app.js';
 import { ModelRegistry } from './registry/model-registry.js';
 import { serveRerankApp } from './serve/serve-rerank-app.js';
 import { captureLogger } from './testing/capture-logger.js';
+import { ConstantScoreBackend } from './testing/constant-score-backend.js';
 import { ScriptedBackend } from './testing/scripted-backend.js';
 import { UpstreamBackend } from './upstream/upstream-backend.js';
 
@@ -165,6 +166,40 @@ describe('compatibility routes', () => {
         expect(status).toBe(400);
         expect(ErrorResponse.parse(answer).error).toMatchObject({ code: 'too_many_documents', param });
       }
+    }
+  });
+
+  it('bills one Cohere search unit per started 100 documents on POST /v2/rerank', async () => {
+    // Cohere bills one search unit per query with up to 100 documents; LiteLLM and other cost
+    // trackers read meta.billed_units.search_units, so 250 documents must report 3, not 1.
+    const registry = new ModelRegistry([
+      { id: 'wide', backend: new ConstantScoreBackend(), maxDocuments: 250 },
+    ]);
+    const app = createRerankApp({
+      registry,
+      auth: { disabled: true },
+      logger: captureLogger('fatal').logger,
+    });
+    await using server = await serveRerankApp(app, { hostname: '127.0.0.1', port: 0 });
+    for (const [count, units] of [
+      [250, 3],
+      [100, 1],
+      [101, 2],
+    ] as const) {
+      const response = await request(`${server.url}/v2/rerank`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'wide',
+          query: 'q',
+          documents: Array.from({ length: count }, (_, index) => `document ${index}`),
+          top_n: 5,
+        }),
+      });
+      expect(response.statusCode).toBe(200);
+      const answer = cohereV2Dialect.response.parse(await response.body.json());
+      expect(answer.results).toHaveLength(5);
+      expect(answer.meta?.billed_units).toEqual({ search_units: units });
     }
   });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createRerankId } from '../build-rerank-response.js';
+import { cohereSearchUnits } from './cohere-search-units.js';
 import { CohereErrorBody, CohereMeta, describeCohereError } from './cohere-v2.js';
 import { DialectQuery, EngineIndex, EngineScoreValue, PositiveInt } from './engine-fields.js';
 import { parseDialectAnswer } from './parse-dialect-answer.js';
@@ -93,7 +94,10 @@ export const cohereV1Dialect: RerankDialect<CohereV1RerankRequest, CohereV1Reran
     return {
       id: input.id ?? createRerankId(),
       results: toRelevanceResults(input, 'identity', 'object'),
-      meta: { api_version: { version: '1' }, billed_units: { search_units: 1 } },
+      meta: {
+        api_version: { version: '1' },
+        billed_units: { search_units: cohereSearchUnits(input.documentCount) },
+      },
     };
   },
   parseResponse: (body, options) =>

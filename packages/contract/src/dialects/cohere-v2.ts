@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createRerankId } from '../build-rerank-response.js';
+import { cohereSearchUnits } from './cohere-search-units.js';
 import { DialectQuery, DialectTexts, EngineIndex, EngineScoreValue, PositiveInt } from './engine-fields.js';
 import { parseDialectAnswer } from './parse-dialect-answer.js';
 import { relevanceEntries, toRelevanceResults } from './relevance-results.js';
@@ -112,7 +113,10 @@ export const cohereV2Dialect: RerankDialect<CohereV2RerankRequest, CohereV2Reran
     return {
       id: input.id ?? createRerankId(),
       results: toRelevanceResults(input, 'identity', 'none'),
-      meta: { api_version: { version: '2' }, billed_units: { search_units: 1 } },
+      meta: {
+        api_version: { version: '2' },
+        billed_units: { search_units: cohereSearchUnits(input.documentCount) },
+      },
     };
   },
   parseResponse: (body, options) =>

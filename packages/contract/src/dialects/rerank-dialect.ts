@@ -57,6 +57,11 @@ export interface DialectResponseInput {
   id?: string;
   /** Answer in this score scale instead of the dialect's default, for example logits for `rawScores`. */
   scoreMapping?: ScoreMapping;
+  /**
+   * How many documents the request sent, for dialects whose answer reports billing by it (Cohere's
+   * `meta.billed_units.search_units`, one per 100 documents); billed as one search unit when omitted.
+   */
+  documentCount?: number;
 }
 
 /** Options of a dialect's `parseResponse`. */

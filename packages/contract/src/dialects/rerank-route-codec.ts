@@ -158,6 +158,7 @@ export function dialectRerankCodec(path: string, name: DialectName, defaultModel
         encode: (response) =>
           dialect.toResponse({
             ...dialectResponseInputOf(response),
+            documentCount: validation.request.documents.length,
             ...(mapping === undefined ? {} : { scoreMapping: mapping }),
           }),
       };

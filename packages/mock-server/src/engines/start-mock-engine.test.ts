@@ -409,3 +409,23 @@ describe('startMockEngine input limits, as each engine truncates', () => {
     });
   });
 });
+
+describe('startMockEngine Cohere billing', () => {
+  it.each(['cohere-v2', 'cohere-v1'] as const)(
+    '%s: reports one search unit per started 100 documents, as Cohere bills',
+    async (dialect) => {
+      await using engine = await startMockEngine({ dialect, maxBatch: 1000 });
+      const path = dialect === 'cohere-v2' ? '/v2/rerank' : '/v1/rerank';
+      for (const [count, units] of [
+        [250, 3],
+        [100, 1],
+        [1, 1],
+      ] as const) {
+        const documents = Array.from({ length: count }, (_, index) => `document ${index}`);
+        const answer = await post(engine.url, path, { model: 'm', query: 'q', documents, top_n: 1 });
+        expect(answer.status).toBe(200);
+        expect(answer.json).toMatchObject({ meta: { billed_units: { search_units: units } } });
+      }
+    },
+  );
+});

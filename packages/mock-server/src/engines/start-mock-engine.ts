@@ -278,6 +278,7 @@ export async function startMockEngine(options: MockEngineOptions): Promise<MockE
       model: request.model === '' ? (options.model ?? 'mock-engine') : request.model,
       results,
       totalTokens,
+      documentCount: request.documents.length,
       ...(scoreMapping === undefined ? {} : { scoreMapping }),
     });
     return { status: 200, body };
