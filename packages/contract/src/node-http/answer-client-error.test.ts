@@ -1,23 +1,16 @@
 import { createServer, type RequestListener, type ServerOptions } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ErrorResponse } from '../error-response.js';
 import { answerClientError, answerConnectRequest, clientErrorResponse } from './answer-client-error.js';
+import { listenForTest } from './listen-for-test.js';
 
 /** A Node HTTP server on 127.0.0.1 port 0 that answers parser errors with {@link answerClientError}. */
 async function startServer(options: ServerOptions, listener: RequestListener) {
   const server = createServer(options, listener);
   server.on('clientError', answerClientError);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return Object.assign(server, {
-    port,
-    async [Symbol.asyncDispose]() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  });
+  return await listenForTest(server);
 }
 
 /** Writes `first`, then `then.send` once `then.when` accepts what came back; resolves with all received until close. */

@@ -2,6 +2,7 @@ import { type AddressInfo, connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { ContractServerAnswer } from './contract-server-answer.js';
 import { createContractHttpServer } from './create-contract-http-server.js';
+import { listenForTest } from './listen-for-test.js';
 
 /**
  * The contract's server on 127.0.0.1 port 0 answering 200 `ok` once it read a request's body, reporting
@@ -15,15 +16,7 @@ async function startServer(answered: ContractServerAnswer[]) {
     },
     { onAnswered: (answer) => answered.push(answer) },
   );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return Object.assign(server, {
-    port,
-    async [Symbol.asyncDispose]() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  });
+  return await listenForTest(server);
 }
 
 /** Writes `bytes` on a fresh connection; resolves with what came back once the server closed it (5 s at most). */
