@@ -224,26 +224,20 @@ describe('the rate-limited app over a real socket (property)', () => {
           // A key prefix of its own per run, so that no run sees another's counts; a Redis timeout far
           // above any answer time, so that no request falls back to counting in memory on a slow machine.
           const keyPrefix = `prop-${run++}`;
-          await using first = await startPropertyServer(['bm25'], {
-            auth: { apiKeys: KEYS },
-            rateLimiter: new RequestRateLimiter({
-              requests: budget,
-              windowSeconds: WINDOW_SECONDS,
-              redis: clients[0]!,
-              keyPrefix,
-              redisTimeoutMs: 10_000,
-            }),
-          });
-          await using second = await startPropertyServer(['bm25'], {
-            auth: { apiKeys: KEYS },
-            rateLimiter: new RequestRateLimiter({
-              requests: budget,
-              windowSeconds: WINDOW_SECONDS,
-              redis: clients[1]!,
-              keyPrefix,
-              redisTimeoutMs: 10_000,
-            }),
-          });
+          /** A replica counting in Redis through `redis`, with the run's budget and key prefix. */
+          const startReplica = (redis: Redis) =>
+            startPropertyServer(['bm25'], {
+              auth: { apiKeys: KEYS },
+              rateLimiter: new RequestRateLimiter({
+                requests: budget,
+                windowSeconds: WINDOW_SECONDS,
+                redis,
+                keyPrefix,
+                redisTimeoutMs: 10_000,
+              }),
+            });
+          await using first = await startReplica(clients[0]!);
+          await using second = await startReplica(clients[1]!);
           await checkRun([first.port, second.port], budget, bursts);
         }),
         { numRuns: 40 },
