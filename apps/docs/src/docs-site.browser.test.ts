@@ -630,7 +630,10 @@ describe('the docs site in Chromium', { timeout: 25_000 }, () => {
         timeout: WAIT_MS,
       })
       .toBe('200');
-    await expect(page.locator(`#${CONSOLE_ELEMENT_IDS.responseResults} tr`).count()).resolves.toBe(2);
+    // The status shows as soon as the headers arrive; the rows once the body is read.
+    await expect
+      .poll(() => page.locator(`#${CONSOLE_ELEMENT_IDS.responseResults} tr`).count(), { timeout: WAIT_MS })
+      .toBe(2);
     expect(errors).toEqual([]);
     expect(docs.blockedRequests).toEqual([]);
     await page.close();
