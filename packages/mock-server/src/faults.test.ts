@@ -2,7 +2,7 @@ import { ErrorResponse, EXAMPLE_RERANK_REQUEST, type RerankRequest } from '@seal
 import { checkRerankResponse } from '@sealink/rerank-contract/testing';
 import fc from 'fast-check';
 import { request } from 'undici';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { MockFault } from './mock-fault.js';
 import type { MockServerOptions } from './mock-options.js';
 import { startMockServer as startServer } from './start-mock-server.js';
@@ -269,8 +269,8 @@ describe.each([{ overrideGlobalObjects: false }, { overrideGlobalObjects: true }
         () => 'answered',
         (error: Error) => error.name,
       );
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(mock.requests.at(-1)?.fault?.kind).toBe('hang');
+      // Waits for the request to reach the mock and start hanging: a fixed sleep can end before it arrives.
+      await vi.waitFor(() => expect(mock.requests.at(-1)?.fault?.kind).toBe('hang'));
       expect(mock.requests.at(-1)?.status).toBeUndefined();
       const other = await postRerank(mock.url);
       expect(other.statusCode).toBe(200);
@@ -300,7 +300,8 @@ describe.each([{ overrideGlobalObjects: false }, { overrideGlobalObjects: true }
         () => 'answered',
         (error: Error & { code?: string }) => error.code ?? error.name,
       );
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Closed once the hang is in progress, not after a fixed sleep that can end before the request arrives.
+      await vi.waitFor(() => expect(mock.requests.at(-1)?.fault?.kind).toBe('hang'));
       await mock.close();
       expect(await hanging).toMatch(/ECONNRESET|UND_ERR_SOCKET/);
     });
