@@ -34,6 +34,8 @@ export function normalizeRerankRequest(request: RerankRequest): NormalizedRerank
     returnDocuments: request.return_documents ?? true,
   };
   if (request.instruction !== undefined) normalized.instruction = request.instruction;
-  if (request.max_tokens_per_doc !== undefined) normalized.maxTokensPerDocument = request.max_tokens_per_doc;
+  // A limit beyond 2^53 cuts nothing; capped, it stays a safe integer for backends and engines.
+  if (request.max_tokens_per_doc !== undefined)
+    normalized.maxTokensPerDocument = Math.min(request.max_tokens_per_doc, Number.MAX_SAFE_INTEGER);
   return normalized;
 }

@@ -114,6 +114,27 @@ describe('OpenAPI spec examples', () => {
     }
   });
 
+  it('agrees with the server on integers beyond 2^53 (top_n, max_tokens_per_doc): JSON Schema integers have no upper bound', () => {
+    const { validate } = specValidator();
+    const base = { model: 'qwen3-rerank', query: 'q', documents: ['a'] };
+    for (const body of [
+      { ...base, top_n: 2 ** 63 },
+      { ...base, top_n: 1e300 },
+      { ...base, max_tokens_per_doc: 2 ** 63 },
+    ]) {
+      expect(validate('#/components/schemas/RerankRequest', body), JSON.stringify(body)).toBeUndefined();
+      expect(validateRerankRequest(body, 'req_limit').success, JSON.stringify(body)).toBe(true);
+    }
+    for (const body of [
+      { ...base, top_n: 1.5 },
+      { ...base, top_n: 0 },
+      { ...base, max_tokens_per_doc: 2.5 },
+    ]) {
+      expect(validate('#/components/schemas/RerankRequest', body), JSON.stringify(body)).toBeDefined();
+      expect(validateRerankRequest(body, 'req_limit').success, JSON.stringify(body)).toBe(false);
+    }
+  });
+
   it("states the request's defaults as JSON Schema defaults", () => {
     const { document } = specValidator();
     const schemas = (

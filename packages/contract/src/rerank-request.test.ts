@@ -33,6 +33,20 @@ describe('RerankRequest', () => {
     expect(outcome.success && outcome.request.topN).toBe(2);
   });
 
+  it("reads a top_n beyond 2^53, such as Python's sys.maxsize, as all documents: it is an integer, as the spec says", () => {
+    // JSON.parse reads 9223372036854775807 (sys.maxsize) as 2^63, an integer no double can tell from it.
+    for (const text of ['9007199254740992', '9223372036854775807', '1e300']) {
+      const body = JSON.parse(`{"model":"bm25","query":"q","documents":["a","b"],"top_n":${text}}`);
+      const outcome = validateRerankRequest(body, 'req_1');
+      expect(outcome.success && outcome.request.topN, text).toBe(2);
+    }
+  });
+
+  it('reads a max_tokens_per_doc beyond 2^53 as no cut, capped at the largest safe integer', () => {
+    const outcome = validateRerankRequest({ ...valid, max_tokens_per_doc: 2 ** 63 }, 'req_1');
+    expect(outcome.success && outcome.request.maxTokensPerDocument).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
   it('allows empty documents', () => {
     expect(RerankRequest.safeParse({ ...valid, documents: ['', { text: '' }] }).success).toBe(true);
   });

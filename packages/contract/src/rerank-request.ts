@@ -43,6 +43,19 @@ export const RerankDocument = z
 /** A candidate document: a plain string, or an object with its text. */
 export type RerankDocument = z.infer<typeof RerankDocument>;
 
+/**
+ * An integer of 1 or more, as JSON Schema's `integer` means it: any number without a fraction, those beyond
+ * 2^53 too (`z.int()` refuses them), so that a `top_n` of Python's `sys.maxsize` means "all", as the spec
+ * allows. The JSON Schema of the field is stated in its `meta` (`type: integer, minimum: 1`), as the
+ * spec generator would otherwise call it a number.
+ */
+function positiveInteger(field: string) {
+  return z
+    .number({ error: `${field} must be an integer` })
+    .refine(Number.isInteger, { error: `${field} must be an integer`, abort: true })
+    .min(1, { error: `${field} must be at least 1` });
+}
+
 /** The body of `POST /v1/rerank`. */
 export const RerankRequest = z
   .strictObject({
@@ -75,11 +88,11 @@ export const RerankRequest = z
       .max(MAX_DOCUMENTS, { error: `documents may have at most ${MAX_DOCUMENTS} items` })
       .meta({ description: `The candidate documents, 1 to ${MAX_DOCUMENTS} of them.` }),
     /** How many results to return, best first. Omitted means all; more than the number of documents means all. */
-    top_n: z
-      .int({ error: 'top_n must be an integer' })
-      .min(1, { error: 'top_n must be at least 1' })
+    top_n: positiveInteger('top_n')
       .optional()
       .meta({
+        type: 'integer',
+        minimum: 1,
         description:
           'How many results to return, best first. Omit to return all; a value above the number of documents returns all.',
         examples: [2],
@@ -105,14 +118,12 @@ export const RerankRequest = z
      * Each document is truncated to this many tokens before scoring where the backend supports it (the
      * embedded BM25, Cohere v2); engines such as TEI and vLLM only cut each pair to the model's length.
      */
-    max_tokens_per_doc: z
-      .int({ error: 'max_tokens_per_doc must be an integer' })
-      .min(1, { error: 'max_tokens_per_doc must be at least 1' })
-      .optional()
-      .meta({
-        description:
-          "Each document is truncated to this many tokens before scoring, where the model's backend supports it (the embedded BM25, Cohere v2); engines such as TEI and vLLM only cut each query-document pair to the model's length.",
-      }),
+    max_tokens_per_doc: positiveInteger('max_tokens_per_doc').optional().meta({
+      type: 'integer',
+      minimum: 1,
+      description:
+        "Each document is truncated to this many tokens before scoring, where the model's backend supports it (the embedded BM25, Cohere v2); engines such as TEI and vLLM only cut each query-document pair to the model's length.",
+    }),
   })
   .meta({
     id: 'RerankRequest',

@@ -171,6 +171,15 @@ describe('createRerankApp in process', () => {
     expect((await rerank(app, VALID, { 'content-type': 'application/json' })).status).toBe(200);
   });
 
+  it("returns every document for a top_n beyond 2^53, such as Python's sys.maxsize", async () => {
+    const { app } = makeApp();
+    const body = JSON.stringify(VALID).replace(/\}$/, ',"top_n":9223372036854775807}');
+    const response = await app.request('/v1/rerank', { method: 'POST', headers: JSON_AUTH, body });
+    expect(response.status).toBe(200);
+    const answer = await response.json();
+    expect(answer.results.map((result: { index: number }) => result.index)).toEqual([0, 2, 1]);
+  });
+
   it('answers 415 for a body not sent as JSON and 400 for malformed JSON', async () => {
     const { app } = makeApp();
     await expectError(
