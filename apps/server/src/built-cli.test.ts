@@ -1,7 +1,9 @@
 // The deployable build: tsdown turns the CLI into plain JavaScript (workspace packages bundled, npm
 // packages external), and `node` alone runs it, with no tsx, as `pnpm start` and the Dockerfile do.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -12,6 +14,7 @@ import { appBuildConfig } from '../app-build-config.ts';
 import { startBuiltCli } from './start-built-cli.js';
 
 const APP_DIRECTORY = fileURLToPath(new URL('..', import.meta.url));
+const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 // Under node_modules, where Node resolves the external npm packages as it does for dist/.
 const OUT_DIRECTORY = join(APP_DIRECTORY, 'node_modules', '.cache', 'sealink-built-cli-test');
 
@@ -47,7 +50,7 @@ describe('the built CLI', () => {
         scripts: Record<string, string>;
       }
     ).scripts;
-    expect(scripts.start).toBe('node scripts/build-app.mjs --quiet && node dist/cli.mjs');
+    expect(scripts.start).toBe('node scripts/build-app.mjs --quiet && exec node dist/cli.mjs');
     const { stderr, stdout } = await promisify(execFile)(
       process.execPath,
       ['scripts/build-app.mjs', '--quiet'],
@@ -67,4 +70,65 @@ describe('the built CLI', () => {
     );
     expect(help.stdout).toMatch(/^Usage: sealink-rerank-server/);
   });
+
+  it('drains and exits 0 when SIGTERM is sent to the `pnpm start` process alone (the README’s first command)', async () => {
+    // Its own process group, so that the signal below reaches pnpm only (as `kill <pid>` from a process
+    // manager does, not Ctrl-C, which signals the whole group) and the cleanup can still end the group.
+    const pnpm = spawn('pnpm', ['start'], {
+      cwd: REPOSITORY_ROOT,
+      detached: true,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        PORT: '0',
+        SEALINK_LOG_LEVEL: 'info',
+        SEALINK_DRAIN_TIMEOUT_MS: '20000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    pnpm.stdout?.on('data', (data: Buffer) => {
+      output += data.toString();
+    });
+    pnpm.stderr?.on('data', (data: Buffer) => {
+      output += data.toString();
+    });
+    const exit = once(pnpm, 'exit').then(([code, signal]) => ({ code, signal }));
+    try {
+      await expect
+        .poll(() => output.includes('models loaded'), { timeout: 80_000, interval: 100 })
+        .toBe(true);
+      const port = Number(/"url":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(output)?.[1]);
+      // An in-flight request: headers and part of the body before the signal, the rest once draining.
+      const body = JSON.stringify({ model: 'bm25', query: 'api gateway', documents: ['a gateway', 'bread'] });
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      let received = '';
+      socket.on('data', (data) => {
+        received += data.toString();
+      });
+      socket.on('error', () => {});
+      const closed = once(socket, 'close');
+      socket.write(
+        `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+      );
+      pnpm.kill('SIGTERM');
+      await expect.poll(() => output.includes('"msg":"draining"'), { timeout: 10_000 }).toBe(true);
+      socket.write(body.slice(10));
+      await closed;
+      expect(received).toMatch(/^HTTP\/1\.1 200 OK/);
+      // pnpm waits for the server: it exits once the server has drained, with the server's code.
+      expect(await exit).toEqual({ code: 0, signal: null });
+      expect(output).toContain('"msg":"stopped"');
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    } finally {
+      if (pnpm.pid !== undefined) {
+        try {
+          process.kill(-pnpm.pid, 'SIGKILL');
+        } catch {
+          // The group has already exited.
+        }
+      }
+    }
+  }, 120_000);
 });
