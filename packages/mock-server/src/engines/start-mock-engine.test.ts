@@ -12,7 +12,7 @@ import {
 import { junkBodyArbitrary } from '@sealink/rerank-contract/testing';
 import fc from 'fast-check';
 import { request } from 'undici';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { lexicalScore } from '../lexical-score.js';
 import { startMockEngine } from './start-mock-engine.js';
 
@@ -154,9 +154,12 @@ describe('startMockEngine', () => {
   });
 
   it('answers TEI with 429 when its queue is full', async () => {
-    await using engine = await startMockEngine({ dialect: 'tei', maxConcurrentRequests: 1, latencyMs: 200 });
+    // The first request holds the only slot for a second: long enough for the second to arrive while it is
+    // held even on a loaded machine. The second is sent once the first is in the engine (its body read is
+    // recorded just before it takes the slot), not after a fixed sleep that can end before it arrives.
+    await using engine = await startMockEngine({ dialect: 'tei', maxConcurrentRequests: 1, latencyMs: 1000 });
     const first = post(engine.url, '/rerank', { query: 'q', texts: ['a'] });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await vi.waitFor(() => expect(engine.requests[0]?.body).toBeDefined(), { interval: 5 });
     const second = await post(engine.url, '/rerank', { query: 'q', texts: ['a'] });
     expect(second.status).toBe(429);
     expect(second.json).toMatchObject({ error_type: 'Overloaded' });
