@@ -152,10 +152,26 @@ describe('rerankAll against the mock server', () => {
     await expect(pending).rejects.toBeInstanceOf(APIUserAbortError);
   });
 
-  it('a top_n the contract refuses (2 ** 53, 1e21) fails as it does in rerank, however the documents split', async () => {
+  it('a top_n beyond 2^53 (2 ** 53, 1e21) returns every document, as in rerank, however the documents split', async () => {
     await using mock = await startMockServer();
     await using client = testClient(mock.url);
     for (const topN of [2 ** 53, 1e21]) {
+      for (const documents of [makeDocuments(5), makeDocuments(50)]) {
+        const request = { model: 'qwen3-rerank', query: QUERY, documents, top_n: topN };
+        const merged = await client.rerankAll(request, { chunkSize: 10 });
+        const single = await client.rerank({ ...request, top_n: undefined });
+        expect(merged.results, `${topN} over ${documents.length}`).toHaveLength(documents.length);
+        expect(merged.results.map((result) => result.index)).toEqual(
+          single.results.map((result) => result.index),
+        );
+      }
+    }
+  });
+
+  it('a top_n the contract refuses (0, 1.5) fails as it does in rerank, however the documents split', async () => {
+    await using mock = await startMockServer();
+    await using client = testClient(mock.url);
+    for (const topN of [0, 1.5]) {
       for (const documents of [makeDocuments(5), makeDocuments(50)]) {
         const request = { model: 'qwen3-rerank', query: QUERY, documents, top_n: topN };
         const error = await client.rerankAll(request, { chunkSize: 10 }).catch((caught: unknown) => caught);

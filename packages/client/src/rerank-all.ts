@@ -80,8 +80,8 @@ export async function rerankAll(
 
   // Each chunk returns at most top_n results: the global top n are among the chunks' top n, because a
   // chunk ranks ties by index as the whole list does. Text is not sent back; the merge takes it from here.
-  // A top_n the contract refuses (its schema decides: 2 ** 53 is not a safe integer) goes to every chunk
-  // as it is, so that the server refuses it as it would refuse it in one request.
+  // A top_n the contract refuses (its schema decides: 0, 1.5) goes to every chunk as it is, so that the
+  // server refuses it as it would refuse it in one request.
   const chunkTopN =
     topN !== undefined && RerankRequest.shape.top_n.safeParse(topN).success ? topN : undefined;
   const controller = new AbortController();
