@@ -53,7 +53,7 @@ import { type RequestRateLimiter, rateLimitHeaders } from './rate-limit/request-
 import type { ModelRegistry } from './registry/model-registry.js';
 import { scoreDocuments } from './scoring/score-documents.js';
 import { registerNodeRoutes } from './serve/node-routes.js';
-import { registerOutsideAnswerObserver } from './serve/outside-answer-observer.js';
+import { type OutsideAnswer, registerOutsideAnswerObserver } from './serve/outside-answer-observer.js';
 
 /** Hints for model ids that a server commonly lacks, sent with their 404. */
 export const DEFAULT_MODEL_HINTS: Readonly<Record<string, string>> = {
@@ -134,8 +134,11 @@ const OPERATIONAL_PATHS: ReadonlySet<string> = new Set(
 
 /** What one request's log line and metrics say, filled in as the request is handled. */
 interface RequestRecord {
-  /** The request id, sanitised from `X-Request-Id` or generated. */
-  readonly requestId: string;
+  /**
+   * The request id, sanitised from `X-Request-Id` or generated; the one the server's own answer carried
+   * when it answered the request instead of the app ({@link ServerAnswer}).
+   */
+  requestId: string;
   /** The route pattern that answered (for a 405, the pattern of the path's route); `unmatched` for 404s. */
   readonly route: string;
   /** The registered model the request used; empty otherwise. */
@@ -157,11 +160,19 @@ interface RequestInput {
   readonly body: IncomingMessage | ReadableStream<Uint8Array> | null;
   /** The client's address, when known. */
   readonly remoteAddress: string | undefined;
+  /** Node's request, when served on Node. */
+  readonly incoming: IncomingMessage | undefined;
   /**
    * Calls `onGone` once if the client disconnects before its answer is sent (at once when it already
    * has); the returned function stops watching. Called at most once, and only when a backend needs it.
    */
   watchClient(onGone: () => void): () => void;
+}
+
+/** What the server answered itself to a request the app had: its status and request id. */
+interface ServerAnswer {
+  readonly status: number;
+  readonly requestId: string | undefined;
 }
 
 /** An answer before it is written: status, plain-object headers and body (`null` for none). */
@@ -192,6 +203,7 @@ function honoRequestInput(c: RerankContext): RequestInput {
     header: incoming === undefined ? (name) => c.req.header(name) : (name) => nodeHeaderValue(incoming, name),
     body: incoming ?? c.req.raw.body,
     remoteAddress: incoming?.socket.remoteAddress,
+    incoming,
     watchClient: (onGone) => {
       const signal = c.req.raw.signal;
       if (signal.aborted) {
@@ -211,6 +223,7 @@ function nodeRequestInput(incoming: IncomingMessage, outgoing: ServerResponse): 
     header: (name) => nodeHeaderValue(incoming, name),
     body: incoming,
     remoteAddress: incoming.socket.remoteAddress,
+    incoming,
     // A listener on the response rather than an AbortSignal of its own: creating an AbortSignal costs
     // about 6 microseconds on Node 20.
     watchClient: (onGone) => {
@@ -251,27 +264,34 @@ function settleAnswer(incoming: IncomingMessage, answer: PlainAnswer): PlainAnsw
   const settled = settleUnreadBody(incoming, UNREAD_BODY_LIMITS);
   if (settled === true) return answer;
   return settled.then((ended) => {
-    if (!ended) answer.headers.connection = 'close';
+    if (ended) return answer;
+    // The client went away before the end of its body: nobody reads the answer (499, as for a rerank
+    // request whose body read was cut). Otherwise the body went over a bound: the answer closes the connection.
+    if (incoming.socket.destroyed) return clientClosedResponse();
+    answer.headers.connection = 'close';
     return answer;
   });
 }
 
 /**
- * Writes an answer to Node's response, one `writeHead` and one `end`, once the body it left unread is
- * settled ({@link settleAnswer}); after an answer that closes the connection, throws away what is left of
- * the body (within bounds) while the answer goes out.
+ * A handler's answer on Node, once the body it left unread (a 404 or 405 to a POST, a 401 or 415 refused
+ * from the headers) is settled ({@link settleAnswer}): before the request is logged and counted, so that
+ * its line and count say what the client got when the body breaks or the client goes away meanwhile.
  */
-function writeAnswer(incoming: IncomingMessage, outgoing: ServerResponse, answer: PlainAnswer): void {
-  const settled = settleAnswer(incoming, answer);
-  if (!(settled instanceof Promise)) {
-    writeSettledAnswer(incoming, outgoing, settled);
-    return;
-  }
-  settled
-    .then((ready) => writeSettledAnswer(incoming, outgoing, ready))
-    .catch((error: unknown) => outgoing.destroy(error instanceof Error ? error : undefined));
+function settledAnswer(
+  incoming: IncomingMessage,
+  answer: PlainAnswer | Promise<PlainAnswer>,
+): PlainAnswer | Promise<PlainAnswer> {
+  return answer instanceof Promise
+    ? answer.then((ready) => settleAnswer(incoming, ready))
+    : settleAnswer(incoming, answer);
 }
 
+/**
+ * Writes an answer to Node's response, one `writeHead` and one `end`, its unread body settled first
+ * ({@link settleAnswer}); after an answer that closes the connection, throws away what is left of the body
+ * (within bounds) while the answer goes out.
+ */
 function writeSettledAnswer(incoming: IncomingMessage, outgoing: ServerResponse, answer: PlainAnswer): void {
   if (outgoing.headersSent || outgoing.destroyed) return;
   const { body, headers } = answer;
@@ -513,6 +533,34 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     return response;
   };
 
+  /**
+   * The answers `serveRerankApp` wrote itself to requests the app had, whose body broke mid-way (bad
+   * chunked framing, a connection ended mid-body): by request, told by its outside-answer observer before
+   * the app sees the body read fail.
+   */
+  const serverAnswers = new WeakMap<IncomingMessage, ServerAnswer>();
+  // What `serveRerankApp` answers without the app (malformed HTTP, CONNECT, ...) still shows in the metrics;
+  // an answer to a request the app has is the app's to count and log, once, with the server's status.
+  const observeOutsideAnswer = (answer: OutsideAnswer): void => {
+    if (answer.request === undefined) metrics.countMalformedRequest(answer.status);
+    else serverAnswers.set(answer.request, { status: answer.status, requestId: answer.requestId });
+  };
+
+  /**
+   * The answer the server wrote in the app's place, when it did (a request whose body broke while it was
+   * read or settled: it never completes), with `record` taking its request id, for the one log line and
+   * count of the request to say what the client got; `undefined` for every other request.
+   */
+  const answeredByServer = (input: RequestInput, record: RequestRecord): PlainAnswer | undefined => {
+    const { incoming } = input;
+    if (incoming === undefined || incoming.complete) return undefined;
+    const answer = serverAnswers.get(incoming);
+    if (answer === undefined) return undefined;
+    if (answer.requestId !== undefined) record.requestId = answer.requestId;
+    // Nobody writes it: the server's answer is out and the connection closed.
+    return { status: answer.status, headers: { connection: 'close' }, body: null };
+  };
+
   const drainingAnswers = (route: string) =>
     drainSignal !== undefined &&
     route !== OPERATIONAL_ROUTES.health.path &&
@@ -580,13 +628,12 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     } catch (error) {
       result = internalError(record, error);
     }
+    const conclude = (response: PlainAnswer) =>
+      send(finish(method, record, started, answeredByServer(input, record) ?? response));
     if (result instanceof Promise) {
-      return result.then(
-        (response) => send(finish(method, record, started, response)),
-        (error: unknown) => send(finish(method, record, started, internalError(record, error))),
-      );
+      return result.then(conclude, (error: unknown) => conclude(internalError(record, error)));
     }
-    return send(finish(method, record, started, result));
+    return conclude(result);
   };
 
   /** A Hono handler that runs `handler` through {@link runRecorded}. */
@@ -598,13 +645,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       const run =
         incoming === undefined
           ? (record: RequestRecord) => handler(c, record, input)
-          : (record: RequestRecord) => {
-              // On Node, a body the answer did not read (a 404 or 405 to a POST) is settled first.
-              const answer = handler(c, record, input);
-              return answer instanceof Promise
-                ? answer.then((ready) => settleAnswer(incoming, ready))
-                : settleAnswer(incoming, answer);
-            };
+          : (record: RequestRecord) => settledAnswer(incoming, handler(c, record, input));
       return runRecorded(typeof route === 'string' ? route : route(c), input, run, toResponse);
     };
 
@@ -816,8 +857,8 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       const written = runRecorded(
         route.path,
         input,
-        (record) => handleRerank(input, record, codec),
-        (answer) => writeAnswer(incoming, outgoing, answer),
+        (record) => settledAnswer(incoming, handleRerank(input, record, codec)),
+        (answer) => writeSettledAnswer(incoming, outgoing, answer),
       );
       if (written instanceof Promise) {
         written.catch((error: unknown) => outgoing.destroy(error instanceof Error ? error : undefined));
@@ -825,8 +866,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     });
   }
   registerNodeRoutes(app, { method: 'POST', handlers: nodeRoutes });
-  // What `serveRerankApp` answers without the app (malformed HTTP, CONNECT, ...) still shows in the metrics.
-  registerOutsideAnswerObserver(app, (status) => metrics.countMalformedRequest(status));
+  registerOutsideAnswerObserver(app, observeOutsideAnswer);
 
   app.get(
     PUBLIC_API_ROUTES.listModels.honoPath,

@@ -1,7 +1,7 @@
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createErrorResponse, type ErrorAnswer, type ErrorDescription } from '../create-error-response.js';
-import { createRequestId } from '../request-preflight.js';
+import { createRequestId, requestIdFor } from '../request-preflight.js';
 import { incomingErrorAnswer } from './answer-unroutable-request.js';
 import type { ContractServerAnswerObserver } from './contract-server-answer.js';
 
@@ -13,7 +13,7 @@ interface InFlightResponse {
   readonly headersSent: boolean;
   readonly writableEnded: boolean;
   /** Its request; `complete` once the parser has read the request in full, body included. */
-  readonly req?: { readonly complete: boolean } | undefined;
+  readonly req?: IncomingMessage | undefined;
   once(event: 'finish' | 'close', listener: () => void): unknown;
   off(event: 'finish' | 'close', listener: () => void): unknown;
 }
@@ -135,7 +135,11 @@ function endWithRawAnswer(socket: Duplex, raw: string): void {
  * answer would corrupt it). The responses before it get {@link CLOSE_GRACE_MS} in all to finish; past it
  * the socket is destroyed, cutting the one in flight, as Node's own answer would have at once.
  */
-function endAfterInFlight(socket: Duplex, raw: () => string, cut?: NodeJS.Timeout): void {
+function endAfterInFlight(
+  socket: Duplex,
+  raw: (request: IncomingMessage | undefined) => string,
+  cut?: NodeJS.Timeout,
+): void {
   if (socket.destroyed) {
     clearTimeout(cut);
     return;
@@ -162,12 +166,12 @@ function endAfterInFlight(socket: Duplex, raw: () => string, cut?: NodeJS.Timeou
   }
   clearTimeout(cut);
   if (inFlight === null || inFlight === undefined) {
-    if (socket.writable) endWithRawAnswer(socket, raw());
+    if (socket.writable) endWithRawAnswer(socket, raw(undefined));
     // Not writable: the last answer closed the connection (`Connection: close`), which Node is ending.
     return;
   }
   if (inFlight.headersSent) socket.destroy();
-  else endWithRawAnswer(socket, raw());
+  else endWithRawAnswer(socket, raw(inFlight.req));
 }
 
 /**
@@ -193,7 +197,7 @@ export function answerConnectRequestObserved(
     message: 'CONNECT is not allowed: this server is not a proxy.',
   });
   endAfterInFlight(socket, () => {
-    onAnswered?.({ status: answer.status, code: answer.body.error.code });
+    onAnswered?.({ status: answer.status, code: answer.body.error.code, requestId });
     return rawErrorResponse(answer, requestId, { Allow: 'GET, HEAD, POST' });
   });
 }
@@ -226,10 +230,14 @@ export function answerClientErrorObserved(
   }
   if (answeredSockets.has(socket)) return;
   answeredSockets.add(socket);
-  endAfterInFlight(socket, () => {
-    const requestId = createRequestId();
+  endAfterInFlight(socket, (request) => {
+    // The answer to a request the listener already has (its body broke) carries that request's own id.
+    const requestId =
+      request === undefined ? createRequestId() : requestIdFor(request.headers['x-request-id']?.toString());
     const answer = createErrorResponse(describeClientError(error), requestId);
-    onAnswered?.({ status: answer.status, code: answer.body.error.code });
+    const { status } = answer;
+    const code = answer.body.error.code;
+    onAnswered?.(request === undefined ? { status, code, requestId } : { status, code, requestId, request });
     return rawErrorResponse(answer, requestId);
   });
 }

@@ -106,7 +106,9 @@ export function answerMissingHost(
   // Reported once written: of pipelined requests without Host, Node writes only the first answer, which
   // closes the connection; the ones queued behind it are never sent, so never counted.
   if (onAnswered !== undefined) {
-    outgoing.once('finish', () => onAnswered({ status: answer.status, code: answer.body.error.code }));
+    outgoing.once('finish', () =>
+      onAnswered({ status: answer.status, code: answer.body.error.code, requestId }),
+    );
   }
   outgoing.end(body);
   return true;

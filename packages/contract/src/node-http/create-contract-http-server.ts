@@ -15,7 +15,10 @@ export interface ContractHttpServerOptions extends ServerOptions {
   /**
    * Told of each answer the server gives itself, outside `listener` (malformed HTTP, a missing or repeated
    * `Host`, `CONNECT`), once it is written, so that an app can count them in its metrics; the requests the
-   * listener answers are not reported. An error it throws is ignored: the answer is written all the same.
+   * listener answers are not reported. A request the listener already has whose body then breaks (bad
+   * chunked framing) is answered here, and reported with that `request`: the listener, which sees its body
+   * read fail, should count it instead, with this answer. An error it throws is ignored: the answer is
+   * written all the same.
    */
   onAnswered?: ContractServerAnswerObserver | undefined;
 }

@@ -1,5 +1,21 @@
-/** Told the status of each request that `serveRerankApp` answers itself, outside the app. It must not throw. */
-export type OutsideAnswerObserver = (status: number) => void;
+import type { IncomingMessage } from 'node:http';
+
+/** An answer that `serveRerankApp` wrote itself, outside the app. */
+export interface OutsideAnswer {
+  /** The HTTP status sent. */
+  readonly status: number;
+  /** The request id the answer carries, when known. */
+  readonly requestId?: string | undefined;
+  /**
+   * The request this answer ends when the app already had it: its body broke (bad chunked framing, the
+   * connection ended mid-body) while the app read or settled it. The app sees that request fail too, so
+   * counts and logs it itself, once; absent for requests the app never saw.
+   */
+  readonly request?: IncomingMessage | undefined;
+}
+
+/** Told of each answer that `serveRerankApp` writes itself, outside the app. It must not throw. */
+export type OutsideAnswerObserver = (answer: OutsideAnswer) => void;
 
 const observersByApp = new WeakMap<object, OutsideAnswerObserver>();
 

@@ -57,7 +57,7 @@ describe('serveRerankApp', () => {
     }
   });
 
-  it('counts the requests it answers outside the app (malformed HTTP, no or two Host, CONNECT, a target that is no URL) in the app metrics, under route malformed', async () => {
+  it("counts the requests it answers outside the app (malformed HTTP, no or two Host, CONNECT, a target that is no URL) in the app metrics, under route malformed, and the app's own once on its route", async () => {
     const metrics = new ServerMetrics();
     const app = createRerankApp({
       registry: new ModelRegistry([{ id: 'bm25', backend: new ScriptedBackend() }]),
@@ -91,9 +91,11 @@ describe('serveRerankApp', () => {
       .split('\n')
       .filter((line) => line.startsWith('sealink_rerank_http_requests_total{route="malformed"'));
     expect(malformed.sort()).toEqual([
-      'sealink_rerank_http_requests_total{route="malformed",model="",status="400"} 6',
+      'sealink_rerank_http_requests_total{route="malformed",model="",status="400"} 5',
       'sealink_rerank_http_requests_total{route="malformed",model="",status="405"} 1',
     ]);
+    // The rerank request whose chunked body broke reached the app: counted once, on its route, with its 400.
+    expect(text).toContain('sealink_rerank_http_requests_total{route="/v1/rerank",model="",status="400"} 1');
     // No latency is known for them, and they were never in flight.
     expect(text).not.toContain('sealink_rerank_http_request_duration_seconds_count{route="malformed"');
     expect(text).toContain('sealink_rerank_http_requests_in_flight 1');

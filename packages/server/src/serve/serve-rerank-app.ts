@@ -72,7 +72,10 @@ export async function serveRerankApp<E extends Env>(
         ? unroutableRequestResponse
         : (error: unknown) => {
             const response = unroutableRequestResponse(error);
-            answeredOutside(response.status);
+            answeredOutside({
+              status: response.status,
+              requestId: response.headers.get('x-request-id') ?? undefined,
+            });
             return response;
           },
   });
@@ -84,7 +87,7 @@ export async function serveRerankApp<E extends Env>(
       if (nodeRoute === undefined) void honoListener(incoming, outgoing);
       else nodeRoute(incoming, outgoing);
     },
-    answeredOutside === undefined ? {} : { onAnswered: (answer) => answeredOutside(answer.status) },
+    answeredOutside === undefined ? {} : { onAnswered: answeredOutside },
   );
   server.listen(options.port ?? 0, hostname);
   await new Promise<void>((resolve, reject) => {
