@@ -1,7 +1,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { EXAMPLE_RERANK_REQUEST, rerankCodeSamples } from '@sealink/rerank-contract';
+import {
+  EXAMPLE_RERANK_REQUEST,
+  EXAMPLE_RERANK_RESPONSE_TEXT,
+  rerankCodeSamples,
+} from '@sealink/rerank-contract';
 import { checkRerankResponse } from '@sealink/rerank-contract/testing';
+import { startMockServer } from '@sealink/rerank-mock-server';
 import { captureLogger } from '@sealink/rerank-server/testing';
 import { describe, expect, it } from 'vitest';
 import { loadServerConfig } from './config/load-server-config.js';
@@ -92,5 +97,52 @@ describe("the public API page's examples against the local server with model bm2
       },
     );
     expectSharedWordsFirst(printedRanking(stdout));
+  });
+});
+
+/** The JSON skeleton of a value: each object's keys in order with their skeletons, each array item's, each leaf's JSON type. */
+function skeleton(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(skeleton);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).map(([key, child]) => [key, skeleton(child)]);
+  }
+  return value === null ? 'null' : typeof value;
+}
+
+describe("the answer to the page's example request has the page's response fields, in its order, with its types", () => {
+  // The page's answer; ours adds only `usage` (documented: the server and the mock always send it).
+  const page = JSON.parse(EXAMPLE_RERANK_RESPONSE_TEXT) as Record<string, unknown>;
+  const expected = skeleton({ ...page, usage: { total_tokens: 41 } });
+
+  async function answerOf(baseUrl: string, model: string): Promise<Record<string, unknown>> {
+    const response = await fetch(`${baseUrl}/v1/rerank`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...EXAMPLE_RERANK_REQUEST, model }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json\b/);
+    return (await response.json()) as Record<string, unknown>;
+  }
+
+  function expectPageShape(answer: Record<string, unknown>, model: string) {
+    expect(skeleton(answer)).toEqual(expected);
+    expect(answer.id).toMatch(/^rerank-[0-9a-f]+$/);
+    expect(answer.model).toBe(model);
+    for (const result of answer.results as { index: number; relevance_score: number }[]) {
+      expect(Number.isInteger(result.index)).toBe(true);
+      expect(result.relevance_score).toBeGreaterThanOrEqual(0);
+      expect(result.relevance_score).toBeLessThanOrEqual(1);
+    }
+  }
+
+  it('from the server with model bm25', async () => {
+    await using server = await startDefaultServer();
+    expectPageShape(await answerOf(server.url, 'bm25'), 'bm25');
+  });
+
+  it("from the mock server with the page's model qwen3-rerank", async () => {
+    await using mock = await startMockServer({ apiKeys: [API_KEY] });
+    expectPageShape(await answerOf(mock.url, 'qwen3-rerank'), 'qwen3-rerank');
   });
 });
