@@ -52,15 +52,17 @@ function createQueuingBackend(url: string, limits: { timeoutMs?: number; deadlin
 describe('a call of many sub-batches', () => {
   it('does not time out against healthy engines that compute one batch at a time, nor open their circuits', async () => {
     // 1,000 documents are 32 sub-batches of TEI's 32. Sent all at once, the last ones waited in each engine
-    // behind the call's own others (16 × 31 ms) while their attempt timers ran: every attempt timed out and
-    // both circuits opened, so the model went down for every client.
-    await using engines = await startMockEngines(2, { latencyPerDocumentMs: 1 });
+    // behind the call's own others (16 × 62 ms) while their attempt timers ran: every attempt timed out and
+    // both circuits opened, so the model went down for every client. Two at a time, an attempt waits for at
+    // most one other (2 × 62 ms), far within its timeout even on a loaded machine; all at once, the later
+    // half of each engine's sub-batches would outlast it.
+    await using engines = await startMockEngines(2, { latencyPerDocumentMs: 2 });
     await using backend = createDisposableBackend({
       type: 'tei',
       baseUrls: engines.map((engine) => engine.url),
       model: 'm',
-      timeoutMs: 150,
-      deadlineMs: 2_000,
+      timeoutMs: 600,
+      deadlineMs: 10_000,
       healthCheck: false,
     });
     const result = await backend.doScore({ query: 'sourdough', documents: documentsOf(1000) });
@@ -73,7 +75,7 @@ describe('a call of many sub-batches', () => {
     expect(engines[0]!.scoredRequests + engines[1]!.scoredRequests).toBe(32);
     expect(engines[0]!.scoredRequests).toBeGreaterThanOrEqual(12);
     expect(engines[1]!.scoredRequests).toBeGreaterThanOrEqual(12);
-  });
+  }, 30_000);
 
   it('keeps at most maxBatchesInFlightPerReplica sub-batches of one call on each replica, 2 by default', async () => {
     await using first = await startCountingTei(20);
