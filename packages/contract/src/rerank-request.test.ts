@@ -1,11 +1,16 @@
+import { existsSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { EXAMPLE_RERANK_REQUEST } from './code-samples.js';
 import { MAX_DOCUMENTS } from './limits.js';
 import { RerankRequest } from './rerank-request.js';
 import { invalidRerankRequestArbitrary, rerankRequestArbitrary } from './testing/index.js';
 import { validateRerankRequest } from './validate-rerank-request.js';
 
 const valid = { model: 'bm25', query: 'best gateway', documents: ['a', { text: 'b' }] };
+
+/** The public API page, beside the project root; present for developers and CI, absent elsewhere. */
+const API_PAGE = new URL('../../../../shared/seed/rerank-api-page.txt', import.meta.url);
 
 function errorOf(body: unknown) {
   const outcome = validateRerankRequest(body, 'req_test');
@@ -14,6 +19,27 @@ function errorOf(body: unknown) {
 }
 
 describe('RerankRequest', () => {
+  it.runIf(existsSync(API_PAGE))(
+    "is the page's example request in each of its three examples (curl, Python, Node.js)",
+    () => {
+      const page = readFileSync(API_PAGE, 'utf8');
+      const curl = /-d '(\{.*?\})'/.exec(page)?.[1];
+      // Python's dict and the Node object literal, with the page's trailing commas, as JSON.
+      const python = /payload = (\{.*?\})resp = /.exec(page)?.[1];
+      const node = /body: JSON\.stringify\((\{.*?\})\),\}\);/.exec(page)?.[1];
+      const asJson = (text: string | undefined) =>
+        JSON.parse((text ?? 'null').replaceAll(/,\s*([\]}])/g, '$1').replaceAll(/([{,])(\w+):/g, '$1"$2":'));
+      for (const [label, text] of [
+        ['curl', curl],
+        ['Python', python],
+        ['Node.js', node],
+      ] as const) {
+        expect(asJson(text), label).toEqual(EXAMPLE_RERANK_REQUEST);
+        expect(RerankRequest.safeParse(asJson(text)).success, label).toBe(true);
+      }
+    },
+  );
+
   it('accepts the public API page example and normalises documents to text', () => {
     const outcome = validateRerankRequest({ ...valid, top_n: 1 }, 'req_1');
     expect(outcome).toEqual({
