@@ -107,15 +107,60 @@ describe('the BM25 tokenizer', () => {
   });
 
   it('keeps digits of every script and mixed letter-digit words', () => {
-    expect(tokensOf('COVID19 in 2024: 3.5% and ١٢٣')).toEqual([
-      'covid19',
-      'in',
-      '2024',
+    expect(tokensOf('COVID19 in 2024: 3.5% and ١٢٣')).toEqual(['covid19', 'in', '2024', '3.5', 'and', '١٢٣']);
+  });
+
+  it('keeps a number one token across a decimal point or a thousands separator between digits (UAX #29 WB11, WB12)', () => {
+    // "3.14" gave the terms "3" and "14", so a query for 3.14 matched any document with a 3 and a 14.
+    expect(tokensOf("pi is 3.14, not 3,14; 1,000 or 1,000,000.50 or 1'000 (Swiss) or 1;2")).toEqual([
+      'pi',
+      'is',
+      '3.14',
+      'not',
+      '3,14',
+      '1,000',
+      'or',
+      '1,000,000.50',
+      'or',
+      "1'000",
+      'swiss',
+      'or',
+      '1;2',
+    ]);
+    expect(tokensOf('version 2.5.1, Python3.12 and v1.2.3-rc1')).toEqual([
+      'version',
+      '2.5.1',
+      'python3.12',
+      'and',
+      'v1.2.3',
+      'rc1',
+    ]);
+    // Only between two digits: a separator at the edge of a number, or before a letter, still separates.
+    expect(tokensOf('3. .5 -0.25 3.a a.1 1.e5 3..14 3. 14')).toEqual([
       '3',
       '5',
-      'and',
-      '١٢٣',
+      '0.25',
+      '3',
+      'a',
+      'a',
+      '1',
+      '1',
+      'e5',
+      '3',
+      '14',
+      '3',
+      '14',
     ]);
+    // Full-width and other-script separators (NFKC gives "3.14"), Arabic-Indic digits with the Arabic ones.
+    expect(tokensOf('３．１４ 3\uFE5214 ١٫٥ ١٬٠٠٠ 1\u20442')).toEqual([
+      '3.14',
+      '3.14',
+      '١٫٥',
+      '١٬٠٠٠',
+      '1⁄2',
+    ]);
+    // A hyphen is not a number separator: "COVID-19" is two terms, as in Lucene.
+    expect(tokensOf('COVID-19 IL-6')).toEqual(['covid', '19', 'il', '6']);
   });
 
   it('ignores emoji, symbols and variation selectors', () => {
@@ -128,6 +173,32 @@ describe('the BM25 tokenizer', () => {
     expect(tokensOf("the models' scores")).toEqual(['the', 'models', 'scores']);
   });
 
+  it('keeps an apostrophe inside a word only between two letters, or two digits (UAX #29 WB6, WB7, WB11)', () => {
+    // "5'UTR" was one term "5'utr", so it did not match "5' UTR", "5′UTR" or "UTR".
+    expect(tokensOf("5'UTR 3’-end 5' UTR 1990's rock'n'roll O'Neil Alzheimer's")).toEqual([
+      '5',
+      'utr',
+      '3',
+      'end',
+      '5',
+      'utr',
+      '1990',
+      "rock'n'roll",
+      "o'neil",
+      'alzheimer',
+    ]);
+    // A possessive written against Thai is dropped too: it gave the term "sealink's".
+    expect(tokensOf("SeaLink'sภาษา")).toEqual(['sealink', 'ภาษา']);
+    // A left single quotation mark or a full-width apostrophe used as an apostrophe reads like one.
+    expect(tokensOf('don‘t don＇t')).toEqual(["don't", "don't"]);
+    expect(analyzeText("Alzheimer's Alzheimers alzheimer Alzheimer’s")).toEqual([
+      'alzheim',
+      'alzheim',
+      'alzheim',
+      'alzheim',
+    ]);
+  });
+
   it('drops a possessive "s" and keeps an inner apostrophe in words of any letters, not only a to z', () => {
     // A word starting with a letter outside a to z ended at its apostrophe, leaving a stray "s" term.
     expect(tokensOf("Ørsted's Müller’s Zoë's")).toEqual(['ørsted', 'müller', 'zoë']);
@@ -135,6 +206,122 @@ describe('the BM25 tokenizer', () => {
     // An apostrophe between letters stays inside the word whatever the letters.
     expect(tokensOf("l'été l’été L'ETE")).toEqual(["l'été", "l'été", "l'ete"]);
     expect(tokensOf("Ål'ek")).toEqual(["ål'ek"]);
+  });
+
+  it('keeps an apostrophe, full stop, colon or middle dot between two letters inside a word (UAX #29 WB6, WB7)', () => {
+    expect(tokensOf('e.g. i.e., U.S.A. node.js key:value col·lega')).toEqual([
+      'e.g',
+      'i.e',
+      'u.s.a',
+      'node.js',
+      'key:value',
+      'col·lega',
+    ]);
+    // Not at the edge of a word, not twice in a row, not between a letter and a digit, and a colon not between
+    // digits; a comma or semicolon joins only digits.
+    expect(tokensOf('end. .net a..b a.1 1:2 a,b a;b Fig.2')).toEqual([
+      'end',
+      'net',
+      'a',
+      'b',
+      'a',
+      '1',
+      '1',
+      '2',
+      'a',
+      'b',
+      'a',
+      'b',
+      'fig',
+      '2',
+    ]);
+    // Full-width forms read as their ASCII ones (NFKC), in letters of any script but Thai, Lao, Khmer and
+    // Burmese, which the dictionary segmenter splits.
+    expect(tokensOf('ｅ．ｇ Ж.Д ภาษา.ไทย')).toEqual(['e.g', 'ж.д', 'ภาษา', 'ไทย']);
+  });
+
+  it('gives the words of Unicode word segmentation (UAX #29, ICU) for letters, digits and joining punctuation', () => {
+    // Node's Intl.Segmenter is ICU's implementation of UAX #29. The tokenizer differs from it on purpose in
+    // dropping a possessive "'s" (no "s" here), and in folding case and NFKC.
+    const segmenter = new Intl.Segmenter('und', { granularity: 'word' });
+    const pieces = [
+      'a',
+      'B',
+      'é',
+      'ж',
+      '1',
+      '9',
+      '٣',
+      '.',
+      ',',
+      ';',
+      ':',
+      "'",
+      '’',
+      '·',
+      '，',
+      '．',
+      '：',
+      ' ',
+      '-',
+      '/',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 24 }), (parts) => {
+        const text = parts.join('');
+        const expected = Array.from(segmenter.segment(text))
+          .filter((segment) => segment.isWordLike === true)
+          .map((segment) => segment.segment.normalize('NFKC').replaceAll('’', "'").toLowerCase());
+        expect(tokensOf(text)).toEqual(expected);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it('gives tokens that start and end with a letter or digit and read back as themselves', () => {
+    const pieces = [
+      'a',
+      'B',
+      'é',
+      'e\u0301',
+      'ж',
+      's',
+      'S',
+      '1',
+      '9',
+      '٣',
+      '๑',
+      'ไทย',
+      '東',
+      '.',
+      ',',
+      ';',
+      ':',
+      "'",
+      '’',
+      '‘',
+      '＇',
+      '·',
+      '，',
+      '．',
+      '٫',
+      '⁄',
+      ' ',
+      '-',
+      '_',
+      '/',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 24 }), (parts) => {
+        const tokens = tokensOf(parts.join(''));
+        for (const token of tokens) {
+          expect(token).toMatch(/^[\p{L}\p{N}]/u);
+          expect(token).toMatch(/[\p{L}\p{N}\p{M}]$/u);
+        }
+        expect(tokensOf(tokens.join(' '))).toEqual(tokens);
+      }),
+      { numRuns: 3_000 },
+    );
   });
 
   it('folds case fully: sharp s as "ss", dotted capital I as "i", final sigma as the word gives it', () => {

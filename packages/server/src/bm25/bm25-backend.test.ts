@@ -246,6 +246,28 @@ describe('Bm25Backend', () => {
     );
   });
 
+  it('matches a decimal number as a whole, not its digits on either side of the point', async () => {
+    // "3.14" was read as "3" and "14", so the query matched a document with a 3 and a 14 as well as π.
+    const scores = await scoresOf('3.14', [
+      'π is about 3.14',
+      '3 apples and 14 pears',
+      'version 3.14.1',
+      '3,14',
+    ]);
+    expect(scores[0]).toBeGreaterThan(0);
+    expect(scores[1]).toBe(0);
+    expect(scores[2]).toBe(0);
+    expect(scores[3]).toBe(0);
+    // "1 000" holds neither "1,000" nor its digits as terms: it scores as "two hundred" does.
+    const thousands = await scoresOf('1,000 patients', [
+      '1,000 patients',
+      '1 000 patients',
+      'two hundred patients',
+    ]);
+    expect(thousands[0]).toBeGreaterThan(thousands[1] as number);
+    expect(thousands[1]).toBe(thousands[2]);
+  });
+
   it('matches a Thai query word inside Thai text written without spaces', async () => {
     const scores = await scoresOf('ภาษาไทย', ['ฉันชอบเรียนภาษาไทยมาก', 'วันนี้อากาศดี', 'ภาษาอังกฤษ']);
     expect(scores[0]).toBeGreaterThan(scores[2] as number);

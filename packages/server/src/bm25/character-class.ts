@@ -102,3 +102,90 @@ export function codePointWidthAt(text: string, index: number): 1 | 2 {
   }
   return 1;
 }
+
+/**
+ * The punctuation that UAX #29 lets continue a word between two letters ({@link MID_LETTER}, rules WB6 and
+ * WB7) or between two digits ({@link MID_NUMBER}, rules WB11 and WB12): the characters of the Word_Break
+ * classes MidLetter, MidNum, MidNumLet and Single_Quote, as Node's ICU segments them.
+ */
+export const MID_LETTER = 1;
+/** See {@link MID_LETTER}. */
+export const MID_NUMBER = 2;
+
+/** {@link MID_LETTER} and {@link MID_NUMBER} bits of the ASCII codes: `'` and `.` both, `:` letters, `,` `;` digits. */
+export const ASCII_MID_CLASS: Uint8Array = new Uint8Array(128);
+ASCII_MID_CLASS[0x27] = MID_LETTER | MID_NUMBER;
+ASCII_MID_CLASS[0x2e] = MID_LETTER | MID_NUMBER;
+ASCII_MID_CLASS[0x3a] = MID_LETTER;
+ASCII_MID_CLASS[0x2c] = MID_NUMBER;
+ASCII_MID_CLASS[0x3b] = MID_NUMBER;
+
+/**
+ * The {@link MID_LETTER} and {@link MID_NUMBER} bits of a UTF-16 code unit (every such character is in the Basic
+ * Multilingual Plane), 0 for any other character.
+ */
+export function midClassOf(code: number): number {
+  if (code < 128) return ASCII_MID_CLASS[code] as number;
+  switch (code) {
+    // MidNumLet: right and left single quotation marks, one dot leader, small and full-width full stop, full-width apostrophe.
+    case 0x2018:
+    case 0x2019:
+    case 0x2024:
+    case 0xfe52:
+    case 0xff07:
+    case 0xff0e:
+      return MID_LETTER | MID_NUMBER;
+    // MidLetter: middle dot, Greek ano teleia, Armenian abbreviation mark, Hebrew gershayim, hyphenation point,
+    // vertical, small and full-width colon.
+    case 0x00b7:
+    case 0x0387:
+    case 0x055f:
+    case 0x05f4:
+    case 0x2027:
+    case 0xfe13:
+    case 0xfe55:
+    case 0xff1a:
+      return MID_LETTER;
+    // MidNum: Greek question mark, Armenian full stop, Arabic comma, date and thousands separators, NKo comma,
+    // fraction slash, small and full-width comma and semicolon; and the Arabic decimal separator (Numeric in
+    // UAX #29, so inside a number, but a separator elsewhere here).
+    case 0x037e:
+    case 0x0589:
+    case 0x060c:
+    case 0x060d:
+    case 0x066b:
+    case 0x066c:
+    case 0x07f8:
+    case 0x2044:
+    case 0xfe50:
+    case 0xfe54:
+    case 0xff0c:
+    case 0xff1b:
+      return MID_NUMBER;
+    default:
+      return 0;
+  }
+}
+
+const DECIMAL_DIGIT = /^\p{Nd}$/u;
+/** Per BMP code unit: 0 not known yet, 1 not a decimal digit, 2 a decimal digit. */
+const basicPlaneDigits = new Uint8Array(0x10000);
+
+/**
+ * Whether the code point starting at `index` is a decimal digit of any script (`\p{Nd}`, UAX #29's Numeric
+ * for the digits), cached per code unit of the Basic Multilingual Plane.
+ */
+export function isDecimalDigitAt(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  if (code < 128) return code >= 48 && code <= 57;
+  if (code >= 0xd800 && code <= 0xdbff) {
+    const codePoint = text.codePointAt(index) as number;
+    return codePoint > 0xffff && DECIMAL_DIGIT.test(String.fromCodePoint(codePoint));
+  }
+  let known = basicPlaneDigits[code] as number;
+  if (known === 0) {
+    known = DECIMAL_DIGIT.test(String.fromCharCode(code)) ? 2 : 1;
+    basicPlaneDigits[code] = known;
+  }
+  return known === 2;
+}

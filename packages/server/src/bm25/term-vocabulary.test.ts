@@ -45,8 +45,15 @@ const WORDS = [
   'betweenness',
   'uk',
   '1',
+  '3.14',
+  '1,000',
+  'e.g',
+  'I.E',
+  'key:value',
+  "5'UTR",
+  '３．１４',
 ];
-const SEPARATORS = [' ', ' ', ' ', '', '\n', '-', "'", '’', '😀', '.'];
+const SEPARATORS = [' ', ' ', ' ', '', '\n', '-', "'", '’', '😀', '.', ',', ';', ':'];
 const textArbitrary = fc
   .array(fc.tuple(fc.constantFrom(...WORDS), fc.constantFrom(...SEPARATORS)), { maxLength: 30 })
   .map((pairs) => pairs.map(([word, separator]) => word + separator).join(''));

@@ -1,10 +1,15 @@
 import { isAsciiStopWordAt, isPackableStopWord, MAX_PACKED_STOP_WORD_LENGTH } from './ascii-stop-words.js';
 import {
+  ASCII_MID_CLASS,
   ASCII_WORD_FOLD,
   CharacterClass,
   CODE_UNIT_WORD_FOLD,
   characterClassAt,
   codePointWidthAt,
+  isDecimalDigitAt,
+  MID_LETTER,
+  MID_NUMBER,
+  midClassOf,
 } from './character-class.js';
 import { CodeUnitBuffer } from './code-unit-buffer.js';
 import {
@@ -50,13 +55,19 @@ export class TokenBuffer {
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 const APOSTROPHE = 0x27;
-const RIGHT_SINGLE_QUOTATION_MARK = 0x2019;
 const NO_TERM = -1;
 /** The number of two-letter prefixes of the lookup filter (128 × 128 ASCII codes). */
 const PREFIX_COUNT = 128 * 128;
 
 const DEFAULT_MAX_ENTRIES = 262_144;
 const DEFAULT_MAX_CHARACTERS = 8_388_608;
+
+/**
+ * The ASCII characters a token can hold, lower-cased: letters and digits, and the punctuation that can join
+ * two letters or two digits inside it (`'` `.` `:` `,` `;`, see {@link ASCII_MID_CLASS}); 0 for the others.
+ */
+const ASCII_TOKEN_FOLD: Uint8Array = new Uint8Array(ASCII_WORD_FOLD);
+for (let code = 0; code < 128; code++) if (ASCII_MID_CLASS[code] !== 0) ASCII_TOKEN_FOLD[code] = code;
 
 /** Hashes a string the way the scanner hashes a token's folded characters (32-bit FNV-1a). */
 function hashText(text: string): number {
@@ -68,10 +79,12 @@ function hashText(text: string): number {
 
 const FORMAT_CHARACTERS = /\p{Cf}/gu;
 /** The characters {@link normalizeToken} replaces, before NFKC: I + U+0307 composes to the dotted capital I. */
-const NEEDS_REPLACEMENT = /[\u2019\u0130\u00df\u1e9e\p{Cf}]|\u0307/u;
+const NEEDS_REPLACEMENT = /[\u2018\u2019\u0130\u00df\u1e9e\p{Cf}]|\u0307/u;
+const SINGLE_QUOTATION_MARKS = /[\u2018\u2019]/g;
 
 /**
- * The normal form of a token with non-ASCII: the typographic apostrophe as `'`, invisible format characters
+ * The normal form of a token with non-ASCII: the typographic apostrophe (or a left single quotation mark
+ * typed for one) as `'`, invisible format characters
  * (soft hyphen, zero-width joiner and non-joiner) dropped, NFKC, then case folded: lower case, with the
  * dotted capital I as "i" (lower-casing alone gives "i" and a combining dot) and the sharp s as "ss" (as
  * Unicode case folding does), so "İstanbul" and "Straße" match "istanbul" and "STRASSE".
@@ -80,7 +93,7 @@ function normalizeToken(token: string): string {
   // Most tokens (every Han character is one) hold none of these; one test spares them the replacements.
   if (!NEEDS_REPLACEMENT.test(token)) return token.normalize('NFKC').toLowerCase();
   const folded = token
-    .replaceAll('\u2019', "'")
+    .replace(SINGLE_QUOTATION_MARKS, "'")
     .replace(FORMAT_CHARACTERS, '')
     .normalize('NFKC')
     .replaceAll('\u0130', 'i')
@@ -88,12 +101,10 @@ function normalizeToken(token: string): string {
   return folded.includes('\u00df') ? folded.replaceAll('\u00df', 'ss') : folded;
 }
 
-/** Whether the token at `start` (all ASCII letters, digits or `'`) equals `key` once lower-cased. */
+/** Whether the token at `start` (all ASCII letters, digits or joining punctuation) equals `key` once lower-cased. */
 function matchesFoldedAscii(key: string, units: Uint16Array, start: number): boolean {
   for (let offset = 0; offset < key.length; offset++) {
-    const code = units[start + offset] as number;
-    const folded = code === APOSTROPHE ? APOSTROPHE : (ASCII_WORD_FOLD[code] as number);
-    if (folded !== key.charCodeAt(offset)) return false;
+    if (ASCII_TOKEN_FOLD[units[start + offset] as number] !== key.charCodeAt(offset)) return false;
   }
   return true;
 }
@@ -118,9 +129,12 @@ function hasSoutheastAsianLetter(units: Uint16Array, start: number, end: number)
   return false;
 }
 
-/** Whether a code unit is an apostrophe, straight or typographic. */
+/**
+ * Whether a code unit is an apostrophe: straight, typographic (U+2019), a left single quotation mark typed for
+ * one (U+2018) or full-width (U+FF07).
+ */
 function isApostrophe(code: number): boolean {
-  return code === APOSTROPHE || code === RIGHT_SINGLE_QUOTATION_MARK;
+  return code === APOSTROPHE || code === 0x2019 || code === 0x2018 || code === 0xff07;
 }
 
 /**
@@ -150,7 +164,8 @@ function segmentationForm(part: string): string {
  * The words of a run of letters that holds Thai, Lao, Khmer or Burmese. As Lucene's ICU tokenizer does, the
  * run is first broken where it passes between those scripts and any other (ICU's own segmenter keeps
  * "Qwen3ทำงาน" or "ราคา100บาท" one word): marks and format characters stay with the letter before them, and
- * apostrophes at the edges of a part are dropped. Parts of the other scripts are words as they are; parts of
+ * apostrophes and other joining punctuation at the edges of a part are dropped ("๑.5" gives "๑" and "5"),
+ * as is a possessive "'s" at its end. Parts of the other scripts are words as they are; parts of
  * these scripts are split into words by the platform's dictionary segmenter, in NFC (ICU splits some
  * decomposed runs differently, and NFC and NFD must agree) with SARA AM precomposed ({@link segmentationForm}).
  */
@@ -167,8 +182,15 @@ function southeastAsianRunWords(run: string): string[] {
     }
     let first = partStart;
     let last = partEnd;
-    while (first < last && isApostrophe(run.charCodeAt(first))) first++;
-    while (last > first && isApostrophe(run.charCodeAt(last - 1))) last--;
+    while (first < last && midClassOf(run.charCodeAt(first)) !== 0) first++;
+    while (last > first && midClassOf(run.charCodeAt(last - 1)) !== 0) last--;
+    // The part ends a word: a possessive "'s" before Thai ("SeaLink'sภาษา") is dropped as before a space.
+    if (
+      last - first > 2 &&
+      (run.charCodeAt(last - 1) | 0x20) === 115 &&
+      isApostrophe(run.charCodeAt(last - 2))
+    )
+      last -= 2;
     if (first < last) words.push(run.slice(first, last));
   };
   for (let index = 0; index < run.length; index += codePointWidthAt(run, index)) {
@@ -176,7 +198,7 @@ function southeastAsianRunWords(run: string): string[] {
     const southeastAsian = isSoutheastAsianLetter(code);
     if (southeastAsian === partIsSoutheastAsian) continue;
     // A mark or format character continues the part before it, whatever its script.
-    if (code >= 128 && !isApostrophe(code) && characterClassAt(run, index) === CharacterClass.joiner)
+    if (code >= 128 && midClassOf(code) === 0 && characterClassAt(run, index) === CharacterClass.joiner)
       continue;
     endPart(index);
     partStart = index;
@@ -193,12 +215,49 @@ function isWordOrJoiner(text: string, index: number): boolean {
 }
 
 /**
- * The end of the content of a token that starts with a letter or digit (not a Han, Hiragana or Katakana
- * character), from `index`, just past its first character: letters and digits of any script and joiners
- * continue it, an apostrophe between letters stays inside ("don't", "l'été"), and a possessive "'s" is left
- * out ("SeaLink's", "Ørsted's").
+ * How the character at `index` can join a word across punctuation (UAX #29): {@link MID_NUMBER} for a decimal
+ * digit of any script, {@link MID_LETTER} for a letter, 0 for anything else, and for the letters of Thai, Lao,
+ * Khmer and Burmese, which UAX #29 leaves to a dictionary (they are not ALetter).
  */
-function wordTokenEnd(text: string, index: number): number {
+function joinKindAt(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  if (code < 128) {
+    const folded = ASCII_WORD_FOLD[code] as number;
+    return folded === 0 ? 0 : folded < 97 ? MID_NUMBER : MID_LETTER;
+  }
+  if (!(code >= 0) || characterClassAt(text, index) !== CharacterClass.word) return 0;
+  if (isDecimalDigitAt(text, index)) return MID_NUMBER;
+  return isSoutheastAsianLetter(code) ? 0 : MID_LETTER;
+}
+
+/**
+ * {@link joinKindAt} of the last letter or digit before `index` in the token that starts at `start`, passing
+ * back over the marks and format characters after it (UAX #29 WB4). Only read at a joining punctuation mark.
+ */
+function joinKindBefore(text: string, start: number, index: number): number {
+  let position = index - 1;
+  while (position > start) {
+    const unit = text.charCodeAt(position);
+    if (unit < 128) break;
+    if (unit >= 0xdc00 && unit <= 0xdfff) {
+      const high = text.charCodeAt(position - 1);
+      if (high >= 0xd800 && high <= 0xdbff && position - 1 >= start) position--;
+    }
+    if (characterClassAt(text, position) !== CharacterClass.joiner) break;
+    position--;
+  }
+  return joinKindAt(text, position);
+}
+
+/**
+ * The end of the content of a token that starts with a letter or digit (not a Han, Hiragana or Katakana
+ * character) at `start`, scanning from `index` (past its first character): letters and digits of any script
+ * and joiners continue it, and so does punctuation that UAX #29 keeps inside a word (see {@link midClassOf}):
+ * between two letters an apostrophe, a full stop, a colon or a middle dot ("don't", "l'été", "e.g",
+ * "col·lega", rules WB6 and WB7), between two digits an apostrophe, a full stop, a comma or a semicolon
+ * ("3.14", "1,000", "2.5.1", rules WB11 and WB12). A possessive "'s" is left out ("SeaLink's", "Ørsted's").
+ */
+function wordTokenEnd(text: string, start: number, index: number): number {
   const length = text.length;
   while (index < length) {
     const next = text.charCodeAt(index);
@@ -207,21 +266,16 @@ function wordTokenEnd(text: string, index: number): number {
         index++;
         continue;
       }
-      if (next !== APOSTROPHE) return index;
-    } else if (next !== RIGHT_SINGLE_QUOTATION_MARK) {
-      if (!isWordOrJoiner(text, index)) return index;
+    } else if (isWordOrJoiner(text, index)) {
       index += codePointWidthAt(text, index);
       continue;
     }
-    const after = text.charCodeAt(index + 1);
-    if (after >= 128) {
-      // A letter of another script after the apostrophe ("l'été").
-      if (characterClassAt(text, index + 1) !== CharacterClass.word) return index;
-    } else {
-      const afterFolded = after < 128 ? (ASCII_WORD_FOLD[after] as number) : 0;
-      if (afterFolded < 97) return index;
-      if (afterFolded === 115 && !isWordOrJoiner(text, index + 2)) return index;
-    }
+    const mid = midClassOf(next);
+    if (mid === 0) return index;
+    const afterKind = joinKindAt(text, index + 1);
+    if ((afterKind & mid) === 0 || joinKindBefore(text, start, index) !== afterKind) return index;
+    if (isApostrophe(next) && (text.charCodeAt(index + 1) | 0x20) === 115 && !isWordOrJoiner(text, index + 2))
+      return index;
     index++;
   }
   return index;
@@ -229,8 +283,7 @@ function wordTokenEnd(text: string, index: number): number {
 
 /** Where scanning goes on after a token's content ending at `end`: past a possessive "'s" if one follows. */
 function skipPossessive(text: string, end: number): number {
-  const next = text.charCodeAt(end);
-  if (next !== APOSTROPHE && next !== RIGHT_SINGLE_QUOTATION_MARK) return end;
+  if (!isApostrophe(text.charCodeAt(end))) return end;
   if ((text.charCodeAt(end + 1) | 0x20) !== 115 || isWordOrJoiner(text, end + 2)) return end;
   return end + 2;
 }
@@ -240,8 +293,9 @@ function skipPossessive(text: string, end: number): number {
  *
  * Tokens are runs of letters and digits of any script (see `character-class.ts`), lower-cased, NFKC
  * normalised when they hold non-ASCII characters; each Han, Hiragana or Katakana character is a token of its
- * own; an apostrophe between letters stays inside a word ("don't") and a possessive "'s" is dropped
- * ("SeaLink's" gives "sealink"). Each distinct surface form is then analysed once (stop word or Porter stem,
+ * own; an apostrophe, a full stop or a colon between letters stays inside a word ("don't", "e.g"), a full
+ * stop, comma, semicolon or apostrophe between digits inside a number ("3.14", "1,000"), as in UAX #29, and
+ * a possessive "'s" is dropped ("SeaLink's" gives "sealink"). Each distinct surface form is then analysed once (stop word or Porter stem,
  * see {@link analyzeEnglishWord}) and mapped to a small integer term id; that table is the stem cache.
  *
  * Speed: the scanner reads `charCodeAt` with a table for ASCII, hashes the folded characters as it goes
@@ -444,9 +498,13 @@ export class TermVocabulary {
         }
         const next = units[end] as number;
         let asciiOnly = true;
-        if (next === APOSTROPHE || next >= 128) {
-          // An apostrophe or a non-ASCII character may continue the token.
-          const fullEnd = wordTokenEnd(text, end);
+        if (
+          next >= 128 ||
+          (ASCII_MID_CLASS[next] !== 0 &&
+            (fold[units[end + 1] as number] !== 0 || (units[end + 1] as number) >= 128))
+        ) {
+          // A non-ASCII character, or joining punctuation before a letter or digit, may continue the token.
+          const fullEnd = wordTokenEnd(text, start, end);
           for (let position = end; position < fullEnd; position++) {
             if ((units[position] as number) >= 128) {
               asciiOnly = false;
@@ -455,11 +513,7 @@ export class TermVocabulary {
           }
           end = fullEnd;
           index = end;
-          if (index < length) {
-            const after = units[index] as number;
-            if (after === APOSTROPHE || after === RIGHT_SINGLE_QUOTATION_MARK)
-              index = skipPossessive(text, index);
-          }
+          if (index < length) index = skipPossessive(text, index);
         } else {
           // The run ended at an ASCII separator (or the end of the text): go on after it.
           index = end + 1;
@@ -468,15 +522,13 @@ export class TermVocabulary {
         if (lookupFilter !== undefined && asciiOnly) {
           let second = 0;
           if (tokenLength > 1) {
-            second = units[start + 1] as number;
-            if (second !== APOSTROPHE) second = fold[second] as number;
+            second = ASCII_TOKEN_FOLD[units[start + 1] as number] as number;
           }
           const prefix = folded * 128 + second;
           const filterEntry = lookupFilter[prefix] as number;
           let possibleQueryTerm = (filterEntry & 1) !== 0;
           if (possibleQueryTerm && tokenLength > 2) {
-            let third = units[start + 2] as number;
-            if (third !== APOSTROPHE) third = fold[third] as number;
+            const third = ASCII_TOKEN_FOLD[units[start + 2] as number] as number;
             possibleQueryTerm = ((lookupFilter[PREFIX_COUNT + prefix] as number) & (1 << (third & 7))) !== 0;
           }
           if (!possibleQueryTerm) {
@@ -494,13 +546,8 @@ export class TermVocabulary {
         }
         if (asciiOnly) {
           let hash = FNV_OFFSET;
-          for (let position = start; position < end; position++) {
-            const character = units[position] as number;
-            hash = Math.imul(
-              hash ^ (character === APOSTROPHE ? APOSTROPHE : (fold[character] as number)),
-              FNV_PRIME,
-            );
-          }
+          for (let position = start; position < end; position++)
+            hash = Math.imul(hash ^ (ASCII_TOKEN_FOLD[units[position] as number] as number), FNV_PRIME);
           termId = this.#findAscii(text, units, start, end, hash);
         } else if (hasSoutheastAsianLetter(units, start, end)) {
           // A Latin word or a number written against Thai, Lao, Khmer or Burmese ("Qwen3ทำงาน").
@@ -527,12 +574,9 @@ export class TermVocabulary {
         index += width;
         let end = index;
         if (characterClass === CharacterClass.word) {
-          // Same rules as a token starting with a to z: apostrophes inside, a possessive "'s" left out.
-          end = wordTokenEnd(text, index);
-          index = end;
-          const after = units[index] as number;
-          if (after === APOSTROPHE || after === RIGHT_SINGLE_QUOTATION_MARK)
-            index = skipPossessive(text, index);
+          // Same rules as a token starting with a to z: joining punctuation inside, a possessive "'s" left out.
+          end = wordTokenEnd(text, start, index);
+          index = skipPossessive(text, end);
         } else {
           // A Han, Hiragana or Katakana character keeps the marks after it: the voicing mark of a decomposed
           // (NFD) "が" is U+3099, of a half-width "ｶﾞ" U+FF9E; NFKC then composes them.
