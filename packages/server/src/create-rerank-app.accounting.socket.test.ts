@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { ErrorResponse } from '@sealink/rerank-contract';
 import { describe, expect, it } from 'vitest';
+import { ScoringError } from './backend/scoring-error.js';
 import { createRerankApp, type RerankAppOptions } from './create-rerank-app.js';
 import { exchangeRaw, parseRawAnswer, type RawAnswer, type RawPause } from './http-property-test-kit.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
@@ -204,4 +205,104 @@ describe('a request whose chunked body breaks mid-way, over a real socket', () =
       await server.expectAccountedOnce(`{route="${route}",model="",status="499"}`, { route, status: 499 });
     });
   }
+});
+
+/** A rerank request with `Connection: close`, as raw bytes. */
+function rerankRequest(body = BODY, headers = `${AUTH}Content-Type: application/json\r\n`): string {
+  return `POST /v1/rerank HTTP/1.1\r\nHost: x\r\n${headers}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}
+
+/** The app serving `bm25` from a backend that runs `script`. */
+function startWithBackend(script: ConstructorParameters<typeof ScriptedBackend>[0]) {
+  return startAccountedServer({
+    registry: new ModelRegistry([{ id: 'bm25', backend: new ScriptedBackend(script) }]),
+  });
+}
+
+describe('a request whose backend fails, over a real socket', () => {
+  it('has one log line, at error level, that says why the backend failed (502)', async () => {
+    await using server = await startWithBackend({
+      script: () => {
+        throw new ScoringError({
+          type: 'upstream_error',
+          code: 'upstream_status_error',
+          message: 'The upstream failed.',
+          logMessage: 'replica 10.0.0.7:8080 answered 500',
+        });
+      },
+    });
+    const answer = parseRawAnswer(await exchangeRaw(server.port, [rerankRequest()]));
+    expect(answer.status).toBe(502);
+    await server.expectAccountedOnce('{route="/v1/rerank",model="bm25",status="502"}', {
+      level: 50,
+      status: 502,
+      model: 'bm25',
+      request_id: answer.headers.get('x-request-id'),
+      msg: 'backend failed',
+      error_type: 'upstream_error',
+      error_code: 'upstream_status_error',
+      reason: 'replica 10.0.0.7:8080 answered 500',
+    });
+    // No other line at all: the request line is the one that says why.
+    expect(server.captured.records().filter((record) => record.route !== '/metrics')).toHaveLength(1);
+  });
+
+  it('has one log line, at warn level, for a backend that is only unavailable (503)', async () => {
+    await using server = await startWithBackend({
+      script: () => {
+        throw new ScoringError({
+          type: 'overloaded_error',
+          code: 'upstream_unavailable',
+          message: 'No replica takes calls.',
+          retryAfterSeconds: 2,
+        });
+      },
+    });
+    const answer = parseRawAnswer(await exchangeRaw(server.port, [rerankRequest()]));
+    expect(answer.status).toBe(503);
+    await server.expectAccountedOnce('{route="/v1/rerank",model="bm25",status="503"}', {
+      level: 40,
+      status: 503,
+      msg: 'backend failed',
+      error_code: 'upstream_unavailable',
+    });
+    expect(server.captured.records().filter((record) => record.route !== '/metrics')).toHaveLength(1);
+  });
+
+  it('has one log line, at error level with the stack, for a backend that throws something unexpected (500)', async () => {
+    await using server = await startWithBackend({
+      script: () => {
+        throw new TypeError('backend bug');
+      },
+    });
+    const answer = parseRawAnswer(await exchangeRaw(server.port, [rerankRequest()]));
+    expect(answer.status).toBe(500);
+    await server.expectAccountedOnce('{route="/v1/rerank",model="bm25",status="500"}', {
+      level: 50,
+      status: 500,
+      msg: 'unexpected error',
+      request_id: answer.headers.get('x-request-id'),
+    });
+    const [line] = server.requestLines();
+    expect((line!.err as { stack?: string }).stack).toContain('TypeError: backend bug');
+    expect(server.captured.records().filter((record) => record.route !== '/metrics')).toHaveLength(1);
+  });
+
+  it('has one log line that carries the backend warnings at debug level', async () => {
+    await using server = await startWithBackend({
+      script: (call) => ({
+        scores: call.documents.map(() => 0.5),
+        usage: { tokens: 3 },
+        warnings: [{ type: 'other', message: 'document 1 was truncated' }],
+      }),
+    });
+    const answer = parseRawAnswer(await exchangeRaw(server.port, [rerankRequest()]));
+    expect(answer.status).toBe(200);
+    await server.expectAccountedOnce('{route="/v1/rerank",model="bm25",status="200"}', {
+      level: 30,
+      status: 200,
+      warnings: [{ type: 'other', message: 'document 1 was truncated' }],
+    });
+    expect(server.captured.records().filter((record) => record.route !== '/metrics')).toHaveLength(1);
+  });
 });

@@ -145,6 +145,22 @@ interface RequestRecord {
   model: string;
   /** The documents the request carried. */
   documentCount: number;
+  /** What the request's one log line says beyond the usual fields, when anything; `undefined` for most. */
+  note: LogNote | undefined;
+}
+
+/**
+ * What a request's log line adds for the operator: why its backend failed or what failed unexpectedly
+ * (with the line's message and at least the line's level), or its backend's warnings. Carried by the
+ * request's own line rather than a line of its own, so that each request has exactly one.
+ */
+interface LogNote {
+  /** The line's message. */
+  readonly msg?: string;
+  /** The least level of the line: a backend that is only unavailable (a 503) is still worth a warning. */
+  readonly level?: 'warn' | 'error';
+  /** Fields added to the line. */
+  readonly fields: Record<string, unknown>;
 }
 
 /**
@@ -479,7 +495,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   };
 
   const internalError = (record: RequestRecord, error: unknown): PlainAnswer => {
-    logger.error({ request_id: record.requestId, err: error }, 'unexpected error');
+    record.note = { msg: 'unexpected error', level: 'error', fields: { err: error } };
     return errorResponse(
       record,
       createErrorResponse(
@@ -521,14 +537,26 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     const latencySeconds = (performance.now() - started) / 1000;
     metrics.requestFinished(route, model, status, latencySeconds);
     const isOperational = route !== 'unmatched' && OPERATIONAL_PATHS.has(route);
-    const level = status >= 500 && status !== 503 ? 'error' : isOperational ? 'debug' : 'info';
+    const { note } = record;
+    const level =
+      (status >= 500 && status !== 503) || note?.level === 'error'
+        ? 'error'
+        : note?.level === 'warn'
+          ? 'warn'
+          : isOperational
+            ? 'debug'
+            : 'info';
     if (logger.isLevelEnabled(level)) {
-      requestLogger(method, route, model)[level]({
+      const line = {
         request_id: record.requestId,
         status,
         latency_ms: Math.round(latencySeconds * 1e6) / 1e3,
         documents: record.documentCount || undefined,
-      });
+      };
+      const child = requestLogger(method, route, model);
+      if (note === undefined) child[level](line);
+      else if (note.msg === undefined) child[level]({ ...line, ...note.fields });
+      else child[level]({ ...line, ...note.fields }, note.msg);
     }
     return response;
   };
@@ -584,6 +612,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       route,
       model: '',
       documentCount: 0,
+      note: undefined,
     };
     const { method } = input;
     metrics.requestStarted();
@@ -759,11 +788,9 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       }
       metrics.recordBackendCall(model.id, 'ok', (performance.now() - backendStarted) / 1000);
       metrics.countDocuments(model.id, request.documents.length);
+      // The backend's warnings go on the request's line when the log level is debug.
       if (scored.warnings.length > 0 && logger.isLevelEnabled('debug')) {
-        logger.debug(
-          { request_id: requestId, model: model.id, warnings: scored.warnings },
-          'backend warnings',
-        );
+        record.note = { fields: { warnings: scored.warnings } };
       }
       const response = buildRerankResponse({
         model: request.model,
@@ -800,19 +827,15 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
         );
       }
       if (error instanceof ScoringError) {
-        // Every backend failure that is not the request's fault is logged for the operator, with the log
-        // message rather than the client's: the one may name replica addresses, the other quote documents.
+        // Every backend failure that is not the request's fault is logged for the operator, on the request's
+        // line, at warn level at least, with the log message rather than the client's: the one may name
+        // replica addresses, the other quote documents.
         if (error.type !== 'invalid_request_error') {
-          logger.warn(
-            {
-              request_id: requestId,
-              model: record.model,
-              error_type: error.type,
-              error_code: error.code,
-              reason: error.logMessage,
-            },
-            'backend failed',
-          );
+          record.note = {
+            msg: 'backend failed',
+            level: 'warn',
+            fields: { error_type: error.type, error_code: error.code, reason: error.logMessage },
+          };
         }
         // Retry-After takes whole seconds, never negative; a hint that is not a number of seconds is left out.
         const retryAfterHint = retryAfterValue(error.retryAfterSeconds, 0);
@@ -969,6 +992,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       route: 'unmatched',
       model: '',
       documentCount: 0,
+      note: undefined,
     };
     metrics.requestStarted();
     return toResponse(finish(c.req.method, record, performance.now(), internalError(record, error)));
