@@ -24,6 +24,12 @@ export const APP_MODEL_HINTS: Readonly<Record<string, string>> = {
     "To serve 'qwen3-rerank', register a model with that id and a Qwen3-Reranker backend in the model registry (SEALINK_MODELS_FILE); this server only serves the models listed.",
 };
 
+/**
+ * How long Redis may take to be ready (connected and answering) after the server starts before a warning
+ * says that rate limits count in memory; a reachable Redis is ready in milliseconds.
+ */
+const REDIS_READY_TIMEOUT_MS = 5000;
+
 /** The level and message of each replica event: `warn` when a replica leaves the rotation, `info` when it is back. */
 const REPLICA_EVENT_LOG_LINES: Readonly<
   Record<UpstreamReplicaEvent['kind'], { level: 'warn' | 'info'; message: string }>
@@ -162,11 +168,12 @@ export function createServerFromConfig(
         });
   // One warning per outage (ioredis reports every reconnection attempt), one line when it is back.
   let redisDown = false;
-  redis?.on('error', (error: Error) => {
+  const reportRedisDown = (reason: string) => {
     if (redisDown) return;
     redisDown = true;
-    logger.warn({ err: error.message }, 'cannot reach redis; rate limits count in memory until it is back');
-  });
+    logger.warn({ err: reason }, 'cannot reach redis; rate limits count in memory until it is back');
+  };
+  redis?.on('error', (error: Error) => reportRedisDown(error.message));
   redis?.on('ready', () => {
     if (!redisDown) return;
     redisDown = false;
@@ -197,6 +204,29 @@ export function createServerFromConfig(
   });
   let running: RerankServer | undefined;
   let stopping: Promise<void> | undefined;
+  /** Ends the wait for Redis in {@link connectRedis} (at the timeout, or when the server stops). */
+  let stopWaitingForRedis: (() => void) | undefined;
+  /**
+   * Connects to Redis and resolves once it is ready, once its connection fails (the 'error' listener
+   * above warns; ioredis keeps retrying), or after REDIS_READY_TIMEOUT_MS with a warning: the rate
+   * limiter counts in memory until Redis is ready.
+   */
+  const connectRedis = (client: Redis) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        if (client.status !== 'ready') {
+          reportRedisDown(
+            `redis was not ready within ${REDIS_READY_TIMEOUT_MS} ms (status ${client.status})`,
+          );
+        }
+        resolve();
+      }, REDIS_READY_TIMEOUT_MS);
+      stopWaitingForRedis = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      client.connect().then(stopWaitingForRedis, stopWaitingForRedis);
+    });
 
   return {
     config,
@@ -211,12 +241,13 @@ export function createServerFromConfig(
         onDrainStart: () => drain.abort(),
       });
       logger.info({ url: running.url, models: registry.ids() }, 'listening');
-      if (redis !== undefined) {
-        // A failed first connection is reported by the 'error' listener above; ioredis keeps retrying.
-        await redis.connect().catch(() => {});
-      }
       // A drain (SIGTERM) while models still load aborts the loading, so the shutdown does not wait for it.
+      // Redis connects meanwhile, so that once start resolves the rate limits are shared when Redis is
+      // reachable; but a Redis that takes the connection and never answers (ioredis's connect then never
+      // settles, and reports no error) holds the start up for REDIS_READY_TIMEOUT_MS at most, with a warning.
+      const redisConnected = redis === undefined ? undefined : connectRedis(redis);
       await registry.load({ abortSignal: drain.signal });
+      await redisConnected;
       if (drain.signal.aborted) throw new Error('stopped while the models were loading');
       logger.info({ models: registry.ids() }, 'models loaded');
       return running;
@@ -230,6 +261,7 @@ export function createServerFromConfig(
           if (!drained) logger.warn('the drain deadline passed; open requests were cut');
         }
         await registry.close();
+        stopWaitingForRedis?.();
         redis?.disconnect();
         logger.info('stopped');
         logger.flush();

@@ -19,6 +19,23 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** A local server that takes connections and never answers: a Redis URL on it connects but is never ready. */
+async function silentServer(): Promise<{ port: number } & AsyncDisposable> {
+  const sockets = new Set<import('node:net').Socket>();
+  const silent = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+  }).listen(0, '127.0.0.1');
+  await new Promise((resolve) => silent.once('listening', resolve));
+  return {
+    port: (silent.address() as { port: number }).port,
+    async [Symbol.asyncDispose]() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    },
+  };
+}
+
 describe('rate limits from the configuration', () => {
   it('reads SEALINK_RATE_LIMIT_* and SEALINK_REDIS_URL, and rejects a bad URL naming the variable', () => {
     const config = loadServerConfig({
@@ -119,6 +136,50 @@ describe('rate limits from the configuration', () => {
       expect(warnings.map((record) => record.msg)).toEqual([
         'cannot reach redis; rate limits count in memory until it is back',
       ]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('loads its models and starts while Redis takes the connection but never answers, after one warning that it is not ready', async () => {
+    await using silent = await silentServer();
+    const capture = captureLogger('info');
+    const server = createServerFromConfig(
+      loadServerConfig({
+        env: {
+          PORT: '0',
+          SEALINK_API_KEYS: KEY,
+          SEALINK_RATE_LIMIT_REQUESTS: '3',
+          SEALINK_REDIS_URL: `redis://127.0.0.1:${silent.port}/0`,
+        },
+      }),
+      { logger: capture.logger },
+    );
+    try {
+      // The start waits a few seconds for Redis, not for ever.
+      const started = await Promise.race([
+        server.start(),
+        new Promise((resolve) => setTimeout(resolve, 15_000, 'still starting')),
+      ]);
+      expect(started).not.toBe('still starting');
+      expect(capture.records().some((record) => record.msg === 'models loaded')).toBe(true);
+      const redisLines = capture.records().filter((record) => /redis/i.test(String(record.msg)));
+      expect(redisLines.map((record) => ({ level: record.level, msg: record.msg }))).toEqual([
+        { level: 40, msg: 'cannot reach redis; rate limits count in memory until it is back' },
+      ]);
+      expect(redisLines[0]?.err).toBe('redis was not ready within 5000 ms (status connect)');
+      // Counted in memory meanwhile.
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 4; attempt++) {
+        const answer = await request(`${(started as { url: string }).url}/v1/rerank`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+          body: BODY,
+        });
+        await answer.body.text();
+        statuses.push(answer.statusCode);
+      }
+      expect(statuses).toEqual([200, 200, 200, 429]);
     } finally {
       await server.stop();
     }
