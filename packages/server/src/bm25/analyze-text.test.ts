@@ -310,6 +310,7 @@ describe('the BM25 tokenizer', () => {
       '-',
       '_',
       '/',
+      '\u00AD',
     ];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 24 }), (parts) => {
@@ -345,6 +346,12 @@ describe('the BM25 tokenizer', () => {
     expect(tokensOf('a\u200Db \u00ADword')).toEqual(['ab', 'word']);
     // A zero-width space still separates words.
     expect(tokensOf('one\u200Btwo')).toEqual(['one', 'two']);
+    // In Thai, Lao, Khmer or Burmese too: ICU's segmenter kept "ไทย\u00ADไทย" one word "ไทยไทย", where the text
+    // without the soft hyphen gives two, so the query word "ไทย" did not match.
+    expect(tokensOf('ภาษา\u00ADไทย ภาษาไทย')).toEqual(['ภาษา', 'ไทย', 'ภาษา', 'ไทย']);
+    expect(tokensOf('ไทย\u00ADไทย ไทย\u200Cไทย ไทย\u200Dไทย')).toEqual(tokensOf('ไทยไทย ไทยไทย ไทยไทย'));
+    // A possessive "'s" followed by a soft hyphen is still a possessive: it gave the term "sealink's".
+    expect(tokensOf("SeaLink's\u00AD a’S\u00AD")).toEqual(['sealink', 'a']);
   });
 
   it('finds no token in empty or blank text', () => {

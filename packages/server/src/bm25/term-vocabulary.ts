@@ -155,7 +155,9 @@ function composeSaraAm(_match: string, thaiTone: string | undefined, laoTone: st
  * mark then NIKHAHIT, so the other order gave another term. Text without NIKHAHIT is left as it is.
  */
 function segmentationForm(part: string): string {
-  const nfc = part.normalize('NFC');
+  // Format characters are dropped from terms anyway; left in, a soft hyphen or zero-width (non-)joiner kept
+  // ICU from splitting the words on either side of it ("ไทย\u00ADไทย" was one word, "ไทยไทย" two).
+  const nfc = part.replace(FORMAT_CHARACTERS, '').normalize('NFC');
   if (nfc.indexOf('\u0e4d') < 0 && nfc.indexOf('\u0ecd') < 0) return nfc;
   return nfc.replace(DECOMPOSED_SARA_AM, composeSaraAm);
 }
@@ -180,18 +182,19 @@ function southeastAsianRunWords(run: string): string[] {
       }
       return;
     }
-    let first = partStart;
-    let last = partEnd;
-    while (first < last && midClassOf(run.charCodeAt(first)) !== 0) first++;
-    while (last > first && midClassOf(run.charCodeAt(last - 1)) !== 0) last--;
+    const part = run.slice(partStart, partEnd).replace(FORMAT_CHARACTERS, '');
+    let first = 0;
+    let last = part.length;
+    while (first < last && midClassOf(part.charCodeAt(first)) !== 0) first++;
+    while (last > first && midClassOf(part.charCodeAt(last - 1)) !== 0) last--;
     // The part ends a word: a possessive "'s" before Thai ("SeaLink'sภาษา") is dropped as before a space.
     if (
       last - first > 2 &&
-      (run.charCodeAt(last - 1) | 0x20) === 115 &&
-      isApostrophe(run.charCodeAt(last - 2))
+      (part.charCodeAt(last - 1) | 0x20) === 115 &&
+      isApostrophe(part.charCodeAt(last - 2))
     )
       last -= 2;
-    if (first < last) words.push(run.slice(first, last));
+    if (first < last) words.push(part.slice(first, last));
   };
   for (let index = 0; index < run.length; index += codePointWidthAt(run, index)) {
     const code = run.charCodeAt(index);
@@ -212,6 +215,24 @@ function isWordOrJoiner(text: string, index: number): boolean {
   if (index >= text.length) return false;
   const characterClass = characterClassAt(text, index);
   return characterClass === CharacterClass.word || characterClass === CharacterClass.joiner;
+}
+
+const FORMAT_CHARACTER = /^\p{Cf}$/u;
+
+/**
+ * Whether a word goes on at `index`: a letter, digit or combining mark there, maybe after invisible format
+ * characters (which tokens drop: "SeaLink's\u00AD" ends the word "SeaLink" and its possessive).
+ */
+function wordGoesOnAt(text: string, index: number): boolean {
+  while (index < text.length) {
+    const characterClass = characterClassAt(text, index);
+    if (characterClass === CharacterClass.word) return true;
+    if (characterClass !== CharacterClass.joiner) return false;
+    const width = codePointWidthAt(text, index);
+    if (!FORMAT_CHARACTER.test(text.slice(index, index + width))) return true;
+    index += width;
+  }
+  return false;
 }
 
 /**
@@ -274,7 +295,7 @@ function wordTokenEnd(text: string, start: number, index: number): number {
     if (mid === 0) return index;
     const afterKind = joinKindAt(text, index + 1);
     if ((afterKind & mid) === 0 || joinKindBefore(text, start, index) !== afterKind) return index;
-    if (isApostrophe(next) && (text.charCodeAt(index + 1) | 0x20) === 115 && !isWordOrJoiner(text, index + 2))
+    if (isApostrophe(next) && (text.charCodeAt(index + 1) | 0x20) === 115 && !wordGoesOnAt(text, index + 2))
       return index;
     index++;
   }
@@ -284,7 +305,7 @@ function wordTokenEnd(text: string, start: number, index: number): number {
 /** Where scanning goes on after a token's content ending at `end`: past a possessive "'s" if one follows. */
 function skipPossessive(text: string, end: number): number {
   if (!isApostrophe(text.charCodeAt(end))) return end;
-  if ((text.charCodeAt(end + 1) | 0x20) !== 115 || isWordOrJoiner(text, end + 2)) return end;
+  if ((text.charCodeAt(end + 1) | 0x20) !== 115 || wordGoesOnAt(text, end + 2)) return end;
   return end + 2;
 }
 
