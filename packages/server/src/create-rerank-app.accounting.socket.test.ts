@@ -8,7 +8,7 @@ import { ServerMetrics } from './metrics/server-metrics.js';
 import { ModelRegistry } from './registry/model-registry.js';
 import { serveRerankApp } from './serve/serve-rerank-app.js';
 import { captureLogger } from './testing/capture-logger.js';
-import { ScriptedBackend } from './testing/scripted-backend.js';
+import { gatedBackend, ScriptedBackend, untilAborted } from './testing/scripted-backend.js';
 
 /**
  * How each way a request can end shows to an operator: exactly one log line, exactly one count in
@@ -304,5 +304,58 @@ describe('a request whose backend fails, over a real socket', () => {
       warnings: [{ type: 'other', message: 'document 1 was truncated' }],
     });
     expect(server.captured.records().filter((record) => record.route !== '/metrics')).toHaveLength(1);
+  });
+});
+
+describe('a request in flight when the server closes, over a real socket', () => {
+  it('cut at the drain deadline: counted and logged once as 503, the server cutting it, never as a client that went away', async () => {
+    const backend = new ScriptedBackend({ script: untilAborted });
+    await using server = await startAccountedServer({
+      registry: new ModelRegistry([{ id: 'bm25', backend }]),
+      requestTimeoutMs: 60_000,
+    });
+    const exchanged = exchangeRaw(server.port, [rerankRequest()]);
+    await expect.poll(() => backend.calls.length).toBe(1);
+    expect(await server.close({ drainTimeoutMs: 100 })).toBe(false);
+    // Nothing was answered: the connection was cut.
+    expect((await exchanged).length).toBe(0);
+    await expect.poll(() => server.requestLines().length).toBe(1);
+    expect(server.requestLines()[0]).toMatchObject({
+      route: '/v1/rerank',
+      model: 'bm25',
+      status: 503,
+      level: 40,
+      msg: 'cut at the drain deadline',
+    });
+    // The server is closed: its metrics are read in process.
+    const text = await server.metrics.registry.metrics();
+    const series = text.split('\n').filter((line) => line.startsWith('sealink_rerank_http_requests_total{'));
+    expect(series).toEqual([
+      'sealink_rerank_http_requests_total{route="/v1/rerank",model="bm25",status="503"} 1',
+    ]);
+    expect(text).toContain(
+      'sealink_rerank_http_request_duration_seconds_count{route="/v1/rerank",model="bm25",status="503"} 1',
+    );
+    expect(text).toContain('sealink_rerank_http_requests_in_flight 0');
+    expect(text).toContain('sealink_rerank_backend_duration_seconds_count{model="bm25",outcome="aborted"} 1');
+  });
+
+  it('finished within the drain deadline: counted and logged once with its own status', async () => {
+    const { backend, release } = gatedBackend();
+    await using server = await startAccountedServer({
+      registry: new ModelRegistry([{ id: 'bm25', backend }]),
+    });
+    const exchanged = exchangeRaw(server.port, [rerankRequest()]);
+    await expect.poll(() => backend.calls.length).toBe(1);
+    const closing = server.close({ drainTimeoutMs: 5000 });
+    release();
+    expect(await closing).toBe(true);
+    expect(parseRawAnswer(await exchanged).status).toBe(200);
+    expect(server.requestLines()).toEqual([expect.objectContaining({ status: 200, level: 30 })]);
+    const text = await server.metrics.registry.metrics();
+    expect(text.split('\n').filter((line) => line.startsWith('sealink_rerank_http_requests_total{'))).toEqual(
+      ['sealink_rerank_http_requests_total{route="/v1/rerank",model="bm25",status="200"} 1'],
+    );
+    expect(text).toContain('sealink_rerank_http_requests_in_flight 0');
   });
 });

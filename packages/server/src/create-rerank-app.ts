@@ -53,7 +53,11 @@ import { type RequestRateLimiter, rateLimitHeaders } from './rate-limit/request-
 import type { ModelRegistry } from './registry/model-registry.js';
 import { scoreDocuments } from './scoring/score-documents.js';
 import { registerNodeRoutes } from './serve/node-routes.js';
-import { type OutsideAnswer, registerOutsideAnswerObserver } from './serve/outside-answer-observer.js';
+import {
+  type OutsideAnswer,
+  registerDrainCutObserver,
+  registerOutsideAnswerObserver,
+} from './serve/outside-answer-observer.js';
 
 /** Hints for model ids that a server commonly lacks, sent with their 404. */
 export const DEFAULT_MODEL_HINTS: Readonly<Record<string, string>> = {
@@ -589,6 +593,18 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     return { status: answer.status, headers: { connection: 'close' }, body: null };
   };
 
+  /**
+   * Whether `serveRerankApp` has cut the connections still open at its drain deadline: a request that
+   * then ends as if its client had gone away (499) was cut by the server, and is a 503 with a warning.
+   */
+  let cutAtDrainDeadline = false;
+  /** A request's 499, or its 503 when the server cut it at its drain deadline. */
+  const clientGoneOrCut = (record: RequestRecord, response: PlainAnswer): PlainAnswer => {
+    if (!cutAtDrainDeadline || response.status !== 499) return response;
+    record.note = { msg: 'cut at the drain deadline', level: 'warn', fields: {} };
+    return { status: 503, headers: {}, body: null };
+  };
+
   const drainingAnswers = (route: string) =>
     drainSignal !== undefined &&
     route !== OPERATIONAL_ROUTES.health.path &&
@@ -658,7 +674,9 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       result = internalError(record, error);
     }
     const conclude = (response: PlainAnswer) =>
-      send(finish(method, record, started, answeredByServer(input, record) ?? response));
+      send(
+        finish(method, record, started, answeredByServer(input, record) ?? clientGoneOrCut(record, response)),
+      );
     if (result instanceof Promise) {
       return result.then(conclude, (error: unknown) => conclude(internalError(record, error)));
     }
@@ -890,6 +908,9 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   }
   registerNodeRoutes(app, { method: 'POST', handlers: nodeRoutes });
   registerOutsideAnswerObserver(app, observeOutsideAnswer);
+  registerDrainCutObserver(app, () => {
+    cutAtDrainDeadline = true;
+  });
 
   app.get(
     PUBLIC_API_ROUTES.listModels.honoPath,

@@ -31,3 +31,19 @@ export function registerOutsideAnswerObserver(app: object, observer: OutsideAnsw
 export function outsideAnswerObserverOf(app: object): OutsideAnswerObserver | undefined {
   return observersByApp.get(app);
 }
+
+const drainCutObserversByApp = new WeakMap<object, () => void>();
+
+/**
+ * Declares that `app` wants to know when `serveRerankApp` cuts the connections still open at its drain
+ * deadline, just before it does: the requests in flight on them then end without an answer, cut by the
+ * server (not by their clients).
+ */
+export function registerDrainCutObserver(app: object, observer: () => void): void {
+  drainCutObserversByApp.set(app, observer);
+}
+
+/** The observer `app` registered with {@link registerDrainCutObserver}, or `undefined`. */
+export function drainCutObserverOf(app: object): (() => void) | undefined {
+  return drainCutObserversByApp.get(app);
+}
