@@ -58,7 +58,9 @@ async function runCliToExit(args: string[]): Promise<{ code: number | null; stde
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
-  const [code] = (await once(child, 'exit')) as [number | null];
+  // 'close', not 'exit': at 'exit' the child's stderr may still hold data not yet read (Node's docs say its
+  // stdio streams might still be open), and the test would match the usage against a partial message.
+  const [code] = (await once(child, 'close')) as [number | null];
   return { code, stderr };
 }
 
