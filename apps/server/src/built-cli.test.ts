@@ -12,6 +12,7 @@ import { build } from 'tsdown';
 import { describe, expect, it } from 'vitest';
 import { appBuildConfig } from '../app-build-config.ts';
 import { startBuiltCli } from './start-built-cli.js';
+import { waitForRequestsInFlight } from './wait-for-requests-in-flight.js';
 
 const APP_DIRECTORY = fileURLToPath(new URL('..', import.meta.url));
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -112,6 +113,9 @@ describe('the built CLI', () => {
       socket.write(
         `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
       );
+      // Signalled once the server handles the request: one whose headers it has not read yet is cut with
+      // the idle connections when the drain starts.
+      await waitForRequestsInFlight(`http://127.0.0.1:${port}`, 1);
       pnpm.kill('SIGTERM');
       await expect.poll(() => output.includes('"msg":"draining"'), { timeout: 10_000 }).toBe(true);
       socket.write(body.slice(10));

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { waitForRequestsInFlight } from './wait-for-requests-in-flight.js';
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
 const APP_DIRECTORY = fileURLToPath(new URL('..', import.meta.url));
@@ -65,10 +66,11 @@ async function startCli(env: Record<string, string> = {}, args: string[] = []): 
 }
 
 /**
- * An in-flight rerank request on its own connection: headers and the first 10 bytes of the body sent
- * now; `finish` sends the rest and resolves with everything the server answered once it closes.
+ * An in-flight rerank request on its own connection to the CLI: headers and the first 10 bytes of the body
+ * sent, and resolved once the server handles it (so a drain waits for it); `finish` sends the rest and
+ * resolves with everything the server answered once it closes.
  */
-async function startInFlightRequest(port: number) {
+async function startInFlightRequest({ url, port }: { url: string; port: number }) {
   const body = JSON.stringify({ model: 'bm25', query: 'api gateway', documents: ['a gateway', 'bread'] });
   const socket = connect(port, '127.0.0.1');
   await once(socket, 'connect');
@@ -81,7 +83,9 @@ async function startInFlightRequest(port: number) {
   socket.write(
     `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
   );
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  // Not a sleep: a request whose headers the server has not read yet when the signal comes is cut with the
+  // idle connections (on a loaded machine, 100 ms were not always enough for the server to read them).
+  await waitForRequestsInFlight(url, 1);
   return {
     async finish(): Promise<string> {
       socket.write(body.slice(10));
@@ -180,7 +184,7 @@ describe('sealink-rerank-server CLI', () => {
   it('on SIGTERM finishes an in-flight request, refuses new connections, then exits 0', async () => {
     await using cli = await startCli({ SEALINK_DRAIN_TIMEOUT_MS: '10000' });
     // An in-flight request: headers and part of the body sent before the signal, the rest after.
-    const request = await startInFlightRequest(cli.port);
+    const request = await startInFlightRequest(cli);
     cli.child.kill('SIGTERM');
     await expect.poll(() => cli.stdout().includes('"msg":"draining"')).toBe(true);
     await expect(fetch(`${cli.url}/healthz`)).rejects.toThrow();
@@ -192,7 +196,7 @@ describe('sealink-rerank-server CLI', () => {
 
   it('keeps draining on a second SIGTERM (in-flight request answered, exit 0); a SIGINT after it exits 1 at once', async () => {
     await using cli = await startCli({ SEALINK_DRAIN_TIMEOUT_MS: '10000' });
-    const request = await startInFlightRequest(cli.port);
+    const request = await startInFlightRequest(cli);
     cli.child.kill('SIGTERM');
     await expect.poll(() => cli.stdout().includes('"msg":"draining"')).toBe(true);
     cli.child.kill('SIGTERM');
@@ -201,7 +205,7 @@ describe('sealink-rerank-server CLI', () => {
     expect(await cli.exit).toEqual({ code: 0, signal: null });
 
     await using second = await startCli({ SEALINK_DRAIN_TIMEOUT_MS: '10000' });
-    await startInFlightRequest(second.port);
+    await startInFlightRequest(second);
     second.child.kill('SIGTERM');
     await expect.poll(() => second.stdout().includes('"msg":"draining"')).toBe(true);
     second.child.kill('SIGINT');
