@@ -168,24 +168,43 @@ export function midClassOf(code: number): number {
 }
 
 const DECIMAL_DIGIT = /^\p{Nd}$/u;
-/** Per BMP code unit: 0 not known yet, 1 not a decimal digit, 2 a decimal digit. */
-const basicPlaneDigits = new Uint8Array(0x10000);
+const OTHER_NUMBER = /^\p{No}$/u;
+/** Per BMP code unit: 0 not known yet, 1 neither, 2 a decimal digit, 3 another number (No). */
+const basicPlaneNumbers = new Uint8Array(0x10000);
+
+function numberKindOf(character: string): number {
+  return DECIMAL_DIGIT.test(character) ? 2 : OTHER_NUMBER.test(character) ? 3 : 1;
+}
+
+/** {@link basicPlaneNumbers}' kind of the code point starting at `index`. */
+function numberKindAt(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  if (code < 128) return code >= 48 && code <= 57 ? 2 : 1;
+  if (code >= 0xd800 && code <= 0xdbff) {
+    const codePoint = text.codePointAt(index) as number;
+    return codePoint > 0xffff ? numberKindOf(String.fromCodePoint(codePoint)) : 1;
+  }
+  let known = basicPlaneNumbers[code] as number;
+  if (known === 0) {
+    known = numberKindOf(String.fromCharCode(code));
+    basicPlaneNumbers[code] = known;
+  }
+  return known;
+}
 
 /**
  * Whether the code point starting at `index` is a decimal digit of any script (`\p{Nd}`, UAX #29's Numeric
  * for the digits), cached per code unit of the Basic Multilingual Plane.
  */
 export function isDecimalDigitAt(text: string, index: number): boolean {
-  const code = text.charCodeAt(index);
-  if (code < 128) return code >= 48 && code <= 57;
-  if (code >= 0xd800 && code <= 0xdbff) {
-    const codePoint = text.codePointAt(index) as number;
-    return codePoint > 0xffff && DECIMAL_DIGIT.test(String.fromCodePoint(codePoint));
-  }
-  let known = basicPlaneDigits[code] as number;
-  if (known === 0) {
-    known = DECIMAL_DIGIT.test(String.fromCharCode(code)) ? 2 : 1;
-    basicPlaneDigits[code] = known;
-  }
-  return known === 2;
+  return numberKindAt(text, index) === 2;
+}
+
+/**
+ * Whether the code point starting at `index` is a number other than a decimal digit or a letter-like one
+ * (`\p{No}`: "½", "²", "⑴"). UAX #29 does not count these as letters or digits; the tokenizer keeps them in
+ * tokens but joins no word across punctuation at them.
+ */
+export function isOtherNumberAt(text: string, index: number): boolean {
+  return numberKindAt(text, index) === 3;
 }

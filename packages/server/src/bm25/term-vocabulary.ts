@@ -7,6 +7,7 @@ import {
   characterClassAt,
   codePointWidthAt,
   isDecimalDigitAt,
+  isOtherNumberAt,
   MID_LETTER,
   MID_NUMBER,
   midClassOf,
@@ -83,19 +84,30 @@ const NEEDS_REPLACEMENT = /[\u2018\u2019\u0130\u00df\u1e9e\p{Cf}]|\u0307/u;
 const SINGLE_QUOTATION_MARKS = /[\u2018\u2019]/g;
 
 /**
+ * What NFKC can put at the edges of a token that is not a letter or digit (nor a mark, at its end): the
+ * parentheses of "⑴" ("(1)"), the full stop of "⒈" ("1."), the space of "ͺ" (" " + U+0345).
+ */
+const NON_WORD_EDGES = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}\p{M}]+$/gu;
+
+/**
  * The normal form of a token with non-ASCII: the typographic apostrophe (or a left single quotation mark
  * typed for one) as `'`, invisible format characters
  * (soft hyphen, zero-width joiner and non-joiner) dropped, NFKC, then case folded: lower case, with the
  * dotted capital I as "i" (lower-casing alone gives "i" and a combining dot) and the sharp s as "ss" (as
- * Unicode case folding does), so "İstanbul" and "Straße" match "istanbul" and "STRASSE".
+ * Unicode case folding does), so "İstanbul" and "Straße" match "istanbul" and "STRASSE". What NFKC puts at
+ * the edges that is not a letter or digit is left out ("⑴" gives "1"); a token left empty gives no term.
  */
 function normalizeToken(token: string): string {
   // Most tokens (every Han character is one) hold none of these; one test spares them the replacements.
-  if (!NEEDS_REPLACEMENT.test(token)) return token.normalize('NFKC').toLowerCase();
+  if (!NEEDS_REPLACEMENT.test(token)) {
+    const compatible = token.normalize('NFKC');
+    return (compatible === token ? token : compatible.replace(NON_WORD_EDGES, '')).toLowerCase();
+  }
   const folded = token
     .replace(SINGLE_QUOTATION_MARKS, "'")
     .replace(FORMAT_CHARACTERS, '')
     .normalize('NFKC')
+    .replace(NON_WORD_EDGES, '')
     .replaceAll('\u0130', 'i')
     .toLowerCase();
   return folded.includes('\u00df') ? folded.replaceAll('\u00df', 'ss') : folded;
@@ -237,8 +249,9 @@ function wordGoesOnAt(text: string, index: number): boolean {
 
 /**
  * How the character at `index` can join a word across punctuation (UAX #29): {@link MID_NUMBER} for a decimal
- * digit of any script, {@link MID_LETTER} for a letter, 0 for anything else, and for the letters of Thai, Lao,
- * Khmer and Burmese, which UAX #29 leaves to a dictionary (they are not ALetter).
+ * digit of any script, {@link MID_LETTER} for a letter, 0 for anything else: for the letters of Thai, Lao,
+ * Khmer and Burmese, which UAX #29 leaves to a dictionary (they are not ALetter), and for the other numbers
+ * ("½", "²", "⑴": neither letters nor digits in UAX #29, and NFKC turns some into punctuation).
  */
 function joinKindAt(text: string, index: number): number {
   const code = text.charCodeAt(index);
@@ -248,7 +261,7 @@ function joinKindAt(text: string, index: number): number {
   }
   if (!(code >= 0) || characterClassAt(text, index) !== CharacterClass.word) return 0;
   if (isDecimalDigitAt(text, index)) return MID_NUMBER;
-  return isSoutheastAsianLetter(code) ? 0 : MID_LETTER;
+  return isSoutheastAsianLetter(code) || isOtherNumberAt(text, index) ? 0 : MID_LETTER;
 }
 
 /**
@@ -675,6 +688,7 @@ export class TermVocabulary {
   }
 
   #findNormalized(key: string): number {
+    if (key.length === 0) return NO_TERM;
     const hash = hashText(key);
     const slots = this.#slots;
     const mask = this.#mask;
