@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createRerankApp } from '../create-rerank-app.js';
 import {
@@ -9,7 +11,7 @@ import {
 import { ServerMetrics } from '../metrics/server-metrics.js';
 import { ModelRegistry } from '../registry/model-registry.js';
 import { captureLogger } from '../testing/capture-logger.js';
-import { ScriptedBackend } from '../testing/scripted-backend.js';
+import { gatedBackend, ScriptedBackend } from '../testing/scripted-backend.js';
 import { serveRerankApp } from './serve-rerank-app.js';
 
 /** The app on `hostname`, port 0, with one key; `await using` closes it. */
@@ -99,5 +101,49 @@ describe('serveRerankApp', () => {
     // No latency is known for them, and they were never in flight.
     expect(text).not.toContain('sealink_rerank_http_request_duration_seconds_count{route="malformed"');
     expect(text).toContain('sealink_rerank_http_requests_in_flight 1');
+  });
+
+  it('answers a request in flight when the drain starts with Connection: close and closes its connection, so the client sends no next request on a connection about to be cut', async () => {
+    const drain = new AbortController();
+    const { backend, release } = gatedBackend();
+    const app = createRerankApp({
+      registry: new ModelRegistry([{ id: 'bm25', backend }]),
+      auth: { apiKeys: [PROPERTY_API_KEY] },
+      logger: captureLogger('fatal').logger,
+      drainSignal: drain.signal,
+    });
+    const server = await serveRerankApp(app, { onDrainStart: () => drain.abort() });
+    const socket = connect(server.port, '127.0.0.1');
+    socket.on('error', () => {});
+    let received = '';
+    socket.on('data', (data: Buffer) => {
+      received += data.toString();
+    });
+    const ended = once(socket, 'end');
+    try {
+      await once(socket, 'connect');
+      const body = JSON.stringify({ model: 'bm25', query: 'api gateway', documents: ['a gateway', 'bread'] });
+      socket.write(
+        `POST /v1/rerank HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${PROPERTY_API_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      await expect.poll(() => backend.calls.length, { timeout: 10_000 }).toBe(1);
+      const closing = server.close({ drainTimeoutMs: 10_000 });
+      release();
+      // The server ends the connection after the answer, well before the drain deadline.
+      await Promise.race([
+        ended,
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error(`still open after: ${received}`)), 5000),
+        ),
+      ]);
+      const answer = parseRawAnswer(received);
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('connection')).toBe('close');
+      expect(await closing).toBe(true);
+    } finally {
+      release();
+      socket.destroy();
+      await server.close({ drainTimeoutMs: 100 });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import {
   createContractHttpServer,
@@ -59,6 +59,32 @@ export async function serveRerankApp<E extends Env>(
   options: ServeRerankAppOptions = {},
 ): Promise<RerankServer> {
   const hostname = options.hostname ?? '127.0.0.1';
+  let closing: Promise<boolean> | undefined;
+  /** Requests each connection has received and not yet answered (pipelined ones included). */
+  const pendingByConnection = new WeakMap<Socket, number>();
+  /**
+   * Makes the answer to `incoming`, when written during the drain, say `Connection: close` (Node would say
+   * keep-alive) so that Node closes the connection after it, unless a request pipelined behind it is still
+   * to be answered there (its own drain answer says close). A client told keep-alive sends its next
+   * request on a connection the drain cuts as soon as it is idle, and gets a reset without knowing whether
+   * that request was served; told close, it opens a new connection, which the closed listener refuses.
+   */
+  const closeAfterAnswerWhileDraining = (incoming: IncomingMessage, outgoing: ServerResponse): void => {
+    const connection = incoming.socket;
+    pendingByConnection.set(connection, (pendingByConnection.get(connection) ?? 0) + 1);
+    // Node emits 'close' once per answer: after it is written, or when its connection closes first.
+    outgoing.once('close', () =>
+      pendingByConnection.set(connection, (pendingByConnection.get(connection) ?? 1) - 1),
+    );
+    // Node writes every head through writeHead, an implicit one (a bare `end`) included.
+    const writeHead = outgoing.writeHead;
+    outgoing.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
+      if (closing !== undefined && (pendingByConnection.get(connection) ?? 0) <= 1 && !this.headersSent) {
+        this.setHeader('connection', 'close');
+      }
+      return writeHead.apply(this, args);
+    } as ServerResponse['writeHead'];
+  };
   // The authority of this server's URL: an IPv6 address in brackets and canonical, as a URL writes it.
   const host = urlHost(hostname);
   // Told of the requests answered here without the app (the rerank app counts them in its metrics).
@@ -84,6 +110,7 @@ export async function serveRerankApp<E extends Env>(
   // contract's shape by the contract's server.
   const server = createContractHttpServer(
     (incoming: IncomingMessage, outgoing: ServerResponse): void => {
+      closeAfterAnswerWhileDraining(incoming, outgoing);
       const nodeRoute = nodeRouteOf(app, incoming);
       if (nodeRoute === undefined) void honoListener(incoming, outgoing);
       else nodeRoute(incoming, outgoing);
@@ -100,7 +127,6 @@ export async function serveRerankApp<E extends Env>(
     });
   });
   const { port } = server.address() as AddressInfo;
-  let closing: Promise<boolean> | undefined;
 
   const close = (closeOptions: CloseRerankServerOptions = {}): Promise<boolean> => {
     closing ??= (async () => {
