@@ -480,7 +480,9 @@ describe('half-open circuits and scatter-gather', () => {
 
 describe('active health checks under load', () => {
   it('keeps a busy replica healthy: its check does not wait behind scoring calls for a connection', async () => {
-    // A TEI-like replica that answers GET /health at once and every scoring call after 400 ms.
+    // A TEI-like replica that answers GET /health at once and every scoring call after 1 s. A check queued
+    // behind the calls would wait up to 1 s, twice its 500 ms timeout; a check on its own connection answers
+    // in far less than that timeout even on a loaded machine.
     let healthChecksDuringLoad = 0;
     let loading = false;
     await using replica = await serveEngine((incoming, outgoing) => {
@@ -491,7 +493,7 @@ describe('active health checks under load', () => {
         return;
       }
       readTeiTexts(incoming, (texts) => {
-        setTimeout(() => answerTeiZeroScores(outgoing, texts), 400);
+        setTimeout(() => answerTeiZeroScores(outgoing, texts), 1000);
       });
     });
     await using backend = createDisposableBackend({
@@ -500,7 +502,7 @@ describe('active health checks under load', () => {
       model: 'm',
       // Two connections, four calls: two wait in the pool's queue for the whole load.
       connectionsPerReplica: 2,
-      healthCheck: { intervalMs: 50, timeoutMs: 200 },
+      healthCheck: { intervalMs: 50, timeoutMs: 500 },
     });
     await backend.load();
     loading = true;
@@ -511,7 +513,7 @@ describe('active health checks under load', () => {
     );
     loading = false;
     // Let a check that was waiting in the queue during the load finish (or time out).
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 600));
     clearInterval(sampler);
     expect(calls.map((call) => call.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
     // The replica answered every call: no check may have found it unhealthy, during the load or after it.
@@ -522,7 +524,7 @@ describe('active health checks under load', () => {
     expect(healthChecksDuringLoad).toBeGreaterThan(0);
     const after = await backend.doScore({ query: 'q', documents: ['a'] });
     expect(Array.from(after.scores)).toEqual([0.5]);
-  });
+  }, 15_000);
 });
 
 describe('deadlines', () => {
