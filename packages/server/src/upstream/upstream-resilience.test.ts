@@ -537,7 +537,9 @@ describe('deadlines', () => {
       type: 'tei',
       baseUrls: [slow.url, fast.url],
       model: 'm',
-      timeoutMs: 150,
+      // Far below the slow replica's 10 s, and far above the fast one's answer time on a loaded machine: an
+      // attempt cut on the fast replica would be retried on the slow one and fail the call.
+      timeoutMs: 500,
       healthCheck: false,
     });
     for (let request = 0; request < 6; request++) {
@@ -546,7 +548,7 @@ describe('deadlines', () => {
     }
     expect(fast.scoredRequests).toBe(6);
     expect(slow.scoredRequests).toBe(0);
-  });
+  }, 15_000);
 
   it.each([
     ['every attempt times out', { timeoutMs: 100 }, 'upstream_timeout'],
