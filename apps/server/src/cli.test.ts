@@ -11,6 +11,12 @@ import { waitForRequestsInFlight } from './wait-for-requests-in-flight.js';
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
 const APP_DIRECTORY = fileURLToPath(new URL('..', import.meta.url));
+/**
+ * How long a test waits for a log line the CLI writes on a signal: the server hands its log lines over in
+ * batches up to 100 ms late, and a loaded machine may take seconds to run the child at all (vitest's
+ * default for `expect.poll`, 1 s, is a guess it can outlast).
+ */
+const LOG_LINE_WAIT = { timeout: 10_000 };
 
 interface RunningCli extends AsyncDisposable {
   child: ChildProcess;
@@ -186,7 +192,7 @@ describe('sealink-rerank-server CLI', () => {
     // An in-flight request: headers and part of the body sent before the signal, the rest after.
     const request = await startInFlightRequest(cli);
     cli.child.kill('SIGTERM');
-    await expect.poll(() => cli.stdout().includes('"msg":"draining"')).toBe(true);
+    await expect.poll(() => cli.stdout().includes('"msg":"draining"'), LOG_LINE_WAIT).toBe(true);
     await expect(fetch(`${cli.url}/healthz`)).rejects.toThrow();
     const received = await request.finish();
     expect(received).toMatch(/^HTTP\/1\.1 200 OK/);
@@ -194,20 +200,24 @@ describe('sealink-rerank-server CLI', () => {
     expect(await cli.exit).toEqual({ code: 0, signal: null });
   });
 
-  it('keeps draining on a second SIGTERM (in-flight request answered, exit 0); a SIGINT after it exits 1 at once', async () => {
+  // Two CLIs start one after the other here: each start through tsx took 8 to 9 s on a loaded two-core
+  // machine, and the test once passed the 30 s the others get.
+  it('keeps draining on a second SIGTERM (in-flight request answered, exit 0); a SIGINT after it exits 1 at once', {
+    timeout: 60_000,
+  }, async () => {
     await using cli = await startCli({ SEALINK_DRAIN_TIMEOUT_MS: '10000' });
     const request = await startInFlightRequest(cli);
     cli.child.kill('SIGTERM');
-    await expect.poll(() => cli.stdout().includes('"msg":"draining"')).toBe(true);
+    await expect.poll(() => cli.stdout().includes('"msg":"draining"'), LOG_LINE_WAIT).toBe(true);
     cli.child.kill('SIGTERM');
-    await expect.poll(() => cli.stdout().includes('still draining')).toBe(true);
+    await expect.poll(() => cli.stdout().includes('still draining'), LOG_LINE_WAIT).toBe(true);
     expect(await request.finish()).toMatch(/^HTTP\/1\.1 200 OK/);
     expect(await cli.exit).toEqual({ code: 0, signal: null });
 
     await using second = await startCli({ SEALINK_DRAIN_TIMEOUT_MS: '10000' });
     await startInFlightRequest(second);
     second.child.kill('SIGTERM');
-    await expect.poll(() => second.stdout().includes('"msg":"draining"')).toBe(true);
+    await expect.poll(() => second.stdout().includes('"msg":"draining"'), LOG_LINE_WAIT).toBe(true);
     second.child.kill('SIGINT');
     expect(await second.exit).toEqual({ code: 1, signal: null });
   });
