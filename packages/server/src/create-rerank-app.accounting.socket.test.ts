@@ -5,6 +5,7 @@ import { ScoringError } from './backend/scoring-error.js';
 import { createRerankApp, type RerankAppOptions } from './create-rerank-app.js';
 import { exchangeRaw, parseRawAnswer, type RawAnswer, type RawPause } from './http-property-test-kit.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
+import { RequestRateLimiter } from './rate-limit/request-rate-limiter.js';
 import { ModelRegistry } from './registry/model-registry.js';
 import { serveRerankApp } from './serve/serve-rerank-app.js';
 import { captureLogger } from './testing/capture-logger.js';
@@ -56,18 +57,44 @@ async function startAccountedServer(overrides: Partial<RerankAppOptions> = {}) {
    * Waits for the one request line to be logged, then checks the operator's view of one request: one log
    * line with these fields, one count and one latency under `series`, nothing else in flight.
    */
-  const expectAccountedOnce = async (series: string, line: Record<string, unknown>) => {
-    await expect.poll(() => requestLines().length).toBeGreaterThan(0);
+  /**
+   * Waits for `lines.length` request lines, then checks the operator's view: exactly these log lines (in
+   * any order), each series counted and its latency observed as often as `counts` says, nothing else, and
+   * nothing left in flight.
+   */
+  const expectAccounted = async (counts: Record<string, number>, lines: Record<string, unknown>[]) => {
+    await expect.poll(() => requestLines().length).toBeGreaterThanOrEqual(lines.length);
     // Anything counted twice would be counted within a few milliseconds of the first.
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(requestLines()).toEqual([expect.objectContaining(line)]);
+    const byStatus = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+      Number(a.status) - Number(b.status) || String(a.route).localeCompare(String(b.route));
+    expect([...requestLines()].sort(byStatus)).toEqual(
+      [...lines].sort(byStatus).map((line) => expect.objectContaining(line)),
+    );
     const scraped = await scrape();
-    expect(scraped.requests).toEqual([`sealink_rerank_http_requests_total${series} 1`]);
-    expect(scraped.latencies).toEqual([`sealink_rerank_http_request_duration_seconds_count${series} 1`]);
+    const entries = Object.entries(counts);
+    expect(scraped.requests).toEqual(
+      entries.map(([series, count]) => `sealink_rerank_http_requests_total${series} ${count}`).sort(),
+    );
+    expect(scraped.latencies).toEqual(
+      entries
+        .map(([series, count]) => `sealink_rerank_http_request_duration_seconds_count${series} ${count}`)
+        .sort(),
+    );
     // The scrape itself is the one request in flight.
     expect(scraped.inFlight).toBe(1);
   };
-  return Object.assign(server, { captured, metrics, requestLines, scrape, expectAccountedOnce });
+  /** {@link expectAccounted} for one request: one line, one count under `series`. */
+  const expectAccountedOnce = (series: string, line: Record<string, unknown>) =>
+    expectAccounted({ [series]: 1 }, [line]);
+  return Object.assign(server, {
+    captured,
+    metrics,
+    requestLines,
+    scrape,
+    expectAccounted,
+    expectAccountedOnce,
+  });
 }
 
 /** The head of a chunked POST to `path`, with the API key and a JSON content type unless told otherwise. */
@@ -358,4 +385,192 @@ describe('a request in flight when the server closes, over a real socket', () =>
     );
     expect(text).toContain('sealink_rerank_http_requests_in_flight 0');
   });
+});
+
+describe('every other way a request ends, over a real socket: one line, one count, its latency, nothing in flight', () => {
+  const get = (method: string, path: string, headers = '') =>
+    `${method} ${path} HTTP/1.1\r\nHost: x\r\n${headers}Connection: close\r\n\r\n`;
+  const series = (route: string, model: string, status: number) =>
+    `{route="${route}",model="${model}",status="${status}"}`;
+  const send =
+    (...chunks: (string | RawPause)[]) =>
+    (port: number) =>
+      exchangeRaw(port, chunks);
+  const cases: {
+    name: string;
+    options?: Partial<RerankAppOptions>;
+    run: (port: number) => Promise<unknown>;
+    counts: Record<string, number>;
+    lines: Record<string, unknown>[];
+  }[] = [
+    {
+      name: 'a ranked request (200)',
+      run: send(rerankRequest()),
+      counts: { [series('/v1/rerank', 'bm25', 200)]: 1 },
+      lines: [{ status: 200, model: 'bm25', documents: 2, level: 30 }],
+    },
+    {
+      name: 'no API key (401)',
+      run: send(rerankRequest(BODY, 'Content-Type: application/json\r\n')),
+      counts: { [series('/v1/rerank', '', 401)]: 1 },
+      lines: [{ status: 401, level: 30 }],
+    },
+    {
+      name: 'a body that is no JSON (400)',
+      run: send(rerankRequest('{')),
+      counts: { [series('/v1/rerank', '', 400)]: 1 },
+      lines: [{ status: 400, level: 30 }],
+    },
+    {
+      name: 'a request that fails validation (400)',
+      run: send(rerankRequest('{}')),
+      counts: { [series('/v1/rerank', '', 400)]: 1 },
+      lines: [{ status: 400, level: 30 }],
+    },
+    {
+      name: 'an unknown model (404)',
+      run: send(rerankRequest(JSON.stringify({ model: 'nope', query: 'q', documents: ['a'] }))),
+      counts: { [series('/v1/rerank', '', 404)]: 1 },
+      lines: [{ status: 404, documents: 1, level: 30 }],
+    },
+    {
+      name: 'over the rate limit (429)',
+      options: { rateLimiter: new RequestRateLimiter({ requests: 1, windowSeconds: 60 }) },
+      run: async (port) => {
+        await exchangeRaw(port, [rerankRequest()]);
+        await exchangeRaw(port, [rerankRequest()]);
+      },
+      counts: { [series('/v1/rerank', 'bm25', 200)]: 1, [series('/v1/rerank', '', 429)]: 1 },
+      lines: [{ status: 200 }, { status: 429, level: 30 }],
+    },
+    {
+      name: 'a declared Content-Length over the limit (413)',
+      options: { maxBodyBytes: 100 },
+      run: send(rerankRequest('x'.repeat(200))),
+      counts: { [series('/v1/rerank', '', 413)]: 1 },
+      lines: [{ status: 413, level: 30 }],
+    },
+    {
+      name: 'a chunked body that streams past the limit (413)',
+      options: { maxBodyBytes: 100 },
+      run: send(chunkedHead('/v1/rerank'), `c8\r\n${'x'.repeat(200)}\r\n`, { pauseMs: 50 }, '0\r\n\r\n'),
+      counts: { [series('/v1/rerank', '', 413)]: 1 },
+      lines: [{ status: 413, level: 30 }],
+    },
+    {
+      name: 'another media type (415)',
+      run: send(rerankRequest(BODY, `${AUTH}Content-Type: text/plain\r\n`)),
+      counts: { [series('/v1/rerank', '', 415)]: 1 },
+      lines: [{ status: 415, level: 30 }],
+    },
+    {
+      name: 'no route (404)',
+      run: send(get('GET', '/nope')),
+      counts: { [series('unmatched', '', 404)]: 1 },
+      lines: [{ status: 404, route: 'unmatched', level: 30 }],
+    },
+    {
+      name: 'a method the route has not (405)',
+      run: send(get('DELETE', '/v1/rerank')),
+      counts: { [series('/v1/rerank', '', 405)]: 1 },
+      lines: [{ status: 405, method: 'DELETE', level: 30 }],
+    },
+    {
+      name: 'the deadline (504)',
+      options: {
+        requestTimeoutMs: 200,
+        registry: new ModelRegistry([{ id: 'bm25', backend: new ScriptedBackend({ script: untilAborted }) }]),
+      },
+      run: send(rerankRequest()),
+      counts: { [series('/v1/rerank', 'bm25', 504)]: 1 },
+      lines: [{ status: 504, level: 50 }],
+    },
+    {
+      name: 'a body shorter than its Content-Length at the deadline (400)',
+      options: { requestTimeoutMs: 200 },
+      run: send(rerankRequest().slice(0, -5)),
+      counts: { [series('/v1/rerank', '', 400)]: 1 },
+      lines: [{ status: 400, level: 30 }],
+    },
+    {
+      name: 'a client that resets the connection while its request is scored (499)',
+      options: {
+        registry: new ModelRegistry([{ id: 'bm25', backend: new ScriptedBackend({ script: untilAborted }) }]),
+      },
+      run: (port) => resetAfter(port, [rerankRequest(), { pauseMs: 100 }]),
+      counts: { [series('/v1/rerank', 'bm25', 499)]: 1 },
+      lines: [{ status: 499, level: 30 }],
+    },
+    {
+      name: 'HEAD on a GET route (200, at debug for an operational route)',
+      run: async (port) => {
+        await exchangeRaw(port, [get('HEAD', '/healthz')]);
+        await exchangeRaw(port, [get('HEAD', '/v1/models', AUTH)]);
+      },
+      counts: { [series('/healthz', '', 200)]: 1, [series('/v1/models', '', 200)]: 1 },
+      lines: [
+        { status: 200, method: 'HEAD', route: '/healthz', level: 20 },
+        { status: 200, method: 'HEAD', route: '/v1/models', level: 30 },
+      ],
+    },
+    {
+      name: 'a CORS preflight (204) and an OPTIONS without CORS configured (405)',
+      options: { cors: { allowedOrigins: ['https://app.example'] } },
+      run: async (port) => {
+        const preflight = 'Origin: https://app.example\r\nAccess-Control-Request-Method: POST\r\n';
+        await exchangeRaw(port, [get('OPTIONS', '/v1/rerank', preflight)]);
+        await exchangeRaw(port, [get('OPTIONS', '/v1/rerank')]);
+      },
+      counts: { [series('/v1/rerank', '', 204)]: 1, [series('/v1/rerank', '', 405)]: 1 },
+      lines: [
+        { status: 204, method: 'OPTIONS', level: 30 },
+        { status: 405, method: 'OPTIONS', level: 30 },
+      ],
+    },
+    {
+      name: 'pipelined requests on one connection',
+      run: send(
+        rerankRequest().replace('Connection: close\r\n', '') +
+          `GET /v1/models HTTP/1.1\r\nHost: x\r\n${AUTH}\r\n` +
+          rerankRequest('{'),
+      ),
+      counts: {
+        [series('/v1/rerank', 'bm25', 200)]: 1,
+        [series('/v1/models', '', 200)]: 1,
+        [series('/v1/rerank', '', 400)]: 1,
+      },
+      lines: [{ status: 200, route: '/v1/rerank' }, { status: 200, route: '/v1/models' }, { status: 400 }],
+    },
+    {
+      name: 'Expect: 100-continue, invited and ranked (200)',
+      run: async (port) => {
+        const head = rerankRequest('', `${AUTH}Content-Type: application/json\r\nExpect: 100-continue\r\n`);
+        const sent = await exchangeRaw(port, [
+          head.replace('Content-Length: 0', `Content-Length: ${BODY.length}`),
+          { pauseMs: 100 },
+          BODY,
+        ]);
+        expect(sent.toString('latin1')).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+      },
+      counts: { [series('/v1/rerank', 'bm25', 200)]: 1 },
+      lines: [{ status: 200, level: 30 }],
+    },
+    {
+      name: 'a request while the app drains (503)',
+      options: { drainSignal: AbortSignal.abort() },
+      run: send(rerankRequest()),
+      counts: { [series('/v1/rerank', '', 503)]: 1 },
+      lines: [{ status: 503, level: 30 }],
+    },
+  ];
+  for (const { name, options, run, counts, lines } of cases) {
+    it(name, async () => {
+      await using server = await startAccountedServer(options);
+      await run(server.port);
+      await server.expectAccounted(counts, lines);
+      // No 5xx for what is the client's fault: only the deadline and the drain answer 5xx here.
+      const statuses = server.requestLines().map((line) => Number(line.status));
+      if (!/deadline|drains/.test(name)) expect(statuses.filter((status) => status >= 500)).toEqual([]);
+    });
+  }
 });
