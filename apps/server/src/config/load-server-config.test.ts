@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DEFAULT_MAX_BODY_BYTES } from '@sealink/rerank-contract';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadServerConfig } from './load-server-config.js';
@@ -449,6 +449,21 @@ describe('loadServerConfig on hostile input', () => {
       );
     }
     expect(loadServerConfig({ env: { PORT: ' 8080 ' } }).port).toBe(8080);
+  });
+
+  it('quotes a path with white space or a control character at an end (a CRLF env file) and says so, instead of printing a raw carriage return', () => {
+    const models = tempFile('models.json', '[{ "id": "bm25", "backend": { "type": "bm25" } }]');
+    expect(configError(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: `${models}\r` } }))).toBe(
+      `Invalid configuration: SEALINK_MODELS_FILE: cannot read ${JSON.stringify(`${models}\r`)}: no such file (ENOENT); the path ends with white space or a control character (a CRLF line end?).`,
+    );
+    const config = tempFile('c.json', '{}');
+    expect(configError(() => loadServerConfig({ env: { SEALINK_CONFIG: ` ${config}` } }))).toBe(
+      `Invalid configuration: SEALINK_CONFIG: cannot read ${JSON.stringify(resolve(` ${config}`))}: no such file (ENOENT); the path starts with white space or a control character.`,
+    );
+    const broken = tempFile('broken.json\t', '{');
+    expect(configError(() => loadServerConfig({ env: {}, configPath: broken }))).toMatch(
+      /^Invalid configuration: --config: ".*broken\.json\\t" is not valid JSON: .*; the path ends with white space or a control character \(a CRLF line end\?\)\.$/,
+    );
   });
 
   it('shows a number too large for JSON (1e400, read as Infinity) as such, not as null', () => {

@@ -83,6 +83,29 @@ function fromEnvironment(name: string, variable: string, value: string): unknown
   return value;
 }
 
+/** White space or a control character (a carriage return from a CRLF env file, a tab, a newline). */
+const INVISIBLE = /[\s\p{Cc}]/u;
+
+/**
+ * A path (`path`, resolved from `given`) as a message shows it: as it is, or JSON-quoted with a note when
+ * the path as given starts or ends with white space or a control character, which would otherwise not
+ * show (a carriage return would even send the rest of the line over its start), so that `no such file`
+ * for a file that is there makes sense.
+ */
+function showPath(path: string, given: string): { path: string; note: string } {
+  const end = INVISIBLE.test(given.slice(-1))
+    ? 'ends'
+    : INVISIBLE.test(given.slice(0, 1))
+      ? 'starts'
+      : undefined;
+  if (end === undefined) return { path, note: '' };
+  const hint = end === 'ends' ? ' (a CRLF line end?)' : '';
+  return {
+    path: JSON.stringify(path),
+    note: `; the path ${end} with white space or a control character${hint}`,
+  };
+}
+
 /**
  * Reads a JSON file (a leading byte order mark is ignored) for the setting `setting` (`--config`,
  * `SEALINK_MODELS_FILE`...), which every message about the file names: one it cannot read with the
@@ -95,13 +118,17 @@ function readJsonFile(path: string, shown: string, setting: string): unknown {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === undefined ? String(error) : `${FILE_ERRORS[code] ?? 'error'} (${code})`;
-    throw new ConfigError(`Invalid configuration: ${setting}: cannot read ${path}: ${reason}.`);
+    const shownPath = showPath(path, shown);
+    throw new ConfigError(
+      `Invalid configuration: ${setting}: cannot read ${shownPath.path}: ${reason}${shownPath.note}.`,
+    );
   }
   try {
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
+    const shownPath = showPath(shown, shown);
     throw new ConfigError(
-      `Invalid configuration: ${setting}: ${shown} is not valid JSON: ${withoutSourceExcerpt((error as Error).message)}.`,
+      `Invalid configuration: ${setting}: ${shownPath.path} is not valid JSON: ${withoutSourceExcerpt((error as Error).message)}${shownPath.note}.`,
     );
   }
 }
