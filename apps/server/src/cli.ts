@@ -12,7 +12,10 @@ import { createServerFromConfig } from './create-server-from-config.js';
 const SETTING_LABELS = CONFIG_REFERENCE.map((entry) => entry.env || `(file) ${entry.name}`);
 const LABEL_WIDTH = Math.max(...SETTING_LABELS.map((label) => label.length));
 
-const USAGE = `Usage: sealink-rerank-server [--config <file.json>]
+const USAGE = `Usage: sealink-rerank-server [--config <file.json>] [--help]
+
+  -c, --config <file.json>  a JSON configuration file (SEALINK_CONFIG when not given)
+  -h, --help                print this help and exit
 
 Starts the SeaLink Rerank API server. Settings come from environment variables, over an optional
 JSON file (--config or SEALINK_CONFIG), over the defaults:
