@@ -1,7 +1,7 @@
 import { detectDegenerateScores, RELEVANCE_FIXTURE } from '@sealink/rerank-contract/dialects';
 import { lexicalScore, startMockEngine } from '@sealink/rerank-mock-server';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { UpstreamBackendOptions } from './upstream-backend.js';
 import { UpstreamConformanceError } from './upstream-conformance-error.js';
 import { UPSTREAM_TYPE_DIALECTS, UPSTREAM_TYPES } from './upstream-engines.js';
@@ -360,6 +360,9 @@ describe('Qwen3-Reranker prompts', () => {
       healthCheck: { intervalMs: 20 },
     });
     await expect(backend.load()).rejects.toThrow(UpstreamConformanceError);
+    // A check sent just before the load failed may not have reached the engine yet (on a loaded machine it
+    // did, a moment after the count was read): count from once every check sent has been answered.
+    await vi.waitFor(() => expect(backend.replicas[0]!.healthClient.stats.size).toBe(0));
     const afterLoad = healthChecks;
     await new Promise((resolve) => setTimeout(resolve, 200));
     // The model is not served: nothing should keep polling its engine until the server shuts down.
