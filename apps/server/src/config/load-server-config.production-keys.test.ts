@@ -18,4 +18,13 @@ describe('loadServerConfig in production', () => {
     ).toThrow(ConfigError);
     expect(() => loadServerConfig({ env: { NODE_ENV: 'production' } })).toThrow(/no API key is set/);
   });
+
+  it('reads NODE_ENV with white space around it ignored, as the server reads its own variables: a CRLF env file does not turn the key check off', () => {
+    for (const value of ['production\r', ' production ', 'production\n']) {
+      expect(() => loadServerConfig({ env: { NODE_ENV: value } }), JSON.stringify(value)).toThrow(
+        /no API key is set and NODE_ENV is production/,
+      );
+    }
+    expect(loadServerConfig({ env: { NODE_ENV: 'development\r' } }).api_keys).toEqual([]);
+  });
 });

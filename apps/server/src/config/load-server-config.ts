@@ -341,7 +341,9 @@ export function loadServerConfig(options: LoadServerConfigOptions): ServerConfig
   const config = parsed.data;
   const hasKeys = config.api_keys.length > 0 || config.api_key_digests.length > 0;
   const requireKeys = options.requireKeysInProduction ?? true;
-  if (requireKeys && !hasKeys && !config.auth_disabled && env.NODE_ENV === 'production') {
+  // White space around NODE_ENV ignored, as around the server's own variables: `production\r` from a CRLF
+  // env file must not turn the check off.
+  if (requireKeys && !hasKeys && !config.auth_disabled && env.NODE_ENV?.trim() === 'production') {
     throw new ConfigError(
       'Invalid configuration: SEALINK_API_KEYS: no API key is set and NODE_ENV is production. Set SEALINK_API_KEYS (or SEALINK_API_KEY_DIGESTS), or SEALINK_AUTH_DISABLED=true to run without authentication.',
     );
