@@ -246,6 +246,24 @@ function startWithBackend(script: ConstructorParameters<typeof ScriptedBackend>[
   });
 }
 
+describe('a request whose client goes away while it waits for its rate limit, over a real socket', () => {
+  it('is counted and logged once as 499 at once, not held in flight until the deadline and counted 400', async () => {
+    // A limiter that answers after 200 ms, as a shared one does after its Redis round trip.
+    const slowLimiter = {
+      consume: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return { allowed: true, limit: 10, remaining: 9, resetMilliseconds: 60_000 };
+      },
+    } as unknown as RequestRateLimiter;
+    await using server = await startAccountedServer({ rateLimiter: slowLimiter, requestTimeoutMs: 5000 });
+    const started = performance.now();
+    // The whole request is sent; the client is gone before the limiter has answered.
+    await resetAfter(server.port, [rerankRequest(), { pauseMs: 50 }]);
+    await server.expectAccountedOnce('{route="/v1/rerank",model="",status="499"}', { status: 499 });
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
 describe('a request whose backend fails, over a real socket', () => {
   it('has one log line, at error level, that says why the backend failed (502)', async () => {
     await using server = await startWithBackend({

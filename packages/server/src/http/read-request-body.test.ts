@@ -32,6 +32,15 @@ describe('readRequestBody', () => {
     expect(await exactReading).toEqual({ status: 'complete', text: '0123456789' });
   });
 
+  it('rejects at once for a request whose client went away before the read began (the request waited, say for a rate limit)', async () => {
+    const gone = incoming();
+    gone.write('{"whole":"body"}');
+    gone.destroy(new Error('aborted'));
+    // Its 'close' has been and gone: a read that only listened for it would wait for the deadline.
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(readRequestBody(gone, { maxBytes: 100 })).rejects.toBeInstanceOf(RequestBodyAbortedError);
+  });
+
   it('rejects when the stream closes or fails before its end', async () => {
     const closed = incoming();
     const reading = readRequestBody(closed, { maxBytes: 100 });

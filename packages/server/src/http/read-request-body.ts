@@ -71,6 +71,11 @@ function readIncomingMessage(
   options: ReadRequestBodyOptions,
 ): Promise<RequestBodyRead> {
   if (incoming.readableEnded) return Promise.resolve({ status: 'complete', text: '' });
+  // The client went away before the read began (the request waited, say for its rate limit): the request's
+  // 'error' and 'close' have been emitted already, so a read that waited for them would wait for ever.
+  if (incoming.destroyed) {
+    return Promise.reject(new RequestBodyAbortedError({ cause: incoming.errored ?? undefined }));
+  }
   // Anonymous listeners that outlive the read harmlessly (they die with the request, and ignore events
   // once settled): cheaper per request than naming four functions and removing them again.
   return new Promise<RequestBodyRead>((resolve, reject) => {
