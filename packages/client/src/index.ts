@@ -46,6 +46,13 @@ export {
   type RerankAllOptions,
   type RerankAllResponse,
 } from './rerank-all.js';
+export type {
+  RerankResponseWithDocuments,
+  RerankResponseWithoutDocuments,
+  RerankResultDocument,
+  RerankResultWithDocument,
+  RerankResultWithoutDocument,
+} from './rerank-response-types.js';
 export {
   INITIAL_RETRY_DELAY_MS,
   MAX_RETRY_DELAY_MS,

@@ -77,3 +77,38 @@ describe('splitDocuments', () => {
     expect(chunks.map((chunk) => chunk.documents.length)).toEqual([1, 2]);
   });
 });
+
+describe('mergeRerankResponses results', () => {
+  const chunk = (offset: number, indices: number[]) => ({
+    offset,
+    response: {
+      id: 'rerank-1',
+      model: 'm',
+      results: indices.map((index) => ({ index, relevance_score: 0.5 })),
+    },
+  });
+
+  it('carry the text of their document unless returnDocuments is false', () => {
+    const documents = ['a', { text: 'b' }, 'c'];
+    const chunks = [chunk(0, [0, 1]), chunk(2, [0])];
+    expect(mergeRerankResponses({ model: 'm', documents, chunks }).results).toEqual([
+      { index: 0, document: { text: 'a' }, relevance_score: 0.5 },
+      { index: 1, document: { text: 'b' }, relevance_score: 0.5 },
+      { index: 2, document: { text: 'c' }, relevance_score: 0.5 },
+    ]);
+    expect(mergeRerankResponses({ model: 'm', documents, chunks, returnDocuments: false }).results).toEqual([
+      { index: 0, relevance_score: 0.5 },
+      { index: 1, relevance_score: 0.5 },
+      { index: 2, relevance_score: 0.5 },
+    ]);
+  });
+
+  it('a chunk result beyond the documents is a RangeError, not a result without its document', () => {
+    const documents = ['a', 'b', 'c'];
+    for (const returnDocuments of [undefined, true, false]) {
+      expect(() =>
+        mergeRerankResponses({ model: 'm', documents, chunks: [chunk(2, [0, 1])], returnDocuments }),
+      ).toThrow(new RangeError('result index 1 of the chunk at offset 2 is beyond the 3 documents'));
+    }
+  });
+});

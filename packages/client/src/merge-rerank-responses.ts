@@ -5,6 +5,7 @@ import {
   type RerankDocument,
   type RerankResponse,
 } from '@sealink/rerank-contract';
+import type { RerankResponseWithDocuments, RerankResponseWithoutDocuments } from './rerank-response-types.js';
 
 /** One answered chunk of a split request. */
 export interface RerankChunk {
@@ -32,8 +33,17 @@ export interface MergeRerankResponsesInput {
  * Merges the answers of a split request into one answer as if one request had carried every document:
  * indices into the whole `documents`, one sort by score descending with ties by index ascending, `topN`
  * over all documents, usage summed (left out unless every answer reports it), and document text taken from
- * the request.
+ * the request. The result type follows `returnDocuments` as `client.rerank`'s follows `return_documents`.
+ * @throws RangeError when a chunk's result names no document of `documents` (its index plus the chunk's
+ * offset is beyond them).
  */
+export function mergeRerankResponses(
+  input: MergeRerankResponsesInput & { returnDocuments?: true | undefined },
+): RerankResponseWithDocuments;
+export function mergeRerankResponses(
+  input: MergeRerankResponsesInput & { returnDocuments: false },
+): RerankResponseWithoutDocuments;
+export function mergeRerankResponses(input: MergeRerankResponsesInput): RerankResponse;
 export function mergeRerankResponses(input: MergeRerankResponsesInput): RerankResponse {
   const merged: RerankResult[] = [];
   // Usage is optional in an answer (the API page's example has none): summed only when every chunk reports it.
@@ -44,18 +54,27 @@ export function mergeRerankResponses(input: MergeRerankResponsesInput): RerankRe
         ? undefined
         : totalTokens + response.usage.total_tokens;
     for (const result of response.results) {
-      merged.push({ index: result.index + offset, relevance_score: result.relevance_score });
+      const index = result.index + offset;
+      // Such a result would have no document to carry, and no place in the whole ranking.
+      if (!(index < input.documents.length)) {
+        throw new RangeError(
+          `result index ${result.index} of the chunk at offset ${offset} is beyond the ${input.documents.length} documents`,
+        );
+      }
+      merged.push({ index, relevance_score: result.relevance_score });
     }
   }
   merged.sort((a, b) => b.relevance_score - a.relevance_score || a.index - b.index);
   const topN = Math.min(input.topN ?? merged.length, merged.length);
   const returnDocuments = input.returnDocuments ?? true;
-  const results = merged.slice(0, topN).map(({ index, relevance_score }): RerankResult => {
-    const document = returnDocuments ? input.documents[index] : undefined;
-    return document === undefined
-      ? { index, relevance_score }
-      : { index, document: { text: documentText(document) }, relevance_score };
-  });
+  const results = merged
+    .slice(0, topN)
+    .map(
+      ({ index, relevance_score }): RerankResult =>
+        returnDocuments
+          ? { index, document: { text: documentText(input.documents[index]!) }, relevance_score }
+          : { index, relevance_score },
+    );
   const response: RerankResponse = { id: createRerankId(), model: input.model, results };
   if (totalTokens !== undefined) response.usage = { total_tokens: totalTokens };
   return response;

@@ -23,10 +23,11 @@ export interface RerankAllOptions extends RequestOptions {
 }
 
 /**
- * The merged answer of `rerankAll`. `request_ids` is not enumerable, so `JSON.stringify` and schema
- * checks see exactly the contract's body.
+ * The merged answer of `rerankAll`: `T` is the answer's type for the request's `return_documents`
+ * (`RerankResponseWithDocuments`, `RerankResponseWithoutDocuments`, or the contract's `RerankResponse`).
+ * `request_ids` is not enumerable, so `JSON.stringify` and schema checks see exactly the contract's body.
  */
-export type RerankAllResponse = RerankResponse & {
+export type RerankAllResponse<T extends RerankResponse = RerankResponse> = T & {
   /** The request id of every request sent, in chunk order (`null` where the server sent none). */
   readonly request_ids: (string | null)[];
 };

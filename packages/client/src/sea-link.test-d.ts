@@ -22,11 +22,16 @@ import {
 describe('public types', () => {
   it('takes the contract request and answers the contract response with a request id', () => {
     const client = new SeaLink({ apiKey: null });
-    expectTypeOf(client.rerank).parameter(0).toEqualTypeOf<RerankRequest>();
-    expectTypeOf(client.rerank).returns.resolves.toEqualTypeOf<WithRequestId<RerankResponse>>();
+    // rerank and rerankAll are overloaded by return_documents (see return-documents.test-d.ts); the last
+    // overload, which `Parameters` and `ReturnType` read, takes any contract request.
+    expectTypeOf(client.rerank).toBeCallableWith({} as RerankRequest);
+    expectTypeOf<Parameters<SeaLink['rerank']>[0]>().toEqualTypeOf<RerankRequest>();
+    expectTypeOf<Awaited<ReturnType<SeaLink['rerank']>>>().toEqualTypeOf<WithRequestId<RerankResponse>>();
     expectTypeOf<Awaited<ReturnType<SeaLink['rerank']>>['request_id']>().toEqualTypeOf<string | null>();
     expectTypeOf<Awaited<ReturnType<SeaLink['rerank']>>['results'][number]['relevance_score']>().toBeNumber();
-    expectTypeOf(client.rerankAll).returns.resolves.toEqualTypeOf<RerankAllResponse>();
+    expectTypeOf(client.rerankAll).toBeCallableWith({} as RerankRequest, { chunkSize: 2 });
+    expectTypeOf<Parameters<SeaLink['rerankAll']>[0]>().toEqualTypeOf<RerankRequest>();
+    expectTypeOf<Awaited<ReturnType<SeaLink['rerankAll']>>>().toEqualTypeOf<RerankAllResponse>();
     expectTypeOf<RerankAllResponse['request_ids']>().toEqualTypeOf<(string | null)[]>();
     expectTypeOf(client.models.list).returns.resolves.toEqualTypeOf<WithRequestId<ModelList>>();
     expectTypeOf(client.models.retrieve).returns.resolves.toEqualTypeOf<WithRequestId<Model>>();

@@ -24,6 +24,7 @@ import { InvalidResponseError } from './invalid-response-error.js';
 import { Models } from './models.js';
 import { applyHeaders } from './request-headers.js';
 import { type RerankAllOptions, type RerankAllResponse, rerankAll } from './rerank-all.js';
+import type { RerankResponseWithDocuments, RerankResponseWithoutDocuments } from './rerank-response-types.js';
 import type { ResponseSchema } from './response-schema.js';
 import { retryDelayMs, shouldRetryStatus } from './retry-policy.js';
 import { SeaLinkError } from './sea-link-error.js';
@@ -62,7 +63,10 @@ interface ApiCall<T> {
   schema: ResponseSchema<T>;
   schemaName: string;
   options: RequestOptions | undefined;
-  /** What the answer breaks of the request beyond the schema, or `undefined` when nothing. */
+  /**
+   * What the answer breaks of the request beyond the schema, or `undefined` when nothing. It may drop from
+   * `data` what the request did not ask for.
+   */
   check?(data: T): string | undefined;
 }
 
@@ -150,7 +154,21 @@ export class SeaLink {
    *
    * `await` gives the body; `.withResponse()` gives `{ data, response, request_id }`, where `response` has
    * the answer's `status` and `headers` (such as the `x-ratelimit-*-requests` headers).
+   *
+   * The result type follows `return_documents`: omitted or `true` (the default), every result has
+   * `document.text` (an answer with a result without it is an InvalidResponseError); `false`, no result has
+   * a `document`. A `return_documents` typed `boolean` gives the contract's `RerankResponse`, whose
+   * `document` is optional.
    */
+  rerank(
+    params: RerankRequest & { return_documents?: true | undefined },
+    options?: RequestOptions,
+  ): APIPromise<WithRequestId<RerankResponseWithDocuments>>;
+  rerank(
+    params: RerankRequest & { return_documents: false },
+    options?: RequestOptions,
+  ): APIPromise<WithRequestId<RerankResponseWithoutDocuments>>;
+  rerank(params: RerankRequest, options?: RequestOptions): APIPromise<WithRequestId<RerankResponse>>;
   rerank(params: RerankRequest, options?: RequestOptions): APIPromise<WithRequestId<RerankResponse>> {
     return new APIPromise(this.#rerank(params, options));
   }
@@ -190,7 +208,18 @@ export class SeaLink {
    * sent, so its `x-ratelimit-*-requests` headers are the most recent), or of the one request when the
    * documents fit in one; `data.request_ids` has every chunk's request id. The `GET /models/{id}` lookup
    * of `max_documents` is not one of the answers.
+   *
+   * The result type follows `return_documents` as in {@link SeaLink.rerank}.
    */
+  rerankAll(
+    params: RerankRequest & { return_documents?: true | undefined },
+    options?: RerankAllOptions,
+  ): APIPromise<RerankAllResponse<RerankResponseWithDocuments>>;
+  rerankAll(
+    params: RerankRequest & { return_documents: false },
+    options?: RerankAllOptions,
+  ): APIPromise<RerankAllResponse<RerankResponseWithoutDocuments>>;
+  rerankAll(params: RerankRequest, options?: RerankAllOptions): APIPromise<RerankAllResponse>;
   rerankAll(params: RerankRequest, options?: RerankAllOptions): APIPromise<RerankAllResponse> {
     return new APIPromise(
       rerankAll(
@@ -421,9 +450,13 @@ export class SeaLink {
  * What a rerank answer breaks of the contract for its request, beyond the schema: each result names a
  * document of the request once (an index out of range would be `undefined` in the caller's `documents`,
  * and another chunk's document in `rerankAll`), the results are sorted by score descending with ties by
- * index, and there are `min(top_n, documents)` of them. The order and count matter now that `usage` is
- * optional: a broken answer, such as the mock's `contract-violation`, may break nothing else. Scores and
- * text are the server's to get right and are not checked here.
+ * index, there are `min(top_n, documents)` of them, and each has its `document` when the request asked
+ * for documents (`return_documents` omitted or `true`), as the result type of `rerank` promises. The order
+ * and count matter now that `usage` is optional: a broken answer, such as the mock's `contract-violation`,
+ * may break nothing else. Scores and text are the server's to get right and are not checked here.
+ *
+ * With `return_documents: false`, a `document` the server sent anyway is dropped from the results, whose
+ * type has none: the request has what it asked for, so the answer is not refused for it.
  */
 function checkRerankAnswer(response: RerankResponse, params: RerankRequest): string | undefined {
   // Plain JavaScript may send anything, null included, to a server that may answer 200 to it.
@@ -454,6 +487,19 @@ function checkRerankAnswer(response: RerankResponse, params: RerankRequest): str
     if (response.results.length !== expected) {
       const asked = topN === undefined ? `all ${count} documents` : `top_n ${topN} of ${count} documents`;
       return `it has ${response.results.length} results, but the request asks for ${expected} (${asked}).`;
+    }
+  }
+  const returnDocuments = request?.return_documents;
+  if (returnDocuments === false) {
+    for (const result of response.results) delete result.document;
+  } else if (returnDocuments === undefined || returnDocuments === true) {
+    // A non-boolean `return_documents` (plain JavaScript) was the server's to refuse; its answer has no
+    // result type to keep.
+    const rank = response.results.findIndex((result) => result.document === undefined);
+    if (rank !== -1) {
+      const asked =
+        returnDocuments === undefined ? 'return_documents is true by default' : 'return_documents: true';
+      return `results[${rank}] has no document, but the request asks for documents (${asked}).`;
     }
   }
   return undefined;
