@@ -102,6 +102,35 @@ describe('UpstreamBackendConfig', () => {
     expect(parsed.error?.issues.map((issue) => issue.path[0] ?? '')).toContain(path === '' ? '' : path);
   });
 
+  it('refuses a replica listed twice (the same URL, also spelt with a trailing slash, an upper-case host or the default port), naming the second', () => {
+    for (const [first, second] of [
+      ['http://tei-0:8080', 'http://tei-0:8080'],
+      ['http://tei-0:8080', 'http://tei-0:8080/'],
+      ['http://TEI-0:8080/v1', 'http://tei-0:8080/v1/'],
+      ['http://tei-0', 'http://tei-0:80'],
+    ]) {
+      const parsed = UpstreamBackendConfig.safeParse({
+        type: 'tei',
+        base_urls: [first, 'http://tei-1:8080', second],
+        model: 'm',
+      });
+      expect(parsed.error?.issues, `${first} ${second}`).toEqual([
+        expect.objectContaining({
+          path: ['base_urls', 2],
+          message: `the replica ${second} is listed twice (as base_urls[0] too); each base URL must be a different replica`,
+        }),
+      ]);
+    }
+    // Different paths or ports are different replicas.
+    expect(
+      UpstreamBackendConfig.safeParse({
+        type: 'tei',
+        base_urls: ['http://tei-0:8080', 'http://tei-0:8081', 'http://tei-0:8080/b'],
+        model: 'm',
+      }).success,
+    ).toBe(true);
+  });
+
   it('names score_mapping, its values and the type when it refuses one', () => {
     const wrongType = UpstreamBackendConfig.safeParse({
       type: 'tei',

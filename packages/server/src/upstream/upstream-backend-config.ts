@@ -28,6 +28,39 @@ const HttpUrl = z
   .meta({ description: 'The base URL of one replica, for example `http://tei-0:8080`.' });
 
 /**
+ * The replica a base URL names, as the replica pool reaches it: origin (lower-case host, default port
+ * left out) and path without trailing slashes; `undefined` for a value that is not a URL.
+ */
+function replicaOf(value: string): string | undefined {
+  if (!URL.canParse(value)) return undefined;
+  const url = new URL(value);
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * Refuses a replica listed twice in `base_urls` (a copy-paste slip, or the same URL spelt with a trailing
+ * slash): it would take twice the share of the load, and its log lines and circuit breakers could not
+ * be told apart. The issue names the later entry.
+ */
+function refuseRepeatedReplicas(baseUrls: readonly string[], context: z.RefinementCtx): void {
+  const seen = new Map<string, number>();
+  baseUrls.forEach((value, index) => {
+    const replica = replicaOf(value);
+    if (replica === undefined) return;
+    const first = seen.get(replica);
+    if (first === undefined) {
+      seen.set(replica, index);
+      return;
+    }
+    context.addIssue({
+      code: 'custom',
+      path: [index],
+      message: `the replica ${value} is listed twice (as base_urls[${first}] too); each base URL must be a different replica`,
+    });
+  });
+}
+
+/**
  * A backend served by an inference engine or hosted rerank API, as the server configuration (JSON,
  * snake case) describes it. `createUpstreamBackendFromConfig` turns it into an {@link UpstreamBackend}.
  */
@@ -40,6 +73,7 @@ export const UpstreamBackendConfig = z
     base_urls: z
       .array(HttpUrl)
       .min(1, { error: 'an upstream needs at least one base URL' })
+      .superRefine(refuseRepeatedReplicas)
       .meta({ description: 'One base URL per replica; requests are balanced over them.' }),
     model: z
       .string()
