@@ -264,6 +264,32 @@ describe('a request whose client goes away while it waits for its rate limit, ov
   });
 });
 
+describe('pipelined requests whose client resets the connection while they are scored, over a real socket', () => {
+  // A Host that is not plainly a host name sends the rerank route through Hono's adapter instead.
+  for (const host of ['x', 'Rerank.Example']) {
+    it(`are each counted and logged once as 499 at once, the one whose answer waits behind another included (Host ${host})`, async () => {
+      const backend = new ScriptedBackend({ script: untilAborted });
+      await using server = await startAccountedServer({
+        registry: new ModelRegistry([{ id: 'bm25', backend }]),
+        requestTimeoutMs: 5000,
+      });
+      const keepAlive = rerankRequest()
+        .replace('Connection: close\r\n', '')
+        .replace('Host: x', `Host: ${host}`);
+      const started = performance.now();
+      const reset = resetAfter(server.port, [keepAlive + keepAlive, { pauseMs: 300 }]);
+      // Node hands both to the app at once; the second one's answer would wait for the first.
+      await expect.poll(() => backend.calls.length).toBe(2);
+      await reset;
+      const series = '{route="/v1/rerank",model="bm25",status="499"}';
+      await server.expectAccounted({ [series]: 2 }, [{ status: 499 }, { status: 499 }]);
+      // Both backend calls were aborted, neither held until the deadline (and then counted a 504).
+      expect(backend.calls.map((call) => call.aborted)).toEqual([true, true]);
+      expect(performance.now() - started).toBeLessThan(3000);
+    });
+  }
+});
+
 describe('a request whose backend fails, over a real socket', () => {
   it('has one log line, at error level, that says why the backend failed (502)', async () => {
     await using server = await startWithBackend({
