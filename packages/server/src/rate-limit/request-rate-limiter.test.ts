@@ -97,10 +97,15 @@ describe('RequestRateLimiter with a Redis that stops answering', () => {
       expect(decisions).toEqual([true, true, false]);
       // Once Redis answers again (the stalled call included), decisions are shared through it again.
       redisServer.resume();
-      await vi.waitFor(async () => {
-        expect((await limiter.consume('fresh')).remaining).toBe(1);
-        expect(await client.get('sealink:rl:fresh')).not.toBeNull();
-      });
+      // Redis, thawed, answers the commands queued while it stalled first: on a loaded machine that can take
+      // more than waitFor's default second.
+      await vi.waitFor(
+        async () => {
+          expect((await limiter.consume('fresh')).remaining).toBe(1);
+          expect(await client.get('sealink:rl:fresh')).not.toBeNull();
+        },
+        { timeout: 10_000 },
+      );
     } finally {
       redisServer.resume();
       client.disconnect();

@@ -362,7 +362,7 @@ describe('Qwen3-Reranker prompts', () => {
     await expect(backend.load()).rejects.toThrow(UpstreamConformanceError);
     // A check sent just before the load failed may not have reached the engine yet (on a loaded machine it
     // did, a moment after the count was read): count from once every check sent has been answered.
-    await vi.waitFor(() => expect(backend.replicas[0]!.healthClient.stats.size).toBe(0));
+    await vi.waitFor(() => expect(backend.replicas[0]!.healthClient.stats.size).toBe(0), { timeout: 10_000 });
     const afterLoad = healthChecks;
     await new Promise((resolve) => setTimeout(resolve, 200));
     // The model is not served: nothing should keep polling its engine until the server shuts down.

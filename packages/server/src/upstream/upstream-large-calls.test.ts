@@ -137,7 +137,7 @@ describe('a call of many sub-batches', () => {
     await using backend = createQueuingBackend(engine.url);
     const caller = new AbortController();
     const call = backend.doScore({ query: 'q', documents: documentsOf(10), abortSignal: caller.signal });
-    await vi.waitFor(() => expect(engine.received()).toBe(2));
+    await vi.waitFor(() => expect(engine.received()).toBe(2), { timeout: 10_000 });
     const started = performance.now();
     caller.abort(new Error('client went away'));
     await expect(call).rejects.toThrow('client went away');

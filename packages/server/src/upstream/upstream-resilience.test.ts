@@ -358,13 +358,13 @@ describe('half-open circuits', () => {
     };
     // A call in flight while the circuit is closed, whose client will go away.
     const earlyCall = backend.doScore({ query: 'q', documents: ['slow'], abortSignal: early.signal });
-    await vi.waitFor(() => expect(received).toHaveLength(1));
+    await vi.waitFor(() => expect(received).toHaveLength(1), { timeout: 10_000 });
     // A failure opens the circuit; after the cool-down one trial call goes through and hangs.
     await scoringErrorOf(backend.doScore({ query: 'q', documents: ['fail'] }));
     expect(breaker.state).toBe('open');
     clock += 1_000;
     const trialCall = backend.doScore({ query: 'q', documents: ['slow'], abortSignal: trial.signal });
-    await vi.waitFor(() => expect(received).toHaveLength(3));
+    await vi.waitFor(() => expect(received).toHaveLength(3), { timeout: 10_000 });
     expect(breaker.canPass()).toBe(false);
     // The early call ends without a verdict: that must not free the trial, which is still in flight.
     early.abort(new Error('client went away'));
@@ -469,7 +469,7 @@ describe('half-open circuits and scatter-gather', () => {
     clock += 1_000;
     const caller = new AbortController();
     const call = backend.doScore({ query: 'q', documents: ['a', 'b', 'c', 'd'], abortSignal: caller.signal });
-    await vi.waitFor(() => expect(engine.received).toHaveLength(2));
+    await vi.waitFor(() => expect(engine.received).toHaveLength(2), { timeout: 10_000 });
     const started = performance.now();
     caller.abort(new Error('client went away'));
     await expect(call).rejects.toThrow('client went away');
