@@ -451,6 +451,12 @@ describe('loadServerConfig on hostile input', () => {
     expect(loadServerConfig({ env: { PORT: ' 8080 ' } }).port).toBe(8080);
   });
 
+  it('refuses an empty --config (an unset shell variable in `--config "$FILE"`) by saying so, instead of reading the working directory', () => {
+    expect(configError(() => loadServerConfig({ env: {}, configPath: '' }))).toBe(
+      'Invalid configuration: --config: the path is empty; give a JSON file, or leave --config out.',
+    );
+  });
+
   it('quotes a path with white space or a control character at an end (a CRLF env file) and says so, instead of printing a raw carriage return', () => {
     const models = tempFile('models.json', '[{ "id": "bm25", "backend": { "type": "bm25" } }]');
     expect(configError(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: `${models}\r` } }))).toBe(

@@ -278,6 +278,12 @@ export function loadServerConfig(options: LoadServerConfigOptions): ServerConfig
   const origin = new Map<string, string>();
   if (configPath !== undefined) {
     const setting = options.configPath === undefined ? 'SEALINK_CONFIG' : '--config';
+    // `--config "$FILE"` with FILE unset: resolved, the empty path would name the working directory.
+    if (configPath === '') {
+      throw new ConfigError(
+        `Invalid configuration: ${setting}: the path is empty; give a JSON file, or leave ${setting} out.`,
+      );
+    }
     const file = readJsonFile(resolve(cwd, configPath), configPath, setting);
     if (file === null || typeof file !== 'object' || Array.isArray(file)) {
       throw new ConfigError(
