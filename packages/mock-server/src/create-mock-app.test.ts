@@ -291,7 +291,7 @@ describe('startMockServer over a socket', () => {
     socket.write(
       'POST /v1/rerank HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"model":',
     );
-    await vi.waitFor(() => expect(mock.requests).toHaveLength(1));
+    await vi.waitFor(() => expect(mock.requests).toHaveLength(1), { timeout: 10_000 });
     socket.destroy();
     await new Promise((resolve) => setTimeout(resolve, 50));
     const after = await request(`${mock.url}/healthz`);

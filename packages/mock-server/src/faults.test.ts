@@ -270,7 +270,7 @@ describe.each([{ overrideGlobalObjects: false }, { overrideGlobalObjects: true }
         (error: Error) => error.name,
       );
       // Waits for the request to reach the mock and start hanging: a fixed sleep can end before it arrives.
-      await vi.waitFor(() => expect(mock.requests.at(-1)?.fault?.kind).toBe('hang'));
+      await vi.waitFor(() => expect(mock.requests.at(-1)?.fault?.kind).toBe('hang'), { timeout: 10_000 });
       expect(mock.requests.at(-1)?.status).toBeUndefined();
       const other = await postRerank(mock.url);
       expect(other.statusCode).toBe(200);
@@ -301,7 +301,7 @@ describe.each([{ overrideGlobalObjects: false }, { overrideGlobalObjects: true }
         (error: Error & { code?: string }) => error.code ?? error.name,
       );
       // Closed once the hang is in progress, not after a fixed sleep that can end before the request arrives.
-      await vi.waitFor(() => expect(mock.requests.at(-1)?.fault?.kind).toBe('hang'));
+      await vi.waitFor(() => expect(mock.requests.at(-1)?.fault?.kind).toBe('hang'), { timeout: 10_000 });
       await mock.close();
       expect(await hanging).toMatch(/ECONNRESET|UND_ERR_SOCKET/);
     });

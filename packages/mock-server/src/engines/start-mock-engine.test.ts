@@ -159,7 +159,7 @@ describe('startMockEngine', () => {
     // recorded just before it takes the slot), not after a fixed sleep that can end before it arrives.
     await using engine = await startMockEngine({ dialect: 'tei', maxConcurrentRequests: 1, latencyMs: 1000 });
     const first = post(engine.url, '/rerank', { query: 'q', texts: ['a'] });
-    await vi.waitFor(() => expect(engine.requests[0]?.body).toBeDefined(), { interval: 5 });
+    await vi.waitFor(() => expect(engine.requests[0]?.body).toBeDefined(), { interval: 5, timeout: 10_000 });
     const second = await post(engine.url, '/rerank', { query: 'q', texts: ['a'] });
     expect(second.status).toBe(429);
     expect(second.json).toMatchObject({ error_type: 'Overloaded' });
