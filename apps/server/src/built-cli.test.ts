@@ -123,7 +123,8 @@ describe('the built CLI', () => {
       expect(received).toMatch(/^HTTP\/1\.1 200 OK/);
       // pnpm waits for the server: it exits once the server has drained, with the server's code.
       expect(await exit).toEqual({ code: 0, signal: null });
-      expect(output).toContain('"msg":"stopped"');
+      // The pipes may still hold the last lines when 'exit' fires.
+      await expect.poll(() => output.includes('"msg":"stopped"'), { timeout: 5000 }).toBe(true);
       await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
     } finally {
       if (pnpm.pid !== undefined) {
