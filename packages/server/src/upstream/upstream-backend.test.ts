@@ -7,6 +7,12 @@ import { UpstreamConformanceError } from './upstream-conformance-error.js';
 import { UPSTREAM_TYPE_DIALECTS, UPSTREAM_TYPES } from './upstream-engines.js';
 import { createDisposableBackend, scoringErrorOf, serveEngine } from './upstream-test-kit.js';
 
+/**
+ * Where no upstream answers: nothing listens on port 1, and no server started with port 0 is given it. The
+ * port of an engine closed for the test could be taken by a server another test starts meanwhile.
+ */
+const UNREACHABLE_URL = 'http://127.0.0.1:1';
+
 const QUERY = 'sourdough starter feeding';
 const DOCUMENTS = [
   'feed the sourdough starter daily',
@@ -387,11 +393,9 @@ describe('Qwen3-Reranker prompts', () => {
   });
 
   it('does not fail the load when the upstream cannot be reached: the load waits, readiness reports it', async () => {
-    const engine = await startMockEngine({ dialect: 'tei' });
-    await engine.close();
     await using backend = createDisposableBackend({
       type: 'tei',
-      baseUrls: [engine.url],
+      baseUrls: [UNREACHABLE_URL],
       model: 'q',
       verifyOnLoad: true,
       healthCheck: { intervalMs: 20 },
@@ -409,11 +413,9 @@ describe('Qwen3-Reranker prompts', () => {
   });
 
   it('ends a load still waiting for an unreachable upstream when the backend is closed, without an abort signal', async () => {
-    const engine = await startMockEngine({ dialect: 'tei' });
-    await engine.close();
     const backend = createDisposableBackend({
       type: 'tei',
-      baseUrls: [engine.url],
+      baseUrls: [UNREACHABLE_URL],
       model: 'q',
       verifyOnLoad: true,
       healthCheck: { intervalMs: 20 },
