@@ -5,14 +5,24 @@ import { EVALUATION_USAGE, parseEvaluationArguments } from './parse-evaluation-a
 import { runEvaluation } from './run-evaluation.js';
 
 /**
- * The exit code of a run Ctrl-C stopped: 128 + SIGINT's number (2), as a shell reports a command a signal
- * ended, so a script tells an interrupt from a failed run (1).
+ * The exit code of a run a signal stopped: 128 + the signal's number, as a shell reports a command a
+ * signal ended, so a script tells an interrupt from a failed run (1): 130 for Ctrl-C (SIGINT), 143 for
+ * SIGTERM (a process manager, or `kill` sent to `pnpm eval`, which passes it on).
  */
-const INTERRUPTED_EXIT_CODE = 130;
+const INTERRUPTED_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
-/** Runs the command; returns the exit code (0 done, 1 failed, 2 wrong usage, 130 interrupted by Ctrl-C). */
+/**
+ * Runs the command; returns the exit code (0 done, 1 failed, 2 wrong usage, 130 interrupted by Ctrl-C,
+ * 143 stopped by SIGTERM).
+ */
 async function main(): Promise<number> {
   const controller = new AbortController();
+  /** The first signal that stopped the run; a later one (pnpm passes SIGTERM on after Ctrl-C) changes nothing. */
+  let stoppedBy: keyof typeof INTERRUPTED_EXIT_CODES | undefined;
+  const stop = (signal: keyof typeof INTERRUPTED_EXIT_CODES) => {
+    stoppedBy ??= signal;
+    controller.abort(new Error('interrupted'));
+  };
   try {
     // Relative paths are read from the folder the operator started in.
     const cwd = operatorWorkingDirectory();
@@ -21,7 +31,9 @@ async function main(): Promise<number> {
       process.stdout.write(EVALUATION_USAGE);
       return 0;
     }
-    process.once('SIGINT', () => controller.abort(new Error('interrupted')));
+    // Once for SIGINT: Ctrl-C pressed again ends the process at once, as before.
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
     const report = await runEvaluation(args, {
       env: process.env,
       progress: process.stderr,
@@ -35,7 +47,7 @@ async function main(): Promise<number> {
     // "Request was aborted." error).
     if (controller.signal.aborted) {
       process.stderr.write('eval: interrupted\n');
-      return INTERRUPTED_EXIT_CODE;
+      return INTERRUPTED_EXIT_CODES[stoppedBy ?? 'SIGINT'];
     }
     if (error instanceof EvaluationUsageError) {
       process.stderr.write(`eval: ${error.message}\n\n${EVALUATION_USAGE}`);

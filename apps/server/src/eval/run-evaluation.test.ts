@@ -405,6 +405,68 @@ describe('pnpm eval (the command)', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () =>
     expect(await exited).toEqual({ code: 130, stdout: '', stderr: 'eval: interrupted\n' });
   });
 
+  it('on Ctrl-C under `pnpm eval` (SIGINT, then the SIGTERM pnpm passes on) still prints `eval: interrupted` alone and exits 130; on SIGTERM alone, 143', async () => {
+    await using engine = await startMockEngine({ dialect: 'tei', latencyMs: 60_000 });
+    await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
+    const env = {
+      SEALINK_MODELS_FILE: modelsFile([
+        { id: 'slow', backend: { type: 'tei', base_urls: [engine.url], model: 'mock' } },
+      ]),
+    };
+    for (const [signals, code] of [
+      [['SIGINT', 'SIGTERM'], 130],
+      [['SIGTERM'], 143],
+    ] as const) {
+      const before = engine.requests.filter((entry) => entry.path === '/rerank').length;
+      const { child, exited } = spawnCli(['--data', folder.path, '--model', 'slow'], env);
+      await expect
+        .poll(() => engine.requests.filter((entry) => entry.path === '/rerank').length, { timeout: 30_000 })
+        .toBeGreaterThan(before);
+      for (const signal of signals) child.kill(signal);
+      expect({ signals, ...(await exited) }).toEqual({
+        signals,
+        code,
+        stdout: '',
+        stderr: 'eval: interrupted\n',
+      });
+    }
+  });
+
+  it('stops when SIGTERM is sent to the `pnpm eval` process alone (a process manager), leaving no process behind', async () => {
+    await using engine = await startMockEngine({ dialect: 'tei', latencyMs: 60_000 });
+    await using folder = await writeBeirFolder(SMALL_BEIR_FOLDER);
+    // Its own process group, so that the signal reaches pnpm only and the group can be watched.
+    const pnpm = spawn('pnpm', ['eval', '--data', folder.path, '--model', 'slow'], {
+      cwd: REPO_ROOT,
+      detached: true,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        SEALINK_MODELS_FILE: modelsFile([
+          { id: 'slow', backend: { type: 'tei', base_urls: [engine.url], model: 'mock' } },
+        ]),
+      },
+      stdio: 'ignore',
+    });
+    const groupAlive = () => {
+      try {
+        process.kill(-pnpm.pid!, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      await expect
+        .poll(() => engine.requests.some((entry) => entry.path === '/rerank'), { timeout: 30_000 })
+        .toBe(true);
+      pnpm.kill('SIGTERM');
+      await expect.poll(groupAlive, { timeout: 10_000 }).toBe(false);
+    } finally {
+      if (groupAlive()) process.kill(-pnpm.pid!, 'SIGKILL');
+    }
+  }, 60_000);
+
   it('on Ctrl-C through a server prints `eval: interrupted` alone, as in process, and exits 130 (128 + SIGINT)', async () => {
     // A server that knows the model and never answers a rerank request: the run waits on it when the
     // SIGINT arrives.
