@@ -38,6 +38,15 @@ const KNOWN_PATHS = [
 /** Paths served with GET and HEAD: every other method gets 405. */
 const GET_PATHS = /^\/(openapi\.json|healthz|readyz|metrics|v1\/models(\/[^/?]+)?)(\?.*)?$/;
 
+/**
+ * Whether `path` is one of {@link GET_PATHS} as the server reads it: a URL parser resolves dot segments
+ * (`.` and `..`, percent-encoded too) away first, so `/v1/models/.` is `/v1/models/`, which no route takes.
+ */
+function isGetPath(path: string): boolean {
+  const pathname = path.split(/[?#]/)[0]!;
+  return GET_PATHS.test(path) && !pathname.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment));
+}
+
 const pathArbitrary = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...KNOWN_PATHS) },
   {
@@ -108,7 +117,7 @@ describe('operational and model routes, junk over a real socket', () => {
             expect(answer.headers.get('allow')).toBe('GET, HEAD');
             expect(['GET', 'HEAD']).not.toContain(method);
             if (error !== undefined) expect(error.type).toBe('method_not_allowed');
-          } else if (GET_PATHS.test(path) && method !== 'GET' && method !== 'HEAD') {
+          } else if (isGetPath(path) && method !== 'GET' && method !== 'HEAD') {
             throw new Error(`${method} ${path} answered ${answer.status}, not 405`);
           }
           if (answer.status === 404 && error !== undefined) {
@@ -117,7 +126,15 @@ describe('operational and model routes, junk over a real socket', () => {
           }
         },
       ),
-      { numRuns: 300 },
+      {
+        numRuns: 300,
+        // Dot segments, which fc.webSegment makes now and then: a URL parser resolves them away.
+        examples: [
+          ['PUT', '/v1/models/.', undefined, undefined, [], undefined],
+          ['DELETE', '/v1/models/%2E%2e', undefined, undefined, [], undefined],
+          ['POST', '/v1/models/.a', undefined, undefined, [], undefined],
+        ],
+      },
     );
   });
 });
