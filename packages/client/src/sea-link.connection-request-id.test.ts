@@ -32,7 +32,9 @@ describe('the request id of a connection error', () => {
       response.writeHead(503, { 'content-type': 'application/json' });
       response.write('{"error":');
     });
-    await using client = testClient(server.url, { maxRetries: 0, timeout: 100 });
+    // 1 s: the headers must reach the client before the timer fires, or the phase is 'headers' (a 150 ms
+    // stall of the loop, as on a loaded machine, did that with the 100 ms it was).
+    await using client = testClient(server.url, { maxRetries: 0, timeout: 1000 });
     const error = (await client
       .rerank(EXAMPLE_REQUEST)
       .catch((caught: unknown) => caught)) as APIConnectionTimeoutError;
@@ -67,7 +69,8 @@ describe('the request id of a connection error', () => {
     expect(reset).toBeInstanceOf(APIConnectionError);
     expect(reset.request_id).toBeNull();
     await using silent = await startScriptedServer(() => {});
-    await using slowClient = testClient(silent.url, { maxRetries: 0, timeout: 50 });
+    // 1 s: the request must be sent before the timer fires, or the phase is 'connect'.
+    await using slowClient = testClient(silent.url, { maxRetries: 0, timeout: 1000 });
     const timedOut = (await slowClient.models
       .list()
       .catch((caught: unknown) => caught)) as APIConnectionTimeoutError;

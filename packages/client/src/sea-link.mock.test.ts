@@ -128,7 +128,9 @@ describe('against the mock server', () => {
 
   it('ends resets, broken bodies, slow answers, hangs and aborts in the right error', async () => {
     await using mock = await startMockServer();
-    await using client = testClient(mock.url, { maxRetries: 0, timeout: 300 });
+    // 1 s, under the 2 s latencies: the phase a timeout names is where the call was when its timer fired,
+    // and a loop stalled on a loaded machine (the mock runs in this process) must not move it a phase early.
+    await using client = testClient(mock.url, { maxRetries: 0, timeout: 1000 });
     const cases = [
       { fault: { kind: 'reset', phase: 'before-headers' }, error: APIConnectionError },
       { fault: { kind: 'reset', phase: 'mid-body' }, error: APIConnectionError },
@@ -159,7 +161,8 @@ describe('against the mock server', () => {
 
   it('retries a reset and a slow answer, then succeeds', async () => {
     await using mock = await startMockServer();
-    await using client = testClient(mock.url, { timeout: 300 });
+    // 1 s, under the 2 s latency: the last try must be answered within it on a loaded machine too.
+    await using client = testClient(mock.url, { timeout: 1000 });
     mock.faults.enqueue({ kind: 'reset', phase: 'before-headers' }, { kind: 'latency', ms: 2000 });
     const response = await client.rerank(EXAMPLE_REQUEST);
     expect(checkRerankResponse(EXAMPLE_REQUEST, response)).toEqual([]);

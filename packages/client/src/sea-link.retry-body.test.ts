@@ -145,7 +145,8 @@ describe('the body of an answer that will be retried', () => {
     await using server = await startScriptedServer(
       stalled503(sockets, { 'x-should-retry': 'false', 'x-request-id': 'req_final' }),
     );
-    await using client = testClient(server.url, { maxRetries: 2, timeout: 150 });
+    // 1 s: each try's headers must reach the client before its timer fires, or the phase is 'headers'.
+    await using client = testClient(server.url, { maxRetries: 2, timeout: 1000 });
     const error = (await client
       .rerank(EXAMPLE_REQUEST)
       .catch((caught: unknown) => caught)) as APIConnectionTimeoutError;

@@ -268,19 +268,21 @@ describe('transport faults', () => {
     expect((error as Error).message).toMatch(/while reading the response body/);
   });
 
+  // The phase a timeout names is where the call was when its timer fired: 1 s, not 100 ms, so that a loop
+  // stalled on a loaded machine (the server runs in this process) does not fire it a phase early.
   it('a server that never answers hits the timeout in the headers phase, on every try', async () => {
     await using server = await startScriptedServer(() => {});
-    await using client = testClient(server.url, { timeout: 100, maxRetries: 1 });
+    await using client = testClient(server.url, { timeout: 1000, maxRetries: 1 });
     const error = (await client
       .rerank(EXAMPLE_REQUEST)
       .catch((caught: unknown) => caught)) as APIConnectionTimeoutError;
     expect(error).toBeInstanceOf(APIConnectionTimeoutError);
     expect(error.phase).toBe('headers');
-    expect(error.timeoutMs).toBe(100);
-    expect(error.message).toBe('Request hit the 100 ms timeout waiting for the response headers.');
-    // The server runs in this process: when the loop stalls (a loaded machine) after a try is sent, its
-    // timer fires before the server has read the request, which the server still reads and records once
-    // the loop gets to it. Counting at once failed then with 1 of the 2 tries; both reach the server.
+    expect(error.timeoutMs).toBe(1000);
+    expect(error.message).toBe('Request hit the 1000 ms timeout waiting for the response headers.');
+    // When the loop stalls after a try is sent, its timer can still fire before the server has read the
+    // request, which the server reads and records once the loop gets to it (counting at once failed so,
+    // with 1 of the 2 tries, at 100 ms); both reach the server.
     await vi.waitFor(() => expect(server.requests).toHaveLength(2), { timeout: 10_000 });
   });
 
@@ -314,8 +316,9 @@ describe('transport faults', () => {
       response.write('{"id":');
     });
     await using client = testClient(server.url, { maxRetries: 0 });
+    // 1 s: the headers must reach the client before the timer fires, or the phase is 'headers'.
     const error = (await client
-      .rerank(EXAMPLE_REQUEST, { timeout: 100 })
+      .rerank(EXAMPLE_REQUEST, { timeout: 1000 })
       .catch((caught: unknown) => caught)) as APIConnectionTimeoutError;
     expect(error).toBeInstanceOf(APIConnectionTimeoutError);
     expect(error.phase).toBe('body');
