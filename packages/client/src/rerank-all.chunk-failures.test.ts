@@ -55,7 +55,8 @@ describe('rerankAll when a chunk or the model lookup fails', () => {
     const outcome = await Promise.race([pending, sleep(timeout / 3, 'still waiting for the hanging chunk')]);
     expect(outcome).toBeInstanceOf(BadRequestError);
     expect((outcome as BadRequestError).code).toBe('bad_chunk');
-    await vi.waitFor(() => expect(closedUnanswered).toEqual(['hangs']));
+    // vi.waitFor gives up after 1 s by default: a margin a loaded machine can eat, so 10 s (it returns as soon as it holds).
+    await vi.waitFor(() => expect(closedUnanswered).toEqual(['hangs']), { timeout: 10_000 });
     expect(server.requests).toHaveLength(2);
   });
 
@@ -83,7 +84,7 @@ describe('rerankAll when a chunk or the model lookup fails', () => {
       const pending = client
         .rerankAll({ model: 'm', query: 'q', documents: ['a', 'b', 'c'] }, { signal: controller.signal })
         .catch((caught: unknown) => caught);
-      await vi.waitFor(() => expect(heldLookups).toHaveLength(1));
+      await vi.waitFor(() => expect(heldLookups).toHaveLength(1), { timeout: 10_000 });
       const reason = new Error('caller gave up');
       controller.abort(reason);
       // The lookup is answered only after this race: a call that waited for it would never settle here.
