@@ -345,11 +345,17 @@ describe('aborts', () => {
     await using server = await startScriptedServer((_request, response) =>
       sendJson(response, 503, {}, { 'retry-after': '30' }),
     );
-    await using client = testClient(server.url);
+    // The client logs each wait before a retry (info) as it starts it: the abort comes once the wait has
+    // started, not 50 ms after the server saw the request (a guess a loaded machine can outlast, which made
+    // this an abort of the request itself, not of the wait).
+    let waiting!: () => void;
+    const waitStarted = new Promise<void>((resolve) => {
+      waiting = resolve;
+    });
+    await using client = testClient(server.url, { logger: { debug: () => {}, info: () => waiting() } });
     const controller = new AbortController();
     const pending = caught(client.rerank(EXAMPLE_REQUEST, { signal: controller.signal }));
-    while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitStarted;
     const reason = new Error('caller gave up');
     controller.abort(reason);
     // Without the abort ending it, the wait lasts the 30 s the server asks for: a third of that is ample
