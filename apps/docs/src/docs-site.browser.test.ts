@@ -535,7 +535,9 @@ describe('the docs site in Chromium', { timeout: 25_000 }, () => {
     await page.locator(`#${ids.apiKey}`).fill('');
     await page.locator(`#${ids.baseUrl}`).fill('not a url');
     await page.locator(`#${ids.send}`).click();
-    await expect.poll(() => page.locator(`#${ids.baseUrlMessage}`).textContent()).not.toBe('');
+    await expect
+      .poll(() => page.locator(`#${ids.baseUrlMessage}`).textContent(), { timeout: WAIT_MS })
+      .not.toBe('');
     await expect(response.isHidden()).resolves.toBe(true);
     await expect(announcement.textContent()).resolves.toBe('');
     expect(errors.filter((error) => error.startsWith('uncaught:'))).toEqual([]);
