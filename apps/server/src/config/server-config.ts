@@ -24,6 +24,19 @@ const booleanSetting = z.boolean({
   error: 'must be true or false (in an environment variable also 1, 0, yes, no, on or off)',
 });
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * A pino log level, read in any case and without surrounding white space (`INFO`, ` debug`, `warn\r` from
+ * a CRLF env file), in the environment and the file alike; anything else is refused with the valid levels.
+ */
+const logLevelSetting = z.preprocess(
+  (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
+  z.enum(LOG_LEVELS, {
+    error: `must be one of ${LOG_LEVELS.slice(0, -1).join(', ')} or ${LOG_LEVELS.at(-1)}, in any case`,
+  }),
+);
+
 /** An integer from `min` to `max`; any value outside says so in one message with the range. */
 function integerSetting(min: number, max: number = Number.MAX_SAFE_INTEGER) {
   const error = `must be an integer from ${min} to ${max}`;
@@ -233,17 +246,13 @@ export const ServerConfig = z
           'Browser origins allowed to call the API (CORS), such as `https://app.example.com`, or `*` for any. Their answers, errors included, carry `Access-Control-Allow-Origin`, and their preflights get 204. Unset: no CORS, so browsers refuse cross-origin calls; API keys rarely belong in a browser page.',
       },
     ),
-    log_level: setting(
-      'log_level',
-      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-      {
-        env: 'SEALINK_LOG_LEVEL',
-        type: 'fatal | error | warn | info | debug | trace | silent',
-        default: 'info',
-        description:
-          'The level of the JSON logs written to stdout. One line per API request at `info`; requests to `/healthz`, `/readyz`, `/metrics` and `/openapi.json` at `debug`.',
-      },
-    ),
+    log_level: setting('log_level', logLevelSetting.default('info'), {
+      env: 'SEALINK_LOG_LEVEL',
+      type: 'fatal | error | warn | info | debug | trace | silent',
+      default: 'info',
+      description:
+        'The level of the JSON logs written to stdout, in any case (`INFO` is `info`). One line per API request at `info`; requests to `/healthz`, `/readyz`, `/metrics` and `/openapi.json` at `debug`.',
+    }),
     process_metrics: setting('process_metrics', booleanSetting.default(true), {
       env: 'SEALINK_PROCESS_METRICS',
       type: 'boolean',
