@@ -25,12 +25,31 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** How many ports {@link startRedisServer} tries when another process takes the one it picked first. */
+const PORT_ATTEMPTS = 5;
+
 /**
  * Starts a real `redis-server` (Debian's, at /usr/bin/redis-server by default) on 127.0.0.1 and a free
  * port, without persistence, and waits until it accepts connections. For tests and benchmarks.
+ *
+ * The port is free when it is picked, but another process (a test running in parallel) may bind it before
+ * Redis does: Redis then exits with "Address already in use", and it is started again on another port.
  */
 export async function startRedisServer(executable = '/usr/bin/redis-server'): Promise<RedisServerHandle> {
-  const port = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return await startRedisServerOn(executable, port);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt >= PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** Redis exited because another process had bound its port. */
+class PortTakenError extends Error {}
+
+async function startRedisServerOn(executable: string, port: number): Promise<RedisServerHandle> {
   const child: ChildProcess = spawn(
     executable,
     [
@@ -66,9 +85,11 @@ export async function startRedisServer(executable = '/usr/bin/redis-server'): Pr
       clearTimeout(timer);
       reject(error);
     });
-    child.once('exit', (code) => {
+    // 'close', not 'exit': the output, which says why Redis stopped, may not all be read at 'exit'.
+    child.once('close', (code) => {
       clearTimeout(timer);
-      reject(new Error(`redis-server exited with code ${code}:\n${output}`));
+      const message = `redis-server exited with code ${code}:\n${output}`;
+      reject(output.includes('Address already in use') ? new PortTakenError(message) : new Error(message));
     });
   });
   await ready;
