@@ -207,7 +207,7 @@ describe('loadServerConfig', () => {
     expect(message).not.toContain('good-key');
     const digest = configError(() => loadServerConfig({ env: { SEALINK_API_KEY_DIGESTS: 'sk-live-abc' } }));
     expect(digest).toBe(
-      'Invalid configuration: SEALINK_API_KEY_DIGESTS: a key digest must be 64 hexadecimal digits (SHA-256) (got a string of 11 characters).',
+      `Invalid configuration: SEALINK_API_KEY_DIGESTS: a key digest must be 64 hexadecimal digits (SHA-256) and nothing else, as \`printf %s "$KEY" | sha256sum | cut -d' ' -f1\` prints (got a string of 11 characters).`,
     );
   });
 

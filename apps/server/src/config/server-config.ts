@@ -24,6 +24,9 @@ const booleanSetting = z.boolean({
   error: 'must be true or false (in an environment variable also 1, 0, yes, no, on or off)',
 });
 
+/** A shell command that prints the SHA-256 digest of the key in `$KEY` and nothing else (no `  -`). */
+const KEY_DIGEST_COMMAND = `printf %s "$KEY" | sha256sum | cut -d' ' -f1`;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
@@ -138,17 +141,17 @@ export const ServerConfig = z
       'api_key_digests',
       z
         .array(
-          z
-            .string()
-            .regex(/^[0-9a-fA-F]{64}$/, { error: 'a key digest must be 64 hexadecimal digits (SHA-256)' }),
+          z.string().regex(/^[0-9a-fA-F]{64}$/, {
+            // sha256sum prints `<hex>  -`: the command below keeps the digest only.
+            error: `a key digest must be 64 hexadecimal digits (SHA-256) and nothing else, as \`${KEY_DIGEST_COMMAND}\` prints`,
+          }),
         )
         .default([]),
       {
         env: 'SEALINK_API_KEY_DIGESTS',
         type: 'comma-separated SHA-256 hex digests',
         default: '',
-        description:
-          'SHA-256 digests of API keys (`printf %s "$KEY" | sha256sum`), so the configuration never holds a key.',
+        description: `SHA-256 digests of API keys, 64 hexadecimal digits each (\`${KEY_DIGEST_COMMAND}\` prints one), so the configuration never holds a key.`,
       },
     ),
     auth_disabled: setting('auth_disabled', booleanSetting.default(false), {
@@ -186,7 +189,7 @@ export const ServerConfig = z
       type: 'integer (milliseconds)',
       default: '30000',
       description:
-        "The deadline of a rerank request, body included; past it the request gets 504 and the backend is aborted (a body not received in full by then gets 400 `request_receive_timeout` instead). An upstream model's `deadline_ms` defaults to it and its `timeout_ms` to a third of it (at most 10000), so a replica that does not answer is retried on another in time; larger explicit values are refused.",
+        "The deadline of a rerank request, from its arrival to its answer: the wait for the rate limit's decision (a slow or stalled Redis), the body's upload and the backend all count against it; past it the request gets 504 and the backend is aborted (a body not received in full by then gets 400 `request_receive_timeout` instead). An upstream model's `deadline_ms` defaults to it and its `timeout_ms` to a third of it (at most 10000), so a replica that does not answer is retried on another in time; larger explicit values are refused.",
     }),
     drain_timeout_ms: setting('drain_timeout_ms', integerSetting(0, 3_600_000).default(10_000), {
       env: 'SEALINK_DRAIN_TIMEOUT_MS',
