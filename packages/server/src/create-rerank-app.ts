@@ -50,7 +50,11 @@ import { ClientDisconnectedError, RequestDeadlineError } from './http/request-ab
 import { RequestDeadline } from './http/request-deadline.js';
 import { settleUnreadBody, type UnreadBodyLimits } from './http/settle-unread-body.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
-import { type RequestRateLimiter, rateLimitHeaders } from './rate-limit/request-rate-limiter.js';
+import {
+  type RateLimitDecision,
+  type RequestRateLimiter,
+  rateLimitHeaders,
+} from './rate-limit/request-rate-limiter.js';
 import type { ModelRegistry } from './registry/model-registry.js';
 import { scoreDocuments } from './scoring/score-documents.js';
 import { registerNodeRoutes } from './serve/node-routes.js';
@@ -91,7 +95,11 @@ export interface RerankAppOptions {
   metrics?: ServerMetrics | undefined;
   /** The largest request body, in bytes, enforced while streaming; the contract's 10 MiB by default. */
   maxBodyBytes?: number | undefined;
-  /** The deadline of a rerank request, in milliseconds, from its first byte to its answer; 30 s by default. */
+  /**
+   * The deadline of a rerank request, in milliseconds, from its arrival (its headers read) to its answer:
+   * the wait for the rate limiter's decision, the body's upload and the backend all count against it; 30 s
+   * by default.
+   */
   requestTimeoutMs?: number | undefined;
   /** Aborted when the server starts draining: new requests then get 503 `overloaded_error` and `Retry-After`. */
   drainSignal?: AbortSignal | undefined;
@@ -110,7 +118,8 @@ export interface RerankAppOptions {
    * A per-key request budget for the rerank routes (`RequestRateLimiter`, in memory or shared through Redis).
    * The budget is per API key (a digest of the bearer token, however the header spells its scheme), or per client address when auth is off. Over the
    * budget: 429 `rate_limit_error` with `Retry-After`; every answer of a counted request carries the
-   * `x-ratelimit-*` headers. Off by default.
+   * `x-ratelimit-*` headers. The wait for its decision counts against `requestTimeoutMs`: a request still
+   * waiting at its deadline gets 504 `request_timeout`, without those headers. Off by default.
    */
   rateLimiter?: RequestRateLimiter | undefined;
   /**
@@ -508,6 +517,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     limiter: RequestRateLimiter,
     input: RequestInput,
     record: RequestRecord,
+    deadline: RequestDeadline,
     handle: () => Promise<PlainAnswer>,
   ): Promise<PlainAnswer> => {
     const token = verifier === undefined ? undefined : bearerTokenOf(input.header('authorization'));
@@ -515,9 +525,19 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
       token === undefined
         ? `address:${input.remoteAddress ?? 'unknown'}`
         : `key:${digestApiKey(token).slice(0, 32)}`;
-    const decision = await limiter.consume(key);
+    let decision: RateLimitDecision;
+    try {
+      // The wait for the decision (a shared limiter's Redis round trip) is part of the request's deadline.
+      decision = await deadline.race(limiter.consume(key));
+    } catch (error) {
+      deadline[Symbol.dispose]();
+      // The limiter never decided in time: no budget to report.
+      if (deadline.reason instanceof RequestDeadlineError) return requestTimeoutResponse(record);
+      throw error;
+    }
     const headers = rateLimitHeaders(decision);
     if (!decision.allowed) {
+      deadline[Symbol.dispose]();
       return errorResponse(
         record,
         createErrorResponse(
@@ -541,6 +561,20 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     Object.assign(answer.headers, headers);
     return answer;
   };
+
+  /** The 504 of a request that its deadline cut. */
+  const requestTimeoutResponse = (record: RequestRecord): PlainAnswer =>
+    errorResponse(
+      record,
+      createErrorResponse(
+        {
+          type: 'timeout_error',
+          code: 'request_timeout',
+          message: `The request did not finish within the server's deadline of ${requestTimeoutMs} ms.`,
+        },
+        record.requestId,
+      ),
+    );
 
   const internalError = (record: RequestRecord, error: unknown): PlainAnswer => {
     record.note = { msg: 'unexpected error', level: 'error', fields: { err: error } };
@@ -746,6 +780,10 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
   /**
    * Handles a rerank request on one route: the key, then the rate limit (whose `x-ratelimit-*` headers
    * every answer of a counted request carries, as hosted APIs send them), then {@link handleAdmitted}.
+   * The request's one deadline starts here, as the request arrives (the key check is synchronous): the
+   * wait for the rate limit's decision, the body read and the backend all count against it. Whoever ends
+   * the request disposes of it (`rateLimited` for a request it refuses or that the deadline cut while it
+   * waited, {@link handleAdmitted} otherwise); disposing twice does nothing.
    */
   const handleRerank = (
     input: RequestInput,
@@ -753,27 +791,32 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     codec: RerankRouteCodec,
   ): PlainAnswer | Promise<PlainAnswer> => {
     if (!isAuthorized(input)) return errorResponse(record, authenticationError(record.requestId));
-    if (rateLimiter === undefined) return handleAdmitted(input, record, codec);
-    return rateLimited(rateLimiter, input, record, () => handleAdmitted(input, record, codec));
+    // The client going away aborts the backend.
+    const deadline = new RequestDeadline(requestTimeoutMs, sweeper, input.watchClient);
+    if (rateLimiter === undefined) return handleAdmitted(input, record, codec, deadline);
+    return rateLimited(rateLimiter, input, record, deadline, () =>
+      handleAdmitted(input, record, codec, deadline),
+    );
   };
 
-  /** Handles an authorised request that the rate limit let through: the route's codec reads the request and writes the answer in its shape. */
+  /**
+   * Handles an authorised request that the rate limit let through, within its `deadline`, which it disposes
+   * of: the route's codec reads the request and writes the answer in its shape.
+   */
   const handleAdmitted = async (
     input: RequestInput,
     record: RequestRecord,
     codec: RerankRouteCodec,
+    deadline: RequestDeadline,
   ): Promise<PlainAnswer> => {
     const { requestId } = record;
-    const contentTypeError =
-      checkJsonContentType(input.header('content-type'), requestId) ??
-      checkContentEncoding(input.header('content-encoding'), requestId) ??
-      checkTransferEncoding(input.header('transfer-encoding'), requestId);
-    if (contentTypeError !== undefined) return errorResponse(record, contentTypeError);
-
-    // One deadline for the whole request, body read included; the client going away aborts the backend.
-    const deadline = new RequestDeadline(requestTimeoutMs, sweeper, input.watchClient);
     let bodyReceived = false;
     try {
+      const contentTypeError =
+        checkJsonContentType(input.header('content-type'), requestId) ??
+        checkContentEncoding(input.header('content-encoding'), requestId) ??
+        checkTransferEncoding(input.header('transfer-encoding'), requestId);
+      if (contentTypeError !== undefined) return errorResponse(record, contentTypeError);
       const body = await deadline.race(
         readRequestBody(input.body, {
           maxBytes: maxBodyBytes,
@@ -875,19 +918,7 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
           connection: 'close',
         });
       }
-      if (reason instanceof RequestDeadlineError) {
-        return errorResponse(
-          record,
-          createErrorResponse(
-            {
-              type: 'timeout_error',
-              code: 'request_timeout',
-              message: `The request did not finish within the server's deadline of ${requestTimeoutMs} ms.`,
-            },
-            requestId,
-          ),
-        );
-      }
+      if (reason instanceof RequestDeadlineError) return requestTimeoutResponse(record);
       if (error instanceof ScoringError) {
         // Every backend failure that is not the request's fault is logged for the operator, on the request's
         // line, at warn level at least, with the log message rather than the client's: the one may name
