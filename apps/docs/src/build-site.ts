@@ -26,7 +26,7 @@ export interface BuildSiteOptions {
   outDir: string;
   /**
    * The API server the try-it console and the reference's client point at by default (with or without
-   * `/v1`); the public server when absent. Users can change it on the page or with `?base_url=`.
+   * `/v1`); the public server when absent. Users can change it on the page, or with `?base_url=` for a server on this machine.
    */
   apiBaseUrl?: string;
   /** The deployable server's settings, for the configuration reference: `CONFIG_REFERENCE` of the server app. */

@@ -24,7 +24,7 @@ proxy. The server URL is remembered in this browser; the API key is not stored a
 <div class="field field-wide">
 <label for="${IDS.baseUrl}">API server URL</label>
 <input id="${IDS.baseUrl}" type="url" inputmode="url" autocomplete="url" spellcheck="false" required aria-describedby="${IDS.baseUrlMessage}">
-<p class="field-hint">The server, with or without <code>/v1</code>, for example <code>http://127.0.0.1:8080</code>. A link can set it with <code>?base_url=</code>.</p>
+<p class="field-hint">The server, with or without <code>/v1</code>, for example <code>http://127.0.0.1:8080</code>. A link can set it with <code>?base_url=</code> to a server on this machine (<code>localhost</code>, <code>127.x.x.x</code>, <code>[::1]</code>) or to this site's default server; a link naming any other server is ignored, so that no link can have your key sent to a server of its choosing.</p>
 <p id="${IDS.baseUrlMessage}" class="field-error" role="alert"></p>
 </div>
 <div class="field">

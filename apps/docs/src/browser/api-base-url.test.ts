@@ -60,6 +60,46 @@ describe('resolveApiBaseUrl', () => {
     expect(resolveApiBaseUrl({ search: '', stored: null, buildDefault })).toBe(buildDefault);
   });
 
+  it("takes a link's base_url only for this machine or the build default's server, never for a server a link chose", () => {
+    // A link to the public docs with ?base_url=https://attacker.example would otherwise send the API key the
+    // reader types to that server (as Swagger UI's ?url= did, turned off by default since 4.1.3).
+    for (const foreign of [
+      'https://attacker.example',
+      'https://test.sealink.io.attacker.example',
+      'http://test.sealink.io',
+      'https://127.0.0.1.attacker.example',
+      'http://localhost.attacker.example:4010',
+      'http://10.0.0.5:8080',
+    ]) {
+      expect(
+        resolveApiBaseUrl({ search: `?base_url=${encodeURIComponent(foreign)}`, stored: null, buildDefault }),
+      ).toBe(buildDefault);
+      expect(
+        resolveApiBaseUrl({
+          search: `?base_url=${encodeURIComponent(foreign)}`,
+          stored: 'http://a.test',
+          buildDefault,
+        }),
+      ).toBe('http://a.test');
+    }
+    for (const [local, expected] of [
+      ['http://127.0.0.1:4010/v1', 'http://127.0.0.1:4010'],
+      ['http://127.8.9.10:8080', 'http://127.8.9.10:8080'],
+      ['http://localhost:8080/', 'http://localhost:8080'],
+      ['http://LOCALHOST:8080', 'http://localhost:8080'],
+      ['http://[::1]:8080', 'http://[::1]:8080'],
+      ['https://test.sealink.io/v1', 'https://test.sealink.io'],
+    ]) {
+      expect(
+        resolveApiBaseUrl({
+          search: `?base_url=${encodeURIComponent(local!)}`,
+          stored: 'http://a.test',
+          buildDefault,
+        }),
+      ).toBe(expected);
+    }
+  });
+
   it('skips values that are not usable URLs', () => {
     expect(
       resolveApiBaseUrl({ search: '?base_url=javascript:alert(1)', stored: 'nonsense', buildDefault }),

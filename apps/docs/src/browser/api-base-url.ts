@@ -1,7 +1,10 @@
 /** The `localStorage` key under which the try-it console keeps the API base URL the user chose. */
 export const API_BASE_URL_STORAGE_KEY = 'sealink-docs:api-base-url';
 
-/** The query-string parameter that sets the API base URL, for example `console.html?base_url=http://127.0.0.1:4010`. */
+/**
+ * The query-string parameter that sets the API base URL, for example `console.html?base_url=http://127.0.0.1:4010`:
+ * honoured only for a server on this machine or the build default's server ({@link resolveApiBaseUrl}).
+ */
 export const API_BASE_URL_QUERY_PARAMETER = 'base_url';
 
 /** The `<meta name>` through which the build gives pages its default API base URL. */
@@ -53,13 +56,38 @@ export interface ApiBaseUrlSources {
   buildDefault: string;
 }
 
+/** Whether a host name names this machine: `localhost`, an IPv4 loopback address (127.0.0.0/8) or `[::1]`. */
+function isLoopbackHost(hostname: string): boolean {
+  return (
+    hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
+}
+
+/**
+ * Whether a link's `?base_url=` may choose `url` (normalized): a server on this machine (the mock server, a
+ * validating proxy, `pnpm start`) or the build default's own server. Any other is ignored: a link to the
+ * public docs naming a server of its author's would have the key a reader types sent there (Swagger UI's
+ * `?url=` was turned off by default for the same reason).
+ */
+function linkMayChoose(url: string, buildDefault: string): boolean {
+  const { hostname, origin } = new URL(url);
+  if (isLoopbackHost(hostname)) return true;
+  const fallback = normalizeApiBaseUrl(buildDefault);
+  return fallback.ok && new URL(fallback.url).origin === origin;
+}
+
 /**
  * The API base URL a page starts with: the query string's `base_url` first (a link that names a server
- * means that server), then the one the user stored, then the build's default; the first that is valid.
+ * on this machine, or the build default's server, means that server), then the one the user stored, then
+ * the build's default; the first that is valid.
  */
 export function resolveApiBaseUrl(sources: ApiBaseUrlSources): string {
   const fromQuery = new URLSearchParams(sources.search).get(API_BASE_URL_QUERY_PARAMETER);
-  for (const candidate of [fromQuery, sources.stored, sources.buildDefault]) {
+  if (fromQuery !== null) {
+    const parsed = normalizeApiBaseUrl(fromQuery);
+    if (parsed.ok && linkMayChoose(parsed.url, sources.buildDefault)) return parsed.url;
+  }
+  for (const candidate of [sources.stored, sources.buildDefault]) {
     if (candidate === null) continue;
     const parsed = normalizeApiBaseUrl(candidate);
     if (parsed.ok) return parsed.url;
