@@ -384,7 +384,8 @@ describe('loadServerConfig on hostile input', () => {
 
   it.each([
     'not a host!!',
-    ' 127.0.0.1 ',
+    // White space around the value is ignored (env-case-and-space.test.ts), inside it is not.
+    '127.0.0.1 0.0.0.0',
     '999.1.1.1',
     'http://localhost',
     '[::1]',

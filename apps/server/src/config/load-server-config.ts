@@ -26,6 +26,8 @@ export interface LoadServerConfigOptions {
   requireKeysInProduction?: boolean | undefined;
 }
 
+/** Settings whose environment variable holds a path, which is read as given, white space included. */
+const PATH_SETTINGS = new Set(['models_file']);
 const LIST_SETTINGS = new Set(['api_keys', 'api_key_digests', 'cors_origins']);
 const BOOLEAN_SETTINGS = new Set(['auth_disabled', 'process_metrics']);
 const INTEGER_SETTINGS = new Set([
@@ -49,7 +51,8 @@ const FILE_ERRORS: Readonly<Record<string, string>> = {
 /**
  * A setting's value as read from its environment variable, or `undefined` when the variable is unset,
  * empty or only white space (the same as unset, so `PORT=` or a blank `SEALINK_REDIS_URL` takes the
- * default). Lists are split on commas, empty items dropped and duplicates removed.
+ * default). White space around the value (a CRLF env file's carriage return) is ignored, except in a
+ * path. Lists are split on commas, empty items dropped and duplicates removed.
  * @throws ConfigError for a list variable that holds only commas and white space, which would leave
  * authentication (or cross-origin access) off although it was meant to be on.
  */
@@ -80,7 +83,8 @@ function fromEnvironment(name: string, variable: string, value: string): unknown
     return value;
   }
   if (INTEGER_SETTINGS.has(name)) return /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
-  return value;
+  // A path is read as given (a file name may end with a space; a message quotes such a path and says so).
+  return PATH_SETTINGS.has(name) ? value : value.trim();
 }
 
 /** White space or a control character (a carriage return from a CRLF env file, a tab, a newline). */
@@ -347,9 +351,14 @@ export function loadServerConfig(options: LoadServerConfigOptions): ServerConfig
   const config = parsed.data;
   const hasKeys = config.api_keys.length > 0 || config.api_key_digests.length > 0;
   const requireKeys = options.requireKeysInProduction ?? true;
-  // White space around NODE_ENV ignored, as around the server's own variables: `production\r` from a CRLF
-  // env file must not turn the check off.
-  if (requireKeys && !hasKeys && !config.auth_disabled && env.NODE_ENV?.trim() === 'production') {
+  // White space around NODE_ENV ignored, as around the server's own variables, and its case: neither
+  // `production\r` from a CRLF env file nor `NODE_ENV=Production` may turn the check off.
+  if (
+    requireKeys &&
+    !hasKeys &&
+    !config.auth_disabled &&
+    env.NODE_ENV?.trim().toLowerCase() === 'production'
+  ) {
     throw new ConfigError(
       'Invalid configuration: SEALINK_API_KEYS: no API key is set and NODE_ENV is production. Set SEALINK_API_KEYS (or SEALINK_API_KEY_DIGESTS), or SEALINK_AUTH_DISABLED=true to run without authentication.',
     );
