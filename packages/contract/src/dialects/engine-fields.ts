@@ -33,5 +33,22 @@ export const DialectQuery = z.string().min(1, { error: 'must not be empty' });
  */
 export const DialectTexts = z.array(z.string()).min(1, { error: 'must have at least 1 item' });
 
-/** A positive integer such as `top_n`. */
-export const PositiveInt = z.int().min(1);
+/**
+ * An integer of `minimum` or more, as JSON Schema's `integer` means it: beyond 2^53 too (`z.int()` refuses
+ * those). The providers' count fields are integers without a maximum (Cohere's and Jina's `top_n`), and the
+ * Python servers behind most engines parse any integer, so a `top_n` of Python's `sys.maxsize` means every
+ * document on a compatibility route, as it does on `POST /v1/rerank`. Its JSON Schema is stated in `meta`.
+ */
+function unboundedInteger(minimum: number) {
+  return z
+    .number()
+    .refine(Number.isInteger, { error: 'Invalid input: expected int, received number', abort: true })
+    .min(minimum)
+    .meta({ type: 'integer', minimum });
+}
+
+/** A positive integer such as `top_n`: any integer of 1 or more, beyond 2^53 too. */
+export const PositiveInt = unboundedInteger(1);
+
+/** An integer of 0 or more, beyond 2^53 too, such as vLLM's `top_n` (whose 0 means all). */
+export const NonNegativeInt = unboundedInteger(0);

@@ -55,6 +55,7 @@ export {
   EngineIndex,
   EngineScoreValue,
   engineDocumentText,
+  NonNegativeInt,
   PositiveInt,
 } from './engine-fields.js';
 export {

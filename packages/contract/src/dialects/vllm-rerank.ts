@@ -7,6 +7,7 @@ import {
   EngineDocument,
   EngineIndex,
   EngineScoreValue,
+  NonNegativeInt,
 } from './engine-fields.js';
 import { describeOpenAiError, OpenAiErrorBody } from './openai-error-body.js';
 import { parseDialectAnswer } from './parse-dialect-answer.js';
@@ -45,7 +46,7 @@ export const VllmRerankRequest = z.object({
   /** The documents, as strings. */
   documents: DialectTexts,
   /** How many results to return; `0` (the default) means all. */
-  top_n: z.int().min(0).optional(),
+  top_n: NonNegativeInt.optional(),
   /** The prompt token limit; see {@link VllmTruncatePromptTokens}. */
   truncate_prompt_tokens: VllmTruncatePromptTokens.optional(),
 });
