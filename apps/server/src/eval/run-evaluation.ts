@@ -81,9 +81,12 @@ export async function runEvaluation(
     };
     close = async () => backend.close?.();
   } else {
+    // As the client reads SEALINK_API_KEY by itself: white space around the key (a CRLF env file's carriage
+    // return) ignored, empty or blank the same as unset (no key, for a server without authentication).
+    const keyFromEnvironment = options.env.SEALINK_API_KEY?.trim() || null;
     const remote = await createUrlEvaluationScorer({
       url: args.url,
-      apiKey: args.apiKey ?? options.env.SEALINK_API_KEY ?? null,
+      apiKey: args.apiKey ?? keyFromEnvironment,
       model: args.model,
     });
     if (remote.modelMaxDocuments < dataset.documents.length) {
