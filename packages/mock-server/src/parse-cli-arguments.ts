@@ -31,7 +31,7 @@ Options:
   --fixed-responses <file> JSON file: [{ "query": "...", "model"?: "...", "scores": { "<document>": 0.9 } }]
   --no-fault-header        Ignore the x-mock-fault request header
   --proxy <url>            Validating proxy: forward /v1/ requests to this server and check its answers
-  --proxy-api-key <key>    The key to send upstream in proxy mode
+  --proxy-api-key <key>    The key to send upstream in proxy mode (not for browser requests, with Origin)
   --errors                 Proxy strict mode: answer 502 when the upstream answer breaks the contract
   --help                   Show this help
 

@@ -93,6 +93,27 @@ describe('validating proxy mode', () => {
     expect(JSON.parse(upstream.received[0]?.body ?? '')).toEqual(rerankBody);
   });
 
+  it("never adds proxy.apiKey to a browser page's request (one with Origin): any site the developer visits could use the key", async () => {
+    await using upstream = await startUpstream(brokenRerank);
+    await using proxy = await startMockServer({ proxy: { url: upstream.url, apiKey: 'upstream-key' } });
+    // A page of another site, calling the proxy on 127.0.0.1 from the developer's browser: the proxy answers
+    // CORS for any origin, so it reads the answer. It goes upstream with its own key, or none.
+    const withOwnKey = await postRerank(proxy.url, {
+      origin: 'https://attacker.example',
+      authorization: 'Bearer page-key',
+    });
+    await withOwnKey.body.dump();
+    const withoutKey = await request(`${proxy.url}/v1/models`, { headers: { origin: 'null' } });
+    await withoutKey.body.dump();
+    expect(upstream.received.map((received) => received.headers.authorization)).toEqual([
+      'Bearer page-key',
+      undefined,
+    ]);
+    // A request from a program (no Origin) still goes with the proxy's key.
+    await (await postRerank(proxy.url)).body.dump();
+    expect(upstream.received[2]?.headers.authorization).toBe('Bearer upstream-key');
+  });
+
   it('answers 502 contract_violation in strict mode (--errors)', async () => {
     await using upstream = await startUpstream(brokenRerank);
     await using proxy = await startMockServer({ proxy: { url: upstream.url, strict: true } });

@@ -92,6 +92,10 @@ export class ValidatingProxy {
       proxied.requestId,
       proxied.body === undefined || proxied.body.byteLength === 0 ? null : proxied.body,
       signal,
+      // A browser page's request (browsers send `Origin` with every cross-origin and every POST request)
+      // never gets the proxy's key: the mock answers CORS for any origin, so any site the developer visits
+      // could otherwise call the real server with that key and read the answers. It goes with its own.
+      !proxied.headers.has('origin'),
     );
     if (upstream instanceof Error) {
       const answer = createErrorResponse(
@@ -145,8 +149,9 @@ export class ValidatingProxy {
   }
 
   /**
-   * Sends one request upstream with the request id and the proxy's key, within the proxy's timeout, and
-   * reads the whole answer; the error when the upstream cannot be reached or does not answer in time.
+   * Sends one request upstream with the request id and, unless `withProxyKey` is false, the proxy's key,
+   * within the proxy's timeout, and reads the whole answer; the error when the upstream cannot be reached or
+   * does not answer in time.
    */
   async #call(
     pathAndSearch: string,
@@ -155,9 +160,12 @@ export class ValidatingProxy {
     requestId: string,
     body: Uint8Array | null,
     signal: AbortSignal,
+    withProxyKey = true,
   ): Promise<UpstreamAnswer | Error> {
     headers['x-request-id'] = requestId;
-    if (this.#options.apiKey !== undefined) headers.authorization = `Bearer ${this.#options.apiKey}`;
+    if (withProxyKey && this.#options.apiKey !== undefined) {
+      headers.authorization = `Bearer ${this.#options.apiKey}`;
+    }
     const timeout = this.#options.timeoutMs ?? 30_000;
     try {
       const upstream = await request(`${this.#origin}${pathAndSearch}`, {
