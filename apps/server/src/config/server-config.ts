@@ -40,9 +40,16 @@ const logLevelSetting = z.preprocess(
   }),
 );
 
-/** An integer from `min` to `max`; any value outside says so in one message with the range. */
-function integerSetting(min: number, max: number = Number.MAX_SAFE_INTEGER) {
-  const error = `must be an integer from ${min} to ${max}`;
+/**
+ * An integer from `min` to `max`; any value outside says so in one message with the range, and with the
+ * setting's unit when it has one, so that `30s` or `10MB` is answered with how to write it.
+ */
+function integerSetting(
+  min: number,
+  max: number = Number.MAX_SAFE_INTEGER,
+  unit?: 'milliseconds' | 'seconds' | 'bytes',
+) {
+  const error = `must be an integer from ${min} to ${max}${unit === undefined ? '' : ` (${unit}, without a unit)`}`;
   return z.int({ error }).min(min, { error }).max(max, { error });
 }
 
@@ -176,7 +183,7 @@ export const ServerConfig = z
     }),
     max_body_bytes: setting(
       'max_body_bytes',
-      integerSetting(1024, 1024 * 1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
+      integerSetting(1024, 1024 * 1024 * 1024, 'bytes').default(DEFAULT_MAX_BODY_BYTES),
       {
         env: 'SEALINK_MAX_BODY_BYTES',
         type: 'integer (bytes)',
@@ -184,21 +191,29 @@ export const ServerConfig = z
         description: 'The largest request body, enforced while it streams in; larger bodies get 413.',
       },
     ),
-    request_timeout_ms: setting('request_timeout_ms', integerSetting(1, 3_600_000).default(30_000), {
-      env: 'SEALINK_REQUEST_TIMEOUT_MS',
-      type: 'integer (milliseconds)',
-      default: '30000',
-      description:
-        "The deadline of a rerank request, from its arrival to its answer: the wait for the rate limit's decision (a slow or stalled Redis), the body's upload and the backend all count against it; past it the request gets 504 and the backend is aborted (a body not received in full by then gets 400 `request_receive_timeout` instead). An upstream model's `deadline_ms` defaults to it and its `timeout_ms` to a third of it (at most 10000), so a replica that does not answer is retried on another in time; larger explicit values are refused.",
-    }),
-    drain_timeout_ms: setting('drain_timeout_ms', integerSetting(0, 3_600_000).default(10_000), {
-      env: 'SEALINK_DRAIN_TIMEOUT_MS',
-      type: 'integer (milliseconds)',
-      default: '10000',
-      description:
-        'On SIGTERM or SIGINT, how long in-flight requests may take to finish before their connections are cut.',
-    }),
-    retry_after_seconds: setting('retry_after_seconds', integerSetting(1, 3600).default(5), {
+    request_timeout_ms: setting(
+      'request_timeout_ms',
+      integerSetting(1, 3_600_000, 'milliseconds').default(30_000),
+      {
+        env: 'SEALINK_REQUEST_TIMEOUT_MS',
+        type: 'integer (milliseconds)',
+        default: '30000',
+        description:
+          "The deadline of a rerank request, from its arrival to its answer: the wait for the rate limit's decision (a slow or stalled Redis), the body's upload and the backend all count against it; past it the request gets 504 and the backend is aborted (a body not received in full by then gets 400 `request_receive_timeout` instead). An upstream model's `deadline_ms` defaults to it and its `timeout_ms` to a third of it (at most 10000), so a replica that does not answer is retried on another in time; larger explicit values are refused.",
+      },
+    ),
+    drain_timeout_ms: setting(
+      'drain_timeout_ms',
+      integerSetting(0, 3_600_000, 'milliseconds').default(10_000),
+      {
+        env: 'SEALINK_DRAIN_TIMEOUT_MS',
+        type: 'integer (milliseconds)',
+        default: '10000',
+        description:
+          'On SIGTERM or SIGINT, how long in-flight requests may take to finish before their connections are cut.',
+      },
+    ),
+    retry_after_seconds: setting('retry_after_seconds', integerSetting(1, 3600, 'seconds').default(5), {
       env: 'SEALINK_RETRY_AFTER_SECONDS',
       type: 'integer (seconds)',
       default: '5',
@@ -211,12 +226,16 @@ export const ServerConfig = z
       description:
         'The requests each API key (or client address, with auth off) may make to the rerank routes per window; over it, 429 `rate_limit_error` with `Retry-After`. Unset: no rate limit.',
     }),
-    rate_limit_window_seconds: setting('rate_limit_window_seconds', integerSetting(1, 86_400).default(60), {
-      env: 'SEALINK_RATE_LIMIT_WINDOW_SECONDS',
-      type: 'integer (seconds)',
-      default: '60',
-      description: 'The length of the rate-limit window.',
-    }),
+    rate_limit_window_seconds: setting(
+      'rate_limit_window_seconds',
+      integerSetting(1, 86_400, 'seconds').default(60),
+      {
+        env: 'SEALINK_RATE_LIMIT_WINDOW_SECONDS',
+        type: 'integer (seconds)',
+        default: '60',
+        description: 'The length of the rate-limit window.',
+      },
+    ),
     redis_url: setting(
       'redis_url',
       z
