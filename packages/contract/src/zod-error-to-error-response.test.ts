@@ -18,6 +18,24 @@ describe('suggestField', () => {
     expect(suggestField('a', ['ac', 'ab'])).toBe('ac');
   });
 
+  it('answers at once for a field name far longer than any allowed one (a body of one huge key)', () => {
+    // The edit distance is at least the difference in length: a 4-million-character key is never two edits
+    // from a field, and computing the distance to each field took about 2.5 s of blocked event loop.
+    const huge = 'a'.repeat(4_000_000);
+    const started = performance.now();
+    expect(suggestField(huge, RERANK_REQUEST_FIELDS)).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(250);
+  });
+
+  it('does not take names of Object.prototype for aliases', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(suggestField(name, ['constructor', 'model'])).toBe(
+        name === 'constructor' ? 'constructor' : undefined,
+      );
+      expect(suggestField(name, RERANK_REQUEST_FIELDS)).toBeUndefined();
+    }
+  });
+
   it('maps the common names of other APIs to the contract field', () => {
     expect(suggestField('top_k', RERANK_REQUEST_FIELDS)).toBe('top_n');
     expect(suggestField('texts', RERANK_REQUEST_FIELDS)).toBe('documents');

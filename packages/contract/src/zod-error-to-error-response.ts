@@ -36,12 +36,17 @@ function editDistance(a: string, b: string): number {
 
 /** The allowed field a user most likely meant by an unknown one, if any is close. */
 export function suggestField(unknownField: string, allowedFields: readonly string[]): string | undefined {
-  const alias = FIELD_ALIASES[unknownField];
+  const alias = Object.hasOwn(FIELD_ALIASES, unknownField) ? FIELD_ALIASES[unknownField] : undefined;
   if (alias !== undefined && allowedFields.includes(alias)) return alias;
   let best: string | undefined;
   let bestDistance = 3;
+  let lowerCased: string | undefined;
   for (const field of allowedFields) {
-    const distance = editDistance(unknownField.toLowerCase(), field);
+    // The distance is at least the difference in length: a name that cannot be near is never compared, so a
+    // body of one huge key (megabytes) costs nothing here instead of seconds of the event loop.
+    if (Math.abs(unknownField.length - field.length) >= bestDistance) continue;
+    lowerCased ??= unknownField.toLowerCase();
+    const distance = editDistance(lowerCased, field);
     if (distance < bestDistance) {
       best = field;
       bestDistance = distance;
