@@ -1,6 +1,8 @@
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRerankApp, type RerankAppOptions } from './create-rerank-app.js';
 import { DeadlineSweeper, type SweepEntry } from './http/deadline-sweeper.js';
+import { parseRawAnswer } from './http-property-test-kit.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
 import { type RateLimitDecision, RequestRateLimiter } from './rate-limit/request-rate-limiter.js';
 import { connectRedisClient, startRedisServer } from './rate-limit/start-redis-server.js';
@@ -123,6 +125,8 @@ describe('the request deadline with a rate limiter, over a real socket', () => {
       expect(elapsedMs).toBeLessThan(2500);
       // The limiter never decided: no budget to report.
       expect(response.headers.get('x-ratelimit-limit-requests')).toBeNull();
+      // The body had arrived in full: the connection carries on.
+      expect(response.headers.get('connection')).toBe('keep-alive');
       expect(server.backend.calls).toHaveLength(0);
       // Anything logged or counted twice would be within a few milliseconds of the first.
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -172,6 +176,42 @@ describe('the request deadline with a rate limiter, over a real socket', () => {
       expect(sweepEntries().every((entry) => entry.next === undefined)).toBe(true);
     });
   }
+
+  it('answers at the deadline, closing the connection, while the body is still on its way', async () => {
+    const sweepEntries = watchSweepEntries();
+    await using server = await startServer({
+      requestTimeoutMs: 300,
+      rateLimiter: new SlowLimiter(5000, () => ALLOWED),
+    });
+    // The head and 10 of 100 body bytes; the rest never comes. Waiting for it (up to 500 ms, to keep the
+    // connection) would send the 504 past the deadline.
+    const socket = connect(server.port, '127.0.0.1');
+    socket.on('error', () => {});
+    const started = performance.now();
+    let firstByteMs: number | undefined;
+    const received: Buffer[] = [];
+    socket.on('data', (data: Buffer) => {
+      firstByteMs ??= performance.now() - started;
+      received.push(data);
+    });
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    socket.write(
+      `POST /v1/rerank HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${API_KEY}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"model":`,
+    );
+    await closed;
+    const answer = parseRawAnswer(Buffer.concat(received), 'POST');
+    expect(answer.status).toBe(504);
+    expect(JSON.parse(answer.body).error.code).toBe('request_timeout');
+    expect(answer.headers.get('connection')).toBe('close');
+    expect(firstByteMs).toBeGreaterThanOrEqual(290);
+    expect(firstByteMs).toBeLessThan(650);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.requestLines()).toEqual([expect.objectContaining({ route: '/v1/rerank', status: 504 })]);
+    expect(await server.requestCounts()).toEqual([
+      'sealink_rerank_http_requests_total{route="/v1/rerank",model="",status="504"} 1',
+    ]);
+    expect(sweepEntries().every((entry) => entry.next === undefined)).toBe(true);
+  });
 
   it('leaves no deadline watched, whichever way the request ends', async () => {
     const sweepEntries = watchSweepEntries();

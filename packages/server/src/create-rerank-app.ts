@@ -532,7 +532,13 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     } catch (error) {
       deadline[Symbol.dispose]();
       // The limiter never decided in time: no budget to report.
-      if (deadline.reason instanceof RequestDeadlineError) return requestTimeoutResponse(record);
+      if (deadline.reason instanceof RequestDeadlineError) {
+        const answer = requestTimeoutResponse(record);
+        // A body still on its way is not waited for (to keep the connection): the answer goes out at the
+        // deadline and closes the connection.
+        if (input.incoming !== undefined && !input.incoming.complete) answer.headers.connection = 'close';
+        return answer;
+      }
       throw error;
     }
     const headers = rateLimitHeaders(decision);
