@@ -35,6 +35,9 @@ describe('readRequestBody', () => {
   it('rejects at once for a request whose client went away before the read began (the request waited, say for a rate limit)', async () => {
     const gone = incoming();
     gone.write('{"whole":"body"}');
+    // Node's IncomingMessage emits no 'error' without a listener when its client goes away; this stand-in
+    // stream would, as an uncaught error.
+    gone.on('error', () => {});
     gone.destroy(new Error('aborted'));
     // Its 'close' has been and gone: a read that only listened for it would wait for the deadline.
     await new Promise((resolve) => setImmediate(resolve));
