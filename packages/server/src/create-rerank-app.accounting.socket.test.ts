@@ -105,8 +105,17 @@ function chunkedHead(path: string, extraHeaders = `${AUTH}Content-Type: applicat
 /** A first chunk of the body, well framed. */
 const FIRST_CHUNK = `${(10).toString(16)}\r\n${BODY.slice(0, 10)}\r\n`;
 
+/**
+ * A step of {@link resetAfter} that waits (up to 10 s) until `until` holds, say until the server has the
+ * request: a reset that reaches the server before it has read the bytes written ahead of it drops them
+ * unread, and the server never sees the request at all.
+ */
+interface WaitUntil {
+  until: () => boolean | Promise<boolean>;
+}
+
 /** Writes `chunks`, waits, then resets the connection (TCP RST), as a client that crashes mid-upload. */
-function resetAfter(port: number, chunks: readonly (string | RawPause)[]): Promise<void> {
+function resetAfter(port: number, chunks: readonly (string | RawPause | WaitUntil)[]): Promise<void> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     socket.on('error', () => {});
@@ -114,11 +123,23 @@ function resetAfter(port: number, chunks: readonly (string | RawPause)[]): Promi
     socket.on('connect', async () => {
       for (const chunk of chunks) {
         if (typeof chunk === 'string') socket.write(chunk);
-        else await new Promise((wait) => setTimeout(wait, chunk.pauseMs));
+        else if ('until' in chunk) {
+          const deadline = performance.now() + 10_000;
+          while (!(await chunk.until()) && performance.now() < deadline) {
+            await new Promise((wait) => setTimeout(wait, 10));
+          }
+        } else await new Promise((wait) => setTimeout(wait, chunk.pauseMs));
       }
       socket.resetAndDestroy();
     });
   });
+}
+
+/** A {@link WaitUntil} step: until the app has a request in flight (its in-flight gauge reads 1). */
+function untilInFlight(metrics: ServerMetrics): WaitUntil {
+  return {
+    until: async () => /^sealink_rerank_http_requests_in_flight 1$/m.test(await metrics.registry.metrics()),
+  };
 }
 
 /** Checks the server's answer to broken chunked framing: 400 malformed_http in the contract shape; its request id. */
@@ -166,7 +187,7 @@ describe('a request whose chunked body breaks mid-way, over a real socket', () =
 
   it('is counted once with status 499 when the client resets the connection mid-body', async () => {
     await using server = await startAccountedServer();
-    await resetAfter(server.port, [chunkedHead('/v1/rerank'), FIRST_CHUNK, { pauseMs: 50 }]);
+    await resetAfter(server.port, [chunkedHead('/v1/rerank'), FIRST_CHUNK, untilInFlight(server.metrics)]);
     await server.expectAccountedOnce('{route="/v1/rerank",model="",status="499"}', {
       route: '/v1/rerank',
       status: 499,
@@ -227,7 +248,7 @@ describe('a request whose chunked body breaks mid-way, over a real socket', () =
       await resetAfter(server.port, [
         chunkedHead(path).replace('POST', method),
         FIRST_CHUNK,
-        { pauseMs: 50 },
+        untilInFlight(server.metrics),
       ]);
       await server.expectAccountedOnce(`{route="${route}",model="",status="499"}`, { route, status: 499 });
     });
@@ -249,8 +270,10 @@ function startWithBackend(script: ConstructorParameters<typeof ScriptedBackend>[
 describe('a request whose client goes away while it waits for its rate limit, over a real socket', () => {
   it('is counted and logged once as 499 at once, not held in flight until the deadline and counted 400', async () => {
     // A limiter that answers after 200 ms, as a shared one does after its Redis round trip.
+    let asked = false;
     const slowLimiter = {
       consume: async () => {
+        asked = true;
         await new Promise((resolve) => setTimeout(resolve, 200));
         return { allowed: true, limit: 10, remaining: 9, resetMilliseconds: 60_000 };
       },
@@ -258,7 +281,7 @@ describe('a request whose client goes away while it waits for its rate limit, ov
     await using server = await startAccountedServer({ rateLimiter: slowLimiter, requestTimeoutMs: 5000 });
     const started = performance.now();
     // The whole request is sent; the client is gone before the limiter has answered.
-    await resetAfter(server.port, [rerankRequest(), { pauseMs: 50 }]);
+    await resetAfter(server.port, [rerankRequest(), { until: () => asked }]);
     await server.expectAccountedOnce('{route="/v1/rerank",model="",status="499"}', { status: 499 });
     expect(performance.now() - started).toBeLessThan(2000);
   });
@@ -440,6 +463,7 @@ describe('every other way a request ends, over a real socket: one line, one coun
     (...chunks: (string | RawPause)[]) =>
     (port: number) =>
       exchangeRaw(port, chunks);
+  const scoredUntilAborted = new ScriptedBackend({ script: untilAborted });
   const cases: {
     name: string;
     options?: Partial<RerankAppOptions>;
@@ -538,10 +562,9 @@ describe('every other way a request ends, over a real socket: one line, one coun
     },
     {
       name: 'a client that resets the connection while its request is scored (499)',
-      options: {
-        registry: new ModelRegistry([{ id: 'bm25', backend: new ScriptedBackend({ script: untilAborted }) }]),
-      },
-      run: (port) => resetAfter(port, [rerankRequest(), { pauseMs: 100 }]),
+      options: { registry: new ModelRegistry([{ id: 'bm25', backend: scoredUntilAborted }]) },
+      run: (port) =>
+        resetAfter(port, [rerankRequest(), { until: () => scoredUntilAborted.calls.length === 1 }]),
       counts: { [series('/v1/rerank', 'bm25', 499)]: 1 },
       lines: [{ status: 499, level: 30 }],
     },
