@@ -114,6 +114,109 @@ export interface ResolvedMockAppOptions {
   journalLimit: number;
 }
 
+/** The options of {@link MockAppOptions}, to refuse a misspelt one instead of ignoring it. */
+const APP_OPTION_NAMES: readonly string[] = [
+  'apiKeys',
+  'models',
+  'maxDocuments',
+  'maxBodyBytes',
+  'requestTimeoutMs',
+  'seed',
+  'latency',
+  'fixedResponses',
+  'faults',
+  'faultHeader',
+  'proxy',
+  'journalLimit',
+] satisfies readonly (keyof MockAppOptions)[];
+
+/** The options {@link MockServerOptions} adds to {@link MockAppOptions}. */
+const SERVER_OPTION_NAMES: readonly string[] = [
+  'port',
+  'host',
+  'overrideGlobalObjects',
+] satisfies readonly (keyof MockServerOptions)[];
+
+/** A value as an error message shows it: strings quoted, objects and lists named. */
+function show(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return String(value);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Refuses a key not in `known` (a misspelt option, such as `apikeys`, would otherwise be ignored: a mock
+ * without the keys the test meant to require).
+ */
+function checkKnownKeys(where: string, value: object, known: readonly string[], hint = ''): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      const name = where === '' ? key : `${where}.${key}`;
+      throw new TypeError(
+        `Unknown mock option '${name}'${hint === '' ? ` (the options${where === '' ? '' : ` of ${where}`} are ${known.join(', ')})` : hint}`,
+      );
+    }
+  }
+}
+
+function checkOptionsObject(options: unknown): void {
+  if (!isPlainObject(options)) throw new TypeError(`options must be an object, got ${show(options)}`);
+}
+
+function checkBoolean(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new TypeError(`${name} must be true or false, got ${show(value)}`);
+  }
+}
+
+/**
+ * Checks the options of `startMockServer`, its own (`port`, `host`, `overrideGlobalObjects`) and the
+ * names of the app's, and returns the app's, for `createMockApp`.
+ * @throws RangeError or TypeError for an unknown option or one out of range.
+ */
+export function splitMockServerOptions(options: MockServerOptions): MockAppOptions {
+  checkOptionsObject(options);
+  checkKnownKeys('', options, [...APP_OPTION_NAMES, ...SERVER_OPTION_NAMES]);
+  const { port, host, overrideGlobalObjects, ...appOptions } = options;
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
+    throw new RangeError(`port must be an integer from 0 to 65535, got ${show(port)}`);
+  }
+  if (host !== undefined && !(typeof host === 'string' && host !== '')) {
+    throw new TypeError(`host must be a non-empty string, got ${show(host)}`);
+  }
+  checkBoolean('overrideGlobalObjects', overrideGlobalObjects);
+  return appOptions;
+}
+
+function checkFixedResponses(fixedResponses: unknown): void {
+  if (fixedResponses === undefined) return;
+  if (!Array.isArray(fixedResponses)) {
+    throw new TypeError(`fixedResponses must be a list, got ${show(fixedResponses)}`);
+  }
+  fixedResponses.forEach((fixed: unknown, index) => {
+    const where = `fixedResponses[${index}]`;
+    if (!isPlainObject(fixed)) throw new TypeError(`${where} must be an object, got ${show(fixed)}`);
+    checkKnownKeys(where, fixed, ['query', 'model', 'scores'] satisfies (keyof FixedResponse)[]);
+    if (!(typeof fixed.query === 'string' || fixed.query instanceof RegExp)) {
+      throw new TypeError(`${where}.query must be a string or a RegExp, got ${show(fixed.query)}`);
+    }
+    if (fixed.model !== undefined && typeof fixed.model !== 'string') {
+      throw new TypeError(`${where}.model must be a string, got ${show(fixed.model)}`);
+    }
+    if (!isPlainObject(fixed.scores)) {
+      throw new TypeError(
+        `${where}.scores must be an object of scores by document text, got ${show(fixed.scores)}`,
+      );
+    }
+  });
+}
+
 function positiveInteger(name: string, value: number, max = Number.MAX_SAFE_INTEGER): number {
   if (!(Number.isInteger(value) && value >= 1 && value <= max)) {
     throw new RangeError(`${name} must be an integer from 1 to ${max}, got ${value}`);
@@ -126,13 +229,49 @@ function positiveInteger(name: string, value: number, max = Number.MAX_SAFE_INTE
  * @throws RangeError or TypeError for an option out of range.
  */
 export function resolveMockAppOptions(options: MockAppOptions): ResolvedMockAppOptions {
+  checkOptionsObject(options);
+  checkKnownKeys(
+    '',
+    options,
+    APP_OPTION_NAMES,
+    SERVER_OPTION_NAMES.some((name) => Object.hasOwn(options, name))
+      ? ` (${SERVER_OPTION_NAMES.join(', ')} are options of startMockServer, not createMockApp)`
+      : '',
+  );
   const models = options.models ?? DEFAULT_MOCK_MODELS;
+  if (!Array.isArray(models)) {
+    throw new TypeError(`models must be a non-empty list of non-empty model ids, got ${show(models)}`);
+  }
   if (models.length === 0 || models.some((model) => typeof model !== 'string' || model === '')) {
     throw new TypeError('models must be a non-empty list of non-empty model ids');
   }
   const apiKeys = options.apiKeys ?? [];
+  if (!Array.isArray(apiKeys)) {
+    throw new TypeError(`apiKeys must be a list of non-empty strings, got ${show(apiKeys)}`);
+  }
   if (apiKeys.some((key) => typeof key !== 'string' || !/^\S+$/.test(key))) {
     throw new TypeError('apiKeys must be non-empty strings without white space');
+  }
+  if (options.faults !== undefined && !Array.isArray(options.faults)) {
+    throw new TypeError(`faults must be a list of faults, got ${show(options.faults)}`);
+  }
+  checkBoolean('faultHeader', options.faultHeader);
+  if (options.seed !== undefined && !Number.isInteger(options.seed)) {
+    throw new RangeError(`seed must be an integer, got ${show(options.seed)}`);
+  }
+  if (isPlainObject(options.latency)) {
+    checkKnownKeys('latency', options.latency, ['ms', 'jitterMs'] satisfies (keyof MockLatency)[]);
+  }
+  checkFixedResponses(options.fixedResponses);
+  if (options.proxy !== undefined) {
+    if (!isPlainObject(options.proxy))
+      throw new TypeError(`proxy must be an object, got ${show(options.proxy)}`);
+    checkKnownKeys('proxy', options.proxy, [
+      'url',
+      'apiKey',
+      'strict',
+      'timeoutMs',
+    ] satisfies (keyof MockProxyOptions)[]);
   }
   const latency = typeof options.latency === 'number' ? { ms: options.latency } : options.latency;
   if (latency !== undefined && !(latency.ms >= 0 && (latency.jitterMs ?? 0) >= 0)) {

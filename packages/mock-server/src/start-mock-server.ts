@@ -9,7 +9,7 @@ import {
 } from '@sealink/rerank-contract/node-http';
 import { createMockApp, type MockApp, type MockControls } from './create-mock-app.js';
 import type { MockFaults } from './mock-faults.js';
-import type { MockServerOptions } from './mock-options.js';
+import { type MockServerOptions, splitMockServerOptions } from './mock-options.js';
 import type { JournalEntry } from './request-journal.js';
 
 /** A running mock server; `await using` closes it. */
@@ -35,7 +35,7 @@ export interface MockServer extends MockControls, AsyncDisposable {
  * @throws RangeError or TypeError for an option out of range; the listen error (for example `EADDRINUSE`).
  */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
-  const app = createMockApp(options);
+  const app = createMockApp(splitMockServerOptions(options));
   const host = options.host ?? '127.0.0.1';
   // Made once the port is known: no request arrives before the server listens.
   let listener: RequestListener | undefined;
