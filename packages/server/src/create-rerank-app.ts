@@ -513,24 +513,34 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
    * `Bearer k` share one), or per client address when auth is off. Over the budget: 429 with `Retry-After`;
    * within it, `handle`'s answer with the budget's `x-ratelimit-*` headers.
    */
-  const rateLimited = async (
+  const rateLimited = (
+    limiter: RequestRateLimiter,
+    input: RequestInput,
+    record: RequestRecord,
+    deadline: RequestDeadline,
+    handle: () => Promise<PlainAnswer>,
+  ): Promise<PlainAnswer> =>
+    // Disposed of however the request ends (`handle` disposes of it too; twice does nothing).
+    rateLimitedAnswer(limiter, input, record, deadline, handle).finally(() => deadline[Symbol.dispose]());
+
+  /** {@link rateLimited}'s answer, before its deadline is disposed of. */
+  const rateLimitedAnswer = async (
     limiter: RequestRateLimiter,
     input: RequestInput,
     record: RequestRecord,
     deadline: RequestDeadline,
     handle: () => Promise<PlainAnswer>,
   ): Promise<PlainAnswer> => {
-    const token = verifier === undefined ? undefined : bearerTokenOf(input.header('authorization'));
-    const key =
-      token === undefined
-        ? `address:${input.remoteAddress ?? 'unknown'}`
-        : `key:${digestApiKey(token).slice(0, 32)}`;
     let decision: RateLimitDecision;
     try {
+      const token = verifier === undefined ? undefined : bearerTokenOf(input.header('authorization'));
+      const key =
+        token === undefined
+          ? `address:${input.remoteAddress ?? 'unknown'}`
+          : `key:${digestApiKey(token).slice(0, 32)}`;
       // The wait for the decision (a shared limiter's Redis round trip) is part of the request's deadline.
       decision = await deadline.race(limiter.consume(key));
     } catch (error) {
-      deadline[Symbol.dispose]();
       // The limiter never decided in time: no budget to report.
       if (deadline.reason instanceof RequestDeadlineError) {
         const answer = requestTimeoutResponse(record);
@@ -543,7 +553,6 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
     }
     const headers = rateLimitHeaders(decision);
     if (!decision.allowed) {
-      deadline[Symbol.dispose]();
       return errorResponse(
         record,
         createErrorResponse(
@@ -787,9 +796,9 @@ export function createRerankApp(options: RerankAppOptions): RerankApp {
    * Handles a rerank request on one route: the key, then the rate limit (whose `x-ratelimit-*` headers
    * every answer of a counted request carries, as hosted APIs send them), then {@link handleAdmitted}.
    * The request's one deadline starts here, as the request arrives (the key check is synchronous): the
-   * wait for the rate limit's decision, the body read and the backend all count against it. Whoever ends
-   * the request disposes of it (`rateLimited` for a request it refuses or that the deadline cut while it
-   * waited, {@link handleAdmitted} otherwise); disposing twice does nothing.
+   * wait for the rate limit's decision, the body read and the backend all count against it. It is disposed
+   * of once the request ends, by {@link handleAdmitted} and, with a rate limit, by `rateLimited` whatever
+   * the limiter decided (disposing twice does nothing).
    */
   const handleRerank = (
     input: RequestInput,
