@@ -199,7 +199,7 @@ export const ServerConfig = z
         type: 'integer (milliseconds)',
         default: '30000',
         description:
-          "The deadline of a rerank request, from its arrival to its answer: the wait for the rate limit's decision (a slow or stalled Redis), the body's upload and the backend all count against it; past it the request gets 504 and the backend is aborted (a body not received in full by then gets 400 `request_receive_timeout` instead). An upstream model's `deadline_ms` defaults to it and its `timeout_ms` to a third of it (at most 10000), so a replica that does not answer is retried on another in time; larger explicit values are refused.",
+          "The deadline of a rerank request, from its arrival to its answer: the wait for the rate limit's decision (a slow or stalled Redis), the body's upload and the backend all count against it; past it the request gets 504 and the backend is aborted (a body the server is still reading then gets 400 `request_receive_timeout` instead). An upstream model's `deadline_ms` defaults to it and its `timeout_ms` to a third of it (at most 10000), so a replica that does not answer is retried on another in time; larger explicit values are refused.",
       },
     ),
     drain_timeout_ms: setting(
