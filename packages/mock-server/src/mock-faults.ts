@@ -40,6 +40,48 @@ export interface FaultCandidate {
   query: string | undefined;
 }
 
+/** A value as an error message shows it: strings quoted, objects and lists named. */
+function show(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return String(value);
+}
+
+const MATCHER_FIELDS: readonly string[] = ['path', 'model', 'query'] satisfies (keyof MockFaultMatcher)[];
+
+/**
+ * Checks a matcher from JavaScript or a config: a misspelt field would be ignored (the rule then matches
+ * every request) and a query neither text nor a RegExp would make every request fail in `matches`.
+ * @throws TypeError naming what is wrong.
+ */
+function checkMatcher(matcher: unknown): MockFaultMatcher {
+  if (typeof matcher !== 'object' || matcher === null || Array.isArray(matcher)) {
+    throw new TypeError(
+      `Invalid fault matcher: expected an object ({} matches every request), got ${show(matcher)}`,
+    );
+  }
+  const fields = matcher as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    if (!MATCHER_FIELDS.includes(key)) {
+      throw new TypeError(
+        `Invalid fault matcher: unknown field '${key}' (a matcher has path, model and query)`,
+      );
+    }
+  }
+  for (const key of ['path', 'model'] as const) {
+    if (fields[key] !== undefined && typeof fields[key] !== 'string') {
+      throw new TypeError(`Invalid fault matcher: '${key}' must be a string, got ${show(fields[key])}`);
+    }
+  }
+  const { query } = fields;
+  if (query !== undefined && !(typeof query === 'string' || query instanceof RegExp)) {
+    throw new TypeError(`Invalid fault matcher: 'query' must be a string or a RegExp, got ${show(query)}`);
+  }
+  return matcher as MockFaultMatcher;
+}
+
 class FaultRule implements MockFaultRule {
   readonly matcher: Readonly<MockFaultMatcher>;
   readonly fault: MockFault;
@@ -97,9 +139,14 @@ export class MockFaults {
   /**
    * Queues a list of faults of any length (spreading a long list into {@link enqueue} overflows the call
    * stack); each applies to one following request, in order. All or none: when one is invalid, none is queued.
-   * @throws InvalidMockFaultError when one is not a valid fault.
+   * @throws InvalidMockFaultError when one is not a valid fault; TypeError when `faults` is not iterable.
    */
   enqueueAll(faults: Iterable<MockFault>): void {
+    // Array.from takes any object without an iterator as an empty list: one fault given here would be
+    // dropped without a word.
+    if (typeof (faults as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator] !== 'function') {
+      throw new TypeError(`enqueueAll takes a list of faults (enqueue takes one), got ${show(faults)}`);
+    }
     const list = Array.from(faults);
     // A fault of a longer list is named by its index; a fault given alone needs none.
     const checked = list.map((fault, index) =>
@@ -110,9 +157,11 @@ export class MockFaults {
 
   /**
    * Applies `fault` to every request that `matcher` matches, at most `options.times` times.
-   * @throws InvalidMockFaultError when the fault is not valid; RangeError when `times` is not a positive integer.
+   * @throws InvalidMockFaultError when the fault is not valid; TypeError for a matcher with an unknown or
+   * mistyped field; RangeError when `times` is not a positive integer.
    */
   when(matcher: MockFaultMatcher, fault: MockFault, options: MockFaultRuleOptions = {}): MockFaultRule {
+    checkMatcher(matcher);
     const times = options.times ?? Number.POSITIVE_INFINITY;
     if (!(times === Number.POSITIVE_INFINITY || (Number.isInteger(times) && times > 0))) {
       throw new RangeError(`times must be a positive integer, got ${times}`);
