@@ -45,6 +45,7 @@ import { type JournalEntry, RequestJournal, redactHeaders } from './request-jour
 import { scoreRerankRequest } from './score-rerank-request.js';
 import {
   hangUntilAbandoned,
+  MOCK_CLOSED_MESSAGE,
   nodeBindings,
   pause,
   type RawAnswer,
@@ -272,6 +273,9 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const app = new Hono<MockEnv>();
 
   app.use('*', async (c, next) => {
+    // A closed mock answers nothing, as a closed server's port: in process, `app.request()` rejects
+    // (rather than answering as if the mock still ran), and the journal keeps what came before.
+    if (closing.signal.aborted) return resetConnection(c.env, MOCK_CLOSED_MESSAGE);
     const requestId = requestIdFor(requestHeader(c, 'x-request-id'));
     const url = c.req.url;
     const queryStart = url.indexOf('?');
@@ -392,7 +396,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     if (fault !== undefined) entry.fault = fault;
     if (settings.latency !== undefined) {
       if (!(await pause(delayOf(entry, settings.latency.ms, settings.latency.jitterMs), closing.signal))) {
-        return resetConnection(c.env);
+        return resetConnection(c.env, MOCK_CLOSED_MESSAGE);
       }
     }
 
@@ -435,7 +439,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
       case 'latency':
         if (fault.phase !== 'body') {
           if (!(await pause(delayOf(entry, fault.ms, fault.jitterMs), closing.signal)))
-            return resetConnection(c.env);
+            return resetConnection(c.env, MOCK_CLOSED_MESSAGE);
           await answerNormally();
           return;
         }

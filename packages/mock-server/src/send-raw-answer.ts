@@ -41,10 +41,17 @@ export function nodeBindings(env: unknown): HttpBindings | undefined {
     : undefined;
 }
 
-/** Destroys the connection of a Node request without an answer; in process, throws as `fetch` would. */
-export function resetConnection(env: unknown): Response {
+/** Why an in-process request fails when the mock closes before it answered (not a fault's reset). */
+export const MOCK_CLOSED_MESSAGE =
+  'The mock was closed (close() or the end of its `await using` block) before it answered.';
+
+/**
+ * Destroys the connection of a Node request without an answer; in process, throws as `fetch` would,
+ * with `message` (a fault's reset by default).
+ */
+export function resetConnection(env: unknown, message?: string): Response {
   const node = nodeBindings(env);
-  if (node === undefined) throw new MockConnectionResetError();
+  if (node === undefined) throw new MockConnectionResetError(message);
   node.incoming.socket.resetAndDestroy();
   return RESPONSE_ALREADY_SENT;
 }
@@ -59,7 +66,8 @@ export async function hangUntilAbandoned(
   signal: AbortSignal,
 ): Promise<Response> {
   const node = nodeBindings(env);
-  if (signal.aborted || request.signal.aborted) return resetConnection(env);
+  if (signal.aborted) return resetConnection(env, MOCK_CLOSED_MESSAGE);
+  if (request.signal.aborted) return resetConnection(env);
   await new Promise<void>((resolve) => {
     const done = () => {
       signal.removeEventListener('abort', done);
@@ -71,7 +79,7 @@ export async function hangUntilAbandoned(
     request.signal.addEventListener('abort', done, { once: true });
     node?.outgoing.once('close', done);
   });
-  return resetConnection(env);
+  return resetConnection(env, signal.aborted ? MOCK_CLOSED_MESSAGE : undefined);
 }
 
 /**
@@ -111,7 +119,11 @@ function streamedAnswer(answer: RawAnswer, signal: AbortSignal): Response {
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (index > 0 && !(await pause(answer.intervalMs, signal))) {
-        controller.error(new MockConnectionResetError('The mock closed during a dribbled answer.'));
+        controller.error(
+          new MockConnectionResetError(
+            'The mock was closed (close() or the end of its `await using` block) during a dribbled answer.',
+          ),
+        );
         return;
       }
       const chunk = answer.chunks[index++];
