@@ -72,6 +72,9 @@ export type MockFault =
 /** The kinds of {@link MockFault}. */
 export type MockFaultKind = MockFault['kind'];
 
+/** The headers that frame a body, which the mock sets itself. */
+const FRAMING_HEADERS: ReadonlySet<string> = new Set(['content-length', 'transfer-encoding']);
+
 const headerValue = z.string().regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'header values must be printable');
 
 /** The zod schema of {@link MockFault}, for faults that arrive as JSON (header, CLI, admin routes). */
@@ -94,6 +97,18 @@ export const MockFaultSchema: z.ZodType<MockFault> = z.discriminatedUnion('kind'
       .optional(),
     headers: z
       .record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'invalid header name'), headerValue)
+      .superRefine((headers, context) => {
+        // The mock frames the body itself: a Content-Length of the fault's own would cut the body short
+        // (its rest read as the next answer on the keep-alive connection) or leave the client waiting.
+        for (const name of Object.keys(headers)) {
+          if (FRAMING_HEADERS.has(name.toLowerCase())) {
+            context.addIssue({
+              code: 'custom',
+              message: `${name} is set by the mock from the body; a fault may not set it.`,
+            });
+          }
+        }
+      })
       .optional(),
   }),
   z.strictObject({
