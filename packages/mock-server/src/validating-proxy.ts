@@ -69,6 +69,20 @@ function upstreamResponse(upstream: UpstreamAnswer, method: string): Response {
  * against the contract. The client gets the upstream answer with `x-mock-contract-violations: <count>`;
  * in strict mode a broken answer becomes a 502 `upstream_error` with the code `contract_violation`.
  */
+/** The upstream was reached but did not answer (headers and body) within `proxy.timeoutMs`. */
+class UpstreamTimeoutError extends Error {
+  constructor(origin: string, timeoutMs: number) {
+    super(`The upstream ${origin} did not answer within ${timeoutMs} ms (proxy.timeoutMs).`);
+    this.name = 'UpstreamTimeoutError';
+  }
+}
+
+/** undici's codes for a wait on the headers or the body that ran out. */
+const UNDICI_TIMEOUT_CODES: ReadonlySet<unknown> = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
 export class ValidatingProxy {
   readonly #options: MockProxyOptions;
   readonly #agent = new Agent({ keepAliveTimeout: 4_000 });
@@ -97,6 +111,14 @@ export class ValidatingProxy {
       // could otherwise call the real server with that key and read the answers. It goes with its own.
       !proxied.headers.has('origin'),
     );
+    if (upstream instanceof UpstreamTimeoutError) {
+      // As the real server answers an upstream that does not answer in time: reached, but too slow.
+      const answer = createErrorResponse(
+        { type: 'timeout_error', code: 'upstream_timeout', message: upstream.message },
+        proxied.requestId,
+      );
+      return { response: Response.json(answer.body, { status: answer.status }), violations: [] };
+    }
     if (upstream instanceof Error) {
       const answer = createErrorResponse(
         {
@@ -142,7 +164,10 @@ export class ValidatingProxy {
   async readiness(method: 'GET' | 'HEAD', requestId: string, signal: AbortSignal): Promise<Response> {
     const upstream = await this.#call('/readyz', method, {}, requestId, null, signal);
     if (upstream instanceof Error) {
-      const message = `The proxy could not reach ${this.#origin}: ${upstream.message}.`;
+      const message =
+        upstream instanceof UpstreamTimeoutError
+          ? upstream.message
+          : `The proxy could not reach ${this.#origin}: ${upstream.message}.`;
       return Response.json({ status: 'not_ready', models: {}, message }, { status: 503 });
     }
     return upstreamResponse(upstream, method);
@@ -167,13 +192,14 @@ export class ValidatingProxy {
       headers.authorization = `Bearer ${this.#options.apiKey}`;
     }
     const timeout = this.#options.timeoutMs ?? 30_000;
+    const timedOut = AbortSignal.timeout(timeout);
     try {
       const upstream = await request(`${this.#origin}${pathAndSearch}`, {
         method: method as 'GET',
         headers,
         body,
         dispatcher: this.#agent,
-        signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]),
+        signal: AbortSignal.any([signal, timedOut]),
         headersTimeout: timeout,
         bodyTimeout: timeout,
       });
@@ -185,6 +211,10 @@ export class ValidatingProxy {
       }
       return { status: upstream.statusCode, headers: responseHeaders, bodyText };
     } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (!signal.aborted && (timedOut.aborted || UNDICI_TIMEOUT_CODES.has(code))) {
+        return new UpstreamTimeoutError(this.#origin, timeout);
+      }
       return error instanceof Error ? error : new Error(String(error));
     }
   }
