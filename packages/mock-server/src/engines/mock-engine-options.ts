@@ -1,4 +1,9 @@
-import type { DialectName, ScoreMapping } from '@sealink/rerank-contract/dialects';
+import {
+  DIALECT_NAMES,
+  type DialectName,
+  SCORE_MAPPINGS,
+  type ScoreMapping,
+} from '@sealink/rerank-contract/dialects';
 
 /**
  * How a mock engine in Qwen3-Reranker mode reads its input:
@@ -54,4 +59,83 @@ export interface MockEngineOptions {
   qwen3?: MockQwen3Mode;
   /** Refuse this many scoring requests first with a 500 in the engine's error shape. 0 by default. */
   failNext?: number;
+}
+
+const ENGINE_OPTION_NAMES: readonly string[] = [
+  'dialect',
+  'port',
+  'host',
+  'model',
+  'apiKey',
+  'latencyPerDocumentMs',
+  'latencyMs',
+  'maxBatch',
+  'maxConcurrentRequests',
+  'maxInputTokens',
+  'rawLogits',
+  'scoreMapping',
+  'qwen3',
+  'failNext',
+] satisfies readonly (keyof MockEngineOptions)[];
+
+const QWEN3_MODES: readonly string[] = ['expects-formatted', 'applies-template'] satisfies MockQwen3Mode[];
+
+const SCORE_MAPPING_NAMES: readonly string[] = SCORE_MAPPINGS;
+const DIALECT_NAME_LIST: readonly string[] = DIALECT_NAMES;
+
+/** A value as an error message shows it: strings quoted, objects and lists named. */
+function show(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return String(value);
+}
+
+/**
+ * Checks the shape of `startMockEngine`'s options (its numbers are checked where they are used): a
+ * misspelt option would be ignored, an unknown dialect crash, a port given as text listen on a pipe.
+ * @throws TypeError or RangeError naming the option.
+ */
+export function checkMockEngineOptions(options: unknown): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`options must be an object, got ${show(options)}`);
+  }
+  const given = options as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!ENGINE_OPTION_NAMES.includes(key)) {
+      throw new TypeError(
+        `Unknown mock engine option '${key}' (the options are ${ENGINE_OPTION_NAMES.join(', ')})`,
+      );
+    }
+  }
+  if (!(typeof given.dialect === 'string' && DIALECT_NAME_LIST.includes(given.dialect))) {
+    throw new TypeError(`dialect must be one of ${DIALECT_NAME_LIST.join(', ')}, got ${show(given.dialect)}`);
+  }
+  const { port, host } = given;
+  if (
+    port !== undefined &&
+    !(Number.isInteger(port) && (port as number) >= 0 && (port as number) <= 65_535)
+  ) {
+    throw new RangeError(`port must be an integer from 0 to 65535, got ${show(port)}`);
+  }
+  if (host !== undefined && !(typeof host === 'string' && host !== '')) {
+    throw new TypeError(`host must be a non-empty string, got ${show(host)}`);
+  }
+  for (const name of ['model', 'apiKey'] as const) {
+    if (given[name] !== undefined && !(typeof given[name] === 'string' && given[name] !== '')) {
+      throw new TypeError(`${name} must be a non-empty string, got ${show(given[name])}`);
+    }
+  }
+  if (given.rawLogits !== undefined && typeof given.rawLogits !== 'boolean') {
+    throw new TypeError(`rawLogits must be true or false, got ${show(given.rawLogits)}`);
+  }
+  if (given.qwen3 !== undefined && !QWEN3_MODES.includes(given.qwen3 as string)) {
+    throw new TypeError(`qwen3 must be ${QWEN3_MODES.join(' or ')}, got ${show(given.qwen3)}`);
+  }
+  if (given.scoreMapping !== undefined && !SCORE_MAPPING_NAMES.includes(given.scoreMapping as string)) {
+    throw new TypeError(
+      `scoreMapping must be ${SCORE_MAPPING_NAMES.join(' or ')}, got ${show(given.scoreMapping)}`,
+    );
+  }
 }

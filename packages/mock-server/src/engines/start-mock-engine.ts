@@ -7,7 +7,7 @@ import { type JournalEntry, RequestJournal, redactHeaders } from '../request-jou
 import { type EngineErrorKind, engineErrorBody, engineErrorStatus } from './engine-error-body.js';
 import { engineInputLimit, type FittedPair, fitToInputLimit } from './engine-input-limit.js';
 import { enginePairTexts } from './engine-pair-texts.js';
-import type { MockEngineOptions } from './mock-engine-options.js';
+import { checkMockEngineOptions, type MockEngineOptions } from './mock-engine-options.js';
 import {
   applyModelCardTemplate,
   modelCardPromptHalves,
@@ -104,6 +104,7 @@ function readBody(incoming: IncomingMessage, maxBytes: number): Promise<string |
  * engines, so their own per-request CPU must stay far below the gateway's.
  */
 export async function startMockEngine(options: MockEngineOptions): Promise<MockEngine> {
+  checkMockEngineOptions(options);
   const { dialect: name } = options;
   const info = DIALECTS[name];
   const dialect = info.dialect;
