@@ -61,6 +61,23 @@ describe('MockFaults.when refuses a matcher it cannot apply', () => {
   });
 });
 
+describe('MockFaults.when refuses rule options it cannot apply', () => {
+  // A misspelt `time` was ignored, so a rule meant for two requests applied to every one; null crashed
+  // with "Cannot read properties of null (reading 'times')".
+  it.each<[string, unknown, RegExp]>([
+    [
+      'a misspelt times',
+      { time: 2 },
+      /^Invalid fault rule options: unknown field 'time' \(the options have times\)/,
+    ],
+    ['null', null, /^Invalid fault rule options: expected an object, got null/],
+  ])('%s', (_name, options, message) => {
+    const faults = new MockFaults();
+    expect(() => faults.when({}, { kind: 'hang' }, options as { times?: number })).toThrow(message);
+    expect(faults.rules).toEqual([]);
+  });
+});
+
 describe('MockFaults.enqueueAll refuses what is not a list', () => {
   it.each<[string, unknown]>([
     ['one fault', { kind: 'hang' }],

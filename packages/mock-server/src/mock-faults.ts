@@ -82,6 +82,18 @@ function checkMatcher(matcher: unknown): MockFaultMatcher {
   return matcher as MockFaultMatcher;
 }
 
+/** Checks the options of a rule: a misspelt `times` would be ignored (the rule then applies forever). */
+function checkRuleOptions(options: unknown): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`Invalid fault rule options: expected an object, got ${show(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'times') {
+      throw new TypeError(`Invalid fault rule options: unknown field '${key}' (the options have times)`);
+    }
+  }
+}
+
 class FaultRule implements MockFaultRule {
   readonly matcher: Readonly<MockFaultMatcher>;
   readonly fault: MockFault;
@@ -157,11 +169,12 @@ export class MockFaults {
 
   /**
    * Applies `fault` to every request that `matcher` matches, at most `options.times` times.
-   * @throws InvalidMockFaultError when the fault is not valid; TypeError for a matcher with an unknown or
-   * mistyped field; RangeError when `times` is not a positive integer.
+   * @throws InvalidMockFaultError when the fault is not valid; TypeError for a matcher or options with an
+   * unknown or mistyped field; RangeError when `times` is not a positive integer.
    */
   when(matcher: MockFaultMatcher, fault: MockFault, options: MockFaultRuleOptions = {}): MockFaultRule {
     checkMatcher(matcher);
+    checkRuleOptions(options);
     const times = options.times ?? Number.POSITIVE_INFINITY;
     if (!(times === Number.POSITIVE_INFINITY || (Number.isInteger(times) && times > 0))) {
       throw new RangeError(`times must be a positive integer, got ${times}`);
