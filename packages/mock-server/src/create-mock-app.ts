@@ -41,7 +41,7 @@ import { type FaultCandidate, MockFaults } from './mock-faults.js';
 import { mockModelList } from './mock-models.js';
 import { type MockAppOptions, resolveMockAppOptions } from './mock-options.js';
 import { readLimitedBody } from './read-limited-body.js';
-import { type JournalEntry, RequestJournal, redactHeaders } from './request-journal.js';
+import { type JournalEntry, RequestJournal, redactHeaders, redactSearch } from './request-journal.js';
 import { scoreRerankRequest } from './score-rerank-request.js';
 import {
   hangUntilAbandoned,
@@ -283,7 +283,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
       requestId,
       method: c.req.method,
       path: c.req.path,
-      search: queryStart === -1 ? '' : url.slice(queryStart),
+      search: queryStart === -1 ? '' : redactSearch(url.slice(queryStart)),
       headers: redactHeaders(nodeBindings(c.env)?.incoming.headers ?? c.req.raw.headers),
       body: undefined,
       receivedAt: new Date(),

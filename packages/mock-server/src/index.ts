@@ -30,5 +30,11 @@ export {
   type MockProxyOptions,
   type MockServerOptions,
 } from './mock-options.js';
-export { DEFAULT_JOURNAL_LIMIT, type JournalEntry, REDACTED } from './request-journal.js';
+export {
+  DEFAULT_JOURNAL_LIMIT,
+  type JournalEntry,
+  REDACTED,
+  REDACTED_HEADERS,
+  REDACTED_QUERY_PARAMETERS,
+} from './request-journal.js';
 export { type MockServer, startMockServer } from './start-mock-server.js';

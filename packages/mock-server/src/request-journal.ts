@@ -9,7 +9,7 @@ export interface JournalEntry {
   readonly method: string;
   /** The path, without the query string. */
   readonly path: string;
-  /** The query string, with its `?`, or `''`. */
+  /** The query string, with its `?`, or `''`; credentials (`api_key=` and the like) are redacted. */
   readonly search: string;
   /** The request headers, names in lower case; credentials (`authorization` and the like) are redacted. */
   readonly headers: Readonly<Record<string, string>>;
@@ -29,25 +29,76 @@ export interface JournalEntry {
   contractViolations?: string[];
 }
 
-/** The value a redacted header gets. */
+/** The value a redacted header or query parameter gets. */
 export const REDACTED = '[redacted]';
 
-const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'cookie']);
+/**
+ * The headers whose value the journal redacts (names in lower case; matched whatever their case): the
+ * standard ones (`authorization`, `proxy-authorization`, `cookie`, `set-cookie`), which undici drops on a
+ * cross-origin redirect and request loggers redact, and the API-key and token headers of common gateways
+ * and APIs (`x-api-key`; Azure's `api-key` and API Management's `ocp-apim-subscription-key`; Google's
+ * `x-goog-api-key`; `x-auth-token`, `x-access-token`; AWS's `x-amz-security-token`).
+ */
+export const REDACTED_HEADERS: ReadonlySet<string> = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'api-key',
+  'ocp-apim-subscription-key',
+  'x-goog-api-key',
+  'x-auth-token',
+  'x-access-token',
+  'x-amz-security-token',
+]);
+
+/**
+ * The query parameters whose value the journal redacts (names in lower case; matched whatever their
+ * case, percent- and `+`-encoding decoded): API keys and tokens (`api_key`, `api-key`, `apikey`, `key`,
+ * `subscription-key`, `access_token`, `token`, `id_token`, `refresh_token`, `client_secret`, `password`)
+ * and OpenTelemetry's default list of signed-URL parameters (`AWSAccessKeyId`, `Signature`, `sig`,
+ * `X-Goog-Signature`), with AWS SigV4's `X-Amz-Signature`, `X-Amz-Credential` and `X-Amz-Security-Token`.
+ */
+export const REDACTED_QUERY_PARAMETERS: ReadonlySet<string> = new Set([
+  'api_key',
+  'api-key',
+  'apikey',
+  'key',
+  'subscription-key',
+  'access_token',
+  'token',
+  'id_token',
+  'refresh_token',
+  'client_secret',
+  'password',
+  'awsaccesskeyid',
+  'signature',
+  'sig',
+  'x-goog-signature',
+  'x-amz-signature',
+  'x-amz-credential',
+  'x-amz-security-token',
+]);
+
+/** The headers that carry an authentication scheme, which the journal keeps (`Bearer [redacted]`). */
+const SCHEME_HEADERS = new Set(['authorization', 'proxy-authorization']);
 
 /**
  * The headers of a request for the journal (web `Headers`, or Node's already parsed ones), names in lower
- * case, with credentials redacted: an
+ * case, with the {@link REDACTED_HEADERS} redacted: an
  * `Authorization: Bearer <key>` becomes `Bearer [redacted]`, so a test still sees the scheme.
  */
 export function redactHeaders(headers: Headers | IncomingHttpHeaders): Record<string, string> {
   const redacted: Record<string, string> = {};
-  const add = (value: string, name: string) => {
-    if (!CREDENTIAL_HEADERS.has(name)) {
+  const add = (value: string, givenName: string) => {
+    const name = givenName.toLowerCase();
+    if (!REDACTED_HEADERS.has(name)) {
       redacted[name] = value;
       return;
     }
     const scheme = /^(\w+)\s+\S/.exec(value)?.[1];
-    redacted[name] = name === 'authorization' && scheme !== undefined ? `${scheme} ${REDACTED}` : REDACTED;
+    redacted[name] = SCHEME_HEADERS.has(name) && scheme !== undefined ? `${scheme} ${REDACTED}` : REDACTED;
   };
   if (headers instanceof Headers) {
     headers.forEach(add);
@@ -57,6 +108,35 @@ export function redactHeaders(headers: Headers | IncomingHttpHeaders): Record<st
     if (value !== undefined) add(Array.isArray(value) ? value.join(', ') : value, name);
   }
   return redacted;
+}
+
+/** A query parameter's name as a server reads it: `+` and percent escapes decoded, in lower case. */
+function decodedName(raw: string): string {
+  const spaced = raw.replaceAll('+', ' ');
+  try {
+    return decodeURIComponent(spaced).toLowerCase();
+  } catch {
+    // A malformed escape: compared as written.
+    return spaced.toLowerCase();
+  }
+}
+
+/**
+ * The query string of a request for the journal (with its `?`, or `''`), with the value of every
+ * {@link REDACTED_QUERY_PARAMETERS} parameter replaced by `[redacted]`; the rest stays as sent.
+ */
+export function redactSearch(search: string): string {
+  if (search.length <= 1) return search;
+  return `?${search
+    .slice(1)
+    .split('&')
+    .map((part) => {
+      const equals = part.indexOf('=');
+      if (equals === -1) return part;
+      const name = part.slice(0, equals);
+      return REDACTED_QUERY_PARAMETERS.has(decodedName(name)) ? `${name}=${REDACTED}` : part;
+    })
+    .join('&')}`;
 }
 
 /** How many requests a journal keeps by default before it drops the oldest. */

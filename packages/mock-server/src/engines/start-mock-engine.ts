@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { DIALECTS, type DialectName, type RankedScore } from '@sealink/rerank-contract/dialects';
 import { countTokens, type DocumentScore, prepareQuery, scoreDocument } from '../lexical-score.js';
 import { MAX_TIMER_MS } from '../max-timer-ms.js';
-import { type JournalEntry, RequestJournal, redactHeaders } from '../request-journal.js';
+import { type JournalEntry, RequestJournal, redactHeaders, redactSearch } from '../request-journal.js';
 import { type EngineErrorKind, engineErrorBody, engineErrorStatus } from './engine-error-body.js';
 import { engineInputLimit, type FittedPair, fitToInputLimit } from './engine-input-limit.js';
 import { enginePairTexts } from './engine-pair-texts.js';
@@ -301,7 +301,7 @@ export async function startMockEngine(options: MockEngineOptions): Promise<MockE
         requestId: `engine-request-${requestCount}`,
         method: 'POST',
         path,
-        search: queryStart === -1 ? '' : url.slice(queryStart),
+        search: queryStart === -1 ? '' : redactSearch(url.slice(queryStart)),
         headers: redactHeaders(new Headers(incoming.headers as Record<string, string>)),
         body: undefined,
         receivedAt: new Date(),
