@@ -33,7 +33,7 @@ import { type Context, Hono } from 'hono';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { breakContract } from './break-contract.js';
-import { errorFaultResponse } from './error-fault-response.js';
+import { errorFaultRequestId, errorFaultResponse } from './error-fault-response.js';
 import { COMPATIBILITY_DIALECTS } from './find-contract-violations.js';
 import { MockConnectionResetError } from './mock-connection-reset-error.js';
 import { InvalidMockFaultError, type MockFault, parseMockFault } from './mock-fault.js';
@@ -427,8 +427,16 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
       return;
     }
     switch (fault.kind) {
-      case 'error':
-        return errorFaultResponse(fault, requestId);
+      case 'error': {
+        // The fault's own X-Request-Id, if any, is the request id of the answer: its body and the journal
+        // say the same as its header, as the contract requires.
+        const faultRequestId = errorFaultRequestId(fault);
+        if (faultRequestId !== undefined) {
+          (entry as { requestId: string }).requestId = faultRequestId;
+          c.set('requestId', faultRequestId);
+        }
+        return errorFaultResponse(fault, faultRequestId ?? requestId);
+      }
       case 'empty':
         return new Response('', { status: 200, headers: { 'content-type': 'application/json' } });
       case 'hang':

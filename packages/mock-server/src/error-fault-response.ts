@@ -16,9 +16,18 @@ const DEFAULT_CODES: Record<ErrorType, string> = {
   timeout_error: 'request_timeout',
 };
 
+/** The `X-Request-Id` an error fault's `headers` give (whatever the case of its name), if any. */
+export function errorFaultRequestId(fault: MockErrorFault): string | undefined {
+  for (const [name, value] of Object.entries(fault.headers ?? {})) {
+    if (name.toLowerCase() === 'x-request-id') return value;
+  }
+  return undefined;
+}
+
 /**
  * The answer of an error fault: the contract's error body (type from the status unless given), with
- * `Retry-After`, `retry-after-ms`, `x-should-retry` and `x-ratelimit-*-requests` headers as asked.
+ * `Retry-After`, `retry-after-ms`, `x-should-retry` and `x-ratelimit-*-requests` headers as asked. `requestId`
+ * is the body's `request_id`: the caller passes {@link errorFaultRequestId} when the fault gives one.
  */
 export function errorFaultResponse(fault: MockErrorFault, requestId: string): Response {
   const type =

@@ -1,4 +1,4 @@
-import { ERROR_TYPE_NAMES, type ErrorType } from '@sealink/rerank-contract';
+import { ERROR_TYPE_NAMES, type ErrorType, sanitizeRequestId } from '@sealink/rerank-contract';
 import { z } from 'zod';
 
 /** Rate-limit numbers sent as `x-ratelimit-*-requests` headers with an error fault. */
@@ -105,6 +105,13 @@ export const MockFaultSchema: z.ZodType<MockFault> = z.discriminatedUnion('kind'
             context.addIssue({
               code: 'custom',
               message: `${name} is set by the mock from the body; a fault may not set it.`,
+            });
+          }
+          // The answer's request id, also in its body: one the contract allows, as a real server sends.
+          if (name.toLowerCase() === 'x-request-id' && sanitizeRequestId(headers[name]) !== headers[name]) {
+            context.addIssue({
+              code: 'custom',
+              message: `${name} must be a request id: 1 to 128 letters, digits, '.', '_', ':' or '-'.`,
             });
           }
         }
