@@ -75,7 +75,9 @@ export type MockApp = Hono<MockEnv> &
   AsyncDisposable & {
     /**
      * Ends every hang and dribble in progress and closes the proxy's connections; `await using` calls it.
-     * Calling it again waits for the same closing and does not throw.
+     * Calling it again waits for the same closing and does not throw. Afterwards requests are refused,
+     * `faults.enqueue()`, `enqueueAll()` and `when()` throw, and `requests`, `clear()` and `faults.clear()`
+     * still work.
      */
     close(): Promise<void>;
     /** Aborts when the app closes. */
@@ -234,9 +236,9 @@ function faultCandidate(path: string, body: unknown, defaultModel: string | unde
 export function createMockApp(options: MockAppOptions = {}): MockApp {
   const settings = resolveMockAppOptions(options);
   const journal = new RequestJournal(settings.journalLimit);
-  const faults = new MockFaults();
-  if (options.faults !== undefined) faults.enqueueAll(options.faults);
   const closing = new AbortController();
+  const faults = new MockFaults(closing.signal);
+  if (options.faults !== undefined) faults.enqueueAll(options.faults);
   // Every request waiting out a latency or a fault listens on it until its wait ends: many at once is the
   // expected load of a mock under test, not a leak (Node warns past 10 listeners).
   setMaxListeners(0, closing.signal);

@@ -139,21 +139,42 @@ class FaultRule implements MockFaultRule {
 export class MockFaults {
   readonly #queue: MockFault[] = [];
   readonly #rules = new Set<FaultRule>();
+  readonly #closed: AbortSignal | undefined;
+
+  /**
+   * @param closed the closing of the mock these faults belong to: once it aborts, no request can reach the
+   * mock, so {@link enqueue}, {@link enqueueAll} and {@link when} throw rather than arm a fault that will
+   * never apply ({@link clear} still runs, for cleanup code).
+   */
+  constructor(closed?: AbortSignal) {
+    this.#closed = closed;
+  }
+
+  #checkOpen(method: string): void {
+    if (this.#closed?.aborted) {
+      throw new Error(
+        `The mock was closed (close() or the end of its \`await using\` block): faults.${method}() would apply to no request.`,
+      );
+    }
+  }
 
   /**
    * Queues faults; each applies to one following request, in order.
-   * @throws InvalidMockFaultError when one is not a valid fault.
+   * @throws InvalidMockFaultError when one is not a valid fault; Error after the mock closed.
    */
   enqueue(...faults: MockFault[]): void {
+    this.#checkOpen('enqueue');
     this.enqueueAll(faults);
   }
 
   /**
    * Queues a list of faults of any length (spreading a long list into {@link enqueue} overflows the call
    * stack); each applies to one following request, in order. All or none: when one is invalid, none is queued.
-   * @throws InvalidMockFaultError when one is not a valid fault; TypeError when `faults` is not iterable.
+   * @throws InvalidMockFaultError when one is not a valid fault; TypeError when `faults` is not iterable;
+   * Error after the mock closed.
    */
   enqueueAll(faults: Iterable<MockFault>): void {
+    this.#checkOpen('enqueueAll');
     // Array.from takes any object without an iterator as an empty list: one fault given here would be
     // dropped without a word.
     if (typeof (faults as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator] !== 'function') {
@@ -170,9 +191,10 @@ export class MockFaults {
   /**
    * Applies `fault` to every request that `matcher` matches, at most `options.times` times.
    * @throws InvalidMockFaultError when the fault is not valid; TypeError for a matcher or options with an
-   * unknown or mistyped field; RangeError when `times` is not a positive integer.
+   * unknown or mistyped field; RangeError when `times` is not a positive integer; Error after the mock closed.
    */
   when(matcher: MockFaultMatcher, fault: MockFault, options: MockFaultRuleOptions = {}): MockFaultRule {
+    this.#checkOpen('when');
     checkMatcher(matcher);
     checkRuleOptions(options);
     const times = options.times ?? Number.POSITIVE_INFINITY;
@@ -194,7 +216,7 @@ export class MockFaults {
     return [...this.#rules];
   }
 
-  /** Removes every queued fault and every rule. */
+  /** Removes every queued fault and every rule (after the mock closed too). */
   clear(): void {
     this.#queue.length = 0;
     this.#rules.clear();

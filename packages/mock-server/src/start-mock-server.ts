@@ -20,7 +20,10 @@ export interface MockServer extends MockControls, AsyncDisposable {
   readonly port: number;
   /** The Hono app it serves. */
   readonly app: MockApp;
-  /** Stops listening, ends every open connection (hangs included) and waits until the server is closed. */
+  /**
+   * Stops listening, ends every open connection (hangs included) and waits until the server is closed.
+   * Afterwards `faults.enqueue()`, `enqueueAll()` and `when()` throw; `requests` and `clear()` still work.
+   */
   close(): Promise<void>;
 }
 
