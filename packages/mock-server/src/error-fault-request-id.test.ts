@@ -48,4 +48,15 @@ describe("an error fault's x-request-id header", () => {
     }
     expect(app.faults.pending).toEqual([]);
   });
+
+  it('may be given once only (two spellings of the name would send both ids in one header)', () => {
+    const app = createMockApp();
+    expect(() =>
+      app.faults.enqueue({
+        kind: 'error',
+        status: 500,
+        headers: { 'x-request-id': 'first', 'X-Request-Id': 'second' },
+      }),
+    ).toThrow(InvalidMockFaultError);
+  });
 });

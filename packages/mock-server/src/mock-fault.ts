@@ -107,13 +107,20 @@ export const MockFaultSchema: z.ZodType<MockFault> = z.discriminatedUnion('kind'
               message: `${name} is set by the mock from the body; a fault may not set it.`,
             });
           }
-          // The answer's request id, also in its body: one the contract allows, as a real server sends.
-          if (name.toLowerCase() === 'x-request-id' && sanitizeRequestId(headers[name]) !== headers[name]) {
-            context.addIssue({
-              code: 'custom',
-              message: `${name} must be a request id: 1 to 128 letters, digits, '.', '_', ':' or '-'.`,
-            });
-          }
+        }
+        // The answer's request id, also in its body: one the contract allows, as a real server sends, and
+        // given once (two spellings of the name would send both ids in one header).
+        const ids = Object.keys(headers).filter((name) => name.toLowerCase() === 'x-request-id');
+        if (ids.length > 1) {
+          context.addIssue({
+            code: 'custom',
+            message: `x-request-id is given more than once (${ids.join(', ')}); give it once.`,
+          });
+        } else if (ids[0] !== undefined && sanitizeRequestId(headers[ids[0]]) !== headers[ids[0]]) {
+          context.addIssue({
+            code: 'custom',
+            message: `${ids[0]} must be a request id: 1 to 128 letters, digits, '.', '_', ':' or '-'.`,
+          });
         }
       })
       .optional(),
