@@ -69,6 +69,12 @@ export interface MockControls {
   clear(): void;
 }
 
+/** The query string of a URL as sent, with its `?`, or `''`. */
+function rawSearch(url: string): string {
+  const queryStart = url.indexOf('?');
+  return queryStart === -1 ? '' : url.slice(queryStart);
+}
+
 /** The mock as a Hono app (for `app.request()` and `app.fetch`) with its controls. */
 export type MockApp = Hono<MockEnv> &
   MockControls &
@@ -279,13 +285,11 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     // (rather than answering as if the mock still ran), and the journal keeps what came before.
     if (closing.signal.aborted) return resetConnection(c.env, MOCK_CLOSED_MESSAGE);
     const requestId = requestIdFor(requestHeader(c, 'x-request-id'));
-    const url = c.req.url;
-    const queryStart = url.indexOf('?');
     const entry: JournalEntry = {
       requestId,
       method: c.req.method,
       path: c.req.path,
-      search: queryStart === -1 ? '' : redactSearch(url.slice(queryStart)),
+      search: redactSearch(rawSearch(c.req.url)),
       headers: redactHeaders(nodeBindings(c.env)?.incoming.headers ?? c.req.raw.headers),
       body: undefined,
       receivedAt: new Date(),
@@ -411,7 +415,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
         {
           method: c.req.method,
           path: c.req.path,
-          search: entry.search,
+          // As sent: the journal's search has its credentials redacted, and the upstream needs them.
+          search: rawSearch(c.req.url),
           headers: c.req.raw.headers,
           body: c.get('bodyBytes'),
           parsedBody: entry.body,

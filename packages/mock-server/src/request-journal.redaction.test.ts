@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DIALECTS } from '@sealink/rerank-contract/dialects';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
@@ -122,5 +125,31 @@ describe('the journal of a mock engine', () => {
     expect(engine.requests[0]?.search).toBe(`?api_key=${REDACTED}&trace=1`);
     expect(engine.requests[0]?.headers['x-goog-api-key']).toBe(REDACTED);
     expect(JSON.stringify(engine.requests)).not.toContain(SECRET);
+  });
+});
+
+describe('the journal of a validating proxy', () => {
+  // Redacting the journal must not change what is forwarded: the upstream needs the real key.
+  it('forwards the query string as sent and journals it redacted', async () => {
+    const received: string[] = [];
+    const upstream = createServer((incoming, outgoing) => {
+      received.push(incoming.url ?? '');
+      incoming.resume();
+      outgoing.writeHead(200, { 'content-type': 'application/json' });
+      outgoing.end(JSON.stringify({ object: 'list', data: [] }));
+    });
+    upstream.listen(0, '127.0.0.1');
+    await once(upstream, 'listening');
+    try {
+      const { port } = upstream.address() as AddressInfo;
+      await using proxy = await startMockServer({ proxy: { url: `http://127.0.0.1:${port}` } });
+      const answer = await request(`${proxy.url}/v1/models?api_key=${SECRET}&trace=1`);
+      await answer.body.dump();
+      expect(received).toEqual([`/v1/models?api_key=${SECRET}&trace=1`]);
+      expect(proxy.requests[0]?.search).toBe(`?api_key=${REDACTED}&trace=1`);
+    } finally {
+      upstream.closeAllConnections();
+      await new Promise((resolve) => upstream.close(resolve));
+    }
   });
 });
