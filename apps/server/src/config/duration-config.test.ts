@@ -1,17 +1,8 @@
 // Durations and sizes as operators write them elsewhere (`30s`, `30000ms`, `1m`, `10MB`) are refused, with
 // the setting's unit in the message, so the fix is plain: the number in that unit, without the unit.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadServerConfig } from './load-server-config.js';
-
-function configError(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { configErrorMessage } from './config-error-message.js';
+import { loadServerConfig } from './load-server-config.js';
 
 describe('integer settings with a unit', () => {
   it.each([
@@ -21,7 +12,7 @@ describe('integer settings with a unit', () => {
     ['SEALINK_RATE_LIMIT_WINDOW_SECONDS', '1m', 'an integer from 1 to 86400 (seconds, without a unit)'],
     ['SEALINK_MAX_BODY_BYTES', '10MB', 'an integer from 1024 to 1073741824 (bytes, without a unit)'],
   ])('refuses %s=%j naming the unit', (variable, value, expected) => {
-    expect(configError(() => loadServerConfig({ env: { [variable]: value } }))).toBe(
+    expect(configErrorMessage(() => loadServerConfig({ env: { [variable]: value } }))).toBe(
       `Invalid configuration: ${variable}: must be ${expected} (got "${value}").`,
     );
   });
@@ -35,7 +26,7 @@ describe('integer settings with a unit', () => {
   });
 
   it('keeps the message of a setting without a unit', () => {
-    expect(configError(() => loadServerConfig({ env: { PORT: '80a' } }))).toBe(
+    expect(configErrorMessage(() => loadServerConfig({ env: { PORT: '80a' } }))).toBe(
       'Invalid configuration: PORT: must be an integer from 0 to 65535 (got "80a").',
     );
   });

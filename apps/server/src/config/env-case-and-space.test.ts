@@ -2,17 +2,8 @@
 // carriage return, a space after `=` in a compose file) is ignored by every variable that is not a path,
 // as it already was for integers, booleans and lists; and NODE_ENV=Production is production.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadServerConfig } from './load-server-config.js';
-
-function configError(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { configErrorMessage } from './config-error-message.js';
+import { loadServerConfig } from './load-server-config.js';
 
 describe('environment variables with white space around the value', () => {
   it.each([
@@ -50,7 +41,7 @@ describe('environment variables with white space around the value', () => {
   });
 
   it('still refuses a host with white space inside it, naming the variable', () => {
-    expect(configError(() => loadServerConfig({ env: { HOST: '0.0.0.0 8080' } }))).toMatch(
+    expect(configErrorMessage(() => loadServerConfig({ env: { HOST: '0.0.0.0 8080' } }))).toMatch(
       /^Invalid configuration: HOST: must be an IP address or a host name .* \(got "0\.0\.0\.0 8080"\)\.$/,
     );
   });
@@ -60,7 +51,7 @@ describe('NODE_ENV in any case', () => {
   it.each(['production', 'Production', 'PRODUCTION', ' production\r'])(
     'refuses to run without keys when NODE_ENV=%j',
     (nodeEnv) => {
-      expect(configError(() => loadServerConfig({ env: { NODE_ENV: nodeEnv } }))).toMatch(
+      expect(configErrorMessage(() => loadServerConfig({ env: { NODE_ENV: nodeEnv } }))).toMatch(
         /^Invalid configuration: SEALINK_API_KEYS: no API key is set and NODE_ENV is production\./,
       );
       expect(loadServerConfig({ env: { NODE_ENV: nodeEnv, SEALINK_API_KEYS: 'k' } }).api_keys).toEqual(['k']);

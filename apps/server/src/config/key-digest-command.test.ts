@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadServerConfig } from './load-server-config.js';
+import { configErrorMessage } from './config-error-message.js';
+import { loadServerConfig } from './load-server-config.js';
 import { CONFIG_REFERENCE } from './server-config.js';
 
 const README = fileURLToPath(new URL('../../README.md', import.meta.url));
@@ -28,16 +29,6 @@ function documentedCommands(): { where: string; command: string }[] {
   return texts.flatMap(({ where, text }) =>
     [...text.matchAll(/`([^`\n]*sha256sum[^`\n]*)`/g)].map((match) => ({ where, command: match[1]! })),
   );
-}
-
-function configError(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 const EXPECTED_FORM =
@@ -74,10 +65,10 @@ describe('the documented key digest command', () => {
 
   it('refuses a malformed digest, sha256sum’s whole line included, showing the expected form', () => {
     const line = `${createHash('sha256').update('k').digest('hex')}  -`;
-    expect(configError(() => loadServerConfig({ env: { SEALINK_API_KEY_DIGESTS: line } }))).toBe(
+    expect(configErrorMessage(() => loadServerConfig({ env: { SEALINK_API_KEY_DIGESTS: line } }))).toBe(
       `Invalid configuration: SEALINK_API_KEY_DIGESTS: ${EXPECTED_FORM} (got a string of 67 characters).`,
     );
-    expect(configError(() => loadServerConfig({ env: { SEALINK_API_KEY_DIGESTS: 'abc' } }))).toBe(
+    expect(configErrorMessage(() => loadServerConfig({ env: { SEALINK_API_KEY_DIGESTS: 'abc' } }))).toBe(
       `Invalid configuration: SEALINK_API_KEY_DIGESTS: ${EXPECTED_FORM} (got a string of 3 characters).`,
     );
   });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_MAX_BODY_BYTES } from '@sealink/rerank-contract';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadServerConfig } from './load-server-config.js';
+import { configErrorMessage } from './config-error-message.js';
+import { loadServerConfig } from './load-server-config.js';
 import { CONFIG_REFERENCE, ServerConfig } from './server-config.js';
 
 function tempFile(name: string, content: string): string {
@@ -11,16 +12,6 @@ function tempFile(name: string, content: string): string {
   const path = join(directory, name);
   writeFileSync(path, content);
   return path;
-}
-
-function configError(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('loadServerConfig', () => {
@@ -87,34 +78,34 @@ describe('loadServerConfig', () => {
   });
 
   it('names the environment variable of a bad value', () => {
-    expect(configError(() => loadServerConfig({ env: { PORT: 'eighty' } }))).toMatch(
+    expect(configErrorMessage(() => loadServerConfig({ env: { PORT: 'eighty' } }))).toMatch(
       /^Invalid configuration: PORT: .*got "eighty"/,
     );
-    expect(configError(() => loadServerConfig({ env: { PORT: '70000' } }))).toMatch(/PORT: .*65535/);
-    expect(configError(() => loadServerConfig({ env: { SEALINK_AUTH_DISABLED: 'perhaps' } }))).toMatch(
+    expect(configErrorMessage(() => loadServerConfig({ env: { PORT: '70000' } }))).toMatch(/PORT: .*65535/);
+    expect(configErrorMessage(() => loadServerConfig({ env: { SEALINK_AUTH_DISABLED: 'perhaps' } }))).toMatch(
       /SEALINK_AUTH_DISABLED/,
     );
-    expect(configError(() => loadServerConfig({ env: { SEALINK_LOG_LEVEL: 'loud' } }))).toMatch(
+    expect(configErrorMessage(() => loadServerConfig({ env: { SEALINK_LOG_LEVEL: 'loud' } }))).toMatch(
       /SEALINK_LOG_LEVEL/,
     );
-    expect(configError(() => loadServerConfig({ env: { SEALINK_API_KEY_DIGESTS: 'abc' } }))).toMatch(
+    expect(configErrorMessage(() => loadServerConfig({ env: { SEALINK_API_KEY_DIGESTS: 'abc' } }))).toMatch(
       /SEALINK_API_KEY_DIGESTS: a key digest must be 64/,
     );
   });
 
   it('names the key and file of a bad value, unknown keys included', () => {
     const file = tempFile('bad.json', JSON.stringify({ request_timeout_ms: -1 }));
-    expect(configError(() => loadServerConfig({ env: {}, configPath: file }))).toMatch(
+    expect(configErrorMessage(() => loadServerConfig({ env: {}, configPath: file }))).toMatch(
       /request_timeout_ms in .*bad\.json/,
     );
     const unknown = tempFile('unknown.json', JSON.stringify({ prot: 8080 }));
-    expect(configError(() => loadServerConfig({ env: {}, configPath: unknown }))).toMatch(/prot/);
+    expect(configErrorMessage(() => loadServerConfig({ env: {}, configPath: unknown }))).toMatch(/prot/);
     expect(
-      configError(() => loadServerConfig({ env: {}, configPath: tempFile('broken.json', '{') })),
+      configErrorMessage(() => loadServerConfig({ env: {}, configPath: tempFile('broken.json', '{') })),
     ).toMatch(/not valid JSON/);
-    expect(configError(() => loadServerConfig({ env: {}, configPath: '/nonexistent/config.json' }))).toMatch(
-      /cannot read .*no such file \(ENOENT\)/,
-    );
+    expect(
+      configErrorMessage(() => loadServerConfig({ env: {}, configPath: '/nonexistent/config.json' })),
+    ).toMatch(/cannot read .*no such file \(ENOENT\)/);
   });
 
   it('names the model and field of a bad models file', () => {
@@ -122,7 +113,7 @@ describe('loadServerConfig', () => {
       'm1.json',
       JSON.stringify([{ id: 'x', backend: { type: 'no-such-engine' } }]),
     );
-    expect(configError(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: unknownType } }))).toMatch(
+    expect(configErrorMessage(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: unknownType } }))).toMatch(
       /models file .*m1\.json: \[0\]\.backend\.type/,
     );
     const duplicate = tempFile(
@@ -132,27 +123,27 @@ describe('loadServerConfig', () => {
         { id: 'a', backend: { type: 'bm25' } },
       ]),
     );
-    expect(configError(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: duplicate } }))).toMatch(
+    expect(configErrorMessage(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: duplicate } }))).toMatch(
       /\[1\]\.id: the model id 'a' appears twice/,
     );
     const badOption = tempFile(
       'm3.json',
       JSON.stringify([{ id: 'a', backend: { type: 'bm25', options: { b: 2 } } }]),
     );
-    expect(configError(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: badOption } }))).toMatch(
+    expect(configErrorMessage(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: badOption } }))).toMatch(
       /\[0\]\.backend\.options\.b/,
     );
     expect(
-      configError(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: tempFile('m4.json', '[]') } })),
+      configErrorMessage(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: tempFile('m4.json', '[]') } })),
     ).toMatch(/at least one model/);
   });
 
   it('says a boolean setting must be true or false, in words, not as a type error', () => {
-    expect(configError(() => loadServerConfig({ env: { SEALINK_AUTH_DISABLED: 'perhaps' } }))).toBe(
+    expect(configErrorMessage(() => loadServerConfig({ env: { SEALINK_AUTH_DISABLED: 'perhaps' } }))).toBe(
       'Invalid configuration: SEALINK_AUTH_DISABLED: must be true or false (in an environment variable also 1, 0, yes, no, on or off) (got "perhaps").',
     );
     const file = tempFile('flag.json', JSON.stringify({ process_metrics: 'no' }));
-    expect(configError(() => loadServerConfig({ env: {}, configPath: file }))).toMatch(
+    expect(configErrorMessage(() => loadServerConfig({ env: {}, configPath: file }))).toMatch(
       /^Invalid configuration: process_metrics in .*flag\.json: must be true or false .*\(got "no"\)\.$/,
     );
     expect(loadServerConfig({ env: { SEALINK_PROCESS_METRICS: 'off' } }).process_metrics).toBe(false);
@@ -163,7 +154,7 @@ describe('loadServerConfig', () => {
       'wrapped.json',
       JSON.stringify({ models: [{ id: 'a', backend: { type: 'bm25' } }] }),
     );
-    const message = configError(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: wrapped } }));
+    const message = configErrorMessage(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: wrapped } }));
     expect(message).toMatch(
       /^Invalid configuration: the models file .*wrapped\.json: Invalid input: expected array/,
     );
@@ -173,31 +164,31 @@ describe('loadServerConfig', () => {
   it('never echoes an API key from the file: names the setting and says only the shape of the value', () => {
     const key = 'sk-live-abc';
     const asString = tempFile('keys-string.json', JSON.stringify({ api_keys: key }));
-    const message = configError(() => loadServerConfig({ env: {}, configPath: asString }));
+    const message = configErrorMessage(() => loadServerConfig({ env: {}, configPath: asString }));
     expect(message).toMatch(/^Invalid configuration: api_keys in .*keys-string\.json: /);
     expect(message).toContain('(got a string of 11 characters)');
     expect(message).not.toContain(key);
     expect(message).not.toContain('sk-live');
 
     const withSpace = tempFile('keys-space.json', JSON.stringify({ api_keys: ['ok-key', 'sk-live abc'] }));
-    const spaced = configError(() => loadServerConfig({ env: {}, configPath: withSpace }));
+    const spaced = configErrorMessage(() => loadServerConfig({ env: {}, configPath: withSpace }));
     expect(spaced).toMatch(/api_keys in .*keys-space\.json: an API key must not contain white space/);
     expect(spaced).toContain('(got a string of 11 characters)');
     expect(spaced).not.toContain('sk-live');
 
     const asNumber = tempFile('keys-number.json', JSON.stringify({ api_keys: [123456789] }));
-    const numeric = configError(() => loadServerConfig({ env: {}, configPath: asNumber }));
+    const numeric = configErrorMessage(() => loadServerConfig({ env: {}, configPath: asNumber }));
     expect(numeric).toContain('(got a number)');
     expect(numeric).not.toContain('123456789');
 
     const digests = tempFile('digests.json', JSON.stringify({ api_key_digests: 'sk-live-abc, sk-live-def' }));
-    const digestMessage = configError(() => loadServerConfig({ env: {}, configPath: digests }));
+    const digestMessage = configErrorMessage(() => loadServerConfig({ env: {}, configPath: digests }));
     expect(digestMessage).toMatch(/api_key_digests in .*digests\.json: .*\(got a string of 24 characters\)/);
     expect(digestMessage).not.toContain('sk-live');
   });
 
   it('never echoes an API key from SEALINK_API_KEYS', () => {
-    const message = configError(() =>
+    const message = configErrorMessage(() =>
       loadServerConfig({ env: { SEALINK_API_KEYS: 'good-key, sk-live abc-123 ,other' } }),
     );
     expect(message).toBe(
@@ -205,7 +196,9 @@ describe('loadServerConfig', () => {
     );
     expect(message).not.toContain('sk-live');
     expect(message).not.toContain('good-key');
-    const digest = configError(() => loadServerConfig({ env: { SEALINK_API_KEY_DIGESTS: 'sk-live-abc' } }));
+    const digest = configErrorMessage(() =>
+      loadServerConfig({ env: { SEALINK_API_KEY_DIGESTS: 'sk-live-abc' } }),
+    );
     expect(digest).toBe(
       `Invalid configuration: SEALINK_API_KEY_DIGESTS: a key digest must be 64 hexadecimal digits (SHA-256) and nothing else, as \`printf %s "$KEY" | sha256sum | cut -d' ' -f1\` prints (got a string of 11 characters).`,
     );
@@ -213,7 +206,7 @@ describe('loadServerConfig', () => {
 
   it('hides secrets inside a rejected object, an api_key_env holding a key and credentials in a base URL', () => {
     const unknownKey = tempFile('unknown-key.json', JSON.stringify({ api_keys: ['sk-live-abc'], prot: 1 }));
-    const unknown = configError(() => loadServerConfig({ env: {}, configPath: unknownKey }));
+    const unknown = configErrorMessage(() => loadServerConfig({ env: {}, configPath: unknownKey }));
     expect(unknown).toMatch(/prot/);
     expect(unknown).not.toContain('api_keys');
     expect(unknown).not.toContain('sk-live');
@@ -225,7 +218,7 @@ describe('loadServerConfig', () => {
           { id: 'up', backend: { type: 'tei', model: 'm', base_urls: ['http://tei:8080'], ...backend } },
         ]),
       );
-    const keyInEnvName = configError(() =>
+    const keyInEnvName = configErrorMessage(() =>
       loadServerConfig({ env: { SEALINK_MODELS_FILE: upstream({ api_key_env: 'sk-live-abc' }) } }),
     );
     expect(keyInEnvName).toMatch(
@@ -234,7 +227,7 @@ describe('loadServerConfig', () => {
     expect(keyInEnvName).toContain('(got a string of 11 characters)');
     expect(keyInEnvName).not.toContain('sk-live');
 
-    const credentials = configError(() =>
+    const credentials = configErrorMessage(() =>
       loadServerConfig({
         env: { SEALINK_MODELS_FILE: upstream({ base_urls: ['https://user:sk-live@abc@tei:8080/v1'] }) },
       }),
@@ -249,30 +242,30 @@ describe('loadServerConfig', () => {
     writeFileSync(join(folder, 'list.json'), '[1]');
     writeFileSync(join(folder, 'broken.json'), '{');
     const cwd = folder;
-    expect(configError(() => loadServerConfig({ env: {}, configPath: 'list.json', cwd }))).toBe(
+    expect(configErrorMessage(() => loadServerConfig({ env: {}, configPath: 'list.json', cwd }))).toBe(
       'Invalid configuration: --config: list.json must hold a JSON object (got a list of 1 item).',
     );
-    expect(configError(() => loadServerConfig({ env: { SEALINK_CONFIG: 'list.json' }, cwd }))).toBe(
+    expect(configErrorMessage(() => loadServerConfig({ env: { SEALINK_CONFIG: 'list.json' }, cwd }))).toBe(
       'Invalid configuration: SEALINK_CONFIG: list.json must hold a JSON object (got a list of 1 item).',
     );
-    expect(configError(() => loadServerConfig({ env: {}, configPath: 'broken.json', cwd }))).toMatch(
+    expect(configErrorMessage(() => loadServerConfig({ env: {}, configPath: 'broken.json', cwd }))).toMatch(
       /^Invalid configuration: --config: broken\.json is not valid JSON: /,
     );
-    expect(configError(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: 'broken.json' }, cwd }))).toMatch(
-      /^Invalid configuration: SEALINK_MODELS_FILE: broken\.json is not valid JSON: /,
-    );
+    expect(
+      configErrorMessage(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: 'broken.json' }, cwd })),
+    ).toMatch(/^Invalid configuration: SEALINK_MODELS_FILE: broken\.json is not valid JSON: /);
   });
 
   it('never echoes the text of a configuration file that is not valid JSON', () => {
     const broken = tempFile('broken-keys.json', '{"api_keys": sk-live-abc}');
-    const message = configError(() => loadServerConfig({ env: {}, configPath: broken }));
+    const message = configErrorMessage(() => loadServerConfig({ env: {}, configPath: broken }));
     expect(message).toMatch(/broken-keys\.json is not valid JSON: Unexpected token/);
     expect(message).not.toContain('sk-live');
     expect(message).not.toContain('api_keys');
   });
 
   it('refuses to run without keys in production unless auth is explicitly off', () => {
-    expect(configError(() => loadServerConfig({ env: { NODE_ENV: 'production' } }))).toMatch(
+    expect(configErrorMessage(() => loadServerConfig({ env: { NODE_ENV: 'production' } }))).toMatch(
       /SEALINK_API_KEYS: no API key is set/,
     );
     expect(
@@ -318,15 +311,17 @@ describe('loadServerConfig on hostile input', () => {
     ];
     for (const [model, expected] of cases) {
       const file = tempFile('models.json', JSON.stringify([model]));
-      expect(configError(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: file } }))).toMatch(expected);
+      expect(configErrorMessage(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: file } }))).toMatch(
+        expected,
+      );
       const config = tempFile('inline.json', JSON.stringify({ models: [model] }));
-      expect(configError(() => loadServerConfig({ env: {}, configPath: config }))).toMatch(expected);
+      expect(configErrorMessage(() => loadServerConfig({ env: {}, configPath: config }))).toMatch(expected);
     }
   });
 
   it('names an unknown key, where it is and the key meant, and never shows a value (a misspelt secret key)', () => {
     const file = tempFile('typo.json', JSON.stringify({ port: 9000, api_kyes: ['sk-live-abc'] }));
-    const message = configError(() => loadServerConfig({ env: {}, configPath: file }));
+    const message = configErrorMessage(() => loadServerConfig({ env: {}, configPath: file }));
     expect(message).toMatch(
       /^Invalid configuration: .*typo\.json: unknown key "api_kyes" \(did you mean "api_keys"\?\)\.$/,
     );
@@ -337,14 +332,14 @@ describe('loadServerConfig on hostile input', () => {
         models: [{ id: 'a', backend: { type: 'bm25', options: { k11: 1, token: 'tk-abc' } } }],
       }),
     );
-    const nestedMessage = configError(() => loadServerConfig({ env: {}, configPath: nested }));
+    const nestedMessage = configErrorMessage(() => loadServerConfig({ env: {}, configPath: nested }));
     expect(nestedMessage).toMatch(/\[0\]\.backend\.options: unknown keys "k11", "token"/);
     expect(nestedMessage).not.toContain('tk-abc');
   });
 
   it('refuses a "__proto__" key instead of reading settings through it', () => {
     const file = tempFile('proto.json', '{"__proto__": {"port": 1}}');
-    expect(configError(() => loadServerConfig({ env: {}, configPath: file }))).toMatch(
+    expect(configErrorMessage(() => loadServerConfig({ env: {}, configPath: file }))).toMatch(
       /unknown key "__proto__"/,
     );
   });
@@ -359,13 +354,13 @@ describe('loadServerConfig on hostile input', () => {
 
   it('says a configuration path is a directory and names the setting it came from', () => {
     const directory = mkdtempSync(join(tmpdir(), 'sealink-config-dir-'));
-    expect(configError(() => loadServerConfig({ env: { SEALINK_CONFIG: directory } }))).toBe(
+    expect(configErrorMessage(() => loadServerConfig({ env: { SEALINK_CONFIG: directory } }))).toBe(
       `Invalid configuration: SEALINK_CONFIG: cannot read ${directory}: it is a directory (EISDIR).`,
     );
-    expect(configError(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: directory } }))).toBe(
+    expect(configErrorMessage(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: directory } }))).toBe(
       `Invalid configuration: SEALINK_MODELS_FILE: cannot read ${directory}: it is a directory (EISDIR).`,
     );
-    expect(configError(() => loadServerConfig({ env: {}, configPath: '/nonexistent/c.json' }))).toBe(
+    expect(configErrorMessage(() => loadServerConfig({ env: {}, configPath: '/nonexistent/c.json' }))).toBe(
       'Invalid configuration: --config: cannot read /nonexistent/c.json: no such file (ENOENT).',
     );
   });
@@ -392,7 +387,7 @@ describe('loadServerConfig on hostile input', () => {
     'host_name',
     '-leading.example',
   ])('refuses HOST=%j with one line naming HOST', (host) => {
-    expect(configError(() => loadServerConfig({ env: { HOST: host } }))).toMatch(
+    expect(configErrorMessage(() => loadServerConfig({ env: { HOST: host } }))).toMatch(
       /^Invalid configuration: HOST: must be an IP address or a host name/,
     );
   });
@@ -406,7 +401,7 @@ describe('loadServerConfig on hostile input', () => {
 
   it('refuses SEALINK_API_KEYS that is set but holds no key (auth would be off), and drops duplicate keys', () => {
     for (const value of [',', ' , ,']) {
-      expect(configError(() => loadServerConfig({ env: { SEALINK_API_KEYS: value } }))).toBe(
+      expect(configErrorMessage(() => loadServerConfig({ env: { SEALINK_API_KEYS: value } }))).toBe(
         'Invalid configuration: SEALINK_API_KEYS: holds only commas and white space, so no key; unset it to run without authentication.',
       );
     }
@@ -426,17 +421,17 @@ describe('loadServerConfig on hostile input', () => {
       'https://APP.example.com',
       'ftp://x.y',
     ]) {
-      expect(configError(() => loadServerConfig({ env: { SEALINK_CORS_ORIGINS: origin } }))).toMatch(
+      expect(configErrorMessage(() => loadServerConfig({ env: { SEALINK_CORS_ORIGINS: origin } }))).toMatch(
         /^Invalid configuration: SEALINK_CORS_ORIGINS(\[0\])?: must be \* or an origin as browsers send it/,
       );
     }
-    expect(configError(() => loadServerConfig({ env: { SEALINK_CORS_ORIGINS: ' , ' } }))).toBe(
+    expect(configErrorMessage(() => loadServerConfig({ env: { SEALINK_CORS_ORIGINS: ' , ' } }))).toBe(
       'Invalid configuration: SEALINK_CORS_ORIGINS: holds only commas and white space, so no origin; unset it to allow no cross-origin calls.',
     );
   });
 
   it('refuses a Redis URL that is not a URL, without echoing its password', () => {
-    const message = configError(() =>
+    const message = configErrorMessage(() =>
       loadServerConfig({ env: { SEALINK_REDIS_URL: 'redis://:s3cret@localhost:notaport/0' } }),
     );
     expect(message).toMatch(/^Invalid configuration: SEALINK_REDIS_URL: /);
@@ -445,7 +440,7 @@ describe('loadServerConfig on hostile input', () => {
 
   it('says an integer setting must be an integer and gives its range', () => {
     for (const value of ['1e3', 'NaN', '8080abc', '1.5', '99999999999999999999999']) {
-      expect(configError(() => loadServerConfig({ env: { PORT: value } }))).toMatch(
+      expect(configErrorMessage(() => loadServerConfig({ env: { PORT: value } }))).toMatch(
         /^Invalid configuration: PORT: must be an integer from 0 to 65535 \(got /,
       );
     }
@@ -453,33 +448,33 @@ describe('loadServerConfig on hostile input', () => {
   });
 
   it('refuses an empty --config (an unset shell variable in `--config "$FILE"`) by saying so, instead of reading the working directory', () => {
-    expect(configError(() => loadServerConfig({ env: {}, configPath: '' }))).toBe(
+    expect(configErrorMessage(() => loadServerConfig({ env: {}, configPath: '' }))).toBe(
       'Invalid configuration: --config: the path is empty; give a JSON file, or leave --config out.',
     );
   });
 
   it('quotes a path with white space or a control character at an end (a CRLF env file) and says so, instead of printing a raw carriage return', () => {
     const models = tempFile('models.json', '[{ "id": "bm25", "backend": { "type": "bm25" } }]');
-    expect(configError(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: `${models}\r` } }))).toBe(
+    expect(configErrorMessage(() => loadServerConfig({ env: { SEALINK_MODELS_FILE: `${models}\r` } }))).toBe(
       `Invalid configuration: SEALINK_MODELS_FILE: cannot read ${JSON.stringify(`${models}\r`)}: no such file (ENOENT); the path ends with white space or a control character (a CRLF line end?).`,
     );
     const config = tempFile('c.json', '{}');
-    expect(configError(() => loadServerConfig({ env: { SEALINK_CONFIG: ` ${config}` } }))).toBe(
+    expect(configErrorMessage(() => loadServerConfig({ env: { SEALINK_CONFIG: ` ${config}` } }))).toBe(
       `Invalid configuration: SEALINK_CONFIG: cannot read ${JSON.stringify(resolve(` ${config}`))}: no such file (ENOENT); the path starts with white space or a control character.`,
     );
     const broken = tempFile('broken.json\t', '{');
-    expect(configError(() => loadServerConfig({ env: {}, configPath: broken }))).toMatch(
+    expect(configErrorMessage(() => loadServerConfig({ env: {}, configPath: broken }))).toMatch(
       /^Invalid configuration: --config: ".*broken\.json\\t" is not valid JSON: .*; the path ends with white space or a control character \(a CRLF line end\?\)\.$/,
     );
   });
 
   it('shows a number too large for JSON (1e400, read as Infinity) as such, not as null', () => {
     const path = tempFile('huge.json', '{"port": 1e400}');
-    expect(configError(() => loadServerConfig({ env: {}, configPath: path }))).toMatch(
+    expect(configErrorMessage(() => loadServerConfig({ env: {}, configPath: path }))).toMatch(
       /^Invalid configuration: port in .*huge\.json: must be an integer from 0 to 65535 \(got Infinity\)\.$/,
     );
     const timeout = tempFile('timeout.json', '{"request_timeout_ms": -1e400}');
-    expect(configError(() => loadServerConfig({ env: {}, configPath: timeout }))).toMatch(
+    expect(configErrorMessage(() => loadServerConfig({ env: {}, configPath: timeout }))).toMatch(
       /\(got -Infinity\)\.$/,
     );
   });

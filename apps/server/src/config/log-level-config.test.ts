@@ -4,22 +4,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadServerConfig } from './load-server-config.js';
+import { configErrorMessage } from './config-error-message.js';
+import { loadServerConfig } from './load-server-config.js';
 
 function configFile(content: unknown): string {
   const path = join(mkdtempSync(join(tmpdir(), 'sealink-log-level-')), 'config.json');
   writeFileSync(path, JSON.stringify(content));
   return path;
-}
-
-function configError(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('log_level', () => {
@@ -41,15 +32,15 @@ describe('log_level', () => {
   });
 
   it('refuses an unknown level, from the environment or the file, listing the valid ones', () => {
-    expect(configError(() => loadServerConfig({ env: { SEALINK_LOG_LEVEL: 'WARNING' } }))).toBe(
+    expect(configErrorMessage(() => loadServerConfig({ env: { SEALINK_LOG_LEVEL: 'WARNING' } }))).toBe(
       'Invalid configuration: SEALINK_LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace or silent, in any case (got "WARNING").',
     );
     const path = configFile({ log_level: 'verbose' });
-    expect(configError(() => loadServerConfig({ env: {}, configPath: path }))).toBe(
+    expect(configErrorMessage(() => loadServerConfig({ env: {}, configPath: path }))).toBe(
       `Invalid configuration: log_level in ${path}: must be one of fatal, error, warn, info, debug, trace or silent, in any case (got "verbose").`,
     );
     expect(
-      configError(() => loadServerConfig({ env: {}, configPath: configFile({ log_level: 3 }) })),
+      configErrorMessage(() => loadServerConfig({ env: {}, configPath: configFile({ log_level: 3 }) })),
     ).toMatch(
       /log_level in .*: must be one of fatal, error, warn, info, debug, trace or silent, in any case \(got 3\)\.$/,
     );
