@@ -1,4 +1,5 @@
 import { checkListedMockFault, checkMockFault, type MockFault } from './mock-fault.js';
+import { showValue } from './show-value.js';
 
 /** Which requests a fault rule applies to; every given field must match. */
 export interface MockFaultMatcher {
@@ -40,15 +41,6 @@ export interface FaultCandidate {
   query: string | undefined;
 }
 
-/** A value as an error message shows it: strings quoted, objects and lists named. */
-function show(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return JSON.stringify(value);
-  return String(value);
-}
-
 const MATCHER_FIELDS: readonly string[] = ['path', 'model', 'query'] satisfies (keyof MockFaultMatcher)[];
 
 /**
@@ -59,7 +51,7 @@ const MATCHER_FIELDS: readonly string[] = ['path', 'model', 'query'] satisfies (
 function checkMatcher(matcher: unknown): MockFaultMatcher {
   if (typeof matcher !== 'object' || matcher === null || Array.isArray(matcher)) {
     throw new TypeError(
-      `Invalid fault matcher: expected an object ({} matches every request), got ${show(matcher)}`,
+      `Invalid fault matcher: expected an object ({} matches every request), got ${showValue(matcher)}`,
     );
   }
   const fields = matcher as Record<string, unknown>;
@@ -72,12 +64,14 @@ function checkMatcher(matcher: unknown): MockFaultMatcher {
   }
   for (const key of ['path', 'model'] as const) {
     if (fields[key] !== undefined && typeof fields[key] !== 'string') {
-      throw new TypeError(`Invalid fault matcher: '${key}' must be a string, got ${show(fields[key])}`);
+      throw new TypeError(`Invalid fault matcher: '${key}' must be a string, got ${showValue(fields[key])}`);
     }
   }
   const { query } = fields;
   if (query !== undefined && !(typeof query === 'string' || query instanceof RegExp)) {
-    throw new TypeError(`Invalid fault matcher: 'query' must be a string or a RegExp, got ${show(query)}`);
+    throw new TypeError(
+      `Invalid fault matcher: 'query' must be a string or a RegExp, got ${showValue(query)}`,
+    );
   }
   return matcher as MockFaultMatcher;
 }
@@ -85,7 +79,7 @@ function checkMatcher(matcher: unknown): MockFaultMatcher {
 /** Checks the options of a rule: a misspelt `times` would be ignored (the rule then applies forever). */
 function checkRuleOptions(options: unknown): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`Invalid fault rule options: expected an object, got ${show(options)}`);
+    throw new TypeError(`Invalid fault rule options: expected an object, got ${showValue(options)}`);
   }
   for (const key of Object.keys(options)) {
     if (key !== 'times') {
@@ -178,7 +172,7 @@ export class MockFaults {
     // Array.from takes any object without an iterator as an empty list: one fault given here would be
     // dropped without a word.
     if (typeof (faults as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator] !== 'function') {
-      throw new TypeError(`enqueueAll takes a list of faults (enqueue takes one), got ${show(faults)}`);
+      throw new TypeError(`enqueueAll takes a list of faults (enqueue takes one), got ${showValue(faults)}`);
     }
     const list = Array.from(faults);
     // A fault of a longer list is named by its index; a fault given alone needs none.

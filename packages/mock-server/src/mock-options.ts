@@ -2,6 +2,7 @@ import { DEFAULT_MAX_BODY_BYTES, MAX_DOCUMENTS } from '@sealink/rerank-contract'
 import { MAX_TIMER_MS } from './max-timer-ms.js';
 import type { MockFault } from './mock-fault.js';
 import { DEFAULT_JOURNAL_LIMIT } from './request-journal.js';
+import { showValue } from './show-value.js';
 
 /** A fixed answer for the requests with one query: the scores of some documents, by their text. */
 export interface FixedResponse {
@@ -137,15 +138,6 @@ const SERVER_OPTION_NAMES: readonly string[] = [
   'overrideGlobalObjects',
 ] satisfies readonly (keyof MockServerOptions)[];
 
-/** A value as an error message shows it: strings quoted, objects and lists named. */
-function show(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return JSON.stringify(value);
-  return String(value);
-}
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -166,12 +158,12 @@ function checkKnownKeys(where: string, value: object, known: readonly string[], 
 }
 
 function checkOptionsObject(options: unknown): void {
-  if (!isPlainObject(options)) throw new TypeError(`options must be an object, got ${show(options)}`);
+  if (!isPlainObject(options)) throw new TypeError(`options must be an object, got ${showValue(options)}`);
 }
 
 function checkBoolean(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'boolean') {
-    throw new TypeError(`${name} must be true or false, got ${show(value)}`);
+    throw new TypeError(`${name} must be true or false, got ${showValue(value)}`);
   }
 }
 
@@ -185,10 +177,10 @@ export function splitMockServerOptions(options: MockServerOptions): MockAppOptio
   checkKnownKeys('', options, [...APP_OPTION_NAMES, ...SERVER_OPTION_NAMES]);
   const { port, host, overrideGlobalObjects, ...appOptions } = options;
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
-    throw new RangeError(`port must be an integer from 0 to 65535, got ${show(port)}`);
+    throw new RangeError(`port must be an integer from 0 to 65535, got ${showValue(port)}`);
   }
   if (host !== undefined && !(typeof host === 'string' && host !== '')) {
-    throw new TypeError(`host must be a non-empty string, got ${show(host)}`);
+    throw new TypeError(`host must be a non-empty string, got ${showValue(host)}`);
   }
   checkBoolean('overrideGlobalObjects', overrideGlobalObjects);
   return appOptions;
@@ -197,21 +189,21 @@ export function splitMockServerOptions(options: MockServerOptions): MockAppOptio
 function checkFixedResponses(fixedResponses: unknown): void {
   if (fixedResponses === undefined) return;
   if (!Array.isArray(fixedResponses)) {
-    throw new TypeError(`fixedResponses must be a list, got ${show(fixedResponses)}`);
+    throw new TypeError(`fixedResponses must be a list, got ${showValue(fixedResponses)}`);
   }
   fixedResponses.forEach((fixed: unknown, index) => {
     const where = `fixedResponses[${index}]`;
-    if (!isPlainObject(fixed)) throw new TypeError(`${where} must be an object, got ${show(fixed)}`);
+    if (!isPlainObject(fixed)) throw new TypeError(`${where} must be an object, got ${showValue(fixed)}`);
     checkKnownKeys(where, fixed, ['query', 'model', 'scores'] satisfies (keyof FixedResponse)[]);
     if (!(typeof fixed.query === 'string' || fixed.query instanceof RegExp)) {
-      throw new TypeError(`${where}.query must be a string or a RegExp, got ${show(fixed.query)}`);
+      throw new TypeError(`${where}.query must be a string or a RegExp, got ${showValue(fixed.query)}`);
     }
     if (fixed.model !== undefined && typeof fixed.model !== 'string') {
-      throw new TypeError(`${where}.model must be a string, got ${show(fixed.model)}`);
+      throw new TypeError(`${where}.model must be a string, got ${showValue(fixed.model)}`);
     }
     if (!isPlainObject(fixed.scores)) {
       throw new TypeError(
-        `${where}.scores must be an object of scores by document text, got ${show(fixed.scores)}`,
+        `${where}.scores must be an object of scores by document text, got ${showValue(fixed.scores)}`,
       );
     }
   });
@@ -240,24 +232,24 @@ export function resolveMockAppOptions(options: MockAppOptions): ResolvedMockAppO
   );
   const models = options.models ?? DEFAULT_MOCK_MODELS;
   if (!Array.isArray(models)) {
-    throw new TypeError(`models must be a non-empty list of non-empty model ids, got ${show(models)}`);
+    throw new TypeError(`models must be a non-empty list of non-empty model ids, got ${showValue(models)}`);
   }
   if (models.length === 0 || models.some((model) => typeof model !== 'string' || model === '')) {
     throw new TypeError('models must be a non-empty list of non-empty model ids');
   }
   const apiKeys = options.apiKeys ?? [];
   if (!Array.isArray(apiKeys)) {
-    throw new TypeError(`apiKeys must be a list of non-empty strings, got ${show(apiKeys)}`);
+    throw new TypeError(`apiKeys must be a list of non-empty strings, got ${showValue(apiKeys)}`);
   }
   if (apiKeys.some((key) => typeof key !== 'string' || !/^\S+$/.test(key))) {
     throw new TypeError('apiKeys must be non-empty strings without white space');
   }
   if (options.faults !== undefined && !Array.isArray(options.faults)) {
-    throw new TypeError(`faults must be a list of faults, got ${show(options.faults)}`);
+    throw new TypeError(`faults must be a list of faults, got ${showValue(options.faults)}`);
   }
   checkBoolean('faultHeader', options.faultHeader);
   if (options.seed !== undefined && !Number.isInteger(options.seed)) {
-    throw new RangeError(`seed must be an integer, got ${show(options.seed)}`);
+    throw new RangeError(`seed must be an integer, got ${showValue(options.seed)}`);
   }
   if (isPlainObject(options.latency)) {
     checkKnownKeys('latency', options.latency, ['ms', 'jitterMs'] satisfies (keyof MockLatency)[]);
@@ -265,7 +257,7 @@ export function resolveMockAppOptions(options: MockAppOptions): ResolvedMockAppO
   checkFixedResponses(options.fixedResponses);
   if (options.proxy !== undefined) {
     if (!isPlainObject(options.proxy))
-      throw new TypeError(`proxy must be an object, got ${show(options.proxy)}`);
+      throw new TypeError(`proxy must be an object, got ${showValue(options.proxy)}`);
     checkKnownKeys('proxy', options.proxy, [
       'url',
       'apiKey',

@@ -4,6 +4,7 @@ import {
   SCORE_MAPPINGS,
   type ScoreMapping,
 } from '@sealink/rerank-contract/dialects';
+import { showValue } from '../show-value.js';
 
 /**
  * How a mock engine in Qwen3-Reranker mode reads its input:
@@ -83,15 +84,6 @@ const QWEN3_MODES: readonly string[] = ['expects-formatted', 'applies-template']
 const SCORE_MAPPING_NAMES: readonly string[] = SCORE_MAPPINGS;
 const DIALECT_NAME_LIST: readonly string[] = DIALECT_NAMES;
 
-/** A value as an error message shows it: strings quoted, objects and lists named. */
-function show(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return JSON.stringify(value);
-  return String(value);
-}
-
 /**
  * Checks the shape of `startMockEngine`'s options (its numbers are checked where they are used): a
  * misspelt option would be ignored, an unknown dialect crash, a port given as text listen on a pipe.
@@ -99,7 +91,7 @@ function show(value: unknown): string {
  */
 export function checkMockEngineOptions(options: unknown): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`options must be an object, got ${show(options)}`);
+    throw new TypeError(`options must be an object, got ${showValue(options)}`);
   }
   const given = options as Record<string, unknown>;
   for (const key of Object.keys(given)) {
@@ -110,32 +102,34 @@ export function checkMockEngineOptions(options: unknown): void {
     }
   }
   if (!(typeof given.dialect === 'string' && DIALECT_NAME_LIST.includes(given.dialect))) {
-    throw new TypeError(`dialect must be one of ${DIALECT_NAME_LIST.join(', ')}, got ${show(given.dialect)}`);
+    throw new TypeError(
+      `dialect must be one of ${DIALECT_NAME_LIST.join(', ')}, got ${showValue(given.dialect)}`,
+    );
   }
   const { port, host } = given;
   if (
     port !== undefined &&
     !(Number.isInteger(port) && (port as number) >= 0 && (port as number) <= 65_535)
   ) {
-    throw new RangeError(`port must be an integer from 0 to 65535, got ${show(port)}`);
+    throw new RangeError(`port must be an integer from 0 to 65535, got ${showValue(port)}`);
   }
   if (host !== undefined && !(typeof host === 'string' && host !== '')) {
-    throw new TypeError(`host must be a non-empty string, got ${show(host)}`);
+    throw new TypeError(`host must be a non-empty string, got ${showValue(host)}`);
   }
   for (const name of ['model', 'apiKey'] as const) {
     if (given[name] !== undefined && !(typeof given[name] === 'string' && given[name] !== '')) {
-      throw new TypeError(`${name} must be a non-empty string, got ${show(given[name])}`);
+      throw new TypeError(`${name} must be a non-empty string, got ${showValue(given[name])}`);
     }
   }
   if (given.rawLogits !== undefined && typeof given.rawLogits !== 'boolean') {
-    throw new TypeError(`rawLogits must be true or false, got ${show(given.rawLogits)}`);
+    throw new TypeError(`rawLogits must be true or false, got ${showValue(given.rawLogits)}`);
   }
   if (given.qwen3 !== undefined && !QWEN3_MODES.includes(given.qwen3 as string)) {
-    throw new TypeError(`qwen3 must be ${QWEN3_MODES.join(' or ')}, got ${show(given.qwen3)}`);
+    throw new TypeError(`qwen3 must be ${QWEN3_MODES.join(' or ')}, got ${showValue(given.qwen3)}`);
   }
   if (given.scoreMapping !== undefined && !SCORE_MAPPING_NAMES.includes(given.scoreMapping as string)) {
     throw new TypeError(
-      `scoreMapping must be ${SCORE_MAPPING_NAMES.join(' or ')}, got ${show(given.scoreMapping)}`,
+      `scoreMapping must be ${SCORE_MAPPING_NAMES.join(' or ')}, got ${showValue(given.scoreMapping)}`,
     );
   }
 }
