@@ -25,6 +25,11 @@ function body(base: Record<string, unknown>, fields: Record<string, string>, at?
 
 const DOCUMENTS = ['alpha', 'beta', 'gamma'];
 
+/** The rest of a valid body for the dialects that take `query` and `documents` at the top. */
+const FLAT_BASE = { model: 'm', query: 'q', documents: DOCUMENTS };
+/** A `top_n` of 1 or more, the only count field of most dialects. */
+const TOP_N = [{ name: 'top_n', minimum: 1 }];
+
 /** Each dialect's count fields, with the rest of a valid body and each field's minimum. */
 const COUNT_FIELDS: readonly {
   dialect: DialectName;
@@ -32,59 +37,21 @@ const COUNT_FIELDS: readonly {
   fields: readonly { name: string; minimum: number }[];
   at?: string;
 }[] = [
-  {
-    dialect: 'cohere-v2',
-    base: { model: 'm', query: 'q', documents: DOCUMENTS },
-    fields: [
-      { name: 'top_n', minimum: 1 },
-      { name: 'max_tokens_per_doc', minimum: 1 },
-    ],
-  },
-  {
-    dialect: 'cohere-v1',
-    base: { model: 'm', query: 'q', documents: DOCUMENTS },
-    fields: [
-      { name: 'top_n', minimum: 1 },
-      { name: 'max_chunks_per_doc', minimum: 1 },
-    ],
-  },
-  {
-    dialect: 'jina',
-    base: { model: 'm', query: 'q', documents: DOCUMENTS },
-    fields: [{ name: 'top_n', minimum: 1 }],
-  },
-  {
-    dialect: 'voyage',
-    base: { model: 'm', query: 'q', documents: DOCUMENTS },
-    fields: [{ name: 'top_k', minimum: 1 }],
-  },
-  {
-    dialect: 'infinity',
-    base: { model: 'm', query: 'q', documents: DOCUMENTS },
-    fields: [{ name: 'top_n', minimum: 1 }],
-  },
-  {
-    dialect: 'llama-cpp',
-    base: { model: 'm', query: 'q', documents: DOCUMENTS },
-    fields: [{ name: 'top_n', minimum: 1 }],
-  },
-  {
-    dialect: 'dashscope-compatible',
-    base: { model: 'm', query: 'q', documents: DOCUMENTS },
-    fields: [{ name: 'top_n', minimum: 1 }],
-  },
+  { dialect: 'cohere-v2', base: FLAT_BASE, fields: [...TOP_N, { name: 'max_tokens_per_doc', minimum: 1 }] },
+  { dialect: 'cohere-v1', base: FLAT_BASE, fields: [...TOP_N, { name: 'max_chunks_per_doc', minimum: 1 }] },
+  { dialect: 'jina', base: FLAT_BASE, fields: TOP_N },
+  { dialect: 'voyage', base: FLAT_BASE, fields: [{ name: 'top_k', minimum: 1 }] },
+  { dialect: 'infinity', base: FLAT_BASE, fields: TOP_N },
+  { dialect: 'llama-cpp', base: FLAT_BASE, fields: TOP_N },
+  { dialect: 'dashscope-compatible', base: FLAT_BASE, fields: TOP_N },
   {
     dialect: 'dashscope',
     base: { model: 'm', input: { query: 'q', documents: DOCUMENTS }, parameters: {} },
-    fields: [{ name: 'top_n', minimum: 1 }],
+    fields: TOP_N,
     at: 'parameters',
   },
   // vLLM's `top_n` of 0 (its default) means all.
-  {
-    dialect: 'vllm-rerank',
-    base: { model: 'm', query: 'q', documents: DOCUMENTS },
-    fields: [{ name: 'top_n', minimum: 0 }],
-  },
+  { dialect: 'vllm-rerank', base: FLAT_BASE, fields: [{ name: 'top_n', minimum: 0 }] },
 ];
 
 describe('dialect count fields', () => {
@@ -107,10 +74,7 @@ describe('dialect count fields', () => {
 describe('compatibility routes with a count field beyond 2^53', () => {
   it('POST /v2/rerank takes a top_n and max_tokens_per_doc of sys.maxsize, as POST /v1/rerank does', () => {
     const codec = dialectRerankCodec('/v2/rerank', 'cohere-v2', 'm');
-    const sent = body(
-      { model: 'm', query: 'q', documents: DOCUMENTS },
-      { top_n: SYS_MAXSIZE, max_tokens_per_doc: SYS_MAXSIZE },
-    );
+    const sent = body(FLAT_BASE, { top_n: SYS_MAXSIZE, max_tokens_per_doc: SYS_MAXSIZE });
     const decoded = codec.decode(sent, 'req_big');
     if (!decoded.success) throw new Error(`refused: ${decoded.error.body.error.message}`);
     // Cohere v2 never returns the documents' text.
@@ -131,10 +95,7 @@ describe('compatibility routes with a count field beyond 2^53', () => {
   it('POST /v2/rerank still refuses a top_n that is not an integer of 1 or more, naming it', () => {
     const codec = dialectRerankCodec('/v2/rerank', 'cohere-v2', 'm');
     for (const value of ['1.5', '0', '-9223372036854775807']) {
-      const decoded = codec.decode(
-        body({ model: 'm', query: 'q', documents: DOCUMENTS }, { top_n: value }),
-        'r',
-      );
+      const decoded = codec.decode(body(FLAT_BASE, { top_n: value }), 'r');
       expect(decoded.success).toBe(false);
       if (!decoded.success) {
         expect(decoded.error.status).toBe(400);
