@@ -366,7 +366,9 @@ describe('sealink-rerank-server CLI', () => {
       const signalled = Date.now();
       run.child.kill('SIGTERM');
       expect(await run.exit).toEqual({ code: 0, signal: null });
-      expect(Date.now() - signalled).toBeLessThan(3000);
+      // Within the 1 s drain deadline plus the process's exit, not when the load's attempt against the silent
+      // engine times out (the 10 s default, the bug): the bound is about half way between the two.
+      expect(Date.now() - signalled).toBeLessThan(5_000);
       expect(run.stdout()).not.toContain('"msg":"models loaded"');
       expect(run.stderr()).toBe('');
     } finally {
