@@ -101,7 +101,8 @@ describe('large answers', () => {
     const started = Date.now();
     const error = await caught(client.rerank(EXAMPLE_REQUEST));
     expect(error).toBeInstanceOf(InvalidResponseError);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // A client that read the body (it never comes) would wait out the 5 s timeout: the bound is half that.
+    expect(Date.now() - started).toBeLessThan(2_500);
   });
 
   it('a huge error body keeps its status class, with the start of the body', async () => {
