@@ -108,9 +108,10 @@ describe('ReplicaPool', () => {
     const any = vi.spyOn(AbortSignal, 'any');
     const pool = new ReplicaPool({
       baseUrls: [`http://127.0.0.1:${port}`, `http://127.0.0.1:${port}/prefixed`],
-      // Far above a check's answer time on a loaded machine (a healthy check cut by it would fail the test),
-      // and short enough that a hanging check is cut well within the test's time.
-      healthCheck: { path: '/health', timeoutMs: 500 },
+      // Far above a check's answer time on a loaded machine (a healthy check cut by it would fail the test;
+      // a loaded two-core machine was seen to delay timers by 500 ms), and short enough that a hanging check
+      // is cut well within the 3 s bound below.
+      healthCheck: { path: '/health', timeoutMs: 1_000 },
     });
     try {
       for (let round = 0; round < 3; round++) await pool.checkHealth();
