@@ -283,7 +283,8 @@ describe('a request whose client goes away while it waits for its rate limit, ov
     // The whole request is sent; the client is gone before the limiter has answered.
     await resetAfter(server.port, [rerankRequest(), { until: () => asked }]);
     await server.expectAccountedOnce('{route="/v1/rerank",model="",status="499"}', { status: 499 });
-    expect(performance.now() - started).toBeLessThan(2000);
+    // Held until the 5 s deadline (the bug) it would take 5 s: the bound is half that.
+    expect(performance.now() - started).toBeLessThan(2_500);
   });
 });
 
