@@ -51,8 +51,8 @@ describe('rerankAll when a chunk or the model lookup fails', () => {
         { chunkSize: 1, concurrency: 2 },
       )
       .catch((caught: unknown) => caught);
-    // Without the abort, the call would wait for the hanging chunk's timeout (9 s): a third of it is ample.
-    const outcome = await Promise.race([pending, sleep(timeout / 3, 'still waiting for the hanging chunk')]);
+    // Without the abort, the call would wait for the hanging chunk's timeout (9 s): the bound is half of it.
+    const outcome = await Promise.race([pending, sleep(timeout / 2, 'still waiting for the hanging chunk')]);
     expect(outcome).toBeInstanceOf(BadRequestError);
     expect((outcome as BadRequestError).code).toBe('bad_chunk');
     // vi.waitFor gives up after 1 s by default: a margin a loaded machine can eat, so 10 s (it returns as soon as it holds).
