@@ -17,6 +17,14 @@ describe('ProgressBar', () => {
     expect(writes.at(-1)).toBe('\n');
   });
 
+  it('draws its first step at once, also in the first 100 ms of the process (performance.now() counts from its start)', () => {
+    vi.spyOn(performance, 'now').mockImplementation(() => 40);
+    const writes: string[] = [];
+    const bar = new ProgressBar({ isTTY: true, write: (text) => writes.push(text) }, 'bm25');
+    bar.update(1, 10);
+    expect(writes).toEqual([`\rbm25 [###${'-'.repeat(27)}] 1/10 0.0 s`]);
+  });
+
   it('redraws at most every 100 ms, but always draws the last step', () => {
     let now = 1000;
     vi.spyOn(performance, 'now').mockImplementation(() => now);

@@ -17,7 +17,8 @@ export class ProgressBar {
   readonly #output: ProgressOutput;
   readonly #label: string;
   readonly #started = performance.now();
-  #lastDraw = 0;
+  /** When the bar was last drawn (`performance.now()`); never yet at first, so the first step always draws. */
+  #lastDraw = Number.NEGATIVE_INFINITY;
   /** Whether a bar is on the line and not yet ended. */
   #open = false;
 
