@@ -57,6 +57,10 @@ const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 const APOSTROPHE = 0x27;
 const NO_TERM = -1;
+
+/** In `scan`, a token whose term is still to be looked up after its normalisation (never a term id). */
+const UNRESOLVED = -2;
+
 /** The number of two-letter prefixes of the lookup filter (128 × 128 ASCII codes). */
 const PREFIX_COUNT = 128 * 128;
 
@@ -515,16 +519,21 @@ export class TermVocabulary {
     while (index < length && tokens < maxTokens) {
       const code = units[index] as number;
       let termId: number;
+      // The token's bounds, and whether it may hold Thai, Lao, Khmer or Burmese letters; read when the
+      // token is left UNRESOLVED below.
+      let start: number;
+      let end: number;
+      let mayBeSoutheastAsian = false;
       if (code < 128) {
         const folded = fold[code] as number;
         if (folded === 0) {
           index++;
           continue;
         }
-        const start = index;
+        start = index;
         // The common case inline: a run of ASCII letters and digits, tested by range (no table read). The 0
         // after the text ends it.
-        let end = start + 1;
+        end = start + 1;
         for (;;) {
           const unit = units[end] as number;
           if (((unit | 0x20) - 97) >>> 0 < 26 || (unit - 48) >>> 0 < 10) end++;
@@ -583,19 +592,10 @@ export class TermVocabulary {
           for (let position = start; position < end; position++)
             hash = Math.imul(hash ^ (ASCII_TOKEN_FOLD[units[position] as number] as number), FNV_PRIME);
           termId = this.#findAscii(text, units, start, end, hash);
-        } else if (hasSoutheastAsianLetter(units, start, end)) {
-          // A Latin word or a number written against Thai, Lao, Khmer or Burmese ("Qwen3ทำงาน").
-          tokens += this.#writeWords(
-            southeastAsianRunWords(text.slice(start, end)),
-            maxTokens - tokens,
-            output,
-            kept,
-          );
-          kept = output.length;
-          termIds = output.termIds;
-          continue;
         } else {
-          termId = this.#findNormalized(normalizeToken(text.slice(start, end)));
+          // Maybe a Latin word or a number written against Thai, Lao, Khmer or Burmese ("Qwen3ทำงาน").
+          termId = UNRESOLVED;
+          mayBeSoutheastAsian = true;
         }
       } else {
         const characterClass = characterClassAt(text, index);
@@ -604,9 +604,9 @@ export class TermVocabulary {
           index += width;
           continue;
         }
-        const start = index;
+        start = index;
         index += width;
-        let end = index;
+        end = index;
         if (characterClass === CharacterClass.word) {
           // Same rules as a token starting with a to z: joining punctuation inside, a possessive "'s" left out.
           end = wordTokenEnd(text, start, index);
@@ -626,7 +626,11 @@ export class TermVocabulary {
           }
           end = index;
         }
-        if (characterClass === CharacterClass.word && hasSoutheastAsianLetter(units, start, end)) {
+        termId = UNRESOLVED;
+        mayBeSoutheastAsian = characterClass === CharacterClass.word;
+      }
+      if (termId === UNRESOLVED) {
+        if (mayBeSoutheastAsian && hasSoutheastAsianLetter(units, start, end)) {
           // Thai, Lao, Khmer and Burmese are written without spaces between words: a run is a phrase or a
           // sentence, maybe with Latin words or numbers written against it. It is split into words.
           tokens += this.#writeWords(
